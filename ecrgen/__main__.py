@@ -1,0 +1,5 @@
+"""`python -m ecrgen` runs the command line."""
+
+from ecrgen.cli import main
+
+main()

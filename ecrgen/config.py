@@ -1,0 +1,108 @@
+"""Account files -> resolved accounts. All validation of user input; no CDKTF import.
+
+`load_accounts` reads every named file, reports every problem of every file at once (one
+`EcrgenError`), and returns frozen `ecrgen.model.Account` objects.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ecrgen import schema
+from ecrgen.errors import EcrgenError, Problem, show
+from ecrgen.model import Account
+from ecrgen.resolve import resolve
+
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_TYPES = {"string_type": "a string", "bool_type": "true or false", "int_type": "an integer",
+          "list_type": "a list", "dict_type": "a table", "model_type": "a table",
+          "model_attributes_type": "a table", "float_type": "a number"}
+
+
+def account_files(accounts_dir: Path) -> dict[str, Path]:
+    """Account name -> file, for every `*.toml` in the folder, sorted by name."""
+    if not accounts_dir.is_dir():
+        raise EcrgenError([Problem(str(accounts_dir), "", "is not a folder of account files (see --accounts-dir)")])
+    return {path.stem: path for path in sorted(accounts_dir.glob("*.toml"))}
+
+
+def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
+    """The named accounts (all when `names` is empty), or one EcrgenError listing every problem."""
+    files = account_files(accounts_dir)
+    wanted = list(dict.fromkeys(names)) if names else list(files)
+    unknown = [name for name in wanted if name not in files]
+    if unknown:
+        known = ", ".join(files) or "none"
+        raise EcrgenError([Problem(str(accounts_dir / f"{name}.toml"), "", f"no such account file (known accounts: {known})")
+                           for name in unknown])
+    accounts, problems = [], []
+    for name in wanted:
+        try:
+            accounts.append(load_account(files[name]))
+        except EcrgenError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise EcrgenError(problems)
+    return accounts
+
+
+def load_account(path: Path) -> Account:
+    """One account file, read, parsed and resolved."""
+    file = str(path)
+    if not ACCOUNT_NAME.fullmatch(path.stem):
+        raise EcrgenError([Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")])
+    source = _read(path)
+    try:
+        raw = tomllib.loads(source.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise EcrgenError([Problem(file, "", f"is not UTF-8 text (byte {source[error.start]:#04x} at offset {error.start})")]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
+    try:
+        parsed = schema.AccountFile.model_validate(_switches(raw))
+    except ValidationError as error:
+        raise EcrgenError(sorted({_problem(file, e) for e in error.errors()})) from None
+    return resolve(path.stem, file, parsed, source)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise EcrgenError([Problem(str(path), "", f"cannot be read ({error.strerror or error})")]) from None
+
+
+def _switches(raw: dict) -> dict:
+    out = dict(raw)
+    if isinstance(out.get("defaults"), dict):
+        out["defaults"] = schema.lifecycle_switch(out["defaults"])
+    if isinstance(out.get("repository"), list):
+        out["repository"] = [schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]]
+    return out
+
+
+def field_path(loc: tuple) -> str:
+    """('repository', 2, 'name') -> 'repository[2].name'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _problem(file: str, error: dict) -> Problem:
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    if kind == "missing":
+        return Problem(file, field_path(loc), "is required")
+    if kind == "extra_forbidden":
+        model = schema.model_at(loc[:-1])
+        allowed = ", ".join(model.model_fields) if model else "none"
+        return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
+    if kind == "literal_error":
+        return Problem(file, field_path(loc), f"{show(value)} is not allowed (allowed: {error['ctx']['expected']})")
+    if kind in _TYPES:
+        return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
+    return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")

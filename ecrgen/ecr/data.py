@@ -1,0 +1,36 @@
+"""Data sources for what other modules made (parity with data.tf): caller identity, partition,
+region, KMS aliases, the alert queue and the GitHub OIDC provider."""
+
+from __future__ import annotations
+
+from ecrgen import engine
+from ecrgen.ecr import pin
+from ecrgen.model import Account
+from ecrgen.rules.names import KMS_KEY_ARN, address
+
+GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
+
+
+class EcrData(engine.construct_base()):
+    """Looks up, at plan time, the resources this account's stack uses but does not own."""
+
+    def __init__(self, scope, account: Account):
+        super().__init__(scope, "data")
+        self.caller = pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), "current")
+        self.partition = pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
+        self.region = pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), "current")
+        self._kms = {}
+        for alias in sorted({r.kms_key for r in account.repositories if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}):
+            data = engine.aws("data_aws_kms_alias").DataAwsKmsAlias(self, f"kms-{alias}", name=alias)
+            self._kms[alias] = pin(data, address(alias.split("alias/", 1)[1]))
+        self.queue = None
+        if account.alerts and not account.alerts.create_queue:
+            self.queue = pin(engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(self, "queue", name=account.alerts.sqs_queue_name), "alerts")
+        self.github = None
+        if account.role and account.role.github_repositories:
+            provider = engine.aws("data_aws_iam_openid_connect_provider").DataAwsIamOpenidConnectProvider
+            self.github = pin(provider(self, "github", url=GITHUB_OIDC_URL), "github")
+
+    def kms_key_arn(self, kms_key: str) -> str:
+        """A key ARN as given, or the key ARN an alias points to (a raw alias causes a perpetual diff)."""
+        return self._kms[kms_key].target_key_arn if kms_key in self._kms else kms_key

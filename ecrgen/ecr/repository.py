@@ -1,0 +1,38 @@
+"""Repositories and their lifecycle policies (parity with the module's repository .tf file)."""
+
+from __future__ import annotations
+
+from ecrgen import engine
+from ecrgen.ecr import pin
+from ecrgen.ecr.data import EcrData
+from ecrgen.model import Account
+
+
+class EcrRepositories(engine.construct_base()):
+    """One `aws_ecr_repository` and one `aws_ecr_lifecycle_policy` per repository, addressed by name."""
+
+    def __init__(self, scope, account: Account, data: EcrData):
+        super().__init__(scope, "repositories")
+        module = engine.aws("ecr_repository")
+        repository_class = module.EcrRepository
+        lifecycle_class = engine.aws("ecr_lifecycle_policy").EcrLifecyclePolicy
+        self.by_name = {}
+        for repo in account.repositories:
+            options = {}
+            if repo.mutable_tags:
+                options["image_tag_mutability_exclusion_filter"] = [
+                    module.EcrRepositoryImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
+                    for tag in repo.mutable_tags]
+            if repo.prevent_destroy:
+                options["lifecycle"] = {"prevent_destroy": True}
+            encryption = {"encryption_type": repo.encryption}
+            if repo.kms_key:
+                encryption["kms_key"] = data.kms_key_arn(repo.kms_key)
+            resource = repository_class(
+                self, repo.name, name=repo.ecr_name, image_tag_mutability=repo.image_tag_mutability,
+                image_scanning_configuration={"scan_on_push": repo.scan_on_push},
+                encryption_configuration=[module.EcrRepositoryEncryptionConfiguration(**encryption)], force_delete=repo.force_delete, **options)
+            self.by_name[repo.name] = pin(resource, repo.address)
+            if repo.lifecycle_policy is not None:
+                policy = lifecycle_class(self, f"{repo.name}-lifecycle", repository=resource.name, policy=repo.lifecycle_policy)
+                pin(policy, repo.address)

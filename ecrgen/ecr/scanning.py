@@ -1,0 +1,20 @@
+"""The registry scanning configuration: one per account and region."""
+
+from __future__ import annotations
+
+from ecrgen import engine
+from ecrgen.ecr import pin
+from ecrgen.model import Scanning
+
+
+class EcrRegistryScanning(engine.construct_base()):
+    """`aws_ecr_registry_scanning_configuration`: BASIC (scan on push) or ENHANCED (Amazon Inspector)."""
+
+    def __init__(self, scope, scanning: Scanning):
+        super().__init__(scope, "scanning")
+        frequency = "CONTINUOUS_SCAN" if scanning.continuous else "SCAN_ON_PUSH"
+        module = engine.aws("ecr_registry_scanning_configuration")
+        filters = [module.EcrRegistryScanningConfigurationRuleRepositoryFilter(filter=f, filter_type="WILDCARD")
+                   for f in scanning.repository_filters]
+        rule = module.EcrRegistryScanningConfigurationRule(scan_frequency=frequency, repository_filter=filters)
+        pin(module.EcrRegistryScanningConfiguration(self, "configuration", scan_type=scanning.type, rule=[rule]), "this")

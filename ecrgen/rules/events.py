@@ -1,0 +1,66 @@
+"""EventBridge patterns for the scan-findings alert, and the limits AWS puts on them.
+
+- Basic scanning emits "ECR Image Scan" events; `finding-severity-counts` omits severities with no
+  findings: https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html
+- Enhanced scanning (Amazon Inspector) emits "Inspector2 Finding" events instead; basic scan events
+  never fire then: https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html
+- Numeric matching and `$or`: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+- A pattern is at most 4,096 characters: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ecrgen.errors import show
+from ecrgen.rules import Found
+
+SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED")
+# Inspector's severities: https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html
+INSPECTOR_SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNTRIAGED")
+MAX_PATTERN = 4096
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html (QueueName)
+QUEUE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")
+# EventBridge writes only to log groups named /aws/events/...:
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions
+LOG_GROUP = re.compile(r"/aws/events/[.\-_/#A-Za-z0-9]{1,500}")
+
+
+def scan_pattern(severities: tuple[str, ...], enhanced: bool) -> dict:
+    """The event pattern that matches findings of the chosen severities."""
+    if enhanced:
+        return {"source": ["aws.inspector2"], "detail-type": ["Inspector2 Finding"],
+                "detail": {"severity": list(severities), "status": ["ACTIVE"],
+                           "resources": {"type": ["AWS_ECR_CONTAINER_IMAGE"]}}}
+    counts = [{"finding-severity-counts": {s: [{"numeric": [">", 0]}]}} for s in severities]
+    detail: dict = {"scan-status": ["COMPLETE"]}
+    if len(counts) == 1:
+        detail.update(counts[0])
+    else:
+        detail["$or"] = counts
+    return {"source": ["aws.ecr"], "detail-type": ["ECR Image Scan"], "detail": detail}
+
+
+def pattern_text(pattern: dict) -> str:
+    return json.dumps(pattern, sort_keys=True, separators=(",", ":"))
+
+
+def check_alerts(queue: str, severities: list[str], log_group: str | None, enhanced: bool) -> Found:
+    """Queue name, severities, log group and the pattern's size."""
+    found: Found = []
+    if not QUEUE_NAME.fullmatch(queue):
+        found.append(("sqs_queue_name", f"{show(queue)} is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)"))
+    allowed = INSPECTOR_SEVERITIES if enhanced else SEVERITIES
+    if not severities:
+        found.append(("severities", f"must name at least one severity (allowed: {', '.join(allowed)})"))
+    for index, severity in enumerate(severities):
+        if severity not in allowed:
+            found.append((f"severities[{index}]", f"{show(severity)} is not allowed (allowed: {', '.join(allowed)})"))
+    if len(set(severities)) != len(severities):
+        found.append(("severities", "has duplicates"))
+    if log_group is not None and not LOG_GROUP.fullmatch(log_group):
+        found.append(("cloudwatch_log_group", f"{show(log_group)} is not allowed: EventBridge delivers only to log groups named /aws/events/... (letters, digits, . - _ / #)"))
+    if not found and len(pattern_text(scan_pattern(tuple(severities), enhanced))) > MAX_PATTERN:
+        found.append(("severities", f"make an event pattern over EventBridge's {MAX_PATTERN}-character limit"))
+    return found

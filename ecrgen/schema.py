@@ -1,0 +1,130 @@
+"""The account file's shape as pydantic models: keys, types and allowed literals, nothing else.
+
+Strict (TOML already has types) and closed (an unknown key is an error: typos must not be ignored).
+Cross-field rules and AWS rules live in `ecrgen.config` and `ecrgen.rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class AccountTable(_Table):
+    id: str
+    region: str
+    environment: str
+    project: str
+    name_format: str = "{name}"
+    assume_role_arn: Optional[str] = None
+    terraform_version: str = ">= 1.5.0"
+
+
+class BackendTable(_Table):
+    type: Literal["local", "s3"] = "local"
+    path: Optional[str] = None
+    bucket: Optional[str] = None
+    key: Optional[str] = None
+    region: Optional[str] = None
+    use_lockfile: Optional[bool] = None
+    dynamodb_table: Optional[str] = None
+    encrypt: Optional[bool] = None
+
+
+class LifecycleTable(_Table):
+    enabled: bool = True
+    max_image_count: Optional[int] = None
+    untagged_image_days: Optional[int] = None
+    protected_tags: Optional[list[str]] = None
+    rules: Optional[list[Any]] = None
+
+
+class RepositorySettings(_Table):
+    """Every repository key but `name`: the shape of `[defaults]`."""
+
+    image_tag_mutability: Optional[Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]] = None
+    mutable_tags: Optional[list[str]] = None
+    scan_on_push: Optional[bool] = None
+    encryption: Optional[Literal["AES256", "KMS"]] = None
+    kms_key: Optional[str] = None
+    force_delete: Optional[bool] = None
+    prevent_destroy: Optional[bool] = None
+    policy: Optional[str] = None
+    pull_account_ids: Optional[list[str]] = None
+    push_principals: Optional[list[str]] = None
+    org_id: Optional[str] = None
+    lambda_pull: Optional[bool] = None
+    lifecycle: Optional[LifecycleTable] = None
+
+
+class RepositoryTable(RepositorySettings):
+    name: str
+
+
+class RoleTable(_Table):
+    name: str
+    access: Literal["push", "pull"] = "push"
+    github_repositories: list[str] = []
+    trusted_principals: list[str] = []
+    trusted_services: list[str] = []
+
+
+class AlertsTable(_Table):
+    sqs_queue_name: str
+    create_queue: bool = False
+    severities: list[str] = ["HIGH", "CRITICAL"]
+    cloudwatch_log_group: Optional[str] = None
+
+
+class ScanningTable(_Table):
+    type: Literal["BASIC", "ENHANCED"] = "BASIC"
+    continuous: bool = False
+    repository_filters: list[str] = ["*"]
+
+
+class AccountFile(_Table):
+    account: AccountTable
+    tags: dict[str, str] = {}
+    backend: BackendTable = BackendTable()
+    defaults: RepositorySettings = RepositorySettings()
+    repository: list[RepositoryTable] = []
+    role: Optional[RoleTable] = None
+    alerts: Optional[AlertsTable] = None
+    scanning: Optional[ScanningTable] = None
+
+
+def lifecycle_switch(raw: dict) -> dict:
+    """`lifecycle = false` (or true) is short for `[... .lifecycle] enabled = false`."""
+    if isinstance(raw.get("lifecycle"), bool):
+        return {**raw, "lifecycle": {"enabled": raw["lifecycle"]}}
+    return raw
+
+
+def model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the table at `loc` (for listing the keys allowed there)."""
+    model: Any = AccountFile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

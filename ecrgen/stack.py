@@ -1,0 +1,69 @@
+"""AccountStack: provider, backend and terraform block for one account, composing the ecr/ constructs."""
+
+from __future__ import annotations
+
+from ecrgen import engine
+from ecrgen.ecr.alerts import EcrScanAlerts
+from ecrgen.ecr.data import EcrData
+from ecrgen.ecr.policies import EcrRepositoryPolicies
+from ecrgen.ecr.repository import EcrRepositories
+from ecrgen.ecr.role import EcrRole
+from ecrgen.ecr.scanning import EcrRegistryScanning
+from ecrgen.model import Account
+
+# hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
+# pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).
+AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.25"}
+
+cdktf = engine.cdktf()
+
+
+class AccountStack(cdktf.TerraformStack):
+    """Everything one account's `cdk.tf.json` holds."""
+
+    def __init__(self, app, account: Account, policies: dict[str, str | None]):
+        super().__init__(app, account.name)
+        module = engine.aws("provider")
+        provider = {"region": account.region, "allowed_account_ids": [account.id],
+                    "default_tags": [module.AwsProviderDefaultTags(tags=account.default_tags())]}
+        if account.assume_role_arn:
+            provider["assume_role"] = [module.AwsProviderAssumeRole(role_arn=account.assume_role_arn)]
+        module.AwsProvider(self, "aws", **provider)
+        self._terraform_block(account)
+        data = EcrData(self, account)
+        repositories = EcrRepositories(self, account, data)
+        EcrRepositoryPolicies(self, account, repositories, policies)
+        if account.role:
+            EcrRole(self, account.role, repositories, data)
+        if account.scanning:
+            EcrRegistryScanning(self, account.scanning)
+        if account.alerts:
+            EcrScanAlerts(self, account, data)
+        self._outputs(account, repositories, data)
+
+    def _terraform_block(self, account: Account) -> None:
+        backend = account.backend
+        if backend.type == "s3":
+            options = {"bucket": backend.bucket, "key": backend.key, "region": backend.region, "encrypt": backend.encrypt}
+            if backend.dynamodb_table:
+                options["dynamodb_table"] = backend.dynamodb_table
+            cdktf.S3Backend(self, **options)
+            if backend.use_lockfile:
+                # S3-native locking; the 0.21 S3Backend has no use_lockfile argument.
+                self.add_override("terraform.backend.s3.use_lockfile", True)
+        else:
+            cdktf.LocalBackend(self, path=backend.path)
+        self.add_override("terraform.required_version", account.terraform_version)
+        self.add_override("terraform.required_providers.aws", AWS_PROVIDER)
+
+    def _outputs(self, account: Account, repositories: EcrRepositories, data: EcrData) -> None:
+        resources = repositories.by_name
+        values = {
+            "repository_url": {name: r.repository_url for name, r in resources.items()},
+            "repository_arn": {name: r.arn for name, r in resources.items()},
+            "repository_name": {name: r.name for name, r in resources.items()},
+            "registry_id": data.caller.account_id,
+            "repository_registry_url": account.registry_url,
+        }
+        for name, value in values.items():
+            cdktf.TerraformOutput(self, name, value=value, description=f"{name} (as the seed ECR module's output)")

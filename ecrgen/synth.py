@@ -1,0 +1,83 @@
+"""Accounts -> CDKTF App -> files on disk. The only module that writes files, and it writes atomically.
+
+Each account's JSON is synthesized into a temporary folder first; only when every account has
+succeeded is each `cdk.tf.json` moved into place with an atomic rename. Other files in a stack
+folder (Terraform's `.terraform/`, lock file, local state) are never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecrgen.model import Account
+
+STACK_FILE = "cdk.tf.json"
+HASH_FILE = ".ecrgen.sha256"
+
+
+@dataclass(frozen=True)
+class Result:
+    account: str
+    path: Path
+    written: bool
+
+
+def render(accounts: list[Account], policies: dict[tuple[str, str], str | None]) -> dict[str, str]:
+    """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths)."""
+    from ecrgen import engine
+    from ecrgen.stack import AccountStack
+
+    cdktf = engine.cdktf()
+    with tempfile.TemporaryDirectory(prefix="ecrgen-synth-") as scratch:
+        app = cdktf.App(outdir=scratch, skip_validation=False)
+        for account in accounts:
+            own = {repo: text for (name, repo), text in policies.items() if name == account.name}
+            AccountStack(app, account, own)
+        app.synth()
+        return {a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts}
+
+
+def canonical(text: str) -> str:
+    """Sorted keys, two-space indent, trailing newline: byte-identical on every machine."""
+    return json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def stack_path(out: Path, account: str) -> Path:
+    return out / "stacks" / account / STACK_FILE
+
+
+def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Result]:
+    """Write every account's file (and its input hash), each through a temporary file and an atomic
+    rename; nothing is renamed into place until every file is staged."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for account, text in texts.items():
+            target = stack_path(out, account)
+            output_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            staged.append((_stage(target, text), target))
+            staged.append((_stage(target.parent / HASH_FILE, f"{digests[account]} {output_hash}\n"), target.parent / HASH_FILE))
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    results = []
+    for temporary, target in staged:
+        changed = not (target.is_file() and target.read_bytes() == temporary.read_bytes())
+        os.replace(temporary, target)
+        if target.name == STACK_FILE:
+            results.append(Result(target.parent.name, target, changed))
+    return results
+
+
+def _stage(target: Path, text: str) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+    os.chmod(temporary, 0o644)  # mkstemp's 0600 would make the stack unreadable to other users
+    return Path(temporary)
