@@ -62,11 +62,19 @@ def load_account(path: Path) -> Account:
         raise EcrgenError([Problem(file, "", f"is not UTF-8 text (byte {source[error.start]:#04x} at offset {error.start})")]) from None
     except tomllib.TOMLDecodeError as error:
         raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
+    raw = _switches(raw)
     try:
-        parsed = schema.AccountFile.model_validate(_switches(raw))
+        return resolve(path.stem, file, schema.AccountFile.model_validate(raw), source)
     except ValidationError as error:
-        raise EcrgenError(sorted({_problem(file, e) for e in error.errors()})) from None
-    return resolve(path.stem, file, parsed, source)
+        errors = error.errors()
+    shape = list(dict.fromkeys(_problem(file, e) for e in errors))
+    try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
+        resolve(path.stem, file, schema.AccountFile.model_validate(_pruned(raw, errors)), source)
+    except ValidationError:
+        pass
+    except EcrgenError as more:
+        shape += [p for p in more.problems if p not in shape]
+    raise EcrgenError(shape)
 
 
 def _read(path: Path) -> bytes:
@@ -83,6 +91,24 @@ def _switches(raw: dict) -> dict:
     if isinstance(out.get("repository"), list):
         out["repository"] = [schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]]
     return out
+
+
+def _pruned(raw: dict, errors: list[dict]) -> dict:
+    """A copy of `raw` without the keys that failed the shape check (list items are kept)."""
+    import copy
+    pruned = copy.deepcopy(raw)
+    for error in errors:
+        *parents, last = error["loc"]
+        node = pruned
+        for part in parents:
+            node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
+        if isinstance(node, dict) and isinstance(last, str):
+            node.pop(last, None)
+    return pruned
+
+
+def _has(node, part) -> bool:
+    return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
 
 
 def field_path(loc: tuple) -> str:

@@ -93,9 +93,8 @@ class Account:
     @property
     def partition(self) -> str:
         """The ARN partition of the account's region (aws, aws-cn, aws-us-gov)."""
-        if self.region.startswith("cn-"):
-            return "aws-cn"
-        return "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
+        from ecrgen.rules.names import partition
+        return partition(self.region)
 
     @property
     def registry_url(self) -> str:

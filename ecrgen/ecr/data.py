@@ -20,9 +20,14 @@ class EcrData(engine.construct_base()):
         self.partition = pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
         self.region = pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), "current")
         self._kms = {}
+        used: set[str] = set()
         for alias in sorted({r.kms_key for r in account.repositories if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}):
-            data = engine.aws("data_aws_kms_alias").DataAwsKmsAlias(self, f"kms-{alias}", name=alias)
-            self._kms[alias] = pin(data, address(alias.split("alias/", 1)[1]))
+            logical = address(alias.split("alias/", 1)[1])
+            while logical in used:  # alias/a.b and alias/a_b share an address; sorted order keeps this stable
+                logical += "_"
+            used.add(logical)
+            data = engine.aws("data_aws_kms_alias").DataAwsKmsAlias(self, f"kms-{logical}", name=alias)
+            self._kms[alias] = pin(data, logical)
         self.queue = None
         if account.alerts and not account.alerts.create_queue:
             self.queue = pin(engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(self, "queue", name=account.alerts.sqs_queue_name), "alerts")

@@ -18,4 +18,4 @@ class EcrRepositoryPolicies(engine.construct_base()):
             text = rendered.get(repo.name)
             if text is not None:
                 resource = repositories.by_name[repo.name]
-                pin(policy_class(self, repo.name, repository=resource.name, policy=text), repo.address)
+                pin(policy_class(self, repo.address, repository=resource.name, policy=text), repo.address)

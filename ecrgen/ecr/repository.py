@@ -29,10 +29,10 @@ class EcrRepositories(engine.construct_base()):
             if repo.kms_key:
                 encryption["kms_key"] = data.kms_key_arn(repo.kms_key)
             resource = repository_class(
-                self, repo.name, name=repo.ecr_name, image_tag_mutability=repo.image_tag_mutability,
+                self, repo.address, name=repo.ecr_name, image_tag_mutability=repo.image_tag_mutability,
                 image_scanning_configuration={"scan_on_push": repo.scan_on_push},
                 encryption_configuration=[module.EcrRepositoryEncryptionConfiguration(**encryption)], force_delete=repo.force_delete, **options)
             self.by_name[repo.name] = pin(resource, repo.address)
             if repo.lifecycle_policy is not None:
-                policy = lifecycle_class(self, f"{repo.name}-lifecycle", repository=resource.name, policy=repo.lifecycle_policy)
+                policy = lifecycle_class(self, f"{repo.address}-lifecycle", repository=resource.name, policy=repo.lifecycle_policy)
                 pin(policy, repo.address)

@@ -71,11 +71,9 @@ def check_rules(rules: Any) -> Found:
     found: Found = []
     for index, rule in enumerate(rules):
         found += [(f"[{index}]{sub}", msg) for sub, msg in _check_rule(rule)]
-    if found:
-        return found
     found += _check_across(rules)
     length = len(policy_text(rules))
-    if not POLICY_TEXT_LENGTH[0] <= length <= POLICY_TEXT_LENGTH[1]:
+    if not found and not POLICY_TEXT_LENGTH[0] <= length <= POLICY_TEXT_LENGTH[1]:
         found.append(("", f"the policy text is {length} characters; ECR allows 100 to 30,720"))
     return found
 
@@ -132,6 +130,8 @@ def _check_count(sel: dict) -> Found:
     count_type, unit, number = sel.get("countType"), sel.get("countUnit"), sel.get("countNumber")
     if count_type not in COUNT_TYPES:
         found.append((".selection.countType", f"{show(count_type)} is not allowed (allowed: {', '.join(COUNT_TYPES)})"))
+    elif count_type in AGE_COUNT_TYPES and unit is None:
+        found.append((".selection.countUnit", f"is required with countType {count_type!r} (countUnit = 'days')"))
     elif count_type in AGE_COUNT_TYPES and unit != "days":
         found.append((".selection.countUnit", f"{show(unit)} is not allowed: countType {count_type!r} needs countUnit 'days'"))
     elif count_type == "imageCountMoreThan" and unit is not None:
@@ -167,22 +167,27 @@ def _check_action(action: dict, sel: dict) -> Found:
 
 
 def _check_across(rules: list[dict]) -> Found:
-    """Rules that are fine alone but not together."""
+    """Rules that are fine alone but not together (checked among the rules well-formed enough)."""
     found: Found = []
     by_priority: dict[int, int] = {}
-    for index, rule in enumerate(rules):
+    rules = {i: r for i, r in enumerate(rules) if isinstance(r, dict) and _is_int(r.get("rulePriority"))
+             and isinstance(r.get("selection"), dict) and r["selection"].get("tagStatus") in TAG_STATUSES}
+    if not rules:
+        return found
+    for index, rule in rules.items():
         if rule["rulePriority"] in by_priority:
             found.append((f"[{index}].rulePriority", f"{rule['rulePriority']} is already used by rule [{by_priority[rule['rulePriority']]}]; priorities must be unique"))
         by_priority.setdefault(rule["rulePriority"], index)
-    highest = max(rule["rulePriority"] for rule in rules)
+    highest = max(rule["rulePriority"] for rule in rules.values())
     selections: dict[tuple, int] = {}
-    for index, rule in enumerate(rules):
+    for index, rule in rules.items():
         sel = rule["selection"]
         storage = sel.get("storageClass", "standard")
         if sel["tagStatus"] == "any" and rule["rulePriority"] != highest:
             found.append((f"[{index}].rulePriority", f"{rule['rulePriority']} is not allowed: the rule with tagStatus 'any' must have the highest rulePriority ({highest} is higher) and be evaluated last"))
         tags = sel.get("tagPrefixList") or sel.get("tagPatternList") or []
-        key = (storage, sel["tagStatus"], "tagPrefixList" in sel, frozenset(tags))
+        tags = tags if isinstance(tags, list) and all(isinstance(t, str) for t in tags) else []
+        key = (str(storage), sel["tagStatus"], "tagPrefixList" in sel, frozenset(tags))
         if key in selections:
             what = {"untagged": "only one rule may select untagged images",
                     "any": "only one rule may have tagStatus 'any'"}.get(sel["tagStatus"], "each rule needs a distinct tag list")

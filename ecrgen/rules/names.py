@@ -44,6 +44,19 @@ def matches(value: str, pattern: re.Pattern[str], what: str) -> Found:
     return [] if pattern.fullmatch(value) else [("", f"{show(value)} is not {what}")]
 
 
+def partition(region: str) -> str:
+    """https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html"""
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def same_partition(arn: str, region: str) -> Found:
+    """An ARN of another partition than the account's region names nothing the account can reach."""
+    expected = partition(region)
+    if arn.split(":")[1:2] == [expected]:
+        return []
+    return [("", f"{show(arn)} is in another partition than region {region!r} (ARNs there start with 'arn:{expected}:')")]
+
+
 def address(name: str) -> str:
     """The Terraform address part for a repository name: characters outside [A-Za-z0-9_-] become `_`,
     and a leading digit gets a leading `_` (Terraform identifiers must not start with a digit:

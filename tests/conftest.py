@@ -1,0 +1,71 @@
+"""Shared fixtures: account folders in tmp_path, and one synthesis of the examples per test session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "accounts"
+GOLDEN = Path(__file__).parent / "golden"
+
+MINIMAL = """
+[account]
+id = "123456789012"
+region = "us-east-1"
+environment = "{environment}"
+project = "demo"
+"""
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current output (read the diff before committing).")
+
+
+@pytest.fixture
+def accounts(tmp_path, monkeypatch):
+    """Write account files: accounts(name=toml_text, ...) -> the accounts folder. The cwd is tmp_path,
+    so messages show the relative path accounts/<name>.toml."""
+    folder = tmp_path / "accounts"
+    folder.mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    def write(**files: str) -> Path:
+        for name, text in files.items():
+            (folder / f"{name}.toml").write_text(textwrap.dedent(text))
+        return Path("accounts")
+    return write
+
+
+def minimal(environment: str = "production", extra: str = "") -> str:
+    return MINIMAL.format(environment=environment) + textwrap.dedent(extra)
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory):
+    """One synthesis for the whole session: the two examples plus a reordered copy of the production
+    example (addresses must not depend on positions). Returns {account: parsed JSON}."""
+    from ecrgen import api
+
+    work = tmp_path_factory.mktemp("synth")
+    shutil.copytree(EXAMPLES, work / "accounts")
+    shutil.copytree(ROOT / "iam_policies", work / "iam_policies")
+    (work / "accounts" / "reordered.toml").write_text(reorder(EXAMPLES / "example_account.toml"))
+    results = api.synthesize(work / "accounts", None, work / "cdktf.out")
+    return {r.account: json.loads(r.path.read_text()) for r in results} | {"_out": work / "cdktf.out"}
+
+
+def reorder(path: Path) -> str:
+    """The account file with its [[repository]] blocks in reverse order and one repository added."""
+    text = path.read_text()
+    head, *blocks = text.split("[[repository]]")
+    tail_start = blocks[-1].find("\n[role]")
+    last, tail = blocks[-1][:tail_start], blocks[-1][tail_start:]
+    blocks[-1] = last
+    added = '\nname = "inserted"\n\n'
+    return head + "".join("[[repository]]" + b for b in reversed(blocks + [added])) + tail

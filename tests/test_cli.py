@@ -1,0 +1,87 @@
+"""The command line through Typer's CliRunner, and one real `python -m ecrgen --help`."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES, ROOT, minimal
+from ecrgen.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_validate_examples():
+    result = run("validate", "--accounts-dir", str(EXAMPLES))
+    assert (result.exit_code, result.stdout) == (0, "2 account(s) valid: example_account, example_nonprod\n")
+
+
+def test_list_and_json(accounts):
+    folder = accounts(b=minimal("dev", '[[repository]]\nname = "x1"\n'), a=minimal())
+    result = run("list", "--accounts-dir", str(folder))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "ACCOUNT  ID            REGION     ENVIRONMENT  REPOSITORIES",
+        "a        123456789012  us-east-1  production   0",
+        "b        123456789012  us-east-1  dev          1"]
+    rows = json.loads(run("list", "--json", "--accounts-dir", str(folder)).stdout)
+    assert [r["name"] for r in rows] == ["a", "b"]
+
+
+def test_bad_input_exits_1_without_traceback_and_writes_nothing(accounts, tmp_path):
+    folder = accounts(a=minimal("dev", '[[repository]]\nname = "My_App"\n'))
+    result = run("synth", "a", "--accounts-dir", str(folder), "--out", "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "accounts/a.toml: repository[0].name: 'My_App' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
+        "ecrgen: 1 problem(s) found; nothing was written."]
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_failed_synth_leaves_earlier_output_untouched(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, "accounts")
+    shutil.copytree(ROOT / "iam_policies", "iam_policies")
+    assert run("synth", "--all").exit_code == 0
+    stack = tmp_path / "cdktf.out" / "stacks" / "example_nonprod" / "cdk.tf.json"
+    state = stack.parent / "terraform.tfstate"
+    state.write_text("{}")  # Terraform's local state beside the stack must survive re-synthesis
+    before = stack.read_bytes()
+    (tmp_path / "accounts" / "example_nonprod.toml").write_text(minimal("dev", "oops = 1\n"))
+    result = run("synth", "--all")
+    assert result.exit_code == 1 and "account.oops: unknown key" in result.stderr
+    assert stack.read_bytes() == before and state.read_text() == "{}"
+
+
+def test_unchanged_accounts_are_skipped_and_edits_are_repaired(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, "accounts")
+    shutil.copytree(ROOT / "iam_policies", "iam_policies")
+    first = run("synth", "--all")
+    assert first.stdout.count("(written)") == 2
+    second = run("synth", "--all")
+    assert second.stdout.count("(unchanged)") == 2 and "synthesizing" not in second.stderr
+    stack = tmp_path / "cdktf.out" / "stacks" / "example_account" / "cdk.tf.json"
+    original = stack.read_text()
+    stack.write_text(original.replace("IMMUTABLE", "MUTABLE"))
+    third = run("synth", "--all")
+    assert "synthesizing 1 of 2 accounts" in third.stderr and stack.read_text() == original
+
+
+def test_usage_errors_exit_2():
+    assert run("synth").exit_code == 2
+    assert run("synth", "a", "--all").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_python_m_ecrgen_help():
+    result = subprocess.run([sys.executable, "-m", "ecrgen", "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    for command in ("synth", "validate", "list"):
+        assert command in result.stdout
