@@ -85,3 +85,30 @@ def test_python_m_ecrgen_help():
     assert result.returncode == 0
     for command in ("synth", "validate", "list"):
         assert command in result.stdout
+
+
+def test_drift_check(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(EXAMPLES, "accounts")
+    shutil.copytree(ROOT / "iam_policies", "iam_policies")
+    missing = run("synth", "--all", "--check")
+    assert missing.exit_code == 1 and "example_account: cdktf.out/stacks/example_account/cdk.tf.json is missing" in missing.stdout
+    assert run("synth", "--all").exit_code == 0
+    clean = run("synth", "--all", "--check")
+    assert (clean.exit_code, clean.stdout) == (0, "no drift: the output on disk is up to date\n")
+    account = tmp_path / "accounts" / "example_nonprod.toml"
+    account.write_text(account.read_text().replace('name = "experiments"', 'name = "labs"')
+                       .replace('sqs_queue_name = "dev-scan-findings"', 'sqs_queue_name = "dev-findings"'))
+    drift = run("synth", "example_nonprod", "--check")
+    assert drift.exit_code == 1
+    assert drift.stdout.splitlines() == [
+        "example_nonprod: - aws_ecr_repository.experiments (removed)",
+        "example_nonprod: + aws_ecr_repository.labs (added)",
+        "example_nonprod: - aws_ecr_repository_policy.experiments (removed)",
+        "example_nonprod: + aws_ecr_repository_policy.labs (added)",
+        "example_nonprod: ~ aws_iam_role_policy.ecr (changed: policy)",
+        "example_nonprod: ~ aws_sqs_queue.alerts (changed: name)",
+        "example_nonprod: ~ output.repository_arn (changed: value)",
+        "example_nonprod: ~ output.repository_name (changed: value)",
+        "example_nonprod: ~ output.repository_url (changed: value)",
+    ]
