@@ -48,14 +48,16 @@ def minimal(environment: str = "production", extra: str = "") -> str:
 
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
-    """One synthesis for the whole session: the two examples plus a reordered copy of the production
-    example (addresses must not depend on positions). Returns {account: parsed JSON}."""
+    """One synthesis for the whole session: the two examples, a reordered copy of the production
+    example (addresses must not depend on positions) and tests/accounts/edge.toml.
+    Returns {account: parsed JSON}."""
     from ecrgen import api
 
     work = tmp_path_factory.mktemp("synth")
     shutil.copytree(EXAMPLES, work / "accounts")
     shutil.copytree(ROOT / "iam_policies", work / "iam_policies")
     (work / "accounts" / "reordered.toml").write_text(reorder(EXAMPLES / "example_account.toml"))
+    shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", work / "accounts" / "edge.toml")
     results = api.synthesize(work / "accounts", None, work / "cdktf.out")
     return {r.account: json.loads(r.path.read_text()) for r in results} | {"_out": work / "cdktf.out"}
 

@@ -15,7 +15,7 @@ ACCOUNT = "123456789012"
 
 def concrete(text: str) -> str:
     """Replace Terraform references with ARNs of the right shape, as they are at apply time."""
-    text = re.sub(r"\$\{aws_ecr_repository\.([\w-]+)\.arn\}", rf"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/\1", text)
+    text = re.sub(r"\$\{aws_ecr_repository\.([\w-]+)\.arn\}", rf"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/r\1", text)
     text = text.replace("${data.aws_iam_openid_connect_provider.github.arn}",
                         f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com")
     assert "${" not in text, text
@@ -28,8 +28,12 @@ def aws():
         yield {name: boto3.client(name, region_name="us-east-1") for name in ("ecr", "iam")}
 
 
+def repo_name(account, address):
+    return re.sub(r"[^a-z0-9]+", "-", f"{account}-{address}".lower()).strip("-")
+
+
 def resources(synthesized, kind):
-    return [(account, address, body) for account in ("example_account", "example_nonprod", "reordered")
+    return [(account, address, body) for account in ("example_account", "example_nonprod", "reordered", "edge")
             for address, body in synthesized[account]["resource"].get(kind, {}).items()]
 
 
@@ -37,7 +41,7 @@ def test_lifecycle_policies_are_accepted(synthesized, aws):
     policies = resources(synthesized, "aws_ecr_lifecycle_policy")
     assert len(policies) >= 8
     for account, address, body in policies:
-        name = f"{account}-{address}".lower()
+        name = repo_name(account, address)
         aws["ecr"].create_repository(repositoryName=name)
         aws["ecr"].put_lifecycle_policy(repositoryName=name, lifecyclePolicyText=body["policy"])
         stored = aws["ecr"].get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
@@ -48,7 +52,7 @@ def test_repository_policies_are_accepted(synthesized, aws):
     policies = resources(synthesized, "aws_ecr_repository_policy")
     assert len(policies) >= 7
     for account, address, body in policies:
-        name = f"{account}-{address}".lower()
+        name = repo_name(account, address)
         aws["ecr"].create_repository(repositoryName=name)
         aws["ecr"].set_repository_policy(repositoryName=name, policyText=body["policy"])
         assert "GetAuthorizationToken" not in body["policy"]

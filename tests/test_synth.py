@@ -7,7 +7,7 @@ import pytest
 from conftest import GOLDEN, ROOT
 
 
-@pytest.mark.parametrize("account", ["example_account", "example_nonprod"])
+@pytest.mark.parametrize("account", ["example_account", "example_nonprod", "edge"])
 def test_golden(synthesized, account, request):
     golden = GOLDEN / f"{account}.tf.json"
     text = json.dumps(synthesized[account], sort_keys=True, indent=2) + "\n"
@@ -74,3 +74,18 @@ def test_role_policy_scopes_resources(synthesized):
         assert [s["Action"] for s in star] == ["ecr:GetAuthorizationToken"]
         repo_statements = [s for s in policy["Statement"] if s["Resource"] != "*"]
         assert all(r.startswith("${aws_ecr_repository.") for s in repo_statements for r in s["Resource"])
+
+
+def test_edge_account(synthesized):
+    edge = synthesized["edge"]
+    resources = edge["resource"]
+    assert resources["aws_ecr_repository"]["_2fa_service"]["encryption_configuration"] == [{
+        "encryption_type": "KMS", "kms_key": "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}]
+    assert "aws_kms_alias" not in edge.get("data", {})
+    assert resources["aws_cloudwatch_event_target"]["scan_findings_sqs"]["sqs_target"] == {"message_group_id": "ecr-scan-findings"}
+    assert resources["aws_sqs_queue"]["alerts"] == {**resources["aws_sqs_queue"]["alerts"], "fifo_queue": True, "sqs_managed_sse_enabled": True}
+    assert edge["output"]["repository_registry_url"]["value"] == "111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn"
+    assert edge["provider"]["aws"][0]["assume_role"] == [{"role_arn": "arn:aws-cn:iam::111122223333:role/terraform"}]
+    assert edge["terraform"]["backend"] == {"local": {"path": "state/edge.tfstate"}}
+    assert resources["aws_ecr_registry_scanning_configuration"]["this"]["rule"] == [
+        {"repository_filter": [{"filter": "2fa/*", "filter_type": "WILDCARD"}], "scan_frequency": "SCAN_ON_PUSH"}]
