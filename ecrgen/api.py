@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ecrgen import config, policies, synth
+from ecrgen import accounts, incremental, synth
 from ecrgen.model import Account
 
-ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii")
-PACKAGE_DIR = Path(__file__).parent
+# Below this many repositories one process is faster than starting a second Node.
+PARALLEL_REPOSITORIES = 150
 
 
 @dataclass(frozen=True)
@@ -23,68 +26,67 @@ class Checked:
 
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, rendered policies."""
-    accounts = config.load_accounts(accounts_dir, names)
-    return Checked(accounts, policies.render_all(accounts, accounts_dir))
+    from ecrgen import config, policies
+
+    loaded = config.load_accounts(accounts_dir, names)
+    return Checked(loaded, policies.render_all(loaded, accounts_dir))
 
 
 def listing(accounts_dir: Path) -> list[dict]:
     """One row per account: name, account id, region, environment, number of repositories."""
+    from ecrgen import config
+
     return [{"name": a.name, "id": a.id, "region": a.region, "environment": a.environment,
              "repositories": len(a.repositories)} for a in config.load_accounts(accounts_dir)]
 
 
 def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bool = False,
                progress: Callable[[str], None] = lambda _: None) -> list[synth.Result]:
-    """Validate, then synthesize the accounts whose inputs or outputs changed, then write atomically."""
-    checked = validate(accounts_dir, names)
-    digests = {a.name: input_digest(a, accounts_dir) for a in checked.accounts}
-    stale = [a for a in checked.accounts if force or not _up_to_date(out, a.name, digests[a.name])]
-    results = [synth.Result(a.name, synth.stack_path(out, a.name), False) for a in checked.accounts if a not in stale]
+    """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
+    atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
+    files = accounts.select(accounts_dir, names)
+    digests = {name: incremental.input_digest(path.read_bytes(), accounts_dir) for name, path in files.items()}
+    stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
+    results = [synth.Result(name, synth.stack_path(out, name), False) for name in files if name not in stale]
     if stale:
-        progress(f"synthesizing {len(stale)} of {len(checked.accounts)} accounts")
-        texts = synth.render(stale, checked.policies)
+        checked = validate(accounts_dir, stale)
+        size = sum(len(a.repositories) for a in checked.accounts)
+        jobs = jobs_for(size, len(stale))
+        progress(f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
+        texts = render_parallel(accounts_dir, checked, jobs) if jobs > 1 else synth.render(checked.accounts, checked.policies)
         results += synth.write(out, texts, {name: digests[name] for name in texts})
     return sorted(results, key=lambda r: r.account)
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
-    """The JSON every named account would get, without writing anything (for the drift check)."""
+    """The JSON every named account would get, without writing anything."""
     checked = validate(accounts_dir, names)
     return synth.render(checked.accounts, checked.policies)
 
 
-def input_digest(account: Account, accounts_dir: Path) -> str:
-    """A hash of everything that decides an account's output: its file, the templates it uses, and
-    the code and engine versions that turn them into JSON."""
-    digest = hashlib.sha256(_code_digest().encode())
-    digest.update(account.source)
-    templates = policies.Templates(accounts_dir)
-    for name in sorted({r.policy for r in account.repositories if r.policy}):
-        digest.update(name.encode() + b"\0" + templates.source(name))
-    return digest.hexdigest()
+def jobs_for(repositories: int, stale: int) -> int:
+    """Worker processes worth starting: one per core for large runs (ECRGEN_JOBS overrides)."""
+    if "ECRGEN_JOBS" in os.environ:
+        return max(1, min(int(os.environ["ECRGEN_JOBS"]), stale))
+    return max(1, min(os.cpu_count() or 1, stale)) if repositories >= PARALLEL_REPOSITORIES else 1
 
 
-_CODE: list[str] = []
+def render_parallel(accounts_dir: Path, checked: Checked, jobs: int) -> dict[str, str]:
+    """Split the accounts into `jobs` shares of similar size; each `python -O -m ecrgen.worker` renders one."""
+    shares: list[list[str]] = [[] for _ in range(jobs)]
+    weights = [0] * jobs
+    for account in sorted(checked.accounts, key=lambda a: -len(a.repositories)):
+        lightest = weights.index(min(weights))
+        shares[lightest].append(account.name)
+        weights[lightest] += len(account.repositories) + 5
+    with ThreadPoolExecutor(jobs) as pool:
+        parts = list(pool.map(lambda share: _run_worker(accounts_dir, share), shares))
+    return {name: text for part in parts for name, text in sorted(part.items())}
 
 
-def _code_digest() -> str:
-    if not _CODE:
-        digest = hashlib.sha256()
-        for package in ENGINE_PACKAGES:
-            digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
-        for path in sorted(PACKAGE_DIR.rglob("*")):
-            if path.suffix in (".py", ".j2", ".js") and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
-
-
-def _up_to_date(out: Path, account: str, digest: str) -> bool:
-    """The recorded input hash matches, and the output is byte-for-byte what was written then."""
-    target = synth.stack_path(out, account)
-    record = target.parent / synth.HASH_FILE
-    try:
-        recorded_input, recorded_output = record.read_text().split()
-        return recorded_input == digest and hashlib.sha256(target.read_bytes()).hexdigest() == recorded_output
-    except (OSError, ValueError):
-        return False
+def _run_worker(accounts_dir: Path, names: list[str]) -> dict[str, str]:
+    command = [sys.executable, "-O", "-m", "ecrgen.worker", str(accounts_dir), *names]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"ecrgen worker failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout)

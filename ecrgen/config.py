@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ecrgen import schema
+from ecrgen.accounts import select
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.model import Account
 from ecrgen.resolve import resolve
@@ -23,31 +24,17 @@ _TYPES = {"string_type": "a string", "bool_type": "true or false", "int_type": "
           "model_attributes_type": "a table", "float_type": "a number"}
 
 
-def account_files(accounts_dir: Path) -> dict[str, Path]:
-    """Account name -> file, for every `*.toml` in the folder, sorted by name."""
-    if not accounts_dir.is_dir():
-        raise EcrgenError([Problem(str(accounts_dir), "", "is not a folder of account files (see --accounts-dir)")])
-    return {path.stem: path for path in sorted(accounts_dir.glob("*.toml"))}
-
-
 def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
     """The named accounts (all when `names` is empty), or one EcrgenError listing every problem."""
-    files = account_files(accounts_dir)
-    wanted = list(dict.fromkeys(names)) if names else list(files)
-    unknown = [name for name in wanted if name not in files]
-    if unknown:
-        known = ", ".join(files) or "none"
-        raise EcrgenError([Problem(str(accounts_dir / f"{name}.toml"), "", f"no such account file (known accounts: {known})")
-                           for name in unknown])
-    accounts, problems = [], []
-    for name in wanted:
+    loaded, problems = [], []
+    for path in select(accounts_dir, names).values():
         try:
-            accounts.append(load_account(files[name]))
+            loaded.append(load_account(path))
         except EcrgenError as error:
             problems.extend(error.problems)
     if problems:
         raise EcrgenError(problems)
-    return accounts
+    return loaded
 
 
 def load_account(path: Path) -> Account:

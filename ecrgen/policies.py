@@ -10,13 +10,13 @@ import json
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
+from ecrgen.accounts import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.model import Account, Repository
 from ecrgen.rules.iam import check_repository_policy
 
-SUFFIX = ".json.j2"
-BUILTIN = Path(__file__).parent / "iam_policies"
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 PUSH_ACTIONS = sorted(PULL_ACTIONS + ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"])
 
@@ -25,35 +25,47 @@ class Templates:
     """The templates an accounts folder can use: its `iam_policies/` first, then the built-ins."""
 
     def __init__(self, accounts_dir: Path):
-        self.user_dir = accounts_dir.parent / "iam_policies"
+        self.user_dir = user_templates(accounts_dir)
+        self.files = template_files(accounts_dir)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN)]),
+            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)]),
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
         self.env.filters["tojson"] = lambda value: json.dumps(value, sort_keys=True)
-
-    def names(self) -> list[str]:
-        found = {p.name[: -len(SUFFIX)] for d in (self.user_dir, BUILTIN) if d.is_dir() for p in d.glob("*" + SUFFIX)}
-        return sorted(found)
+        self._cache: dict[tuple, str | None] = {}
+        self._used: dict[str, list[str]] = {}
 
     def origin(self, name: str) -> str:
         """Where a template comes from, as users see it (no absolute paths)."""
-        user = self.user_dir / (name + SUFFIX)
-        return str(user) if user.is_file() else f"built-in {name}{SUFFIX}"
-
-    def source(self, name: str) -> bytes:
-        """The template's text, for the incremental-synth hash."""
-        user = self.user_dir / (name + SUFFIX)
-        return (user if user.is_file() else BUILTIN / (name + SUFFIX)).read_bytes()
+        user = self.user_dir / (name + TEMPLATE_SUFFIX)
+        return str(user) if user.is_file() else f"built-in {name}{TEMPLATE_SUFFIX}"
 
     def render(self, account: Account, index: int, repo: Repository) -> str | None:
-        """The repository policy JSON (compact, sorted keys), None when it grants nothing, or an error."""
+        """The repository policy JSON (compact, sorted keys), None when it grants nothing, or an error.
+        Renders are cached on the values the template actually uses (most ignore the repository)."""
         where = f"repository[{index}].policy"
-        if repo.policy not in self.names():
+        if repo.policy not in self.files:
             raise EcrgenError([Problem(account.file, where, f"{show(repo.policy)} is not a known policy template "
-                                       f"(known: {', '.join(self.names())}; or add iam_policies/{repo.policy}{SUFFIX})")])
-        label = f"template {repo.policy!r} ({self.origin(repo.policy)})"
+                                       f"(known: {', '.join(self.files)}; or add iam_policies/{repo.policy}{TEMPLATE_SUFFIX})")])
+        values = context(account, repo)
+        key = (repo.policy, json.dumps({k: values[k] for k in self._uses(repo.policy)}, sort_keys=True))
+        if key not in self._cache:
+            self._cache[key] = self._render(account, where, repo.policy, values)
+        return self._cache[key]
+
+    def _uses(self, name: str) -> list[str]:
+        if name not in self._used:
+            try:
+                source = self.files[name].read_text(encoding="utf-8")
+                used = jinja2.meta.find_undeclared_variables(self.env.parse(source)) & CONTEXT_KEYS
+            except (jinja2.TemplateError, UnicodeDecodeError):
+                used = CONTEXT_KEYS  # the render reports the problem
+            self._used[name] = sorted(used)
+        return self._used[name]
+
+    def _render(self, account: Account, where: str, name: str, values: dict) -> str | None:
+        label = f"template {name!r} ({self.origin(name)})"
         try:
-            text = self.env.get_template(repo.policy + SUFFIX).render(context(account, repo))
+            text = self.env.get_template(name + TEMPLATE_SUFFIX).render(values)
         except jinja2.TemplateSyntaxError as error:
             raise EcrgenError([Problem(account.file, where, f"{label}: line {error.lineno}: {error.message}")]) from None
         except jinja2.TemplateError as error:
@@ -89,6 +101,10 @@ def context(account: Account, repo: Repository) -> dict:
         "pull_actions": PULL_ACTIONS,
         "push_actions": PUSH_ACTIONS,
     }
+
+
+CONTEXT_KEYS = {"account", "repository", "partition", "pull_account_ids", "pull_principals", "push_principals",
+                "org_id", "lambda_pull", "lambda_function_arns", "pull_actions", "push_actions"}
 
 
 def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, str], str | None]:

@@ -198,9 +198,7 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
     for i, tag in enumerate(protected):
         if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS:
             found.add(f"{here}.protected_tags[{i}]", [("", f"{show(tag)} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
-    rules = lifecycle.default_rules(max(max_count, 1), max(days, 1), protected)
-    found.add(f"{here}.protected_tags", lifecycle.check_rules(rules) if not found.items else [])
-    return lifecycle.policy_text(rules)
+    return lifecycle.default_policy_text(max(max_count, 1), max(days, 1), protected)
 
 
 def _role(table: schema.RoleTable | None, found: _Found) -> Role | None:

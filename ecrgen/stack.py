@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecrgen import engine
+from ecrgen.ecr import ref
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.policies import EcrRepositoryPolicies
@@ -32,7 +33,7 @@ class AccountStack(cdktf.TerraformStack):
         self._terraform_block(account)
         data = EcrData(self, account)
         repositories = EcrRepositories(self, account, data)
-        EcrRepositoryPolicies(self, account, repositories, policies)
+        EcrRepositoryPolicies(self, account, policies)
         if account.role:
             EcrRole(self, account.role, repositories, data)
         if account.scanning:
@@ -57,12 +58,13 @@ class AccountStack(cdktf.TerraformStack):
         self.add_override("terraform.required_providers.aws", AWS_PROVIDER)
 
     def _outputs(self, account: Account, repositories: EcrRepositories, data: EcrData) -> None:
-        resources = repositories.by_name
+        def each(attribute: str) -> dict[str, str]:
+            return {r.name: ref("aws_ecr_repository", r.address, attribute) for r in account.repositories}
         values = {
-            "repository_url": {name: r.repository_url for name, r in resources.items()},
-            "repository_arn": {name: r.arn for name, r in resources.items()},
-            "repository_name": {name: r.name for name, r in resources.items()},
-            "registry_id": data.caller.account_id,
+            "repository_url": each("repository_url"),
+            "repository_arn": each("arn"),
+            "repository_name": each("name"),
+            "registry_id": ref("data.aws_caller_identity", "current", "account_id"),
             "repository_registry_url": account.registry_url,
         }
         for name, value in values.items():

@@ -7,17 +7,16 @@ folder (Terraform's `.terraform/`, lock file, local state) are never touched.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecrgen import incremental
 from ecrgen.model import Account
 
 STACK_FILE = "cdk.tf.json"
-HASH_FILE = ".ecrgen.sha256"
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,9 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     try:
         for account, text in texts.items():
             target = stack_path(out, account)
-            output_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
             staged.append((_stage(target, text), target))
-            staged.append((_stage(target.parent / HASH_FILE, f"{digests[account]} {output_hash}\n"), target.parent / HASH_FILE))
+            record = target.parent / incremental.RECORD
+            staged.append((_stage(record, incremental.record(digests[account], text)), record))
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)

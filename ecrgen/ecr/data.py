@@ -4,7 +4,7 @@ region, KMS aliases, the alert queue and the GitHub OIDC provider."""
 from __future__ import annotations
 
 from ecrgen import engine
-from ecrgen.ecr import pin
+from ecrgen.ecr import pin, ref
 from ecrgen.model import Account
 from ecrgen.rules.names import KMS_KEY_ARN, address
 
@@ -27,7 +27,8 @@ class EcrData(engine.construct_base()):
                 logical += "_"
             used.add(logical)
             data = engine.aws("data_aws_kms_alias").DataAwsKmsAlias(self, f"kms-{logical}", name=alias)
-            self._kms[alias] = pin(data, logical)
+            pin(data, logical)
+            self._kms[alias] = ref("data.aws_kms_alias", logical, "target_key_arn")
         self.queue = None
         if account.alerts and not account.alerts.create_queue:
             self.queue = pin(engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(self, "queue", name=account.alerts.sqs_queue_name), "alerts")
@@ -38,4 +39,4 @@ class EcrData(engine.construct_base()):
 
     def kms_key_arn(self, kms_key: str) -> str:
         """A key ARN as given, or the key ARN an alias points to (a raw alias causes a perpetual diff)."""
-        return self._kms[kms_key].target_key_arn if kms_key in self._kms else kms_key
+        return self._kms.get(kms_key, kms_key)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from ecrgen import engine
-from ecrgen.ecr import pin
-from ecrgen.ecr.repository import EcrRepositories
+from ecrgen.ecr import pin, ref
 from ecrgen.model import Account
 
 
 class EcrRepositoryPolicies(engine.construct_base()):
     """One `aws_ecr_repository_policy` per repository whose template grants something."""
 
-    def __init__(self, scope, account: Account, repositories: EcrRepositories, rendered: dict[str, str | None]):
+    def __init__(self, scope, account: Account, rendered: dict[str, str | None]):
         super().__init__(scope, "repository-policies")
         policy_class = engine.aws("ecr_repository_policy").EcrRepositoryPolicy
         for repo in account.repositories:
             text = rendered.get(repo.name)
             if text is not None:
-                resource = repositories.by_name[repo.name]
-                pin(policy_class(self, repo.address, repository=resource.name, policy=text), repo.address)
+                repository = ref("aws_ecr_repository", repo.address, "name")
+                pin(policy_class(self, repo.address, repository=repository, policy=text), repo.address)

