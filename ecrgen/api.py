@@ -47,7 +47,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     files = accounts.select(accounts_dir, names)
     digests = {name: incremental.input_digest(path.read_bytes(), accounts_dir) for name, path in files.items()}
     stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
-    results = [synth.Result(name, synth.stack_path(out, name), False) for name in files if name not in stale]
+    results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
     if stale:
         checked = validate(accounts_dir, stale)
         size = sum(len(a.repositories) for a in checked.accounts)

@@ -51,7 +51,7 @@ def synth(accounts: Optional[List[str]] = Accounts,
     except EcrgenError as error:
         fail(error)
     for result in results:
-        typer.echo(f"{result.account}: {result.path.as_posix()} ({'written' if result.written else 'unchanged'})")
+        typer.echo(f"{result.account}: {result.path.as_posix()} ({result.status})")
 
 
 @app.command()

@@ -23,7 +23,7 @@ STACK_FILE = "cdk.tf.json"
 class Result:
     account: str
     path: Path
-    written: bool
+    status: str  # "written" (new bytes), "unchanged" (re-synthesized, same bytes), "skipped" (inputs unchanged)
 
 
 def render(accounts: list[Account], policies: dict[tuple[str, str], str | None]) -> dict[str, str]:
@@ -69,7 +69,7 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
         changed = not (target.is_file() and target.read_bytes() == temporary.read_bytes())
         os.replace(temporary, target)
         if target.name == STACK_FILE:
-            results.append(Result(target.parent.name, target, changed))
+            results.append(Result(target.parent.name, target, "written" if changed else "unchanged"))
     return results
 
 

@@ -66,7 +66,7 @@ def test_unchanged_accounts_are_skipped_and_edits_are_repaired(tmp_path, monkeyp
     first = run("synth", "--all")
     assert first.stdout.count("(written)") == 2
     second = run("synth", "--all")
-    assert second.stdout.count("(unchanged)") == 2 and "synthesizing" not in second.stderr
+    assert second.stdout.count("(skipped)") == 2 and "synthesizing" not in second.stderr
     stack = tmp_path / "cdktf.out" / "stacks" / "example_account" / "cdk.tf.json"
     original = stack.read_text()
     stack.write_text(original.replace("IMMUTABLE", "MUTABLE"))
