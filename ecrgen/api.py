@@ -40,8 +40,16 @@ def listing(accounts_dir: Path) -> list[dict]:
              "repositories": len(a.repositories)} for a in config.load_accounts(accounts_dir)]
 
 
+class Progress:
+    """Told what synthesis is doing; the CLI shows it (a bar on a terminal, plain lines in CI)."""
+
+    def start(self, total: int, message: str) -> None: ...
+
+    def done(self, accounts: list[str]) -> None: ...
+
+
 def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bool = False,
-               progress: Callable[[str], None] = lambda _: None) -> list[synth.Result]:
+               progress: Progress = Progress()) -> list[synth.Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
     files = accounts.select(accounts_dir, names)
@@ -52,8 +60,11 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
         checked = validate(accounts_dir, stale)
         size = sum(len(a.repositories) for a in checked.accounts)
         jobs = jobs_for(size, len(stale))
-        progress(f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
-        texts = render_parallel(accounts_dir, checked, jobs) if jobs > 1 else synth.render(checked.accounts, checked.policies)
+        progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
+        if jobs > 1:
+            texts = render_parallel(accounts_dir, checked, jobs, progress.done)
+        else:
+            texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
         results += synth.write(out, texts, {name: digests[name] for name in texts})
     return sorted(results, key=lambda r: r.account)
 
@@ -71,7 +82,8 @@ def jobs_for(repositories: int, stale: int) -> int:
     return max(1, min(os.cpu_count() or 1, stale)) if repositories >= PARALLEL_REPOSITORIES else 1
 
 
-def render_parallel(accounts_dir: Path, checked: Checked, jobs: int) -> dict[str, str]:
+def render_parallel(accounts_dir: Path, checked: Checked, jobs: int,
+                    done: Callable[[list[str]], None] = lambda _: None) -> dict[str, str]:
     """Split the accounts into `jobs` shares of similar size; each `python -O -m ecrgen.worker` renders one."""
     shares: list[list[str]] = [[] for _ in range(jobs)]
     weights = [0] * jobs
@@ -80,13 +92,14 @@ def render_parallel(accounts_dir: Path, checked: Checked, jobs: int) -> dict[str
         shares[lightest].append(account.name)
         weights[lightest] += len(account.repositories) + 5
     with ThreadPoolExecutor(jobs) as pool:
-        parts = list(pool.map(lambda share: _run_worker(accounts_dir, share), shares))
+        parts = list(pool.map(lambda share: _run_worker(accounts_dir, share, done), shares))
     return {name: text for part in parts for name, text in sorted(part.items())}
 
 
-def _run_worker(accounts_dir: Path, names: list[str]) -> dict[str, str]:
+def _run_worker(accounts_dir: Path, names: list[str], done: Callable[[list[str]], None]) -> dict[str, str]:
     command = [sys.executable, "-O", "-m", "ecrgen.worker", str(accounts_dir), *names]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"ecrgen worker failed ({done.returncode}):\n{done.stderr}")
-    return json.loads(done.stdout)
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        raise RuntimeError(f"ecrgen worker failed ({finished.returncode}):\n{finished.stderr}")
+    done(names)
+    return json.loads(finished.stdout)

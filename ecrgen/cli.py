@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from ecrgen import api
+from ecrgen import api, progress
 from ecrgen.errors import EcrgenError
 
 app = typer.Typer(help="Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml.",
@@ -47,7 +47,11 @@ def synth(accounts: Optional[List[str]] = Accounts,
             report = check_drift(accounts_dir, names, out)
             typer.echo(report.text())
             raise typer.Exit(1 if report.changed else 0)
-        results = api.synthesize(accounts_dir, names, out, force=force, progress=lambda line: typer.echo(line, err=True))
+        reporter = progress.for_terminal()
+        try:
+            results = api.synthesize(accounts_dir, names, out, force=force, progress=reporter)
+        finally:
+            getattr(reporter, "close", lambda: None)()
     except EcrgenError as error:
         fail(error)
     for result in results:

@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ecrgen import incremental
 from ecrgen.model import Account
@@ -26,7 +27,8 @@ class Result:
     status: str  # "written" (new bytes), "unchanged" (re-synthesized, same bytes), "skipped" (inputs unchanged)
 
 
-def render(accounts: list[Account], policies: dict[tuple[str, str], str | None]) -> dict[str, str]:
+def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
+           built: Callable[[str], None] = lambda _: None) -> dict[str, str]:
     """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths)."""
     from ecrgen import engine
     from ecrgen.stack import AccountStack
@@ -37,6 +39,7 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None])
         for account in accounts:
             own = {repo: text for (name, repo), text in policies.items() if name == account.name}
             AccountStack(app, account, own)
+            built(account.name)
         app.synth()
         return {a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts}
 

@@ -1,0 +1,41 @@
+"""Progress of multi-account synthesis: a Rich bar on a terminal, plain lines elsewhere (CI logs)."""
+
+from __future__ import annotations
+
+import sys
+
+from ecrgen.api import Progress
+
+
+class Lines(Progress):
+    """One line when synthesis starts, one per account built."""
+
+    def start(self, total: int, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    def done(self, accounts: list[str]) -> None:
+        for account in accounts:
+            print(f"  built {account}", file=sys.stderr, flush=True)
+
+
+class Bar(Progress):
+    """A transient Rich progress bar over the accounts being synthesized."""
+
+    def __init__(self) -> None:
+        from rich.progress import Progress as RichProgress
+        self.bar = RichProgress(transient=True, console=None)
+        self.task = None
+
+    def start(self, total: int, message: str) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task(message, total=total)
+
+    def done(self, accounts: list[str]) -> None:
+        self.bar.advance(self.task, len(accounts))
+
+    def close(self) -> None:
+        self.bar.stop()
+
+
+def for_terminal() -> Progress:
+    return Bar() if sys.stderr.isatty() else Lines()
