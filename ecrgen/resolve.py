@@ -188,8 +188,9 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
         if counts:
             found.add(f"{here}.rules", [("", f"replaces the default policy, so {', '.join(counts)} would be ignored; keep one or the other")])
         rules = merged["rules"]
-        found.add(f"{here}.rules", lifecycle.check_rules(rules))
-        return lifecycle.policy_text(rules)
+        problems = lifecycle.check_rules(rules)
+        found.add(f"{here}.rules", problems)
+        return None if problems else lifecycle.policy_text(rules)
     max_count, days = merged.get("max_image_count", 30), merged.get("untagged_image_days", 7)
     for key, value in (("max_image_count", max_count), ("untagged_image_days", days)):
         if value < 1:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
+from ecrgen import engine, moves
 from ecrgen.ecr import ref
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
@@ -41,6 +41,9 @@ class AccountStack(cdktf.TerraformStack):
         if account.alerts:
             EcrScanAlerts(self, account, data)
         self._outputs(account, repositories, data)
+        moved = moves.moved_blocks(account.repositories, policies)
+        if moved:
+            self.add_override("moved", moved)
 
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend

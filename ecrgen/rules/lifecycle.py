@@ -79,9 +79,10 @@ def check_rules(rules: Any) -> Found:
     for index, rule in enumerate(rules):
         found += [(f"[{index}]{sub}", msg) for sub, msg in _check_rule(rule)]
     found += _check_across(rules)
-    length = len(policy_text(rules))
-    if not found and not POLICY_TEXT_LENGTH[0] <= length <= POLICY_TEXT_LENGTH[1]:
-        found.append(("", f"the policy text is {length} characters; ECR allows 100 to 30,720"))
+    if not found:
+        length = len(policy_text(rules))
+        if not POLICY_TEXT_LENGTH[0] <= length <= POLICY_TEXT_LENGTH[1]:
+            found.append(("", f"the policy text is {length} characters; ECR allows 100 to 30,720"))
     return found
 
 
@@ -100,6 +101,7 @@ def _check_rule(rule: Any) -> Found:
     priority = rule.get("rulePriority")
     if not _is_int(priority) or priority < 1:
         found.append((".rulePriority", f"{show(priority)} must be an integer of at least 1"))
+    found += _plain_values(rule)
     if "description" in rule and not isinstance(rule["description"], str):
         found.append((".description", f"{show(rule['description'])} must be a string"))
     selection, action = rule.get("selection"), rule.get("action")
@@ -108,6 +110,17 @@ def _check_rule(rule: Any) -> Found:
     if not isinstance(action, dict):
         return found + [(".action", f"{show(action)} must be a table such as {{ type = \"expire\" }}")]
     return found + _check_selection(selection) + _check_action(action, selection)
+
+
+def _plain_values(rule: dict) -> Found:
+    """Values a JSON policy can hold: TOML dates and times and non-finite floats cannot be sent to ECR."""
+    def bad(value) -> bool:
+        if isinstance(value, dict):
+            return any(bad(v) for v in value.values())
+        if isinstance(value, list):
+            return any(bad(v) for v in value)
+        return not isinstance(value, (str, int, bool)) and not (isinstance(value, float) and value == value and abs(value) != float("inf"))
+    return [("", "holds a value JSON cannot represent (a date, a time or a non-finite number)")] if bad(rule) else []
 
 
 def _check_selection(sel: dict) -> Found:
