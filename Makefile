@@ -20,6 +20,18 @@ validate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/synth_speed.py
 
+# checkov pins packages that clash with the test dependencies: it gets a venv of its own.
+CHECKOV_VENV := .checkov-venv
+CHECKOV_VERSION := 3.3.30
+
+checkov: synth $(CHECKOV_VENV)/.installed  ## static checks of the production example
+	$(CHECKOV_VENV)/bin/python .ci/checkov_gate.py $(CHECKOV_VENV)/bin/checkov cdktf.out/stacks/example_account/cdk.tf.json
+
+$(CHECKOV_VENV)/.installed:
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+	touch $@
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -27,4 +39,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) cdktf.out .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) cdktf.out .pytest_cache

@@ -112,3 +112,19 @@ def test_drift_check(tmp_path, monkeypatch):
         "example_nonprod: ~ output.repository_name (changed: value)",
         "example_nonprod: ~ output.repository_url (changed: value)",
     ]
+
+
+def test_the_ci_workflow_names_real_commands():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ecrgen.yml").read_text())
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    commands = "\n".join(s.get("run", "") for s in steps)
+    for command in ("ecrgen validate", "ecrgen synth --all --check", "ecrgen list --json", "make checkov", "terraform plan"):
+        assert command in commands
+    assert {s["uses"].split("@")[0] for s in steps if "uses" in s} == {
+        "actions/checkout", "actions/setup-python", "hashicorp/setup-terraform", "aws-actions/configure-aws-credentials"}
+    for line in commands.splitlines():  # every ecrgen subcommand the workflow runs exists
+        if "ecrgen " in line:
+            subcommand = line.split("ecrgen ", 1)[1].split()[0]
+            assert run(subcommand, "--help").exit_code == 0, subcommand
