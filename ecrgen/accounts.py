@@ -29,6 +29,14 @@ def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
     return {name: files[name] for name in wanted}
 
 
+def read(path: Path) -> bytes:
+    """An account file's bytes, or an EcrgenError that says why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise EcrgenError([Problem(str(path), "", f"cannot be read ({error.strerror or error})")]) from None
+
+
 def user_templates(accounts_dir: Path) -> Path:
     """The `iam_policies/` folder beside the accounts folder."""
     return accounts_dir.parent / "iam_policies"

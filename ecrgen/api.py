@@ -53,7 +53,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
     files = accounts.select(accounts_dir, names)
-    digests = {name: incremental.input_digest(path.read_bytes(), accounts_dir) for name, path in files.items()}
+    digests = {name: incremental.input_digest(accounts.read(path), accounts_dir) for name, path in files.items()}
     stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
     results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
     if stale:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ecrgen import schema
-from ecrgen.accounts import select
+from ecrgen.accounts import read, select
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.model import Account
 from ecrgen.resolve import resolve
@@ -42,7 +42,7 @@ def load_account(path: Path) -> Account:
     file = str(path)
     if not ACCOUNT_NAME.fullmatch(path.stem):
         raise EcrgenError([Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")])
-    source = _read(path)
+    source = read(path)
     try:
         raw = tomllib.loads(source.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -62,13 +62,6 @@ def load_account(path: Path) -> Account:
     except EcrgenError as more:
         shape += [p for p in more.problems if p not in shape]
     raise EcrgenError(shape)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise EcrgenError([Problem(str(path), "", f"cannot be read ({error.strerror or error})")]) from None
 
 
 def _switches(raw: dict) -> dict:

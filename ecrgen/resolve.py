@@ -49,7 +49,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile, source: bytes) -> 
         name=name, file=file, id=acct.id, region=acct.region, environment=acct.environment,
         project=acct.project, assume_role_arn=acct.assume_role_arn, terraform_version=acct.terraform_version,
         tags=tuple(sorted(parsed.tags.items())), backend=backend, repositories=tuple(repositories),
-        role=_role(parsed.role, found), alerts=_alerts(parsed.alerts, enhanced, found),
+        role=_role(parsed.role, acct.region, found), alerts=_alerts(parsed.alerts, enhanced, found),
         scanning=_scanning(parsed.scanning, found), source=source)
     if found.items:
         raise EcrgenError(dict.fromkeys(Problem(file, path, message) for path, message in found.items))
@@ -202,10 +202,13 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
     return lifecycle.default_policy_text(max(max_count, 1), max(days, 1), protected)
 
 
-def _role(table: schema.RoleTable | None, found: _Found) -> Role | None:
+def _role(table: schema.RoleTable | None, region: str, found: _Found) -> Role | None:
     if table is None:
         return None
     found.add("role", access.check_role(table.name, table.github_repositories, table.trusted_principals, table.trusted_services))
+    for i, arn in enumerate(table.trusted_principals):
+        if names.PRINCIPAL_ARN.fullmatch(arn):
+            found.add(f"role.trusted_principals[{i}]", names.same_partition(arn, region))
     return Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals), tuple(table.trusted_services))
 
 

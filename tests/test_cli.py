@@ -74,6 +74,13 @@ def test_unchanged_accounts_are_skipped_and_edits_are_repaired(tmp_path, monkeyp
     assert "synthesizing 1 of 2 accounts" in third.stderr and stack.read_text() == original
 
 
+def test_unreadable_account_file_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "accounts" / "a.toml").mkdir(parents=True)
+    result = run("synth", "a")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (1, "accounts/a.toml: cannot be read (Is a directory)")
+
+
 def test_usage_errors_exit_2():
     assert run("synth").exit_code == 2
     assert run("synth", "a", "--all").exit_code == 2

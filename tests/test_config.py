@@ -133,6 +133,8 @@ def test_every_problem_of_every_file_at_once(accounts):
      "alerts.severities[0]: 'SEVERE' is not allowed (allowed: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED)"),
     ('[alerts]\nsqs_queue_name = "q"\ncloudwatch_log_group = "/ecr/findings"\n',
      "alerts.cloudwatch_log_group: '/ecr/findings' is not allowed: EventBridge delivers only to log groups named /aws/events/... (letters, digits, . - _ / #)"),
+    ('[role]\nname = "ci"\ntrusted_principals = ["arn:aws-cn:iam::123456789012:root"]\n',
+     "role.trusted_principals[0]: 'arn:aws-cn:iam::123456789012:root' is in another partition than region 'us-east-1' (ARNs there start with 'arn:aws:')"),
     ('[scanning]\ncontinuous = true\n',
      "scanning.continuous: true is not allowed with type 'BASIC': basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')"),
     ('[repository]\nname = "app"\n', "repository: {'name': 'app'} must be a list"),
