@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -53,19 +54,27 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
     files = accounts.select(accounts_dir, names)
-    digests = {name: incremental.input_digest(accounts.read(path), accounts_dir) for name, path in files.items()}
+    sources = {name: accounts.read(path) for name, path in files.items()}
+    digests = {name: incremental.input_digest(source, accounts_dir) for name, source in sources.items()}
     stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
     results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
-    if stale:
+    if not stale:
+        return results
+    jobs = jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
+    workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
+    try:
         checked = validate(accounts_dir, stale)
-        size = sum(len(a.repositories) for a in checked.accounts)
-        jobs = jobs_for(size, len(stale))
-        progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
-        if jobs > 1:
-            texts = render_parallel(accounts_dir, checked, jobs, progress.done)
-        else:
-            texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
-        results += synth.write(out, texts, {name: digests[name] for name in texts})
+    except BaseException:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+        raise
+    progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
+    if workers:
+        texts = render_parallel(checked, workers, progress.done)
+    else:
+        texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
+    results += synth.write(out, texts, {name: digests[name] for name in texts})
     return sorted(results, key=lambda r: r.account)
 
 
@@ -82,24 +91,31 @@ def jobs_for(repositories: int, stale: int) -> int:
     return max(1, min(os.cpu_count() or 1, stale)) if repositories >= PARALLEL_REPOSITORIES else 1
 
 
-def render_parallel(accounts_dir: Path, checked: Checked, jobs: int,
+def _start_worker() -> subprocess.Popen:
+    """A `python -O -m ecrgen.worker`: it starts Node while this process validates."""
+    return subprocess.Popen([sys.executable, "-O", "-m", "ecrgen.worker"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def render_parallel(checked: Checked, workers: list[subprocess.Popen],
                     done: Callable[[list[str]], None] = lambda _: None) -> dict[str, str]:
-    """Split the accounts into `jobs` shares of similar size; each `python -O -m ecrgen.worker` renders one."""
-    shares: list[list[str]] = [[] for _ in range(jobs)]
-    weights = [0] * jobs
-    for account in sorted(checked.accounts, key=lambda a: -len(a.repositories)):
+    """Split the accounts into shares of similar size, one per started worker, and collect the JSON."""
+    shares: list[list[Account]] = [[] for _ in workers]
+    weights = [0] * len(workers)
+    for account in sorted(checked.accounts, key=lambda a: (-len(a.repositories), a.name)):
         lightest = weights.index(min(weights))
-        shares[lightest].append(account.name)
+        shares[lightest].append(account)
         weights[lightest] += len(account.repositories) + 5
-    with ThreadPoolExecutor(jobs) as pool:
-        parts = list(pool.map(lambda share: _run_worker(accounts_dir, share, done), shares))
+
+    def run(worker: subprocess.Popen, share: list[Account]) -> dict[str, str]:
+        names = {a.name for a in share}
+        policies = {key: text for key, text in checked.policies.items() if key[0] in names}
+        stdout, stderr = worker.communicate(pickle.dumps((share, policies)))
+        if worker.returncode != 0:
+            raise RuntimeError(f"ecrgen worker failed ({worker.returncode}):\n{stderr.decode(errors='replace')}")
+        done(sorted(names))
+        return json.loads(stdout)
+
+    with ThreadPoolExecutor(len(workers)) as pool:
+        parts = list(pool.map(run, workers, shares))
     return {name: text for part in parts for name, text in sorted(part.items())}
-
-
-def _run_worker(accounts_dir: Path, names: list[str], done: Callable[[list[str]], None]) -> dict[str, str]:
-    command = [sys.executable, "-O", "-m", "ecrgen.worker", str(accounts_dir), *names]
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
-    if finished.returncode != 0:
-        raise RuntimeError(f"ecrgen worker failed ({finished.returncode}):\n{finished.stderr}")
-    done(names)
-    return json.loads(finished.stdout)

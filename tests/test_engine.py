@@ -89,3 +89,30 @@ def test_validate_imports_no_cdktf():
               "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'jsii', 'constructs'))))")
     done = subprocess.run([sys.executable, "-c", script, str(EXAMPLES)], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _copy_examples(folder: Path) -> None:
+    shutil.copytree(EXAMPLES, folder / "accounts")
+    shutil.copytree(ROOT / "iam_policies", folder / "iam_policies")
+    shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", folder / "accounts")
+
+
+def test_worker_processes_give_the_same_bytes(synthesized, tmp_path):
+    _copy_examples(tmp_path)
+    env = {**os.environ, "ECRGEN_JOBS": "2"}
+    done = subprocess.run([sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "in 2 processes" in done.stderr
+    for account in ("example_account", "example_nonprod", "edge"):
+        assert (tmp_path / "par" / "stacks" / account / "cdk.tf.json").read_bytes() == \
+               (synthesized["_out"] / "stacks" / account / "cdk.tf.json").read_bytes(), account
+
+
+def test_invalid_input_stops_the_started_workers_and_writes_nothing(tmp_path):
+    _copy_examples(tmp_path)
+    (tmp_path / "accounts" / "edge.toml").write_text((tmp_path / "accounts" / "edge.toml").read_text() + "\nbogus = 1\n")
+    env = {**os.environ, "ECRGEN_JOBS": "2"}
+    done = subprocess.run([sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "accounts/edge.toml: scanning.bogus: unknown key" in done.stderr
+    assert not (tmp_path / "par").exists()
