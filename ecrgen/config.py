@@ -51,12 +51,12 @@ def load_account(path: Path) -> Account:
         raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
     raw = _switches(raw)
     try:
-        return resolve(path.stem, file, schema.AccountFile.model_validate(raw), source)
+        return resolve(path.stem, file, schema.AccountFile.model_validate(raw))
     except ValidationError as error:
         errors = error.errors()
     shape = list(dict.fromkeys(_problem(file, e) for e in errors))
     try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
-        resolve(path.stem, file, schema.AccountFile.model_validate(_pruned(raw, errors)), source)
+        resolve(path.stem, file, schema.AccountFile.model_validate(_pruned(raw, errors)))
     except ValidationError:
         pass
     except EcrgenError as more:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 PRODUCTION_NAMES = ("production", "prod")
@@ -84,7 +84,6 @@ class Account:
     role: Optional[Role] = None
     alerts: Optional[Alerts] = None
     scanning: Optional[Scanning] = None
-    source: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def production(self) -> bool:

@@ -32,7 +32,7 @@ class _Found:
             self.items.append((joined, message))
 
 
-def resolve(name: str, file: str, parsed: schema.AccountFile, source: bytes) -> Account:
+def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     """The resolved account, or an EcrgenError with every problem of this file."""
     found = _Found()
     acct = parsed.account
@@ -50,7 +50,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile, source: bytes) -> 
         project=acct.project, assume_role_arn=acct.assume_role_arn, terraform_version=acct.terraform_version,
         tags=tuple(sorted(parsed.tags.items())), backend=backend, repositories=tuple(repositories),
         role=_role(parsed.role, acct.region, found), alerts=_alerts(parsed.alerts, enhanced, found),
-        scanning=_scanning(parsed.scanning, found), source=source)
+        scanning=_scanning(parsed.scanning, found))
     if found.items:
         raise EcrgenError(dict.fromkeys(Problem(file, path, message) for path, message in found.items))
     return account
