@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ecrgen.rules.names import partition
+
 PRODUCTION_NAMES = ("production", "prod")
 
 
@@ -92,7 +94,6 @@ class Account:
     @property
     def partition(self) -> str:
         """The ARN partition of the account's region (aws, aws-cn, aws-us-gov)."""
-        from ecrgen.rules.names import partition
         return partition(self.region)
 
     @property

@@ -23,7 +23,7 @@ class Bar(Progress):
 
     def __init__(self) -> None:
         from rich.progress import Progress as RichProgress
-        self.bar = RichProgress(transient=True, console=None)
+        self.bar = RichProgress(transient=True)
         self.task = None
 
     def start(self, total: int, message: str) -> None:

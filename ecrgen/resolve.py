@@ -149,7 +149,7 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
     for i, account_id in enumerate(pulls):
         found.add(f"{here}.pull_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(pushes):
-        found.add(f"{here}.push_principals[{i}]", names.matches(arn, names.PRINCIPAL_ARN, "an IAM principal ARN (arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)")
+        found.add(f"{here}.push_principals[{i}]", names.matches(arn, names.PRINCIPAL_ARN, names.PRINCIPAL_ARN_RULE)
                   or names.same_partition(arn, acct.region))
     if org is not None:
         found.add(f"{here}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))

@@ -32,15 +32,15 @@ class AccountStack(cdktf.TerraformStack):
         module.AwsProvider(self, "aws", **provider)
         self._terraform_block(account)
         data = EcrData(self, account)
-        repositories = EcrRepositories(self, account, data)
+        EcrRepositories(self, account, data)
         EcrRepositoryPolicies(self, account, policies)
         if account.role:
-            EcrRole(self, account.role, repositories, data)
+            EcrRole(self, account.role, account.repositories)
         if account.scanning:
             EcrRegistryScanning(self, account.scanning)
         if account.alerts:
             EcrScanAlerts(self, account, data)
-        self._outputs(account, repositories, data)
+        self._outputs(account)
         moved = moves.moved_blocks(account.repositories, policies)
         if moved:
             self.add_override("moved", moved)
@@ -60,7 +60,7 @@ class AccountStack(cdktf.TerraformStack):
         self.add_override("terraform.required_version", account.terraform_version)
         self.add_override("terraform.required_providers.aws", AWS_PROVIDER)
 
-    def _outputs(self, account: Account, repositories: EcrRepositories, data: EcrData) -> None:
+    def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:
             return {r.name: ref("aws_ecr_repository", r.address, attribute) for r in account.repositories}
         values = {

@@ -35,7 +35,7 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
 
     cdktf = engine.cdktf()
     with tempfile.TemporaryDirectory(prefix="ecrgen-synth-") as scratch:
-        app = cdktf.App(outdir=scratch, skip_validation=False)
+        app = cdktf.App(outdir=scratch)
         for account in accounts:
             own = {repo: text for (name, repo), text in policies.items() if name == account.name}
             AccountStack(app, account, own)

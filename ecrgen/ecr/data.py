@@ -16,9 +16,9 @@ class EcrData(engine.construct_base()):
 
     def __init__(self, scope, account: Account):
         super().__init__(scope, "data")
-        self.caller = pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), "current")
-        self.partition = pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
-        self.region = pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), "current")
+        pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), "current")
+        pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
+        pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), "current")
         self._kms = {}
         used: set[str] = set()
         for alias in sorted({r.kms_key for r in account.repositories if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}):
@@ -32,10 +32,9 @@ class EcrData(engine.construct_base()):
         self.queue = None
         if account.alerts and not account.alerts.create_queue:
             self.queue = pin(engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(self, "queue", name=account.alerts.sqs_queue_name), "alerts")
-        self.github = None
         if account.role and account.role.github_repositories:
             provider = engine.aws("data_aws_iam_openid_connect_provider").DataAwsIamOpenidConnectProvider
-            self.github = pin(provider(self, "github", url=GITHUB_OIDC_URL), "github")
+            pin(provider(self, "github", url=GITHUB_OIDC_URL), "github")
 
     def kms_key_arn(self, kms_key: str) -> str:
         """A key ARN as given, or the key ARN an alias points to (a raw alias causes a perpetual diff)."""

@@ -16,7 +16,6 @@ class EcrRepositories(engine.construct_base()):
         module = engine.aws("ecr_repository")
         repository_class = module.EcrRepository
         lifecycle_class = engine.aws("ecr_lifecycle_policy").EcrLifecyclePolicy
-        self.addresses = [repo.address for repo in account.repositories]
         for repo in account.repositories:
             options = {}
             if repo.mutable_tags:

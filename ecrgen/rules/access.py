@@ -13,7 +13,7 @@ import re
 
 from ecrgen.errors import show
 from ecrgen.rules import Found
-from ecrgen.rules.names import PRINCIPAL_ARN
+from ecrgen.rules.names import PRINCIPAL_ARN, PRINCIPAL_ARN_RULE
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
 GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(:[^\s:*][^\s]*)?")
@@ -28,7 +28,7 @@ def check_role(name: str, github: list[str], principals: list[str], services: li
     if not ROLE_NAME.fullmatch(name):
         found.append(("name", f"{show(name)} is not a valid IAM role name (1-64 chars: letters, digits, + = , . @ _ -)"))
     found += _each("github_repositories", github, GITHUB_REPOSITORY, "a GitHub repository ('org/repo' or 'org/repo:ref:refs/heads/main')")
-    found += _each("trusted_principals", principals, PRINCIPAL_ARN, "an IAM principal ARN (arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)")
+    found += _each("trusted_principals", principals, PRINCIPAL_ARN, PRINCIPAL_ARN_RULE)
     found += _each("trusted_services", services, SERVICE, "an AWS service principal such as 'ecs-tasks.amazonaws.com'")
     if not (github or principals or services):
         found.append(("", "needs github_repositories, trusted_principals or trusted_services: nobody could assume it"))

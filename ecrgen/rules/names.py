@@ -17,6 +17,7 @@ ACCOUNT_ID = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
 PRINCIPAL_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:(root|user/\S+|role/\S+|assumed-role/\S+)")
+PRINCIPAL_ARN_RULE = "an IAM principal ARN (arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)"
 ROLE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:iam::\d{12}:role/\S+")
 # https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html (Id pattern)
 ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
