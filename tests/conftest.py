@@ -64,10 +64,29 @@ def synthesized(tmp_path_factory):
 
 def reorder(path: Path) -> str:
     """The account file with its [[repository]] blocks in reverse order and one repository added."""
-    text = path.read_text()
+    return reorder_text(path.read_text())
+
+
+def reorder_text(text: str) -> str:
+    """Account file text with its [[repository]] blocks in reverse order and one repository added."""
     head, *blocks = text.split("[[repository]]")
     tail_start = blocks[-1].find("\n[role]")
     last, tail = blocks[-1][:tail_start], blocks[-1][tail_start:]
     blocks[-1] = last
     added = '\nname = "inserted"\n\n'
     return head + "".join("[[repository]]" + b for b in reversed(blocks + [added])) + tail
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "terraform: runs real Terraform against moto (tests/test_terraform.py)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line saying how many Terraform-tier tests ran (CI prints it)."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        counts[outcome] = sum(1 for report in terminalreporter.stats.get(outcome, [])
+                              if "terraform" in getattr(report, "keywords", {}))
+    ran = counts["passed"] + counts["failed"] + counts["error"]
+    terminalreporter.write_line(f"Terraform tier: {ran} test(s) ran ({counts['passed']} passed, "
+                                f"{counts['failed'] + counts['error']} failed, {counts['skipped']} skipped)")

@@ -1,0 +1,194 @@
+"""Real Terraform against moto: a moto server per AWS account, and a Terraform working folder per stack.
+
+Terraform comes from PATH and the hashicorp/aws provider from a filesystem mirror (offline). Where
+either is missing, the Terraform tier skips with one reason line (`missing()`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+
+MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
+PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+
+def find_mirror() -> Path | None:
+    """The filesystem mirror holding hashicorp/aws (ECRGEN_TF_MIRROR, or a known place)."""
+    for candidate in filter(None, [os.environ.get("ECRGEN_TF_MIRROR"), *MIRROR_CANDIDATES]):
+        if (Path(candidate) / PROVIDER).is_dir():
+            return Path(candidate)
+    return None
+
+
+def mirror_version(mirror: Path) -> str:
+    """The newest provider version in the mirror (folders named by version)."""
+    versions = [p.name for p in (mirror / PROVIDER).iterdir() if p.is_dir()]
+    return max(versions, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit()))
+
+
+def missing() -> str | None:
+    """Why the Terraform tier cannot run here, or None."""
+    if shutil.which("terraform") is None:
+        return "Terraform tier skipped: no terraform binary on PATH"
+    if find_mirror() is None:
+        return "Terraform tier skipped: no filesystem mirror with hashicorp/aws (set ECRGEN_TF_MIRROR)"
+    return None
+
+
+def for_provider_5(document: dict) -> dict:
+    """THE ONE PLACE tests change ecrgen's JSON. ecrgen emits `hashicorp/aws ~> 6.25`; the offline mirror
+    holds 5.100.0, which lacks what 6.x added: `image_tag_mutability_exclusion_filter` and the
+    `IMMUTABLE_WITH_EXCLUSION` setting. Those repositories become plain IMMUTABLE here (the 6.x
+    arguments are checked by ecrgen's rules and goldens instead)."""
+    for body in document.get("resource", {}).get("aws_ecr_repository", {}).values():
+        if body.pop("image_tag_mutability_exclusion_filter", None) is not None:
+            body["image_tag_mutability"] = "IMMUTABLE"
+    return document
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MotoServer:
+    """`moto_server` on 127.0.0.1 for one AWS account (MOTO_ACCOUNT_ID)."""
+
+    def __init__(self, account_id: str, log: Path):
+        self.account_id = account_id
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        launcher = Path(__file__).with_name("moto_launcher.py")
+        env = {**os.environ, "MOTO_ACCOUNT_ID": account_id}
+        self.process = subprocess.Popen([sys.executable, str(launcher), "-H", "127.0.0.1", "-p", str(self.port)], env=env,
+                                        stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1).read()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"moto server for {account_id} did not start (see {log})")
+                time.sleep(0.2)
+
+    def client(self, service: str, region: str):
+        return boto3.client(service, region_name=region, endpoint_url=self.url,
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@dataclass
+class Run:
+    """A finished Terraform command."""
+
+    args: list[str]
+    code: int
+    output: str
+
+
+@dataclass
+class Workspace:
+    """One stack folder as Terraform sees it: the mirror, moto as every AWS endpoint, the provider pinned."""
+
+    folder: Path
+    moto: MotoServer
+    region: str
+    runs: list[Run] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        rc = self.folder.parent / "terraform.rc"
+        rc.write_text('provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["%s"]\n  }\n'
+                      '  direct { exclude = ["%s"] }\n}\n' % (find_mirror(), PROVIDER, PROVIDER))
+        return {**os.environ, "TF_CLI_CONFIG_FILE": str(rc), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+                "CHECKPOINT_DISABLE": "1", "AWS_ENDPOINT_URL": self.moto.url, "AWS_ACCESS_KEY_ID": "test",
+                "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
+                "AWS_EC2_METADATA_DISABLED": "true"}
+
+    def pin_provider(self) -> None:
+        """Pin the mirror's provider version with an override file, as a user would; then adapt the JSON."""
+        override = {"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws",
+                                                                 "version": mirror_version(find_mirror())}}}}
+        (self.folder / "provider_override.tf.json").write_text(json.dumps(override))
+        stack = self.folder / "cdk.tf.json"
+        stack.write_text(json.dumps(for_provider_5(json.loads(stack.read_text())), indent=2))
+
+    def backend_config(self) -> list[str]:
+        """An S3 backend stores its state in moto's S3 (the bucket is created first)."""
+        document = json.loads((self.folder / "cdk.tf.json").read_text())
+        s3 = document.get("terraform", {}).get("backend", {}).get("s3")
+        if not s3:
+            return []
+        client = self.moto.client("s3", s3["region"])
+        options = {} if s3["region"] == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": s3["region"]}}
+        try:
+            client.create_bucket(Bucket=s3["bucket"], **options)
+        except client.exceptions.BucketAlreadyOwnedByYou:
+            pass
+        config = self.folder.parent / "backend.hcl"
+        config.write_text(f'endpoints = {{ s3 = "{self.moto.url}" }}\nuse_path_style = true\n'
+                          "skip_credentials_validation = true\nskip_requesting_account_id = true\n")
+        return [f"-backend-config={config}"]
+
+    def run(self, *args: str, check: bool = True) -> Run:
+        process = subprocess.run(["terraform", *args, "-no-color"], cwd=self.folder, env=self.env(),
+                                 capture_output=True, text=True, timeout=600)
+        result = Run(list(args), process.returncode, process.stdout + process.stderr)
+        self.runs.append(result)
+        if check and result.code != 0:
+            raise AssertionError(f"terraform {' '.join(args)} failed in {self.folder}:\n{result.output[-6000:]}")
+        return result
+
+    def init(self) -> None:
+        self.pin_provider()
+        self.run("init", "-input=false", "-reconfigure", *self.backend_config())
+
+    def plan(self, name: str = "plan") -> dict:
+        """A saved plan, as `terraform show -json` gives it."""
+        self.run("plan", "-input=false", f"-out={name}.tfplan")
+        return json.loads(self.run("show", "-json", f"{name}.tfplan").output)
+
+    def apply(self, plan: str = "plan") -> None:
+        self.run("apply", "-input=false", "-auto-approve", f"{plan}.tfplan")
+
+    def outputs(self) -> dict:
+        return {name: value["value"] for name, value in json.loads(self.run("output", "-json").output).items()}
+
+
+def changes(plan: dict) -> dict[str, list[str]]:
+    """Address -> actions for every resource the plan would change (no-ops and reads left out)."""
+    return {c["address"]: c["change"]["actions"] for c in plan.get("resource_changes", [])
+            if c["change"]["actions"] not in (["no-op"], ["read"])}
+
+
+def prepare_lookups(document: dict, moto: MotoServer, region: str) -> None:
+    """Create in moto what the stack's data sources expect other modules to have made (parity with
+    data.tf): the alert queue, the GitHub OIDC provider, KMS aliases."""
+    data = document.get("data", {})
+    for body in data.get("aws_sqs_queue", {}).values():
+        attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if body["name"].endswith(".fifo") else {}
+        moto.client("sqs", region).create_queue(QueueName=body["name"], Attributes=attributes)
+    for body in data.get("aws_iam_openid_connect_provider", {}).values():
+        iam = moto.client("iam", region)
+        if not iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
+            iam.create_open_id_connect_provider(Url=body["url"], ClientIDList=["sts.amazonaws.com"],
+                                               ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"])
+    for body in data.get("aws_kms_alias", {}).values():
+        kms = moto.client("kms", region)
+        key = kms.create_key(Description=f"ecrgen test key for {body['name']}")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=body["name"], TargetKeyId=key)

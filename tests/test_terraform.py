@@ -1,0 +1,195 @@
+"""The Terraform tier: every example and fixture account synthesized, `terraform init` from the mirror,
+`validate`, `apply` against moto, a second plan with no changes, outputs and what moto holds checked
+against the config; then edits as users make them, planned by Terraform. Assertions read
+`terraform show -json` of saved plans, never plan text."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, reorder_text
+from terraform_harness import MotoServer, Workspace, changes, missing, prepare_lookups
+
+pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
+
+FIXTURES = Path(__file__).parent / "accounts"
+ACCOUNTS = {path.stem: path for path in [*sorted(EXAMPLES.glob("*.toml")), *sorted(FIXTURES.glob("*.toml"))]}
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder as a user has it: accounts/ (examples and fixtures) and iam_policies/."""
+    shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
+    (tmp_path / "accounts").mkdir()
+    for name, path in ACCOUNTS.items():
+        shutil.copy(path, tmp_path / "accounts" / f"{name}.toml")
+    return tmp_path
+
+
+@pytest.fixture
+def moto(tmp_path):
+    """Start a moto server per AWS account on demand; all stopped after the test."""
+    servers: dict[str, MotoServer] = {}
+
+    def start(account_id: str) -> MotoServer:
+        if account_id not in servers:
+            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
+        return servers[account_id]
+    yield start
+    for server in servers.values():
+        server.stop()
+
+
+class Stack:
+    """One account of a project: synthesize it, and drive Terraform in its stack folder."""
+
+    def __init__(self, project: Path, name: str, moto):
+        from ecrgen import config
+
+        self.project, self.name = project, name
+        self.account = config.load_accounts(project / "accounts", [name])[0]
+        self.moto = moto(self.account.id)
+        self.workspace = Workspace(project / "cdktf.out" / "stacks" / name, self.moto, self.account.region)
+
+    def synth(self) -> dict:
+        from ecrgen import api, config
+
+        api.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
+        self.account = config.load_accounts(self.project / "accounts", [self.name])[0]
+        return json.loads((self.workspace.folder / "cdk.tf.json").read_text())
+
+    def edit(self, change) -> None:
+        path = self.project / "accounts" / f"{self.name}.toml"
+        path.write_text(change(path.read_text()))
+
+    def up(self) -> dict:
+        """Synthesize, init, validate, apply; return the second plan (which must change nothing)."""
+        prepare_lookups(self.synth(), self.moto, self.account.region)
+        self.workspace.init()
+        self.workspace.run("validate")
+        self.workspace.plan()
+        self.workspace.apply()
+        return self.workspace.plan("again")
+
+    def replan(self, change) -> dict[str, list[str]]:
+        """Edit the account file, synthesize into the same output folder, plan; apply; return the changes."""
+        self.edit(change)
+        self.synth()
+        self.workspace.pin_provider()
+        planned = changes(self.workspace.plan("edit"))
+        self.workspace.apply("edit")
+        return planned
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNTS))
+def test_applies_and_replans_clean(project, moto, name):
+    stack = Stack(project, name, moto)
+    assert changes(stack.up()) == {}, "the second plan must show no changes (no perpetual diff)"
+    account = stack.account
+    outputs = stack.workspace.outputs()
+    partition = account.partition
+    assert outputs["repository_name"] == {r.name: r.ecr_name for r in account.repositories}
+    assert outputs["repository_arn"] == {r.name: f"arn:{partition}:ecr:{account.region}:{account.id}:repository/{r.ecr_name}"
+                                         for r in account.repositories}
+    assert outputs["repository_url"] == {r.name: f"{account.registry_url}/{r.ecr_name}" for r in account.repositories}
+    assert outputs["registry_id"] == account.id
+    assert outputs["repository_registry_url"] == account.registry_url
+    assert_moto_holds(stack)
+
+
+def assert_moto_holds(stack: Stack) -> None:
+    """What moto holds after the apply is what the account file says."""
+    from ecrgen import policies
+
+    account, moto, region = stack.account, stack.moto, stack.account.region
+    ecr = moto.client("ecr", region)
+    rendered = policies.render_all([account], stack.project / "accounts")
+    for repo in account.repositories:
+        (found,) = ecr.describe_repositories(repositoryNames=[repo.ecr_name])["repositories"]
+        expected_mutability = "IMMUTABLE" if repo.image_tag_mutability == "IMMUTABLE_WITH_EXCLUSION" else repo.image_tag_mutability
+        assert found["imageTagMutability"] == expected_mutability
+        assert found["imageScanningConfiguration"]["scanOnPush"] is repo.scan_on_push
+        assert found["encryptionConfiguration"]["encryptionType"] == repo.encryption
+        if repo.lifecycle_policy is None:
+            with pytest.raises(ecr.exceptions.LifecyclePolicyNotFoundException):
+                ecr.get_lifecycle_policy(repositoryName=repo.ecr_name)
+        else:
+            text = ecr.get_lifecycle_policy(repositoryName=repo.ecr_name)["lifecyclePolicyText"]
+            assert json.loads(text) == json.loads(repo.lifecycle_policy)
+        policy = rendered.get((account.name, repo.name))
+        if policy is None:
+            with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
+                ecr.get_repository_policy(repositoryName=repo.ecr_name)
+        else:
+            assert json.loads(ecr.get_repository_policy(repositoryName=repo.ecr_name)["policyText"]) == json.loads(policy)
+    if account.role:
+        iam = moto.client("iam", region)
+        role = iam.get_role(RoleName=account.role.name)["Role"]
+        statements = role["AssumeRolePolicyDocument"]["Statement"]
+        assert len(statements) == sum(map(bool, (account.role.github_repositories, account.role.trusted_principals,
+                                                  account.role.trusted_services)))
+        inline = iam.get_role_policy(RoleName=account.role.name, PolicyName=f"ecr-{account.role.access}")["PolicyDocument"]
+        granted = [s for s in inline["Statement"] if s.get("Sid") != "Login"]
+        arns = sorted(r for s in granted for r in s["Resource"])
+        assert arns == sorted(f"arn:{account.partition}:ecr:{region}:{account.id}:repository/{r.ecr_name}"
+                              for r in account.repositories)
+    if account.alerts:
+        assert_alert_delivers(stack)
+    if account.scanning:
+        configuration = ecr.get_registry_scanning_configuration()["scanningConfiguration"]
+        assert configuration["scanType"] == account.scanning.type
+        (rule,) = configuration["rules"]
+        assert rule["scanFrequency"] == ("CONTINUOUS_SCAN" if account.scanning.continuous else "SCAN_ON_PUSH")
+        assert [f["filter"] for f in rule["repositoryFilters"]] == list(account.scanning.repository_filters)
+
+
+def assert_alert_delivers(stack: Stack) -> None:
+    """The rule matches the configured severities, targets the queue, and the queue accepts it."""
+    from ecrgen.rules.events import scan_pattern
+
+    account, moto, region = stack.account, stack.moto, stack.account.region
+    events, sqs = moto.client("events", region), moto.client("sqs", region)
+    rule_name = f"{account.name}-ecr-scan-findings"
+    rule = events.describe_rule(Name=rule_name)
+    assert json.loads(rule["EventPattern"]) == scan_pattern(account.alerts.severities, account.enhanced_scanning)
+    queue_url = sqs.get_queue_url(QueueName=account.alerts.sqs_queue_name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    targets = {t["Id"]: t for t in events.list_targets_by_rule(Rule=rule_name)["Targets"]}
+    assert targets["sqs"]["Arn"] == queue_arn and "RoleArn" not in targets["sqs"]
+    if account.alerts.create_queue:
+        attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+        (statement,) = json.loads(attributes["Policy"])["Statement"]
+        assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+        assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == rule["Arn"]
+    assert ("logs" in targets) == (account.alerts.cloudwatch_log_group is not None)
+
+
+# ---- edits as users make them, re-synthesized into the same folder and planned by Terraform ------
+
+def test_edits_plan_only_what_changed(project, moto):
+    stack = Stack(project, "example_account", moto)
+    assert changes(stack.up()) == {}
+
+    planned = stack.replan(reorder_text)
+    inserted = {"aws_ecr_repository.inserted", "aws_ecr_lifecycle_policy.inserted", "aws_ecr_repository_policy.inserted"}
+    assert {a: c for a, c in planned.items() if a in inserted} == {a: ["create"] for a in inserted}
+    # The role's inline policy lists every repository ARN, so it alone of the old resources updates.
+    assert {a: c for a, c in planned.items() if a not in inserted} == {"aws_iam_role_policy.ecr": ["update"]}
+
+    planned = stack.replan(lambda text: text.replace('name = "worker"', 'name = "worker"\nlifecycle = { max_image_count = 50 }'))
+    # The provider replaces a lifecycle policy whose text changes (its `policy` forces a new resource);
+    # the repository and its images are untouched.
+    assert planned == {"aws_ecr_lifecycle_policy.worker": ["delete", "create"]}
+
+    planned = stack.replan(lambda text: text.replace('name = "api"', 'name = "api"\npull_account_ids = ["210987654321", "444455556666"]'))
+    assert planned == {"aws_ecr_repository_policy.api": ["update"]}
+
+    planned = stack.replan(lambda text: text.replace('type = "BASIC"', 'type = "ENHANCED"'))
+    assert planned == {"aws_ecr_registry_scanning_configuration.this": ["update"],
+                       "aws_cloudwatch_event_rule.scan_findings": ["update"]}
+    assert changes(stack.workspace.plan("final")) == {}
+
