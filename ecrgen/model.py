@@ -97,12 +97,6 @@ class Account:
         return partition(self.region)
 
     @property
-    def registry_url(self) -> str:
-        """https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html (China: amazonaws.com.cn)."""
-        suffix = ".cn" if self.partition == "aws-cn" else ""
-        return f"{self.id}.dkr.ecr.{self.region}.amazonaws.com{suffix}"
-
-    @property
     def enhanced_scanning(self) -> bool:
         return self.scanning is not None and self.scanning.type == "ENHANCED"
 

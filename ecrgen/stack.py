@@ -68,7 +68,9 @@ class AccountStack(cdktf.TerraformStack):
             "repository_arn": each("arn"),
             "repository_name": each("name"),
             "registry_id": ref("data.aws_caller_identity", "current", "account_id"),
-            "repository_registry_url": account.registry_url,
+            # The partition's DNS suffix as AWS reports it (amazonaws.com, amazonaws.com.cn, ...).
+            "repository_registry_url": f"{account.id}.dkr.ecr.{account.region}."
+                                       + ref("data.aws_partition", "current", "dns_suffix"),
         }
         for name, value in values.items():
             cdktf.TerraformOutput(self, name, value=value, description=f"{name} (as the seed ECR module's output)")

@@ -100,6 +100,7 @@ class Run:
     args: list[str]
     code: int
     output: str
+    seconds: float
 
 
 @dataclass
@@ -146,9 +147,12 @@ class Workspace:
         return [f"-backend-config={config}"]
 
     def run(self, *args: str, check: bool = True) -> Run:
+        started = time.monotonic()
         process = subprocess.run(["terraform", *args, "-no-color"], cwd=self.folder, env=self.env(),
                                  capture_output=True, text=True, timeout=600)
-        result = Run(list(args), process.returncode, process.stdout + process.stderr)
+        result = Run(list(args), process.returncode, process.stdout + process.stderr, time.monotonic() - started)
+        if os.environ.get("ECRGEN_TF_TIMES"):
+            print(f"terraform {args[0]}: {result.seconds:.1f} s", file=sys.stderr)
         self.runs.append(result)
         if check and result.code != 0:
             raise AssertionError(f"terraform {' '.join(args)} failed in {self.folder}:\n{result.output[-6000:]}")

@@ -64,7 +64,7 @@ def test_outputs_are_maps_keyed_by_config_name(synthesized):
     out = synthesized["example_account"]["output"]
     assert out["repository_url"]["value"]["base-images/python"] == "${aws_ecr_repository.base-images_python.repository_url}"
     assert set(out) == {"repository_url", "repository_arn", "repository_name", "registry_id", "repository_registry_url"}
-    assert out["repository_registry_url"]["value"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    assert out["repository_registry_url"]["value"] == "123456789012.dkr.ecr.us-east-1.${data.aws_partition.current.dns_suffix}"
 
 
 def test_role_policy_scopes_resources(synthesized):
@@ -84,7 +84,7 @@ def test_edge_account(synthesized):
     assert "aws_kms_alias" not in edge.get("data", {})
     assert resources["aws_cloudwatch_event_target"]["scan_findings_sqs"]["sqs_target"] == {"message_group_id": "ecr-scan-findings"}
     assert resources["aws_sqs_queue"]["alerts"] == {**resources["aws_sqs_queue"]["alerts"], "fifo_queue": True, "sqs_managed_sse_enabled": True}
-    assert edge["output"]["repository_registry_url"]["value"] == "111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn"
+    assert edge["output"]["repository_registry_url"]["value"] == "111122223333.dkr.ecr.cn-north-1.${data.aws_partition.current.dns_suffix}"  # amazonaws.com.cn: proven in the Terraform tier
     assert edge["provider"]["aws"][0]["assume_role"] == [{"role_arn": "arn:aws-cn:iam::111122223333:role/terraform"}]
     assert edge["terraform"]["backend"] == {"local": {"path": "state/edge.tfstate"}}
     assert resources["aws_ecr_registry_scanning_configuration"]["this"]["rule"] == [

@@ -95,9 +95,16 @@ def test_applies_and_replans_clean(project, moto, name):
     assert outputs["repository_name"] == {r.name: r.ecr_name for r in account.repositories}
     assert outputs["repository_arn"] == {r.name: f"arn:{partition}:ecr:{account.region}:{account.id}:repository/{r.ecr_name}"
                                          for r in account.repositories}
-    assert outputs["repository_url"] == {r.name: f"{account.registry_url}/{r.ecr_name}" for r in account.repositories}
+    ecr = stack.moto.client("ecr", account.region)
+    # The URLs AWS reports (moto writes amazonaws.com for China regions too; ecrgen's own
+    # repository_registry_url carries the partition's suffix, amazonaws.com.cn).
+    assert outputs["repository_url"] == {r.name: ecr.describe_repositories(repositoryNames=[r.ecr_name])["repositories"][0]["repositoryUri"]
+                                         for r in account.repositories}
+    assert all(url.startswith(f"{account.id}.dkr.ecr.{account.region}.") for url in outputs["repository_url"].values())
     assert outputs["registry_id"] == account.id
-    assert outputs["repository_registry_url"] == account.registry_url
+    # https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html (China: amazonaws.com.cn)
+    suffix = ".cn" if partition == "aws-cn" else ""
+    assert outputs["repository_registry_url"] == f"{account.id}.dkr.ecr.{account.region}.amazonaws.com{suffix}"
     assert_moto_holds(stack)
 
 

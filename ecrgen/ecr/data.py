@@ -1,5 +1,5 @@
 """Data sources for what other modules made (parity with data.tf): caller identity, partition,
-region, KMS aliases, the alert queue and the GitHub OIDC provider."""
+KMS aliases, the alert queue and the GitHub OIDC provider. Only what the stack reads is declared."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ class EcrData(engine.construct_base()):
         super().__init__(scope, "data")
         pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), "current")
         pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
-        pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), "current")
         self._kms = {}
         used: set[str] = set()
         for alias in sorted({r.kms_key for r in account.repositories if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}):
