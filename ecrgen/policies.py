@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from ecrgen.accounts import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
 from ecrgen.errors import EcrgenError, Problem, show
@@ -30,6 +31,8 @@ class Templates:
             loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)]),
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
         self.env.filters["tojson"] = lambda value: json.dumps(value, sort_keys=True)
+        self._cache: dict[tuple, str | None] = {}
+        self._used: dict[str, frozenset[str] | None] = {}
 
     def origin(self, name: str) -> str:
         """Where a template comes from, as users see it (no absolute paths)."""
@@ -38,13 +41,30 @@ class Templates:
 
     def render(self, account: Account, index: int, repo: Repository) -> str | None:
         """The repository policy JSON (compact, sorted keys), None when it grants nothing, or an error.
-        Every repository is rendered with its own values: no cache can leak one repository's or account's
-        principals into another's policy through `{% include %}`, `{% extends %}` or `{% import %}`."""
+        Renders are cached on the values the whole template tree uses (the template and everything it
+        includes, extends or imports), so two repositories share a render only when every value that
+        could reach the output is equal; a tree that cannot be known (a computed include) is never cached."""
         where = f"repository[{index}].policy"
         if repo.policy not in self.files:
             raise EcrgenError([Problem(account.file, where, f"{show(repo.policy)} is not a known policy template "
                                        f"(known: {', '.join(self.files)}; or add iam_policies/{repo.policy}{TEMPLATE_SUFFIX})")])
-        return self._render(account, where, repo.policy, context(account, repo))
+        values = context(account, repo)
+        used = self._uses(repo.policy)
+        if used is None:
+            return self._render(account, where, repo.policy, values)
+        key = (repo.policy, account.production, json.dumps({k: values[k] for k in sorted(used & values.keys())}, sort_keys=True))
+        if key not in self._cache:
+            self._cache[key] = self._render(account, where, repo.policy, values)
+        return self._cache[key]
+
+    def _uses(self, name: str) -> frozenset[str] | None:
+        """The variables the template and every template it pulls in use; None when that is unknowable."""
+        if name not in self._used:
+            try:
+                self._used[name] = _tree_uses(self.env, name + TEMPLATE_SUFFIX)
+            except (jinja2.TemplateError, UnicodeDecodeError):
+                self._used[name] = None  # the render reports the problem
+        return self._used[name]
 
     def _render(self, account: Account, where: str, name: str, values: dict) -> str | None:
         label = f"template {name!r} ({self.origin(name)})"
@@ -65,6 +85,23 @@ class Templates:
         if problems:
             raise EcrgenError([Problem(account.file, where, f"{label}: {sub + ': ' if sub else ''}{msg}") for sub, msg in problems])
         return compact
+
+
+def _tree_uses(env: jinja2.Environment, top: str) -> frozenset[str] | None:
+    used: set[str] = set()
+    seen, todo = set(), [top]
+    while todo:
+        file = todo.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        tree = env.parse(env.loader.get_source(env, file)[0])
+        used |= jinja2.meta.find_undeclared_variables(tree)
+        referenced = list(jinja2.meta.find_referenced_templates(tree))
+        if None in referenced:  # a computed name: which templates it reaches is unknowable
+            return None
+        todo += referenced
+    return frozenset(used)
 
 
 def context(account: Account, repo: Repository) -> dict:

@@ -35,10 +35,12 @@ def _account(principal: str, extra: str = "") -> str:
     '{"Version": "2012-10-17", "Statement": [{% include "push.j2" %}]}',
     '{% extends "base.j2" %}{% block statements %}{% include "push.j2" %}{% endblock %}',
     '{% import "macros.j2" as m with context %}{"Version": "2012-10-17", "Statement": [{{ m.push() }}]}',
+    '{% set part = "push" %}{"Version": "2012-10-17", "Statement": [{% include part ~ ".j2" %}]}',  # a computed name
 ])
 def test_templates_that_include_others_render_per_repository_and_account(accounts, tmp_path, top):
     """The render cache once keyed on the variables the top template names: an included partial's
-    push_principals leaked from the first repository rendered into every other repository and account."""
+    push_principals leaked from the first repository rendered into every other repository and account.
+    It now keys on what the whole template tree uses, and never caches a tree it cannot know."""
     policies = tmp_path / "iam_policies"
     policies.mkdir()
     (policies / "shared.json.j2").write_text(top)
