@@ -10,6 +10,8 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
 - SQS queue names and CloudWatch Logs log group names are unique per account and region:
   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html and
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+- Two stacks sharing one Terraform state would each plan to destroy the other's resources:
+  https://developer.hashicorp.com/terraform/language/state (one state per configuration)
 - At most 10 CloudWatch Logs resource policies per account and region:
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
 """
@@ -28,15 +30,19 @@ def clashes(accounts: list[Account]) -> list[Problem]:
     seen: dict[tuple, tuple[str, str]] = {}
     log_policies: dict[tuple[str, str], list[str]] = {}
 
-    def claim(account: Account, key: tuple, path: str, what: str, why: str) -> None:
+    def claim(account: Account, key: tuple, path: str, what: str, why: str, verb: str = "made") -> None:
         if key in seen and seen[key][0] != account.file:
             other, other_path = seen[key]
-            where = f"account {account.id}" if key[0] == "role" else f"account {account.id} in {account.region}"
-            found.append(Problem(account.file, path, f"{what} of {where} is also made by {other} ({other_path}); {why}"))
+            where = {"role": f" of account {account.id}", "state": ""}.get(key[0], f" of account {account.id} in {account.region}")
+            found.append(Problem(account.file, path, f"{what}{where} is also {verb} by {other} ({other_path}); {why}"))
         seen.setdefault(key, (account.file, path))
 
     for account in accounts:
         registry = (account.id, account.region)
+        if account.backend.type == "s3":
+            state = f"s3://{account.backend.bucket}/{account.backend.key}"
+            claim(account, ("state", state), "backend.key", f"the Terraform state {state}",
+                  "two stacks sharing one state would each plan to destroy the other's resources", "used")
         for index, repo in enumerate(account.repositories):
             claim(account, ("repository", *registry, repo.ecr_name), f"repository[{index}].name",
                   f"the ECR repository {repo.ecr_name!r}", "a registry holds one repository of a name")

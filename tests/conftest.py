@@ -57,8 +57,9 @@ def synthesized(tmp_path_factory):
     work = tmp_path_factory.mktemp("synth")
     shutil.copytree(EXAMPLES, work / "accounts")
     shutil.copytree(ROOT / "iam_policies", work / "iam_policies")
-    # Another AWS account: two files for one account and region would clash (the same repositories).
-    reordered = reorder(EXAMPLES / "example_account.toml").replace(f'id = "{EXAMPLE_ID}"', f'id = "{REORDERED_ID}"')
+    # Another AWS account and state: two files for one account and region, or one state, would clash.
+    reordered = (reorder(EXAMPLES / "example_account.toml").replace(f'id = "{EXAMPLE_ID}"', f'id = "{REORDERED_ID}"')
+                 .replace("ecr/example_account.tfstate", "ecr/reordered.tfstate"))
     (work / "accounts" / "reordered.toml").write_text(reordered)
     shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", work / "accounts" / "edge.toml")
     results = api.synthesize(work / "accounts", None, work / "cdktf.out")

@@ -200,6 +200,14 @@ def test_two_files_for_one_account_and_region_clash(accounts):
     ]
 
 
+def test_two_files_sharing_one_terraform_state_clash(accounts):
+    backend = '[backend]\ntype = "s3"\nbucket = "state-bucket"\nkey = "ecr/shared.tfstate"\n'
+    folder = accounts(a=minimal("dev", backend), b=minimal("dev", backend).replace("123456789012", "210987654321"))
+    assert problems(folder) == [
+        "accounts/b.toml: backend.key: the Terraform state s3://state-bucket/ecr/shared.tfstate is also used by accounts/a.toml (backend.key); "
+        "two stacks sharing one state would each plan to destroy the other's resources"]
+
+
 def test_other_accounts_do_not_clash(accounts):
     folder = accounts(a=minimal("dev", CLASH), b=minimal("dev", CLASH).replace("123456789012", "210987654321"))
     assert len(load_accounts(folder)) == 2

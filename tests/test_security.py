@@ -126,6 +126,10 @@ def test_conditioned_or_denying_star_principals_are_fine():
      ("Statement[0].Principal.Group", "unknown principal type (allowed: AWS, Service, Federated, CanonicalUser)")),
     ({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": None}}},
      ("Statement[0].Condition.StringEquals.aws:PrincipalOrgID", "None is not a condition value (a string, number or boolean, or a non-empty list of them)")),
+    ({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci-*"}, "Action": "ecr:BatchGetImage"},
+     ("Statement[0].Principal.AWS", "'arn:aws:iam::123456789012:role/ci-*' is not an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)")),
+    ({"Effect": "Allow", "Principal": {"Service": "lambda"}, "Action": "ecr:BatchGetImage"},
+     ("Statement[0].Principal.Service", "'lambda' is not a service principal such as 'lambda.amazonaws.com'")),
     ({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": None}},
      ("Statement[0].Condition.StringEquals", "None must be an object of condition keys and values")),
 ])

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ecrgen.errors import show
@@ -24,6 +25,9 @@ VERSIONS = ("2012-10-17", "2008-10-17")
 MAX_REPOSITORY_POLICY = 10_240
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Condition")
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+# "*", an account id, or an IAM/STS ARN; IAM rejects a wildcard inside a principal ARN.
+AWS_PRINCIPAL = re.compile(r"\*|\d{12}|arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:[^*\s]+")
+SERVICE_PRINCIPAL = re.compile(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?")
 
 
 def check_repository_policy(policy: Any, length: int, production: bool = False) -> Found:
@@ -116,6 +120,11 @@ def _principal(key: str, principal: Any) -> Found:
             found.append((f".{key}.{kind}", f"unknown principal type (allowed: {', '.join(PRINCIPAL_KEYS)})"))
         elif not _values(value):
             found.append((f".{key}.{kind}", f"{show(value)} must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)"))
+        else:
+            pattern, what = {"AWS": (AWS_PRINCIPAL, "an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)"),
+                             "Service": (SERVICE_PRINCIPAL, "a service principal such as 'lambda.amazonaws.com'")}.get(kind, (None, ""))
+            found += [(f".{key}.{kind}", f"{show(v)} is not {what}")
+                      for v in (value if isinstance(value, list) else [value]) if pattern and not pattern.fullmatch(v)]
     return found
 
 
