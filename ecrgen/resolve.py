@@ -18,7 +18,6 @@ FORMAT_FIELDS = ("project", "environment", "name")
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (keys 1-128, values 0-256, no aws: prefix)
 MAX_TAGS = 50
 COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
-S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's inline policies
 # together at most 10,240 characters; a role trust policy 2,048 by default (a quota raisable to 4,096).
 # IAM counts without whitespace, as ecrgen writes them.
@@ -115,8 +114,8 @@ def _backend(account: str, region: str, table: schema.BackendTable, found: _Foun
         found.add("backend.path", [("", "is only allowed with type 'local'")])
     if table.bucket is None:
         found.add("backend.bucket", [("", "is required with type 's3'")])
-    elif not S3_BUCKET.fullmatch(table.bucket):
-        found.add("backend.bucket", [("", f"{show(table.bucket)} is not a valid S3 bucket name")])
+    else:
+        found.add("backend.bucket", terraform.check_s3_bucket(table.bucket))
     if table.region is not None:
         found.add("backend.region", names.matches(table.region, names.REGION, "an AWS region code such as 'us-east-1'"))
     if table.key is not None:

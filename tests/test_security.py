@@ -163,7 +163,7 @@ def test_github_subject_forms(entry, subject, every_ref):
 
 
 @pytest.mark.parametrize("entry", ["acme", "acme/app:*", "acme/app:main", "acme/app:ref:main", "acme/app:environment:",
-                                   "acme@123/app", "acme@x/app@1", "repository_owner_id:65", "acme/app:pull_request:x"])
+                                   "acme@123/app", "acme@x/app@1", "repository_owner_id:65", "acme/app:pull_request:x", "acme/app:ref:refs/heads/main:x"])
 def test_github_entries_rejected(entry):
     assert check_role("ci", [entry], [], [])[0][0] == "github_repositories[0]"
 

@@ -25,7 +25,8 @@ from ecrgen.errors import show
 from ecrgen.rules import Found
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-_CONTEXT = r"(:(ref:refs/[^\s]+|environment:[^\s:]+|pull_request))"
+# Git refs cannot hold ':' or whitespace (git check-ref-format); '*' is a StringLike wildcard.
+_CONTEXT = r"(:(ref:refs/[^\s:]+|environment:[^\s:]+|pull_request))"
 GITHUB_REPOSITORY = re.compile(rf"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+{_CONTEXT}?|[A-Za-z0-9_.-]+@\d+/[A-Za-z0-9_.-]+@\d+{_CONTEXT}?")
 GITHUB_CUSTOM_SUBJECT = re.compile(rf"repository_owner_id:\d+:repository_id:\d+{_CONTEXT}?")
 GITHUB_RULE = ("a GitHub repository: 'org/repo', optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; "

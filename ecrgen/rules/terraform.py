@@ -5,6 +5,9 @@
 - The S3 backend: https://developer.hashicorp.com/terraform/language/backend/s3 (`key` must not start
   or end with '/' nor contain '//'; `use_lockfile`, S3-native locking, exists from Terraform 1.10)
 - DynamoDB table names: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+- S3 bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (3-63 chars
+  of lowercase letters, digits, . and -, starting and ending with a letter or digit; no '..', not an IP
+  address, no reserved prefix xn--, sthree-, amzn-s3-demo- nor suffix -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ CONSTRAINT_RULE = "comma-separated '[operator] version' terms such as '>= 1.5.0,
 LOCKFILE_VERSION = (1, 10, 0)
 S3_KEY_LENGTH = 1024
 DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+S3_RESERVED = (("xn--", "sthree-", "amzn-s3-demo-"), ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"))
 
 
 def _terms(constraint: str) -> list[tuple[str, tuple[int, ...], int]] | None:
@@ -81,6 +86,14 @@ def check_s3_key(key: str) -> Found:
     if not key or len(key) > S3_KEY_LENGTH or key.startswith("/") or key.endswith("/") or "//" in key:
         return [("", f"{show(key)} is not a valid S3 backend key (1-{S3_KEY_LENGTH} chars, not starting or ending with '/', no '//')")]
     return []
+
+
+def check_s3_bucket(name: str) -> Found:
+    if (S3_BUCKET.fullmatch(name) and ".." not in name and not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name)
+            and not name.startswith(S3_RESERVED[0]) and not name.endswith(S3_RESERVED[1])):
+        return []
+    return [("", f"{show(name)} is not a valid S3 bucket name (3-63 chars: lowercase letters, digits, . and -; "
+                 "starting and ending with a letter or digit; no '..', no IP address, no reserved prefix or suffix)")]
 
 
 def check_dynamodb_table(name: str) -> Found:
