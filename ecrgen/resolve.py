@@ -17,6 +17,7 @@ POLICY_NAME = re.compile(r"[A-Za-z0-9_-]+")
 FORMAT_FIELDS = ("project", "environment", "name")
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (keys 1-128, values 0-256, no aws: prefix)
 MAX_TAGS = 50
+DEFAULT_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's inline policies
 # together at most 10,240 characters; a role trust policy 2,048 by default (a quota raisable to 4,096).
@@ -42,7 +43,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     found, warned = _Found(), _Found()
     acct = parsed.account
     _check_account(acct, found)
-    _check_tags(parsed.tags, found)
+    _check_tags(parsed.tags, parsed.role is not None, found)
     production = _production(acct, found)
     backend = _backend(name, acct.region, parsed.backend, found)
     version, problems = terraform.required_version(acct.terraform_version, backend.type == "s3" and backend.use_lockfile)
@@ -74,7 +75,17 @@ def _check_account(acct: schema.AccountTable, found: _Found) -> None:
             found.add(f"account.{key}", names.tag_value(getattr(acct, key)))
     if acct.assume_role_arn is not None:
         found.add("account.assume_role_arn", names.matches(acct.assume_role_arn, names.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
-                  or names.same_partition(acct.assume_role_arn, acct.region))
+                  or names.same_partition(acct.assume_role_arn, acct.region) or _same_account(acct.assume_role_arn, acct.id))
+
+
+def _same_account(role_arn: str, account_id: str) -> Found:
+    """The provider allows only this account (allowed_account_ids), so the role it assumes must live in it:
+    https://registry.terraform.io/providers/hashicorp/aws/latest/docs#allowed_account_ids"""
+    other = role_arn.split(":")[4]
+    if other == account_id:
+        return []
+    return [("", f"{show(role_arn)} is a role in account {other}; the provider allows only account {account_id} "
+                 "(allowed_account_ids), so Terraform would stop at plan: assume a role in this account")]
 
 
 def _production(acct: schema.AccountTable, found: _Found) -> bool:
@@ -94,11 +105,19 @@ def _production(acct: schema.AccountTable, found: _Found) -> bool:
     return acct.production
 
 
-def _check_tags(tags: dict[str, str], found: _Found) -> None:
+def _check_tags(tags: dict[str, str], role: bool, found: _Found) -> None:
     if len(tags) + 3 > MAX_TAGS:
         found.add("tags", [("", f"has {len(tags)} tags; with Project, Environment and ManagedBy AWS allows {MAX_TAGS - 3}")])
     for key, value in tags.items():
         found.add(f"tags.{key}", names.tag_key(key) or names.tag_value(value))
+    # IAM role tag keys are not case sensitive: 'team' and 'Team' on the role (default_tags reach it)
+    # are duplicates to IAM: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
+    first: dict[str, str] = {key.lower(): key for key in DEFAULT_TAG_KEYS}
+    for key in tags if role else ():
+        if key.lower() in first and first[key.lower()] != key:
+            found.add(f"tags.{key}", [("", f"{show(key)} differs from the tag {first[key.lower()]!r} only in case; IAM treats the role's tag keys "
+                                           f"case-insensitively and rejects both: use {first[key.lower()]!r}")])
+        first.setdefault(key.lower(), key)
 
 
 def _backend(account: str, region: str, table: schema.BackendTable, found: _Found) -> Backend:

@@ -45,6 +45,13 @@ def problems(folder, names=None) -> list[str]:
      "role.trusted_principals[0]: 'arn:aws:iam::123456789012:user/*' has a wildcard: IAM accepts '*' only as the whole principal, never inside an ARN; name the principal exactly"),
     ('assume_role_arn = "arn:aws-us-gov:iam::123456789012:role/terraform"\n',
      "account.assume_role_arn: 'arn:aws-us-gov:iam::123456789012:role/terraform' is in another partition than region 'us-east-1' (ARNs there start with 'arn:aws:')"),
+    ('assume_role_arn = "arn:aws:iam::999999999999:role/terraform"\n',
+     "account.assume_role_arn: 'arn:aws:iam::999999999999:role/terraform' is a role in account 999999999999; the provider allows only account 123456789012 "
+     "(allowed_account_ids), so Terraform would stop at plan: assume a role in this account"),
+    ('[tags]\nproject = "x"\n[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\n',
+     "tags.project: 'project' differs from the tag 'Project' only in case; IAM treats the role's tag keys case-insensitively and rejects both: use 'Project'"),
+    ('[tags]\nTeam = "a"\nteam = "b"\n[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\n',
+     "tags.team: 'team' differs from the tag 'Team' only in case; IAM treats the role's tag keys case-insensitively and rejects both: use 'Team'"),
     # Backend and version strings.
     ('[backend]\ntype = "s3"\nbucket = "state-bucket"\nkey = "/ecr/a.tfstate"\n',
      "backend.key: '/ecr/a.tfstate' is not a valid S3 backend key (1-1024 chars, not starting or ending with '/', no '//')"),
@@ -223,3 +230,8 @@ def test_more_log_resource_policies_than_cloudwatch_allows(accounts):
         "accounts/a10.toml: alerts.cloudwatch_log_group: 11 account files deliver findings to CloudWatch Logs in account 123456789012 and us-east-1, "
         "each with a log resource policy; CloudWatch Logs allows 10 per account and region (" + ", ".join(f"accounts/a{i:02d}.toml" for i in range(11)) + ")"]
 
+
+
+def test_tag_keys_differing_in_case_are_fine_without_a_role(accounts):
+    (account,) = load_accounts(accounts(a=minimal("dev", '[tags]\nproject = "x"\n')))
+    assert account.default_tags()["project"] == "x"
