@@ -152,9 +152,9 @@ def _name_format(fmt: str, found: _Found):
     except ValueError as error:
         found.add("account.name_format", [("", f"{show(fmt)} is not a valid format ({error})")])
         return None
-    if any(spec or conversion for _, field, spec, conversion in string.Formatter().parse(fmt) if field is not None):
-        found.add("account.name_format", [("", f"{show(fmt)} is not allowed: format specs and conversions ('{{name:.3}}', '{{name!r}}') "
-                                               "are not supported; use plain {project}, {environment} and {name}")])
+    if any(spec or conversion or re.search(r"[.\[]", field) for _, field, spec, conversion in string.Formatter().parse(fmt) if field is not None):
+        found.add("account.name_format", [("", f"{show(fmt)} is not allowed: format specs, conversions and indexing ('{{name:.3}}', '{{name!r}}', "
+                                               "'{name[0]}') are not supported; use plain {project}, {environment} and {name}")])
         return None
     bad = [field for field in fields if field not in FORMAT_FIELDS]
     if bad or "name" not in fields:

@@ -74,11 +74,13 @@ def problems(folder, names=None) -> list[str]:
     ('[tags]\n"Cost Centre!" = "1"\n', "tags.Cost Centre!: 'Cost Centre!' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')"),
     # name_format: a format spec would cut or quote names.
     ('name_format = "{name:.3}"\n',
-     "account.name_format: '{name:.3}' is not allowed: format specs and conversions ('{name:.3}', '{name!r}') are not supported; use plain {project}, {environment} and {name}"),
+     "account.name_format: '{name:.3}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
     ('name_format = "{project}-{name!r}"\n',
-     "account.name_format: '{project}-{name!r}' is not allowed: format specs and conversions ('{name:.3}', '{name!r}') are not supported; use plain {project}, {environment} and {name}"),
+     "account.name_format: '{project}-{name!r}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
     ('name_format = "{name[0]}"\n',
-     "account.name_format: '{name[0]}' is not allowed: use {project}, {environment} and {name}, with {name} required"),
+     "account.name_format: '{name[0]}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
+    ('name_format = "{name.upper}"\n',
+     "account.name_format: '{name.upper}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
     # The default lifecycle policy passes the checks custom rules pass.
     (REPO + 'lifecycle = { protected_tags = ["v*", "v*"] }\n',
      "repository[0].lifecycle.protected_tags: has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)"),
