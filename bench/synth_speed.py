@@ -50,9 +50,10 @@ def many_accounts(folder: Path, count: int = 100, repositories: int = 20) -> Non
     for index in range(count):
         lines = [f'[account]\nid = "{100000000000 + index}"\nregion = "us-east-1"\n'
                  f'environment = "{"production" if index % 2 else "dev"}"\nproject = "p{index}"\n',
-                 '[defaults]\npull_account_ids = ["210987654321"]\npush_principals = ["arn:aws:iam::123456789012:role/ci"]\n']
+                 '[defaults]\npull_account_ids = ["210987654321"]\npush_principals = ["arn:aws:iam::123456789012:role/ci"]\n'
+                 '[defaults.lifecycle]\nprotected_tags = ["v*"]\n']
         lines += [f'[[repository]]\nname = "svc-{r}"\n' for r in range(repositories)]
-        lines.append('[role]\nname = "ci"\ngithub_repositories = ["acme/app"]\n[alerts]\nsqs_queue_name = "q"\n')
+        lines.append('[role]\nname = "ci"\ngithub_repositories = ["acme/app:ref:refs/heads/main"]\n[alerts]\nsqs_queue_name = "q"\n')
         (folder / "accounts" / f"acct{index:03d}.toml").write_text("\n".join(lines))
 
 

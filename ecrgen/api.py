@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ecrgen import accounts, incremental, synth
+from ecrgen.errors import Problem
 from ecrgen.model import Account
 
 # Below this many repositories one process is faster than starting a second Node.
@@ -23,6 +24,7 @@ PARALLEL_REPOSITORIES = 150
 class Checked:
     accounts: list[Account]
     policies: dict[tuple[str, str], str | None]
+    warnings: tuple[Problem, ...] = ()   # worth a look, never a failure
 
 
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
@@ -30,7 +32,8 @@ def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     from ecrgen import config, policies
 
     loaded = config.load_accounts(accounts_dir, names)
-    return Checked(loaded, policies.render_all(loaded, accounts_dir))
+    rendered = policies.render_all(loaded, accounts_dir)
+    return Checked(loaded, rendered, tuple(w for a in loaded for w in a.warnings) + tuple(policies.warnings(loaded, rendered)))
 
 
 def listing(accounts_dir: Path) -> list[dict]:
@@ -50,9 +53,10 @@ class Progress:
 
 
 def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bool = False,
-               progress: Progress = Progress()) -> list[synth.Result]:
+               progress: Progress = Progress(), warn: Callable[[tuple[Problem, ...]], None] = lambda _: None) -> list[synth.Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
-    atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
+    atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
+    receives the warnings of the accounts validated."""
     files = accounts.select(accounts_dir, names)
     sources = {name: accounts.read(path) for name, path in files.items()}
     digests = {name: incremental.input_digest(source, accounts_dir) for name, source in sources.items()}
@@ -69,6 +73,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
             worker.kill()
             worker.wait()
         raise
+    warn(checked.warnings)
     progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
     if workers:
         texts = render_parallel(checked, workers, progress.done)

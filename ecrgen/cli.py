@@ -23,6 +23,12 @@ AccountsDir = typer.Option(Path("accounts"), "--accounts-dir", help="Folder of a
 Accounts = typer.Argument(None, metavar="[ACCOUNT]...", help="Account names (file names without .toml).", show_default=False)
 
 
+def warn(problems) -> None:
+    """Warnings go to stderr and never change the exit code."""
+    for problem in problems:
+        typer.echo(f"warning: {problem}", err=True)
+
+
 def fail(error: EcrgenError) -> None:
     for problem in error.problems:
         typer.echo(str(problem), err=True)
@@ -49,7 +55,7 @@ def synth(accounts: Optional[List[str]] = Accounts,
             raise typer.Exit(1 if report.changed else 0)
         reporter = progress.for_terminal()
         try:
-            results = api.synthesize(accounts_dir, names, out, force=force, progress=reporter)
+            results = api.synthesize(accounts_dir, names, out, force=force, progress=reporter, warn=warn)
         finally:
             getattr(reporter, "close", lambda: None)()
     except EcrgenError as error:
@@ -65,6 +71,7 @@ def validate(accounts: Optional[List[str]] = Accounts, accounts_dir: Path = Acco
         checked = api.validate(accounts_dir, accounts or None)
     except EcrgenError as error:
         fail(error)
+    warn(checked.warnings)
     typer.echo(f"{len(checked.accounts)} account(s) valid: {', '.join(a.name for a in checked.accounts) or 'none'}")
 
 

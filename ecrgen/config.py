@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ecrgen import schema
 from ecrgen.accounts import read, select
+from ecrgen.clashes import clashes
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.model import Account
 from ecrgen.resolve import resolve
@@ -32,6 +33,7 @@ def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Ac
             loaded.append(load_account(path))
         except EcrgenError as error:
             problems.extend(error.problems)
+    problems.extend(clashes(loaded))
     if problems:
         raise EcrgenError(problems)
     return loaded

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ecrgen.errors import Problem
 from ecrgen.rules.names import partition
 
+# Environment names (any case) that say by themselves whether an account is production. Any other name
+# needs `[account] production = true|false`: a typo must never silently drop production protections.
 PRODUCTION_NAMES = ("production", "prod")
+NON_PRODUCTION_NAMES = ("development", "dev", "staging", "stage", "test", "testing", "qa", "uat",
+                        "sandbox", "nonprod", "non-production", "preprod", "pre-production", "demo")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class Role:
     github_repositories: tuple[str, ...]
     trusted_principals: tuple[str, ...]
     trusted_services: tuple[str, ...]
+    # Set when listing every repository ARN would pass IAM's inline policy limit: the policy then
+    # grants on `repository/<prefix>*`, the literal part of name_format before {name}.
+    repository_prefix: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class Account:
     id: str
     region: str
     environment: str
+    production: bool               # from a known environment name, or [account] production
     project: str
     assume_role_arn: Optional[str]
     terraform_version: str
@@ -86,10 +95,7 @@ class Account:
     role: Optional[Role] = None
     alerts: Optional[Alerts] = None
     scanning: Optional[Scanning] = None
-
-    @property
-    def production(self) -> bool:
-        return self.environment.lower() in PRODUCTION_NAMES
+    warnings: tuple[Problem, ...] = ()   # printed by validate and synth; they never fail them
 
     @property
     def partition(self) -> str:

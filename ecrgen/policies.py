@@ -15,7 +15,7 @@ import jinja2.meta
 from ecrgen.accounts import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.model import Account, Repository
-from ecrgen.rules.iam import check_repository_policy
+from ecrgen.rules.iam import check_repository_policy, open_statements
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 PUSH_ACTIONS = sorted(PULL_ACTIONS + ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"])
@@ -32,7 +32,7 @@ class Templates:
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
         self.env.filters["tojson"] = lambda value: json.dumps(value, sort_keys=True)
         self._cache: dict[tuple, str | None] = {}
-        self._used: dict[str, list[str]] = {}
+        self._used: dict[str, frozenset[str] | None] = {}
 
     def origin(self, name: str) -> str:
         """Where a template comes from, as users see it (no absolute paths)."""
@@ -41,25 +41,29 @@ class Templates:
 
     def render(self, account: Account, index: int, repo: Repository) -> str | None:
         """The repository policy JSON (compact, sorted keys), None when it grants nothing, or an error.
-        Renders are cached on the values the template actually uses (most ignore the repository)."""
+        Renders are cached on the values the whole template tree uses (the template and everything it
+        includes, extends or imports), so two repositories share a render only when every value that
+        could reach the output is equal; a tree that cannot be known (a computed include) is never cached."""
         where = f"repository[{index}].policy"
         if repo.policy not in self.files:
             raise EcrgenError([Problem(account.file, where, f"{show(repo.policy)} is not a known policy template "
                                        f"(known: {', '.join(self.files)}; or add iam_policies/{repo.policy}{TEMPLATE_SUFFIX})")])
         values = context(account, repo)
-        key = (repo.policy, json.dumps({k: values[k] for k in self._uses(repo.policy)}, sort_keys=True))
+        used = self._uses(repo.policy)
+        if used is None:
+            return self._render(account, where, repo.policy, values)
+        key = (repo.policy, account.production, json.dumps({k: values[k] for k in sorted(used & values.keys())}, sort_keys=True))
         if key not in self._cache:
             self._cache[key] = self._render(account, where, repo.policy, values)
         return self._cache[key]
 
-    def _uses(self, name: str) -> list[str]:
+    def _uses(self, name: str) -> frozenset[str] | None:
+        """The variables the template and every template it pulls in use; None when that is unknowable."""
         if name not in self._used:
             try:
-                source = self.files[name].read_text(encoding="utf-8")
-                used = jinja2.meta.find_undeclared_variables(self.env.parse(source)) & CONTEXT_KEYS
+                self._used[name] = _tree_uses(self.env, name + TEMPLATE_SUFFIX)
             except (jinja2.TemplateError, UnicodeDecodeError):
-                used = CONTEXT_KEYS  # the render reports the problem
-            self._used[name] = sorted(used)
+                self._used[name] = None  # the render reports the problem
         return self._used[name]
 
     def _render(self, account: Account, where: str, name: str, values: dict) -> str | None:
@@ -77,10 +81,27 @@ class Templates:
         if isinstance(policy, dict) and policy.get("Statement") == []:
             return None
         compact = json.dumps(policy, sort_keys=True, separators=(",", ":"))
-        problems = check_repository_policy(policy, len(compact))
+        problems = check_repository_policy(policy, len(compact), account.production)
         if problems:
             raise EcrgenError([Problem(account.file, where, f"{label}: {sub + ': ' if sub else ''}{msg}") for sub, msg in problems])
         return compact
+
+
+def _tree_uses(env: jinja2.Environment, top: str) -> frozenset[str] | None:
+    used: set[str] = set()
+    seen, todo = set(), [top]
+    while todo:
+        file = todo.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        tree = env.parse(env.loader.get_source(env, file)[0])
+        used |= jinja2.meta.find_undeclared_variables(tree)
+        referenced = list(jinja2.meta.find_referenced_templates(tree))
+        if None in referenced:  # a computed name: which templates it reaches is unknowable
+            return None
+        todo += referenced
+    return frozenset(used)
 
 
 def context(account: Account, repo: Repository) -> dict:
@@ -103,8 +124,17 @@ def context(account: Account, repo: Repository) -> dict:
     }
 
 
-CONTEXT_KEYS = {"account", "repository", "partition", "pull_account_ids", "pull_principals", "push_principals",
-                "org_id", "lambda_pull", "lambda_function_arns", "pull_actions", "push_actions"}
+def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None]) -> list[Problem]:
+    """Open `Principal: "*"` statements in non-production policies (production ones are errors)."""
+    found = []
+    for account in accounts:
+        for index, repo in enumerate(account.repositories):
+            text = rendered.get((account.name, repo.name))
+            if account.production or text is None:
+                continue
+            found += [Problem(account.file, f"repository[{index}].policy", f"template {repo.policy!r}: {sub}: {message}")
+                      for sub, message in open_statements(json.loads(text))]
+    return found
 
 
 def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, str], str | None]:

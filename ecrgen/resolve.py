@@ -3,21 +3,27 @@ AWS rule, and report every problem with its field path."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from pathlib import PurePosixPath, PureWindowsPath
 
-from ecrgen import schema
+from ecrgen import documents, schema
 from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import Account, Alerts, Backend, Repository, Role, Scanning, PRODUCTION_NAMES
-from ecrgen.rules import Found, access, events, lifecycle, mutability, names
+from ecrgen.model import Account, Alerts, Backend, Repository, Role, Scanning, NON_PRODUCTION_NAMES, PRODUCTION_NAMES
+from ecrgen.rules import Found, access, events, lifecycle, mutability, names, terraform
 
 POLICY_NAME = re.compile(r"[A-Za-z0-9_-]+")
 FORMAT_FIELDS = ("project", "environment", "name")
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (keys 1-128, values 0-256, no aws: prefix)
 MAX_TAGS = 50
+DEFAULT_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
-S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's inline policies
+# together at most 10,240 characters; a role trust policy 2,048 by default (a quota raisable to 4,096).
+# IAM counts without whitespace, as ecrgen writes them.
+ROLE_POLICY_LIMIT = 10_240
+TRUST_POLICY_DEFAULT, TRUST_POLICY_MAX = 2_048, 4_096
 
 
 class _Found:
@@ -34,23 +40,26 @@ class _Found:
 
 def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     """The resolved account, or an EcrgenError with every problem of this file."""
-    found = _Found()
+    found, warned = _Found(), _Found()
     acct = parsed.account
     _check_account(acct, found)
-    _check_tags(parsed.tags, found)
+    _check_tags(parsed.tags, parsed.role is not None, found)
+    production = _production(acct, found)
     backend = _backend(name, acct.region, parsed.backend, found)
-    production = acct.environment.lower() in PRODUCTION_NAMES
+    version, problems = terraform.required_version(acct.terraform_version, backend.type == "s3" and backend.use_lockfile)
+    found.add("account.terraform_version", problems)
     formatter = _name_format(acct.name_format, found)
-    repositories = [_repository(i, r, parsed.defaults, production, formatter, acct, found)
+    repositories = [_repository(i, r, parsed.defaults, production, formatter, acct, found, warned)
                     for i, r in enumerate(parsed.repository)]
     _check_unique(parsed.repository, found)
     enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
     account = Account(
-        name=name, file=file, id=acct.id, region=acct.region, environment=acct.environment,
-        project=acct.project, assume_role_arn=acct.assume_role_arn, terraform_version=acct.terraform_version,
+        name=name, file=file, id=acct.id, region=acct.region, environment=acct.environment, production=production,
+        project=acct.project, assume_role_arn=acct.assume_role_arn, terraform_version=version,
         tags=tuple(sorted(parsed.tags.items())), backend=backend, repositories=tuple(repositories),
-        role=_role(parsed.role, acct.region, found), alerts=_alerts(parsed.alerts, enhanced, found),
-        scanning=_scanning(parsed.scanning, found))
+        role=_role(parsed.role, acct, production, formatter, repositories, found, warned),
+        alerts=_alerts(parsed.alerts, enhanced, name, found), scanning=_scanning(parsed.scanning, found),
+        warnings=tuple(dict.fromkeys(Problem(file, path, message) for path, message in warned.items)))
     if found.items:
         raise EcrgenError(dict.fromkeys(Problem(file, path, message) for path, message in found.items))
     return account
@@ -62,18 +71,53 @@ def _check_account(acct: schema.AccountTable, found: _Found) -> None:
     for key in ("environment", "project", "terraform_version"):
         if not getattr(acct, key).strip():
             found.add(f"account.{key}", [("", "must not be empty")])
+        elif key != "terraform_version":  # the Environment and Project tags
+            found.add(f"account.{key}", names.tag_value(getattr(acct, key)))
     if acct.assume_role_arn is not None:
-        found.add("account.assume_role_arn", names.matches(acct.assume_role_arn, names.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)"))
+        found.add("account.assume_role_arn", names.matches(acct.assume_role_arn, names.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
+                  or names.same_partition(acct.assume_role_arn, acct.region) or _same_account(acct.assume_role_arn, acct.id))
 
 
-def _check_tags(tags: dict[str, str], found: _Found) -> None:
+def _same_account(role_arn: str, account_id: str) -> Found:
+    """The provider allows only this account (allowed_account_ids), so the role it assumes must live in it:
+    https://registry.terraform.io/providers/hashicorp/aws/latest/docs#allowed_account_ids"""
+    other = role_arn.split(":")[4]
+    if other == account_id:
+        return []
+    return [("", f"{show(role_arn)} is a role in account {other}; the provider allows only account {account_id} "
+                 "(allowed_account_ids), so Terraform would stop at plan: assume a role in this account")]
+
+
+def _production(acct: schema.AccountTable, found: _Found) -> bool:
+    """Production from a known environment name or the explicit `production` key; a name that says
+    neither is an error (a typo must never silently drop production protections)."""
+    environment = acct.environment.lower()
+    known = True if environment in PRODUCTION_NAMES else False if environment in NON_PRODUCTION_NAMES else None
+    if acct.production is None:
+        if known is None and environment.strip():
+            found.add("account.environment", [("", f"{show(acct.environment)} is not a known environment (production: {', '.join(PRODUCTION_NAMES)}; "
+                                                   f"non-production: {', '.join(NON_PRODUCTION_NAMES)}; any case); "
+                                                   "for another name, set production = true or false in [account]")])
+        return known is not False
+    if known is not None and known != acct.production:
+        found.add("account.production", [("", f"{str(acct.production).lower()} contradicts environment {acct.environment!r}, "
+                                              f"a {'production' if known else 'non-production'} name; remove one of them")])
+    return acct.production
+
+
+def _check_tags(tags: dict[str, str], role: bool, found: _Found) -> None:
     if len(tags) + 3 > MAX_TAGS:
         found.add("tags", [("", f"has {len(tags)} tags; with Project, Environment and ManagedBy AWS allows {MAX_TAGS - 3}")])
     for key, value in tags.items():
-        if not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
-            found.add(f"tags.{key}", [("", f"{show(key)} is not a valid tag key (1-128 chars, not starting with 'aws:')")])
-        if len(value) > 256:
-            found.add(f"tags.{key}", [("", "the value is longer than 256 characters")])
+        found.add(f"tags.{key}", names.tag_key(key) or names.tag_value(value))
+    # IAM role tag keys are not case sensitive: 'team' and 'Team' on the role (default_tags reach it)
+    # are duplicates to IAM: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
+    first: dict[str, str] = {key.lower(): key for key in DEFAULT_TAG_KEYS}
+    for key in tags if role else ():
+        if key.lower() in first and first[key.lower()] != key:
+            found.add(f"tags.{key}", [("", f"{show(key)} differs from the tag {first[key.lower()]!r} only in case; IAM treats the role's tag keys "
+                                           f"case-insensitively and rejects both: use {first[key.lower()]!r}")])
+        first.setdefault(key.lower(), key)
 
 
 def _backend(account: str, region: str, table: schema.BackendTable, found: _Found) -> Backend:
@@ -89,10 +133,14 @@ def _backend(account: str, region: str, table: schema.BackendTable, found: _Foun
         found.add("backend.path", [("", "is only allowed with type 'local'")])
     if table.bucket is None:
         found.add("backend.bucket", [("", "is required with type 's3'")])
-    elif not S3_BUCKET.fullmatch(table.bucket):
-        found.add("backend.bucket", [("", f"{show(table.bucket)} is not a valid S3 bucket name")])
+    else:
+        found.add("backend.bucket", terraform.check_s3_bucket(table.bucket))
     if table.region is not None:
         found.add("backend.region", names.matches(table.region, names.REGION, "an AWS region code such as 'us-east-1'"))
+    if table.key is not None:
+        found.add("backend.key", terraform.check_s3_key(table.key))
+    if table.dynamodb_table is not None:
+        found.add("backend.dynamodb_table", terraform.check_dynamodb_table(table.dynamodb_table))
     return Backend(type="s3", bucket=table.bucket, key=table.key or f"ecr/{account}.tfstate",
                    region=table.region or region, use_lockfile=table.use_lockfile is not False,
                    dynamodb_table=table.dynamodb_table, encrypt=table.encrypt is not False)
@@ -103,6 +151,10 @@ def _name_format(fmt: str, found: _Found):
         fields = [field for _, field, _, _ in string.Formatter().parse(fmt) if field is not None]
     except ValueError as error:
         found.add("account.name_format", [("", f"{show(fmt)} is not a valid format ({error})")])
+        return None
+    if any(spec or conversion or re.search(r"[.\[]", field) for _, field, spec, conversion in string.Formatter().parse(fmt) if field is not None):
+        found.add("account.name_format", [("", f"{show(fmt)} is not allowed: format specs, conversions and indexing ('{{name:.3}}', '{{name!r}}', "
+                                               "'{name[0]}') are not supported; use plain {project}, {environment} and {name}")])
         return None
     bad = [field for field in fields if field not in FORMAT_FIELDS]
     if bad or "name" not in fields:
@@ -122,8 +174,8 @@ def _check_unique(repos: list[schema.RepositoryTable], found: _Found) -> None:
             found.add(f"repository[{first[other]}].name", [("", f"{show(other)} maps to the Terraform address {addr!r} like {show(group[0])} (repository[{first[group[0]]}]); rename one")])
 
 
-def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.RepositorySettings,
-                 production: bool, fmt: str | None, acct: schema.AccountTable, found: _Found) -> Repository:
+def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.RepositorySettings, production: bool,
+                fmt: str | None, acct: schema.AccountTable, found: _Found, warned: _Found) -> Repository:
     here = f"repository[{index}]"
 
     def pick(key: str, default=None):
@@ -141,7 +193,7 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
     mutable_tags = tuple(pick("mutable_tags", []))
     setting, problems = mutability.resolve(pick("image_tag_mutability"), mutable_tags, production)
     found.add(here, problems)
-    encryption, kms_key = _encryption(pick("encryption"), pick("kms_key"), here, found)
+    encryption, kms_key = _encryption(pick("encryption"), pick("kms_key"), acct.region, here, found)
     policy = pick("policy", "production" if production else "non_production")
     if not POLICY_NAME.fullmatch(policy):
         found.add(f"{here}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
@@ -149,8 +201,10 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
     for i, account_id in enumerate(pulls):
         found.add(f"{here}.pull_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(pushes):
-        found.add(f"{here}.push_principals[{i}]", names.matches(arn, names.PRINCIPAL_ARN, names.PRINCIPAL_ARN_RULE)
-                  or names.same_partition(arn, acct.region))
+        found.add(f"{here}.push_principals[{i}]", names.principal(arn, acct.region))
+    for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
+        if len(set(values)) != len(values):
+            found.add(f"{here}.{key}", [("", "has duplicates")])
     if org is not None:
         found.add(f"{here}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
     return Repository(
@@ -159,22 +213,23 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
         force_delete=pick("force_delete", False), prevent_destroy=pick("prevent_destroy", production),
         policy=None if policy == "none" else policy, pull_account_ids=pulls, push_principals=pushes, org_id=org,
         lambda_pull=pick("lambda_pull", False),
-        lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", found))
+        lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", production, found, warned))
 
 
-def _encryption(encryption: str | None, kms_key: str | None, here: str, found: _Found) -> tuple[str, str | None]:
+def _encryption(encryption: str | None, kms_key: str | None, region: str, here: str, found: _Found) -> tuple[str, str | None]:
     if kms_key is None:
         if encryption == "KMS":
             found.add(f"{here}.kms_key", [("", "is required with encryption 'KMS' (a key ARN, or alias/NAME)")])
         return encryption or "AES256", None
     if encryption == "AES256":
         found.add(f"{here}.kms_key", [("", "is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key")])
-    if not (names.KMS_KEY_ARN.fullmatch(kms_key) or names.KMS_ALIAS.fullmatch(kms_key)):
-        found.add(f"{here}.kms_key", [("", f"{show(kms_key)} is not a KMS key ARN or alias (arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)")])
-    return "KMS", kms_key
+    found.add(f"{here}.kms_key", names.kms_key(kms_key, region))
+    # ECR's own AWS managed key is what KMS encryption without a key uses; it may not exist yet to look up.
+    return "KMS", None if kms_key == names.ECR_MANAGED_ALIAS else kms_key
 
 
-def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable | None, here: str, found: _Found) -> str | None:
+def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable | None, here: str,
+               production: bool, found: _Found, warned: _Found) -> str | None:
     inherited = {key: getattr(default, key) for key in default.model_fields_set} if default else {}
     mine = {key: getattr(own, key) for key in own.model_fields_set} if own else {}
     # The repository's own table picks the mode: its `rules` replace inherited counts, and the reverse.
@@ -196,26 +251,68 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
         if value < 1:
             found.add(f"{here}.{key}", [("", f"{value} must be an integer greater than 0")])
     protected = tuple(merged.get("protected_tags") or ())
-    for i, tag in enumerate(protected):
-        if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS:
-            found.add(f"{here}.protected_tags[{i}]", [("", f"{show(tag)} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
-    return lifecycle.default_policy_text(max(max_count, 1), max(days, 1), protected)
+    bad_tags = [i for i, tag in enumerate(protected) if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS]
+    for i in bad_tags:
+        found.add(f"{here}.protected_tags[{i}]", [("", f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
+    if len(set(protected)) != len(protected):
+        found.add(f"{here}.protected_tags", [("", "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)")])
+        protected = tuple(dict.fromkeys(protected))
+    if production and not protected:
+        warned.add(here, [("", "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond "
+                               f"the newest {max_count}, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")])
+    text, problems = lifecycle.default_policy(max(max_count, 1), max(days, 1), protected)
+    if not bad_tags:
+        found.add(here, [("", f"the default policy these settings give is not accepted by ECR: {'rules' + sub + ': ' if sub else ''}{message}")
+                         for sub, message in problems])
+    return text
 
 
-def _role(table: schema.RoleTable | None, region: str, found: _Found) -> Role | None:
+def _role(table: schema.RoleTable | None, acct: schema.AccountTable, production: bool, fmt: str | None,
+          repositories: list[Repository], found: _Found, warned: _Found) -> Role | None:
     if table is None:
         return None
     found.add("role", access.check_role(table.name, table.github_repositories, table.trusted_principals, table.trusted_services))
     for i, arn in enumerate(table.trusted_principals):
-        if names.PRINCIPAL_ARN.fullmatch(arn):
-            found.add(f"role.trusted_principals[{i}]", names.same_partition(arn, region))
-    return Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals), tuple(table.trusted_services))
+        found.add(f"role.trusted_principals[{i}]", names.principal(arn, acct.region))
+    if production and table.access == "push":
+        for i, entry in enumerate(table.github_repositories):
+            if access.trusts_every_ref(entry):
+                warned.add(f"role.github_repositories[{i}]", [("", f"{show(entry)} lets every branch, tag, pull request and environment of the repository "
+                                                                   f"push to production repositories; name a ref or an environment ('{entry}:ref:refs/heads/main', '{entry}:environment:production')")])
+    role = Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals), tuple(table.trusted_services))
+    return _role_sizes(role, acct, fmt, repositories, found, warned)
 
 
-def _alerts(table: schema.AlertsTable | None, enhanced: bool, found: _Found) -> Alerts | None:
+def _role_sizes(role: Role, acct: schema.AccountTable, fmt: str | None, repositories: list[Repository],
+                found: _Found, warned: _Found) -> Role:
+    """IAM's size limits on the role, measured on the policies as AWS will hold them (real ARNs). An
+    inline policy listing too many repositories is scoped by the name prefix that name_format gives."""
+    part = names.partition(acct.region)
+    arn = f"arn:{part}:ecr:{acct.region}:{acct.id}:repository/"
+    size = len(documents.text(documents.role_policy(role.access, [arn + r.ecr_name for r in repositories])))
+    if size > ROLE_POLICY_LIMIT:
+        prefix = fmt.split("{name}")[0].format(project=acct.project, environment=acct.environment) if fmt else ""
+        if not prefix:
+            found.add("role", [("", f"its inline policy would be {size} characters with {len(repositories)} repository ARNs; IAM allows "
+                                    f"{ROLE_POLICY_LIMIT} for a role's inline policies: give name_format a prefix before {{name}} "
+                                    "(e.g. '{project}/{name}') so ecrgen can grant on that prefix instead")])
+        else:
+            role = dataclasses.replace(role, repository_prefix=prefix)
+    oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{documents.GITHUB_HOST}"
+    trust = len(documents.text(documents.trust_policy(role, oidc)))
+    if trust > TRUST_POLICY_MAX:
+        found.add("role", [("", f"its trust policy would be {trust} characters; IAM allows at most {TRUST_POLICY_MAX} "
+                                "(github_repositories, trusted_principals and trusted_services make it): split the role")])
+    elif trust > TRUST_POLICY_DEFAULT:
+        warned.add("role", [("", f"its trust policy would be {trust} characters; IAM's default quota is {TRUST_POLICY_DEFAULT} "
+                                 f"(raisable to {TRUST_POLICY_MAX} through Service Quotas): apply fails unless the quota was raised")])
+    return role
+
+
+def _alerts(table: schema.AlertsTable | None, enhanced: bool, account: str, found: _Found) -> Alerts | None:
     if table is None:
         return None
-    found.add("alerts", events.check_alerts(table.sqs_queue_name, table.severities, table.cloudwatch_log_group, enhanced))
+    found.add("alerts", events.check_alerts(table.sqs_queue_name, table.severities, table.cloudwatch_log_group, enhanced, account))
     return Alerts(table.sqs_queue_name, table.create_queue, tuple(table.severities), table.cloudwatch_log_group)
 
 

@@ -19,6 +19,7 @@ class AccountTable(_Table):
     id: str
     region: str
     environment: str
+    production: Optional[bool] = None
     project: str
     name_format: str = "{name}"
     assume_role_arn: Optional[str] = None

@@ -35,7 +35,7 @@ class AccountStack(cdktf.TerraformStack):
         EcrRepositories(self, account, data)
         EcrRepositoryPolicies(self, account, policies)
         if account.role:
-            EcrRole(self, account.role, account.repositories)
+            EcrRole(self, account)
         if account.scanning:
             EcrRegistryScanning(self, account.scanning)
         if account.alerts:

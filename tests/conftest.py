@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "accounts"
 GOLDEN = Path(__file__).parent / "golden"
+EXAMPLE_ID, REORDERED_ID = "123456789012", "123456789013"
 
 MINIMAL = """
 [account]
@@ -56,7 +57,10 @@ def synthesized(tmp_path_factory):
     work = tmp_path_factory.mktemp("synth")
     shutil.copytree(EXAMPLES, work / "accounts")
     shutil.copytree(ROOT / "iam_policies", work / "iam_policies")
-    (work / "accounts" / "reordered.toml").write_text(reorder(EXAMPLES / "example_account.toml"))
+    # Another AWS account and state: two files for one account and region, or one state, would clash.
+    reordered = (reorder(EXAMPLES / "example_account.toml").replace(f'id = "{EXAMPLE_ID}"', f'id = "{REORDERED_ID}"')
+                 .replace("ecr/example_account.tfstate", "ecr/reordered.tfstate"))
+    (work / "accounts" / "reordered.toml").write_text(reordered)
     shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", work / "accounts" / "edge.toml")
     results = api.synthesize(work / "accounts", None, work / "cdktf.out")
     return {r.account: json.loads(r.path.read_text()) for r in results} | {"_out": work / "cdktf.out"}

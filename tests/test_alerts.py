@@ -87,10 +87,12 @@ def test_emitted_patterns_route(synthesized):
 
 
 def test_severities_are_checked():
-    assert check_alerts("q", ["HIGH", "HIGH"], None, False) == [("severities", "has duplicates")]
-    assert check_alerts("q", [], None, False) == [("severities", "must name at least one severity (allowed: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED)")]
-    assert check_alerts("q.fifo", ["UNTRIAGED"], None, True) == []
-    assert check_alerts("a" * 81, ["HIGH"], None, False) == [("sqs_queue_name", f"'{'a' * 76}... is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)")]
+    assert check_alerts("q", ["HIGH", "HIGH"], None, False, "a") == [("severities", "has duplicates")]
+    assert check_alerts("q", [], None, False, "a") == [("severities", "must name at least one severity (allowed: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED)")]
+    assert check_alerts("q.fifo", ["UNTRIAGED"], None, True, "a") == []
+    assert check_alerts("a" * 81, ["HIGH"], None, False, "a") == [("sqs_queue_name", f"'{'a' * 76}... is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)")]
+    assert check_alerts("q", ["HIGH"], None, False, "a" * 46) == []
+    assert check_alerts("q", ["HIGH"], None, False, "a" * 47) == [("", f"the account name gives the EventBridge rule name '{'a' * 47}-ecr-scan-findings' (65 chars); EventBridge allows 64: shorten the account file's name to at most 46 characters")]
 
 
 def test_end_to_end_in_moto(synthesized):

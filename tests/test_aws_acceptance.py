@@ -77,4 +77,4 @@ def test_github_trust_is_scoped_to_the_listed_repositories(synthesized):
     assert github["Principal"] == {"Federated": "${data.aws_iam_openid_connect_provider.github.arn}"}
     assert github["Condition"] == {
         "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-        "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/app:*", "repo:acme/api:ref:refs/heads/main"]}}
+        "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/app:environment:production", "repo:acme/api:ref:refs/heads/main"]}}

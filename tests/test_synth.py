@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import GOLDEN, ROOT
+from conftest import EXAMPLE_ID, GOLDEN, REORDERED_ID, ROOT, minimal
 
 
 @pytest.mark.parametrize("account", ["example_account", "example_nonprod", "edge"])
@@ -29,7 +29,7 @@ def test_addresses_come_from_names_not_positions(synthesized):
         for address, body in blocks.items():
             if kind == "aws_cloudwatch_event_rule":
                 continue  # its name carries the account name
-            other = dict(reordered[kind][address])
+            other = json.loads(json.dumps(reordered[kind][address]).replace(REORDERED_ID, EXAMPLE_ID))
             assert {k: v for k, v in other.items() if k != "//"} == {k: v for k, v in body.items() if k != "//"} or kind == "aws_iam_role_policy", (kind, address)
     assert set(reordered["aws_ecr_repository"]) == set(prod["aws_ecr_repository"]) | {"inserted"}
 
@@ -89,3 +89,15 @@ def test_edge_account(synthesized):
     assert edge["terraform"]["backend"] == {"local": {"path": "state/edge.tfstate"}}
     assert resources["aws_ecr_registry_scanning_configuration"]["this"]["rule"] == [
         {"repository_filter": [{"filter": "2fa/*", "filter_type": "WILDCARD"}], "scan_frequency": "SCAN_ON_PUSH"}]
+
+
+def test_role_policy_over_the_iam_limit_grants_on_the_name_prefix(accounts):
+    """150 repository ARNs would pass IAM's 10,240-character limit for a role's inline policies."""
+    from ecrgen import api
+
+    repos = "".join(f'[[repository]]\nname = "service-number-{i:03d}"\npolicy = "none"\n' for i in range(150))
+    folder = accounts(a=minimal("dev", 'name_format = "{project}/{name}"\n' + repos +
+                                '[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\n'))
+    stack = json.loads(api.render_texts(folder, ["a"])["a"])
+    policy = json.loads(stack["resource"]["aws_iam_role_policy"]["ecr"]["policy"])
+    assert policy["Statement"][1]["Resource"] == ["arn:aws:ecr:us-east-1:123456789012:repository/demo/*"]

@@ -7,7 +7,7 @@ from ecrgen import documents, engine
 from ecrgen.ecr import pin, ref
 from ecrgen.ecr.data import EcrData
 from ecrgen.model import Account
-from ecrgen.rules.events import pattern_text, scan_pattern
+from ecrgen.rules.events import pattern_text, rule_name, scan_pattern
 
 LOG_RETENTION_DAYS = 365
 RULE_NAME = ref("aws_cloudwatch_event_rule", "scan_findings", "name")
@@ -22,7 +22,7 @@ class EcrScanAlerts(engine.construct_base()):
         alerts = account.alerts
         pattern = scan_pattern(alerts.severities, account.enhanced_scanning)
         kind = "Amazon Inspector findings" if account.enhanced_scanning else "basic scan findings"
-        self.rule_name = f"{account.name}-ecr-scan-findings"
+        self.rule_name = rule_name(account.name)
         pin(engine.aws("cloudwatch_event_rule").CloudwatchEventRule(
             self, "rule", name=self.rule_name, event_pattern=pattern_text(pattern),
             description=f"ECR {kind} of severity {', '.join(alerts.severities)}"), "scan_findings")
@@ -39,7 +39,9 @@ class EcrScanAlerts(engine.construct_base()):
     def _queue(self, alerts) -> None:
         pin(engine.aws("sqs_queue").SqsQueue(
             self, "queue", name=alerts.sqs_queue_name, sqs_managed_sse_enabled=True,
-            fifo_queue=alerts.fifo or None), "alerts")
+            fifo_queue=alerts.fifo or None,
+            # EventBridge sends no deduplication id: a FIFO target needs content-based deduplication.
+            content_based_deduplication=alerts.fifo or None), "alerts")
         queue_arn = ref("aws_sqs_queue", "alerts", "arn")
         pin(engine.aws("sqs_queue_policy").SqsQueuePolicy(
             self, "queue-policy", queue_url=ref("aws_sqs_queue", "alerts", "url"),

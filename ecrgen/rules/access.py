@@ -1,7 +1,17 @@
 """Names and principals for the role and the registry scanning configuration.
 
 - Role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html ([\\w+=,.@-]{1,64})
-- GitHub OIDC subjects: https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
+- GitHub OIDC subjects: https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims
+  and https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
+  Accepted entries (config form -> the `sub` trusted):
+    ORG/REPO                              -> repo:ORG/REPO:*  (every ref, environment and pull request)
+    ORG/REPO:ref:refs/heads/main          -> repo:ORG/REPO:ref:refs/heads/main  (also refs/tags/..., * wildcards)
+    ORG/REPO:environment:NAME             -> repo:ORG/REPO:environment:NAME  (jobs that use that environment)
+    ORG/REPO:pull_request                 -> repo:ORG/REPO:pull_request
+    ORG@OWNER_ID/REPO@REPO_ID[:...]       -> repo:ORG@OWNER_ID/REPO@REPO_ID[:...]  (GitHub's immutable subject
+                                             claims: numeric ids that survive renames and are never reused)
+    repository_owner_id:N:repository_id:N[:...] -> verbatim (a subject customised to immutable ids with
+                                             include_claim_keys; write it exactly as your template produces it)
 - Registry scanning: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
   (BASIC supports SCAN_ON_PUSH only; at most 2 rules; filters match
   ^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$, at most 100 per rule)
@@ -13,22 +23,30 @@ import re
 
 from ecrgen.errors import show
 from ecrgen.rules import Found
-from ecrgen.rules.names import PRINCIPAL_ARN, PRINCIPAL_ARN_RULE
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(:[^\s:*][^\s]*)?")
+# Git refs cannot hold ':' or whitespace (git check-ref-format); '*' is a StringLike wildcard.
+_CONTEXT = r"(:(ref:refs/[^\s:]+|environment:[^\s:]+|pull_request))"
+GITHUB_REPOSITORY = re.compile(rf"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+{_CONTEXT}?|[A-Za-z0-9_.-]+@\d+/[A-Za-z0-9_.-]+@\d+{_CONTEXT}?")
+GITHUB_CUSTOM_SUBJECT = re.compile(rf"repository_owner_id:\d+:repository_id:\d+{_CONTEXT}?")
+GITHUB_RULE = ("a GitHub repository: 'org/repo', optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; "
+               "'org@OWNER_ID/repo@REPO_ID...' (immutable ids); or 'repository_owner_id:N:repository_id:N...'")
 SERVICE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?")
 SCAN_FILTER = re.compile(r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*")
 MAX_SCAN_FILTERS = 100
 
 
 def check_role(name: str, github: list[str], principals: list[str], services: list[str]) -> Found:
-    """Role name, trust entries, and that somebody can assume the role."""
+    """Role name, trust entries, and that somebody can assume the role (principal ARNs: `names.principal`)."""
     found: Found = []
     if not ROLE_NAME.fullmatch(name):
         found.append(("name", f"{show(name)} is not a valid IAM role name (1-64 chars: letters, digits, + = , . @ _ -)"))
-    found += _each("github_repositories", github, GITHUB_REPOSITORY, "a GitHub repository ('org/repo' or 'org/repo:ref:refs/heads/main')")
-    found += _each("trusted_principals", principals, PRINCIPAL_ARN, PRINCIPAL_ARN_RULE)
+    found += [(f"github_repositories[{i}]", f"{show(v)} is not {GITHUB_RULE}")
+              for i, v in enumerate(github) if not (GITHUB_REPOSITORY.fullmatch(v) or GITHUB_CUSTOM_SUBJECT.fullmatch(v))]
+    if len(set(github)) != len(github):
+        found.append(("github_repositories", "has duplicates"))
+    if len(set(principals)) != len(principals):
+        found.append(("trusted_principals", "has duplicates"))
     found += _each("trusted_services", services, SERVICE, "an AWS service principal such as 'ecs-tasks.amazonaws.com'")
     if not (github or principals or services):
         found.append(("", "needs github_repositories, trusted_principals or trusted_services: nobody could assume it"))
@@ -36,9 +54,16 @@ def check_role(name: str, github: list[str], principals: list[str], services: li
 
 
 def github_subject(entry: str) -> str:
-    """The OIDC `sub` a GitHub entry trusts: every ref of the repository, or the exact one given."""
+    """The OIDC `sub` a GitHub entry trusts: every ref of the repository, or the exact context given."""
+    if GITHUB_CUSTOM_SUBJECT.fullmatch(entry):
+        return entry
     repo, _, rest = entry.partition(":")
     return f"repo:{repo}:{rest or '*'}"
+
+
+def trusts_every_ref(entry: str) -> bool:
+    """An entry without a ref, environment or pull_request context: any branch of the repository may assume."""
+    return GITHUB_CUSTOM_SUBJECT.fullmatch(entry) is not None and entry.count(":") == 3 or ":" not in entry
 
 
 def check_scanning(kind: str, continuous: bool, filters: list[str]) -> Found:

@@ -6,6 +6,9 @@
   never fire then: https://docs.aws.amazon.com/inspector/latest/user/eventbridge-integration.html
 - Numeric matching and `$or`: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
 - A pattern is at most 4,096 characters: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+- Rule names: 1-64 chars of [.-_A-Za-z0-9]: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+- A FIFO queue target needs a message group id, and the queue content-based deduplication (EventBridge
+  sends no deduplication id): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED")
 # Inspector's severities: https://docs.aws.amazon.com/inspector/latest/user/findings-understanding-severity.html
 INSPECTOR_SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNTRIAGED")
 MAX_PATTERN = 4096
+RULE_NAME = re.compile(r"[.\-_A-Za-z0-9]{1,64}")
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html (QueueName)
 QUEUE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")
 # EventBridge writes only to log groups named /aws/events/...:
@@ -42,13 +46,22 @@ def scan_pattern(severities: tuple[str, ...], enhanced: bool) -> dict:
     return {"source": ["aws.ecr"], "detail-type": ["ECR Image Scan"], "detail": detail}
 
 
+def rule_name(account: str) -> str:
+    """The scan-findings rule's name (the log resource policy's name adds '-logs')."""
+    return f"{account}-ecr-scan-findings"
+
+
 def pattern_text(pattern: dict) -> str:
     return json.dumps(pattern, sort_keys=True, separators=(",", ":"))
 
 
-def check_alerts(queue: str, severities: list[str], log_group: str | None, enhanced: bool) -> Found:
-    """Queue name, severities, log group and the pattern's size."""
+def check_alerts(queue: str, severities: list[str], log_group: str | None, enhanced: bool, account: str) -> Found:
+    """Queue name, severities, log group, the rule's name and the pattern's size."""
     found: Found = []
+    name = rule_name(account)
+    if not RULE_NAME.fullmatch(name):
+        found.append(("", f"the account name gives the EventBridge rule name {show(name)} ({len(name)} chars); "
+                          f"EventBridge allows 64: shorten the account file's name to at most {64 - len(rule_name(''))} characters"))
     if not QUEUE_NAME.fullmatch(queue):
         found.append(("sqs_queue_name", f"{show(queue)} is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)"))
     allowed = INSPECTOR_SEVERITIES if enhanced else SEVERITIES

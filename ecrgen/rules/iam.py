@@ -5,10 +5,17 @@
   must not carry ecr:GetAuthorizationToken, which ECR rejects there; at most 10,240 characters:
   https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html and
   https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html
+- Principal: "*" or a map of AWS / Service / Federated / CanonicalUser to one value or a non-empty list;
+  Condition: operator -> condition key -> a value or a non-empty list of values (no null):
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html and
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+- `Principal: "*"` without a Condition opens the repository to every AWS account:
+  https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_resource-based-policy-examples.html
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ecrgen.errors import show
@@ -17,10 +24,14 @@ from ecrgen.rules import Found
 VERSIONS = ("2012-10-17", "2008-10-17")
 MAX_REPOSITORY_POLICY = 10_240
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Condition")
+PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+# "*", an account id, or an IAM/STS ARN; IAM rejects a wildcard inside a principal ARN.
+AWS_PRINCIPAL = re.compile(r"\*|\d{12}|arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:[^*\s]+")
+SERVICE_PRINCIPAL = re.compile(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?")
 
 
-def check_repository_policy(policy: Any, length: int) -> Found:
-    """Every reason ECR would reject this repository policy."""
+def check_repository_policy(policy: Any, length: int, production: bool = False) -> Found:
+    """Every reason ECR would reject this repository policy; in production also an open `Principal: "*"`."""
     if not isinstance(policy, dict):
         return [("", f"the policy must be a JSON object, not {type(policy).__name__}")]
     found: Found = [(key, "unknown policy element (allowed: Version, Id, Statement)")
@@ -36,6 +47,28 @@ def check_repository_policy(policy: Any, length: int) -> Found:
         found += [(f"Statement[{index}]{sub}", msg) for sub, msg in _statement(statement)]
     if length > MAX_REPOSITORY_POLICY:
         found.append(("", f"the policy is {length} characters; ECR allows at most {MAX_REPOSITORY_POLICY}"))
+    if production and not found:
+        found += [(sub, f"{message} (not allowed in a production account)") for sub, message in open_statements(policy)]
+    return found
+
+
+def open_statements(policy: dict) -> Found:
+    """Allow statements that name every AWS principal ("*") with no Condition to narrow them."""
+    statements = policy.get("Statement")
+    found: Found = []
+    for index, statement in enumerate([statements] if isinstance(statements, dict) else statements or []):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or statement.get("Condition"):
+            continue
+        principal = statement.get("Principal")
+        values = principal.get("AWS") if isinstance(principal, dict) else principal
+        if "NotPrincipal" in statement or values == "*" or isinstance(values, list) and "*" in values:
+            actions = statement.get("Action", statement.get("NotAction"))
+            actions = [actions] if isinstance(actions, str) else actions or []
+            what = ("every ECR action ('ecr:*': push, delete images, replace this policy)"
+                    if any(a.lower() in ("ecr:*", "*") for a in actions if isinstance(a, str)) or "NotAction" in statement
+                    else ", ".join(map(str, actions)))
+            found.append((f"Statement[{index}].Principal", f"'*' without a Condition grants {what} to everyone in every AWS account; "
+                                                            "add a Condition (such as aws:PrincipalOrgID) or name the principals"))
     return found
 
 
@@ -52,6 +85,9 @@ def _statement(statement: Any) -> Found:
         found.append((".Effect", f"{show(statement.get('Effect'))} is not allowed (allowed: Allow, Deny)"))
     if ("Principal" in statement) == ("NotPrincipal" in statement):
         found.append(("", "needs exactly one of Principal or NotPrincipal"))
+    for key in ("Principal", "NotPrincipal"):
+        if key in statement:
+            found += _principal(key, statement[key])
     key = "Action" if "Action" in statement else "NotAction"
     actions = statement.get(key)
     actions = [actions] if isinstance(actions, str) else actions
@@ -62,6 +98,46 @@ def _statement(statement: Any) -> Found:
             found.append((f".{key}", f"{show(action)} is not allowed in a repository policy (ECR rejects it; grant it in an IAM policy on Resource '*')"))
         elif not action.lower().startswith("ecr:"):
             found.append((f".{key}", f"{show(action)} is not an ECR action (ecr:...)"))
-    if "Condition" in statement and not isinstance(statement["Condition"], dict):
-        found.append((".Condition", "must be a JSON object"))
+    if "Condition" in statement:
+        found += _condition(statement["Condition"])
+    return found
+
+
+def _values(value: Any) -> bool:
+    """One non-empty string, or a non-empty list of them."""
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(isinstance(v, str) and v for v in items)
+
+
+def _principal(key: str, principal: Any) -> Found:
+    if principal == "*":
+        return []
+    if not isinstance(principal, dict) or not principal:
+        return [(f".{key}", f"{show(principal)} must be \"*\" or an object such as {{\"AWS\": [ARN, ...]}}")]
+    found: Found = []
+    for kind, value in principal.items():
+        if kind not in PRINCIPAL_KEYS:
+            found.append((f".{key}.{kind}", f"unknown principal type (allowed: {', '.join(PRINCIPAL_KEYS)})"))
+        elif not _values(value):
+            found.append((f".{key}.{kind}", f"{show(value)} must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)"))
+        else:
+            pattern, what = {"AWS": (AWS_PRINCIPAL, "an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)"),
+                             "Service": (SERVICE_PRINCIPAL, "a service principal such as 'lambda.amazonaws.com'")}.get(kind, (None, ""))
+            found += [(f".{key}.{kind}", f"{show(v)} is not {what}")
+                      for v in (value if isinstance(value, list) else [value]) if pattern and not pattern.fullmatch(v)]
+    return found
+
+
+def _condition(condition: Any) -> Found:
+    if not isinstance(condition, dict):
+        return [(".Condition", "must be a JSON object")]
+    found: Found = []
+    for operator, block in condition.items():
+        if not isinstance(block, dict) or not block:
+            found.append((f".Condition.{operator}", f"{show(block)} must be an object of condition keys and values"))
+            continue
+        for key, value in block.items():
+            items = value if isinstance(value, list) else [value]
+            if not items or not all(isinstance(v, (str, int, float, bool)) for v in items):
+                found.append((f".Condition.{operator}.{key}", f"{show(value)} is not a condition value (a string, number or boolean, or a non-empty list of them)"))
     return found

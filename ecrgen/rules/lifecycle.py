@@ -57,9 +57,12 @@ def default_rules(max_image_count: int, untagged_image_days: int, protected_tags
 
 
 @functools.lru_cache(maxsize=256)
-def default_policy_text(max_image_count: int, untagged_image_days: int, protected_tags: tuple[str, ...]) -> str:
-    """The default policy's text (the same few settings recur across hundreds of repositories)."""
-    return policy_text(default_rules(max_image_count, untagged_image_days, protected_tags))
+def default_policy(max_image_count: int, untagged_image_days: int, protected_tags: tuple[str, ...]) -> tuple[str, tuple]:
+    """The default policy's text, and what ECR would reject in it (the same checks as custom rules:
+    e.g. many or long protected tags make the text too long). Cached: the same few settings recur
+    across hundreds of repositories."""
+    rules = default_rules(max_image_count, untagged_image_days, protected_tags)
+    return policy_text(rules), tuple(check_rules(rules))
 
 
 def _rule(description: str, selection: dict) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ecrgen.errors import show
 from ecrgen.rules import Found
@@ -15,15 +16,29 @@ REPOSITORY_NAME_RULE = "2-256 chars: lowercase letters, digits, and . _ - / sepa
 ACCOUNT_ID = re.compile(r"\d{12}")
 # https://docs.aws.amazon.com/general/latest/gr/rande.html (region codes such as us-east-1, us-gov-west-1)
 REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
-PRINCIPAL_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:(root|user/\S+|role/\S+|assumed-role/\S+)")
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html: an account
+# root, a user or a role (path and name: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html);
+# "*" is accepted only as the whole principal, never inside an ARN; an assumed-role session (sts) is no
+# durable principal (it names one session, and a trust policy or resource policy should name the role).
+_IAM_NAME = r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}"
+PRINCIPAL_ARN = re.compile(rf"arn:aws(-cn|-us-gov)?:iam::\d{{12}}:(root|user/{_IAM_NAME}|role/{_IAM_NAME})")
 PRINCIPAL_ARN_RULE = "an IAM principal ARN (arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)"
-ROLE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:iam::\d{12}:role/\S+")
+ROLE_ARN = re.compile(rf"arn:aws(-cn|-us-gov)?:iam::\d{{12}}:role/{_IAM_NAME}")
+_SESSION_ARN = re.compile(r"arn:(aws(?:-cn|-us-gov)?):sts::(\d{12}):assumed-role/([\w+=,.@-]+)/.*")
 # https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html (Id pattern)
 ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
-# https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id
-KMS_KEY_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+")
-KMS_ALIAS = re.compile(r"(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:)?alias/[A-Za-z0-9/_-]+")
+# https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id; ECR needs the key in the
+# repository's region: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_EncryptionConfiguration.html
+KMS_KEY_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:kms:([a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]+")
+# https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html (alias/ and 1-250 chars)
+KMS_ALIAS = re.compile(r"alias/[A-Za-z0-9/_-]{1,250}")
+KMS_ALIAS_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(alias/[A-Za-z0-9/_-]+)")
+# ECR's AWS managed key; it may not exist before first use, so ecrgen never looks it up by alias
+# (KMS encryption without a key uses it: https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html).
+ECR_MANAGED_ALIAS = "alias/aws/ecr"
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html: keys 1-128, values 0-256 chars,
+# both matching ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$
+TAG_RULE = "letters, digits, spaces and _ . : / = + - @"
 
 _ADDRESS_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -56,6 +71,51 @@ def same_partition(arn: str, region: str) -> Found:
     if arn.split(":")[1:2] == [expected]:
         return []
     return [("", f"{show(arn)} is in another partition than region {region!r} (ARNs there start with 'arn:{expected}:')")]
+
+
+def principal(arn: str, region: str) -> Found:
+    """An IAM principal ARN of the account's partition, with the reason IAM would reject the others."""
+    session = _SESSION_ARN.fullmatch(arn)
+    if session:
+        part, account, role = session.groups()
+        return [("", f"{show(arn)} is an assumed-role session ARN, not a durable principal; name the role: 'arn:{part}:iam::{account}:role/{role}'")]
+    if "*" in arn:
+        return [("", f"{show(arn)} has a wildcard: IAM accepts '*' only as the whole principal, never inside an ARN; name the principal exactly")]
+    return matches(arn, PRINCIPAL_ARN, PRINCIPAL_ARN_RULE) or same_partition(arn, region)
+
+
+def kms_key(value: str, region: str) -> Found:
+    """A key ARN of the account's region and partition, or an alias of this account (alias/NAME)."""
+    alias_arn = KMS_ALIAS_ARN.fullmatch(value)
+    if alias_arn:
+        return [("", f"{show(value)} is an alias ARN, which data.aws_kms_alias cannot look up; write {alias_arn.group(2)!r} "
+                     "(an alias of this account and region) or the key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")]
+    key = KMS_KEY_ARN.fullmatch(value)
+    if key:
+        if key.group(2) != region:
+            return [("", f"{show(value)} is a key in region {key.group(2)!r}; ECR needs a KMS key in the repository's region {region!r}")]
+        return same_partition(value, region)
+    if KMS_ALIAS.fullmatch(value):
+        if value.startswith("alias/aws/") and value != ECR_MANAGED_ALIAS:
+            return [("", f"{show(value)} is an AWS managed key of another service, which ECR cannot use; use {ECR_MANAGED_ALIAS!r} or a key of your own")]
+        return []
+    return [("", f"{show(value)} is not a KMS key ARN or alias (arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)")]
+
+
+def _tag_text(text: str) -> bool:
+    return all(unicodedata.category(c)[0] in "LZN" or c in "_.:/=+-@" for c in text)
+
+
+def tag_key(key: str) -> Found:
+    if 1 <= len(key) <= 128 and not key.lower().startswith("aws:") and _tag_text(key):
+        return []
+    return [("", f"{show(key)} is not a valid tag key (1-128 chars: {TAG_RULE}; not starting with 'aws:')")]
+
+
+def tag_value(value: str) -> Found:
+    if len(value) <= 256 and _tag_text(value):
+        return []
+    return [("", f"{show(value)} is not a valid tag value (0-256 chars: {TAG_RULE})")]
 
 
 def address(name: str) -> str:

@@ -1,0 +1,69 @@
+"""Clashes between account files: two files for the same AWS account (and region) that would create the
+same thing. Each file is valid alone; the second apply fails, or the two stacks overwrite each other.
+
+- ECR repository names are unique per registry (account and region): RepositoryAlreadyExistsException,
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
+- One registry scanning configuration per registry:
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
+- IAM role names are unique per account (IAM is global): EntityAlreadyExists,
+  https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+- SQS queue names and CloudWatch Logs log group names are unique per account and region:
+  https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html and
+  https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+- Two stacks sharing one Terraform state would each plan to destroy the other's resources:
+  https://developer.hashicorp.com/terraform/language/state (one state per configuration)
+- At most 10 CloudWatch Logs resource policies per account and region:
+  https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+"""
+
+from __future__ import annotations
+
+from ecrgen.errors import Problem
+from ecrgen.model import Account
+
+MAX_LOG_RESOURCE_POLICIES = 10
+
+
+def clashes(accounts: list[Account]) -> list[Problem]:
+    """Every clash among these accounts, reported on the later file and naming the earlier one."""
+    found: list[Problem] = []
+    seen: dict[tuple, tuple[str, str]] = {}
+    log_policies: dict[tuple[str, str], list[str]] = {}
+
+    def claim(account: Account, key: tuple, path: str, what: str, why: str, verb: str = "made") -> None:
+        if key in seen and seen[key][0] != account.file:
+            other, other_path = seen[key]
+            where = {"role": f" of account {account.id}", "state": ""}.get(key[0], f" of account {account.id} in {account.region}")
+            found.append(Problem(account.file, path, f"{what}{where} is also {verb} by {other} ({other_path}); {why}"))
+        seen.setdefault(key, (account.file, path))
+
+    for account in accounts:
+        registry = (account.id, account.region)
+        if account.backend.type == "s3":
+            state = f"s3://{account.backend.bucket}/{account.backend.key}"
+            claim(account, ("state", state), "backend.key", f"the Terraform state {state}",
+                  "two stacks sharing one state would each plan to destroy the other's resources", "used")
+        for index, repo in enumerate(account.repositories):
+            claim(account, ("repository", *registry, repo.ecr_name), f"repository[{index}].name",
+                  f"the ECR repository {repo.ecr_name!r}", "a registry holds one repository of a name")
+        if account.scanning:
+            claim(account, ("scanning", *registry), "scanning", "the registry scanning configuration",
+                  "there is one per account and region, and two stacks would overwrite each other")
+        if account.role:
+            claim(account, ("role", account.id, account.role.name), "role.name", f"the IAM role {account.role.name!r}",
+                  "role names are unique in an AWS account")
+        alerts = account.alerts
+        if alerts and alerts.create_queue:
+            claim(account, ("queue", *registry, alerts.sqs_queue_name), "alerts.sqs_queue_name",
+                  f"the SQS queue {alerts.sqs_queue_name!r}", "queue names are unique per account and region")
+        if alerts and alerts.cloudwatch_log_group:
+            claim(account, ("log group", *registry, alerts.cloudwatch_log_group), "alerts.cloudwatch_log_group",
+                  f"the log group {alerts.cloudwatch_log_group!r}", "log group names are unique per account and region")
+            log_policies.setdefault(registry, []).append(account.file)
+    for (account_id, region), files in log_policies.items():
+        if len(files) > MAX_LOG_RESOURCE_POLICIES:
+            found.append(Problem(files[-1], "alerts.cloudwatch_log_group",
+                                 f"{len(files)} account files deliver findings to CloudWatch Logs in account {account_id} and {region}, "
+                                 f"each with a log resource policy; CloudWatch Logs allows {MAX_LOG_RESOURCE_POLICIES} per account and region "
+                                 f"({', '.join(files)})"))
+    return found

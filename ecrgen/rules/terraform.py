@@ -1,0 +1,100 @@
+"""Terraform's own rules on what ecrgen writes into the `terraform` block.
+
+- Version constraints: https://developer.hashicorp.com/terraform/language/expressions/version-constraints
+  (comma-separated `[operator] version`; operators = != > >= < <= ~>)
+- The S3 backend: https://developer.hashicorp.com/terraform/language/backend/s3 (`key` must not start
+  or end with '/' nor contain '//'; `use_lockfile`, S3-native locking, exists from Terraform 1.10)
+- DynamoDB table names: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+- S3 bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (3-63 chars
+  of lowercase letters, digits, . and -, starting and ending with a letter or digit; no '..', not an IP
+  address, no reserved prefix xn--, sthree-, amzn-s3-demo- nor suffix -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)
+"""
+
+from __future__ import annotations
+
+import re
+
+from ecrgen.errors import show
+from ecrgen.rules import Found
+
+CONSTRAINT = re.compile(r"\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(-[0-9A-Za-z.-]+)?\s*")
+CONSTRAINT_RULE = "comma-separated '[operator] version' terms such as '>= 1.5.0, < 2.0.0'; operators = != > >= < <= ~>"
+LOCKFILE_VERSION = (1, 10, 0)
+S3_KEY_LENGTH = 1024
+DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+S3_RESERVED = (("xn--", "sthree-", "amzn-s3-demo-"), ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"))
+
+
+def _terms(constraint: str) -> list[tuple[str, tuple[int, ...], int]] | None:
+    """(operator, version padded to three parts, parts given) per term, or None if not a constraint."""
+    terms = []
+    for term in constraint.split(","):
+        match = CONSTRAINT.fullmatch(term)
+        if not match:
+            return None
+        parts = tuple(int(p) for p in match.group(2).split("."))
+        terms.append((match.group(1) or "=", parts + (0,) * (3 - len(parts)), len(parts)))
+    return terms
+
+
+def check_constraint(constraint: str) -> Found:
+    """A Terraform version constraint, as `required_version` accepts it."""
+    return [] if _terms(constraint) is not None else [("", f"{show(constraint)} is not a Terraform version constraint ({CONSTRAINT_RULE})")]
+
+
+def _admits_below(terms, floor: tuple[int, ...]) -> bool:
+    """Whether some version below `floor` satisfies every term (versions compared as (major, minor, patch))."""
+    low, low_open = (0, 0, 0), False
+    for op, version, _ in terms:
+        if op in (">=", "=", "~>") and version > low:
+            low, low_open = version, False
+        elif op == ">" and version >= low:
+            low, low_open = version, True
+    return low < floor and not (low_open and low == floor)
+
+
+def _admits_from(terms, floor: tuple[int, ...]) -> bool:
+    """Whether some version at or above `floor` can satisfy the upper bounds of the terms."""
+    for op, version, given in terms:
+        if op == "<" and version <= floor or op == "<=" and version < floor or op == "=" and version < floor:
+            return False
+        if op == "~>":  # ~> 1.5 allows < 2.0; ~> 1.5.0 allows < 1.6.0
+            top = (version[0] + 1, 0, 0) if given <= 2 else (version[0], version[1] + 1, 0)
+            if top <= floor:
+                return False
+    return True
+
+
+def required_version(constraint: str, use_lockfile: bool) -> tuple[str, Found]:
+    """The `required_version` to emit: the user's constraint, plus `>= 1.10.0` when the S3 backend's
+    `use_lockfile` needs it and the constraint admits older versions (which reject the argument)."""
+    terms = _terms(constraint)
+    if terms is None:
+        return constraint, check_constraint(constraint)
+    if not use_lockfile or not _admits_below(terms, LOCKFILE_VERSION):
+        return constraint, []
+    floor = ".".join(map(str, LOCKFILE_VERSION))
+    if not _admits_from(terms, LOCKFILE_VERSION):
+        return constraint, [("", f"{show(constraint)} admits no Terraform version from {floor}, which the S3 backend's use_lockfile needs; "
+                                 "allow >= 1.10.0, or set use_lockfile = false with dynamodb_table")]
+    return f"{constraint}, >= {floor}", []
+
+
+def check_s3_key(key: str) -> Found:
+    """The S3 backend's `key`: a relative object path."""
+    if not key or len(key) > S3_KEY_LENGTH or key.startswith("/") or key.endswith("/") or "//" in key:
+        return [("", f"{show(key)} is not a valid S3 backend key (1-{S3_KEY_LENGTH} chars, not starting or ending with '/', no '//')")]
+    return []
+
+
+def check_s3_bucket(name: str) -> Found:
+    if (S3_BUCKET.fullmatch(name) and ".." not in name and not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name)
+            and not name.startswith(S3_RESERVED[0]) and not name.endswith(S3_RESERVED[1])):
+        return []
+    return [("", f"{show(name)} is not a valid S3 bucket name (3-63 chars: lowercase letters, digits, . and -; "
+                 "starting and ending with a letter or digit; no '..', no IP address, no reserved prefix or suffix)")]
+
+
+def check_dynamodb_table(name: str) -> Found:
+    return [] if DYNAMODB_TABLE.fullmatch(name) else [("", f"{show(name)} is not a valid DynamoDB table name (3-255 chars: letters, digits, _ . -)")]
