@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ecrgen import accounts, incremental, synth
-from ecrgen.errors import Problem
+from ecrgen import accounts, guard, incremental, synth
+from ecrgen.errors import EcrgenError, Problem
 from ecrgen.model import Account
 
 # Below this many repositories one process is faster than starting a second Node.
@@ -68,6 +68,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
     try:
         checked = validate(accounts_dir, stale)
+        guard_removals(checked.accounts, out)
     except BaseException:
         for worker in workers:
             worker.kill()
@@ -81,6 +82,46 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
         texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
     results += synth.write(out, texts, {name: digests[name] for name in texts})
     return sorted(results, key=lambda r: r.account)
+
+
+def guard_removals(loaded: list[Account], out: Path) -> None:
+    """Refuse (EcrgenError) to write stacks that would delete or rename production repositories of the
+    stacks already in `out`."""
+    problems = []
+    for account in loaded:
+        path = synth.stack_path(out, account.name)
+        previous = synth.read_previous(path)
+        if previous is not None:
+            problems += guard.removals(account, previous, path.as_posix())
+    if problems:
+        raise EcrgenError(problems)
+
+
+def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:
+    """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
+    `terraform show -json`) would delete or replace; else the number of repository changes checked."""
+    from ecrgen import config
+
+    (account,) = config.load_accounts(accounts_dir, [name])
+    plan = read_plan(plan_file)
+    problems = guard.plan_deletions(account, plan, plan_file.as_posix())
+    if problems:
+        raise EcrgenError(problems)
+    return sum(1 for c in plan.get("resource_changes") or [] if c.get("type") == "aws_ecr_repository")
+
+
+def read_plan(path: Path) -> dict:
+    """A saved plan as `terraform show -json PLAN` prints it, or an EcrgenError saying what is wrong."""
+    where = path.as_posix()
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise EcrgenError([Problem(where, "", f"cannot be read ({error.strerror or error})")]) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise EcrgenError([Problem(where, "", f"is not JSON ({error}); give the output of `terraform show -json PLANFILE`")]) from None
+    if not isinstance(plan, dict) or "format_version" not in plan or not isinstance(plan.get("resource_changes", []), list):
+        raise EcrgenError([Problem(where, "", "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`")])
+    return plan
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:

@@ -93,6 +93,18 @@ def list_accounts(accounts_dir: Path = AccountsDir,
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
+@app.command("check-plan")
+def check_plan(account: str = typer.Argument(..., metavar="ACCOUNT", help="The account the plan is for."),
+               plan: Path = typer.Argument(..., metavar="PLAN.json", help="Output of `terraform show -json PLANFILE`."),
+               accounts_dir: Path = AccountsDir) -> None:
+    """Exit 1 naming each production repository the saved plan would delete or replace (run between plan and apply)."""
+    try:
+        checked = api.check_plan(accounts_dir, account, plan)
+    except EcrgenError as error:
+        fail(error)
+    typer.echo(f"{account}: the plan deletes or replaces no production repository ({checked} repository change(s) checked)")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="ecrgen")

@@ -33,6 +33,7 @@ class Repository:
     org_id: Optional[str]
     lambda_pull: bool
     lifecycle_policy: Optional[str]  # the policy JSON text, or None when turned off
+    adopt: bool = False            # the repository exists already: an `import` block takes it over
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Role:
     # Set when listing every repository ARN would pass IAM's inline policy limit: the policy then
     # grants on `repository/<prefix>*`, the literal part of name_format before {name}.
     repository_prefix: Optional[str] = None
+    adopt: bool = False            # the role exists already: an `import` block takes it over
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class Account:
     alerts: Optional[Alerts] = None
     scanning: Optional[Scanning] = None
     warnings: tuple[Problem, ...] = ()   # printed by validate and synth; they never fail them
+    retired: tuple[str, ...] = ()        # repository names Terraform forgets (`removed` blocks); AWS keeps them
+    allow_destroy: tuple[str, ...] = ()  # production repositories Terraform may delete once gone from the file
 
     @property
     def partition(self) -> str:

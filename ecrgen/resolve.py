@@ -46,18 +46,23 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     _check_tags(parsed.tags, parsed.role is not None, found)
     production = _production(acct, found)
     backend = _backend(name, acct.region, parsed.backend, found)
-    version, problems = terraform.required_version(acct.terraform_version, backend.type == "s3" and backend.use_lockfile)
-    found.add("account.terraform_version", problems)
     formatter = _name_format(acct.name_format, found)
     repositories = [_repository(i, r, parsed.defaults, production, formatter, acct, found, warned)
                     for i, r in enumerate(parsed.repository)]
     _check_unique(parsed.repository, found)
+    _check_retired(acct, parsed.repository, found)
+    role = _role(parsed.role, acct, production, formatter, repositories, found, warned)
+    needs = ((terraform.LOCKFILE,) if backend.type == "s3" and backend.use_lockfile else ()) \
+        + ((terraform.IMPORT,) if any(r.adopt for r in repositories) or (role and role.adopt) else ()) \
+        + ((terraform.REMOVED,) if acct.retired else ())
+    version, problems = terraform.required_version(acct.terraform_version, needs)
+    found.add("account.terraform_version", problems)
     enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
     account = Account(
         name=name, file=file, id=acct.id, region=acct.region, environment=acct.environment, production=production,
         project=acct.project, assume_role_arn=acct.assume_role_arn, terraform_version=version,
         tags=tuple(sorted(parsed.tags.items())), backend=backend, repositories=tuple(repositories),
-        role=_role(parsed.role, acct, production, formatter, repositories, found, warned),
+        role=role, retired=tuple(acct.retired), allow_destroy=tuple(acct.allow_destroy),
         alerts=_alerts(parsed.alerts, enhanced, name, found), scanning=_scanning(parsed.scanning, found),
         warnings=tuple(dict.fromkeys(Problem(file, path, message) for path, message in warned.items)))
     if found.items:
@@ -174,6 +179,25 @@ def _check_unique(repos: list[schema.RepositoryTable], found: _Found) -> None:
             found.add(f"repository[{first[other]}].name", [("", f"{show(other)} maps to the Terraform address {addr!r} like {show(group[0])} (repository[{first[group[0]]}]); rename one")])
 
 
+def _check_retired(acct: schema.AccountTable, repos: list[schema.RepositoryTable], found: _Found) -> None:
+    """`retired` and `allow_destroy` name repositories (by their `name` key) that left the file."""
+    current = {names.address(r.name): r.name for r in repos}
+    for key in ("retired", "allow_destroy"):
+        listed = getattr(acct, key)
+        for i, name in enumerate(listed):
+            if not name.strip() or name != name.strip():
+                found.add(f"account.{key}[{i}]", [("", f"{show(name)} is not a repository name (the `name` of a former [[repository]])")])
+            elif key == "retired" and names.address(name) in current:
+                found.add(f"account.{key}[{i}]", [("", f"{show(name)} is still a [[repository]] ({show(current[names.address(name)])}); "
+                                                       "a retired repository is one taken out of the file: remove its [[repository]] or take it out of retired")])
+        if len(set(listed)) != len(listed):
+            found.add(f"account.{key}", [("", "has duplicates")])
+    for i, name in enumerate(acct.allow_destroy):
+        if name in acct.retired:
+            found.add(f"account.allow_destroy[{i}]", [("", f"{show(name)} is also in retired: retired keeps the repository in AWS, "
+                                                           "allow_destroy lets Terraform delete it; choose one")])
+
+
 def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.RepositorySettings, production: bool,
                 fmt: str | None, acct: schema.AccountTable, found: _Found, warned: _Found) -> Repository:
     here = f"repository[{index}]"
@@ -212,7 +236,7 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
         mutable_tags=mutable_tags, scan_on_push=pick("scan_on_push", True), encryption=encryption, kms_key=kms_key,
         force_delete=pick("force_delete", False), prevent_destroy=pick("prevent_destroy", production),
         policy=None if policy == "none" else policy, pull_account_ids=pulls, push_principals=pushes, org_id=org,
-        lambda_pull=pick("lambda_pull", False),
+        lambda_pull=pick("lambda_pull", False), adopt=pick("adopt", False),
         lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", production, found, warned))
 
 
@@ -279,7 +303,8 @@ def _role(table: schema.RoleTable | None, acct: schema.AccountTable, production:
             if access.trusts_every_ref(entry):
                 warned.add(f"role.github_repositories[{i}]", [("", f"{show(entry)} lets every branch, tag, pull request and environment of the repository "
                                                                    f"push to production repositories; name a ref or an environment ('{entry}:ref:refs/heads/main', '{entry}:environment:production')")])
-    role = Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals), tuple(table.trusted_services))
+    role = Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals),
+                tuple(table.trusted_services), adopt=table.adopt)
     return _role_sizes(role, acct, fmt, repositories, found, warned)
 
 

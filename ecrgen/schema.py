@@ -24,6 +24,8 @@ class AccountTable(_Table):
     name_format: str = "{name}"
     assume_role_arn: Optional[str] = None
     terraform_version: str = ">= 1.5.0"
+    retired: list[str] = []
+    allow_destroy: list[str] = []
 
 
 class BackendTable(_Table):
@@ -61,6 +63,7 @@ class RepositorySettings(_Table):
     org_id: Optional[str] = None
     lambda_pull: Optional[bool] = None
     lifecycle: Optional[LifecycleTable] = None
+    adopt: Optional[bool] = None
 
 
 class RepositoryTable(RepositorySettings):
@@ -73,6 +76,7 @@ class RoleTable(_Table):
     github_repositories: list[str] = []
     trusted_principals: list[str] = []
     trusted_services: list[str] = []
+    adopt: bool = False
 
 
 class AlertsTable(_Table):

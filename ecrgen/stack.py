@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecrgen import engine, moves
+from ecrgen import engine, moves, ownership
 from ecrgen.ecr import ref
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
@@ -41,9 +41,11 @@ class AccountStack(cdktf.TerraformStack):
         if account.alerts:
             EcrScanAlerts(self, account, data)
         self._outputs(account)
-        moved = moves.moved_blocks(account.repositories, policies)
-        if moved:
-            self.add_override("moved", moved)
+        for block, items in (("moved", moves.moved_blocks(account.repositories, policies)),
+                             ("import", ownership.import_blocks(account)),
+                             ("removed", ownership.removed_blocks(account))):
+            if items:
+                self.add_override(block, items)
 
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend

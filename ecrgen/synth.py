@@ -53,6 +53,15 @@ def stack_path(out: Path, account: str) -> Path:
     return out / "stacks" / account / STACK_FILE
 
 
+def read_previous(path: Path) -> dict | None:
+    """The stack written before (parsed), or None when there is none or it cannot be read as JSON."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
 def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Result]:
     """Write every account's file (and its input hash), each through a temporary file and an atomic
     rename; nothing is renamed into place until every file is staged."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+import pytest
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -196,3 +197,58 @@ def prepare_lookups(document: dict, moto: MotoServer, region: str) -> None:
         kms = moto.client("kms", region)
         key = kms.create_key(Description=f"ecrgen test key for {body['name']}")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName=body["name"], TargetKeyId=key)
+
+
+@pytest.fixture
+def moto(tmp_path):  # imported by the Terraform-tier test modules
+    """Start a moto server per AWS account on demand; all stopped after the test."""
+    servers: dict[str, MotoServer] = {}
+
+    def start(account_id: str) -> MotoServer:
+        if account_id not in servers:
+            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
+        return servers[account_id]
+    yield start
+    for server in servers.values():
+        server.stop()
+
+
+class Stack:
+    """One account of a project: synthesize it, and drive Terraform in its stack folder."""
+
+    def __init__(self, project: Path, name: str, moto):
+        from ecrgen import config
+
+        self.project, self.name = project, name
+        self.account = config.load_accounts(project / "accounts", [name])[0]
+        self.moto = moto(self.account.id)
+        self.workspace = Workspace(project / "cdktf.out" / "stacks" / name, self.moto, self.account.region)
+
+    def synth(self) -> dict:
+        from ecrgen import api, config
+
+        api.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
+        self.account = config.load_accounts(self.project / "accounts", [self.name])[0]
+        return json.loads((self.workspace.folder / "cdk.tf.json").read_text())
+
+    def edit(self, change) -> None:
+        path = self.project / "accounts" / f"{self.name}.toml"
+        path.write_text(change(path.read_text()))
+
+    def up(self) -> dict:
+        """Synthesize, init, validate, apply; return the second plan (which must change nothing)."""
+        prepare_lookups(self.synth(), self.moto, self.account.region)
+        self.workspace.init()
+        self.workspace.run("validate")
+        self.workspace.plan()
+        self.workspace.apply()
+        return self.workspace.plan("again")
+
+    def replan(self, change) -> dict[str, list[str]]:
+        """Edit the account file, synthesize into the same output folder, plan; apply; return the changes."""
+        self.edit(change)
+        self.synth()
+        self.workspace.pin_provider()
+        planned = changes(self.workspace.plan("edit"))
+        self.workspace.apply("edit")
+        return planned

@@ -120,13 +120,26 @@ def test_default_policy_text_length_is_checked(accounts):
     ("1.11.0", True, "1.11.0"),
 ])
 def test_required_version_says_use_lockfile_needs_terraform_1_10(constraint, lockfile, emitted):
-    assert terraform.required_version(constraint, lockfile) == (emitted, [])
+    assert terraform.required_version(constraint, (terraform.LOCKFILE,) if lockfile else ()) == (emitted, [])
 
 
 @pytest.mark.parametrize("constraint", ["< 1.10", "<= 1.9.9", "~> 1.5.0", "= 1.9.0"])
 def test_constraints_that_exclude_terraform_1_10_with_use_lockfile(constraint):
-    emitted, found = terraform.required_version(constraint, True)
-    assert emitted == constraint and "admits no Terraform version from 1.10.0" in found[0][1]
+    emitted, found = terraform.required_version(constraint, (terraform.LOCKFILE,))
+    assert emitted == constraint
+    assert found == [("", f"{constraint!r} admits no Terraform version from 1.10.0, which the S3 backend's use_lockfile "
+                          "needs; allow >= 1.10.0, or set use_lockfile = false with dynamodb_table")]
+
+
+@pytest.mark.parametrize("constraint, emitted", [
+    (">= 1.5.0", ">= 1.5.0, >= 1.10.0"),   # the newest floor alone
+    (">= 1.8", ">= 1.8, >= 1.10.0"),
+    (">= 1.11", ">= 1.11"),
+])
+def test_required_version_takes_the_newest_floor_of_the_features_in_use(constraint, emitted):
+    needs = (terraform.IMPORT, terraform.REMOVED, terraform.LOCKFILE)
+    assert terraform.required_version(constraint, needs) == (emitted, [])
+    assert terraform.required_version(">= 1.3", (terraform.IMPORT, terraform.REMOVED)) == (">= 1.3, >= 1.7.0", [])
 
 
 @pytest.mark.parametrize("constraint", ["", "latest", ">=", ">= 1.x", "1.5.0 || 2.0", "=> 1.5", ">= 1.5.0,", "^1.5"])

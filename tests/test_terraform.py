@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT, reorder_text
-from terraform_harness import MotoServer, Workspace, changes, missing, prepare_lookups
+from terraform_harness import Stack, changes, missing, moto  # noqa: F401  (moto is a fixture)
 
 pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 
@@ -28,61 +28,6 @@ def project(tmp_path):
     for name, path in ACCOUNTS.items():
         shutil.copy(path, tmp_path / "accounts" / f"{name}.toml")
     return tmp_path
-
-
-@pytest.fixture
-def moto(tmp_path):
-    """Start a moto server per AWS account on demand; all stopped after the test."""
-    servers: dict[str, MotoServer] = {}
-
-    def start(account_id: str) -> MotoServer:
-        if account_id not in servers:
-            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
-        return servers[account_id]
-    yield start
-    for server in servers.values():
-        server.stop()
-
-
-class Stack:
-    """One account of a project: synthesize it, and drive Terraform in its stack folder."""
-
-    def __init__(self, project: Path, name: str, moto):
-        from ecrgen import config
-
-        self.project, self.name = project, name
-        self.account = config.load_accounts(project / "accounts", [name])[0]
-        self.moto = moto(self.account.id)
-        self.workspace = Workspace(project / "cdktf.out" / "stacks" / name, self.moto, self.account.region)
-
-    def synth(self) -> dict:
-        from ecrgen import api, config
-
-        api.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
-        self.account = config.load_accounts(self.project / "accounts", [self.name])[0]
-        return json.loads((self.workspace.folder / "cdk.tf.json").read_text())
-
-    def edit(self, change) -> None:
-        path = self.project / "accounts" / f"{self.name}.toml"
-        path.write_text(change(path.read_text()))
-
-    def up(self) -> dict:
-        """Synthesize, init, validate, apply; return the second plan (which must change nothing)."""
-        prepare_lookups(self.synth(), self.moto, self.account.region)
-        self.workspace.init()
-        self.workspace.run("validate")
-        self.workspace.plan()
-        self.workspace.apply()
-        return self.workspace.plan("again")
-
-    def replan(self, change) -> dict[str, list[str]]:
-        """Edit the account file, synthesize into the same output folder, plan; apply; return the changes."""
-        self.edit(change)
-        self.synth()
-        self.workspace.pin_provider()
-        planned = changes(self.workspace.plan("edit"))
-        self.workspace.apply("edit")
-        return planned
 
 
 @pytest.mark.parametrize("name", sorted(ACCOUNTS))

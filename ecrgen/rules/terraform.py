@@ -4,6 +4,8 @@
   (comma-separated `[operator] version`; operators = != > >= < <= ~>)
 - The S3 backend: https://developer.hashicorp.com/terraform/language/backend/s3 (`key` must not start
   or end with '/' nor contain '//'; `use_lockfile`, S3-native locking, exists from Terraform 1.10)
+- `import` blocks exist from Terraform 1.5: https://developer.hashicorp.com/terraform/language/import
+- `removed` blocks exist from Terraform 1.7: https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources
 - DynamoDB table names: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
 - S3 bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (3-63 chars
   of lowercase letters, digits, . and -, starting and ending with a letter or digit; no '..', not an IP
@@ -20,6 +22,10 @@ from ecrgen.rules import Found
 CONSTRAINT = re.compile(r"\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(-[0-9A-Za-z.-]+)?\s*")
 CONSTRAINT_RULE = "comma-separated '[operator] version' terms such as '>= 1.5.0, < 2.0.0'; operators = != > >= < <= ~>"
 LOCKFILE_VERSION = (1, 10, 0)
+# (what needs it, the first Terraform version that has it, how else to satisfy it)
+LOCKFILE = ("the S3 backend's use_lockfile", LOCKFILE_VERSION, "or set use_lockfile = false with dynamodb_table")
+IMPORT = ("adopt (import blocks)", (1, 5, 0), "or take adopt out")
+REMOVED = ("retired (removed blocks)", (1, 7, 0), "or take the names out of retired")
 S3_KEY_LENGTH = 1024
 DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -66,19 +72,26 @@ def _admits_from(terms, floor: tuple[int, ...]) -> bool:
     return True
 
 
-def required_version(constraint: str, use_lockfile: bool) -> tuple[str, Found]:
-    """The `required_version` to emit: the user's constraint, plus `>= 1.10.0` when the S3 backend's
-    `use_lockfile` needs it and the constraint admits older versions (which reject the argument)."""
+def required_version(constraint: str, needs: tuple[tuple[str, tuple[int, int, int], str], ...]) -> tuple[str, Found]:
+    """The `required_version` to emit: the user's constraint, plus `>= X` for the newest Terraform that a
+    feature in use needs (LOCKFILE, IMPORT, REMOVED) when the constraint admits older versions."""
     terms = _terms(constraint)
     if terms is None:
         return constraint, check_constraint(constraint)
-    if not use_lockfile or not _admits_below(terms, LOCKFILE_VERSION):
-        return constraint, []
-    floor = ".".join(map(str, LOCKFILE_VERSION))
-    if not _admits_from(terms, LOCKFILE_VERSION):
-        return constraint, [("", f"{show(constraint)} admits no Terraform version from {floor}, which the S3 backend's use_lockfile needs; "
-                                 "allow >= 1.10.0, or set use_lockfile = false with dynamodb_table")]
-    return f"{constraint}, >= {floor}", []
+    found: Found = []
+    floors = []
+    for feature, floor, other in needs:
+        if not _admits_below(terms, floor):
+            continue
+        text = ".".join(map(str, floor))
+        if _admits_from(terms, floor):
+            floors.append(floor)
+        else:
+            found.append(("", f"{show(constraint)} admits no Terraform version from {text}, which {feature} needs; "
+                              f"allow >= {text}, {other}"))
+    if found or not floors:
+        return constraint, found
+    return f"{constraint}, >= {'.'.join(map(str, max(floors)))}", []
 
 
 def check_s3_key(key: str) -> Found:

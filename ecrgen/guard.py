@@ -1,0 +1,84 @@
+"""Nothing lost: production repositories that an edit would delete or replace, found before Terraform
+acts. Pure: the account model and a document (the previous stack, or a saved plan) in, problems out.
+
+Removing a [[repository]] removes its resource block, and with it `prevent_destroy`: Terraform then
+plans a delete. ECR cannot rename a repository, so a changed ECR name is a replacement.
+https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy
+"""
+
+from __future__ import annotations
+
+import re
+
+from ecrgen.errors import Problem, show
+from ecrgen.model import Account
+from ecrgen.rules.names import address
+
+REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([\w-]+)\.name\}")
+CHOICES = ("list it in account.retired to keep it in AWS (Terraform forgets it), "
+           "or in account.allow_destroy to let Terraform delete it and its images")
+
+
+def removals(account: Account, previous: dict, where: str) -> list[Problem]:
+    """Production repositories of the previous stack (at `where`) that this account file would delete
+    or rename, unless `retired` or `allow_destroy` lists them."""
+    repositories = _blocks(previous, "aws_ecr_repository")
+    if not repositories:
+        return []
+    names = _config_names(previous)
+    current = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
+    excused = {address(name) for name in account.retired + account.allow_destroy}
+    problems = []
+    for addr, body in sorted(repositories.items()):
+        protected = account.production or body.get("lifecycle", {}).get("prevent_destroy") is True
+        if not protected or addr in excused:
+            continue
+        name, ecr_name = names.get(addr, addr), body.get("name")
+        if addr not in current:
+            problems.append(Problem(account.file, "repository", f"{show(name)} (ECR repository {show(ecr_name)}) is in the previous "
+                                    f"output {where} but no longer in the file: Terraform would delete it; {CHOICES}"))
+        elif ecr_name != current[addr][1].ecr_name:
+            index, repo = current[addr]
+            problems.append(Problem(account.file, f"repository[{index}].name", f"{show(name)} would rename ECR repository {show(ecr_name)} to "
+                                    f"{show(repo.ecr_name)} (project or name_format changed): ECR cannot rename a "
+                                    "repository, so Terraform would replace it and its images would be lost; keep the old name, "
+                                    "or list it in account.allow_destroy and set prevent_destroy = false to replace it"))
+    return problems
+
+
+def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
+    """Production repositories that a saved plan (`terraform show -json`, at `where`) would delete or
+    replace and that `allow_destroy` does not list."""
+    if not account.production:
+        return []
+    allowed = {address(name) for name in account.allow_destroy}
+    problems = []
+    for change in plan.get("resource_changes") or []:
+        actions = change.get("change", {}).get("actions", [])
+        if change.get("type") != "aws_ecr_repository" or change.get("mode") == "data" or "delete" not in actions:
+            continue
+        if change.get("name") in allowed:
+            continue
+        before = change["change"].get("before") or {}
+        verb = "replace" if "create" in actions else "delete"
+        problems.append(Problem(where, change.get("address", ""), f"the plan would {verb} production repository "
+                                f"{show(before.get('name'))} and its images; revert the change, or in {account.file} {CHOICES}"))
+    return problems
+
+
+def _blocks(document: dict, kind: str) -> dict[str, dict]:
+    resources = document.get("resource") if isinstance(document, dict) else None
+    blocks = resources.get(kind) if isinstance(resources, dict) else None
+    return {k: v for k, v in blocks.items() if isinstance(v, dict)} if isinstance(blocks, dict) else {}
+
+
+def _config_names(previous: dict) -> dict[str, str]:
+    """Address -> the `name` key of the account file, read back from the previous `repository_name` output."""
+    output = previous.get("output", {}).get("repository_name", {}) if isinstance(previous.get("output"), dict) else {}
+    values = output.get("value", {}) if isinstance(output, dict) else {}
+    found = {}
+    for name, reference in (values.items() if isinstance(values, dict) else []):
+        match = REFERENCE.fullmatch(str(reference))
+        if match:
+            found[match.group(1)] = name
+    return found

@@ -1,0 +1,32 @@
+"""Who owns what in Terraform state: `import` blocks for what already exists (`adopt`), `removed`
+blocks for what Terraform should forget but AWS keep (`retired`). Pure: account model in, blocks out.
+
+- import blocks (Terraform >= 1.5): https://developer.hashicorp.com/terraform/language/import
+  (ECR repositories import by name, IAM roles by name; a block for a resource already in state is a no-op)
+- removed blocks (Terraform >= 1.7): https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources
+"""
+
+from __future__ import annotations
+
+from ecrgen.model import Account
+from ecrgen.rules.names import address
+
+# The resources a repository's name addresses (see ecrgen/ecr/repository.py and policies.py).
+REPOSITORY_KINDS = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
+
+
+def import_blocks(account: Account) -> list[dict[str, str]]:
+    """Take over the repositories and the role marked `adopt` instead of creating them. Their policies
+    need no import: ECR and IAM replace a repository's lifecycle or repository policy, and a role's
+    inline policy, when they are put again."""
+    blocks = [{"to": f"aws_ecr_repository.{repo.address}", "id": repo.ecr_name}
+              for repo in account.repositories if repo.adopt]
+    if account.role and account.role.adopt:
+        blocks.append({"to": "aws_iam_role.ecr", "id": account.role.name})
+    return sorted(blocks, key=lambda block: block["to"])
+
+
+def removed_blocks(account: Account) -> list[dict]:
+    """Forget the retired repositories and their policies without destroying them."""
+    return [{"from": f"{kind}.{address(name)}", "lifecycle": {"destroy": False}}
+            for name in sorted(account.retired) for kind in REPOSITORY_KINDS]

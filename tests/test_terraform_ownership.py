@@ -1,0 +1,192 @@
+"""Nothing lost, proven with Terraform against moto: removing a production repository is refused,
+`retired` forgets it (AWS keeps it and its images), `allow_destroy` lets it go, `check-plan` catches the
+CI path with no previous output, `adopt` takes over what exists, and the migration from the old
+`terraform_modules/ecr` module keeps every repository and image."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from terraform_harness import MotoServer, Stack, Workspace, changes, missing, moto  # noqa: F401  (moto is a fixture)
+
+pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
+
+MIGRATION = Path(__file__).parent / "migration"
+ACCOUNT = """
+[account]
+id = "123456789012"
+region = "us-east-1"
+environment = "production"
+project = "shop"
+name_format = "{project}/{name}"
+retired = []
+allow_destroy = []
+
+[defaults.lifecycle]
+protected_tags = ["v*"]
+
+[[repository]]
+name = "app"
+
+[[repository]]
+name = "worker"
+
+[[repository]]
+name = "scratch"
+"""
+
+
+def write_account(project: Path, text: str, name: str = "shop") -> None:
+    (project / "accounts").mkdir(parents=True, exist_ok=True)
+    (project / "accounts" / f"{name}.toml").write_text(textwrap.dedent(text))
+
+
+def push_image(moto_server: MotoServer, repository: str, tag: str) -> str:
+    """Push an image manifest (moto keeps images as manifests) and return its digest."""
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                           "config": {"digest": "sha256:" + "a" * 64, "size": 1, "mediaType": "application/vnd.docker.container.image.v1+json"},
+                           "layers": []})
+    image = moto_server.client("ecr", "us-east-1").put_image(repositoryName=repository, imageManifest=manifest, imageTag=tag)
+    return image["image"]["imageId"]["imageDigest"]
+
+
+def tags_in(moto_server: MotoServer, repository: str) -> list[str]:
+    images = moto_server.client("ecr", "us-east-1").list_images(repositoryName=repository)["imageIds"]
+    return sorted(image.get("imageTag", "") for image in images)
+
+
+def test_removal_is_refused_then_retired_then_allowed(tmp_path, moto):
+    write_account(tmp_path, ACCOUNT)
+    stack = Stack(tmp_path, "shop", moto)
+    assert changes(stack.up()) == {}
+    push_image(stack.moto, "shop/worker", "v1")
+    written = (stack.workspace.folder / "cdk.tf.json").read_bytes()
+
+    # Removing a production repository: synth refuses, names it and both choices, writes nothing.
+    stack.edit(lambda text: text.replace('[[repository]]\nname = "worker"\n', ""))
+    from ecrgen.errors import EcrgenError
+    with pytest.raises(EcrgenError) as refused:
+        stack.synth()
+    assert [str(p) for p in refused.value.problems] == [
+        f"{(tmp_path / 'accounts' / 'shop.toml').as_posix()}: repository: 'worker' (ECR repository 'shop/worker') is in the previous output "
+        f"{(stack.workspace.folder / 'cdk.tf.json').as_posix()} but no longer in the file: Terraform would delete it; "
+        "list it in account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let "
+        "Terraform delete it and its images"]
+    assert (stack.workspace.folder / "cdk.tf.json").read_bytes() == written
+
+    # retired: Terraform forgets the repository and its policies; AWS keeps them and the image.
+    planned = stack.replan(lambda text: text.replace("retired = []", 'retired = ["worker"]'))
+    assert planned == {"aws_ecr_repository.worker": ["forget"], "aws_ecr_lifecycle_policy.worker": ["forget"]}
+    assert tags_in(stack.moto, "shop/worker") == ["v1"]
+    assert "shop/worker" in {r["repositoryName"] for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    assert changes(stack.workspace.plan("after-retire")) == {}
+
+    # allow_destroy: the (empty) repository may go, and Terraform deletes it.
+    stack.edit(lambda text: text.replace('[[repository]]\nname = "scratch"\n', "").replace("allow_destroy = []", 'allow_destroy = ["scratch"]'))
+    planned = stack.replan(lambda text: text)
+    assert planned == {"aws_ecr_repository.scratch": ["delete"], "aws_ecr_lifecycle_policy.scratch": ["delete"]}
+    remaining = {r["repositoryName"] for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    assert remaining == {"shop/app", "shop/worker"}
+
+
+def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
+    """The CI path: a fresh checkout has no previous output; the saved plan is the guard's evidence."""
+    from ecrgen.cli import app
+
+    write_account(tmp_path, ACCOUNT)
+    stack = Stack(tmp_path, "shop", moto)
+    assert changes(stack.up()) == {}
+    stack.edit(lambda text: text.replace('[[repository]]\nname = "worker"\n', ""))
+    (stack.workspace.folder / "cdk.tf.json").unlink()  # as in a fresh CI checkout: no previous stack
+    stack.synth()
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("ci")
+    assert changes(plan)["aws_ecr_repository.worker"] == ["delete"]
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+
+    result = CliRunner().invoke(app, ["check-plan", "shop", str(tmp_path / "plan.json"), "--accounts-dir", str(tmp_path / "accounts")])
+    assert result.exit_code == 1
+    assert (f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.worker: the plan would delete production repository "
+            f"'shop/worker' and its images; revert the change, or in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} list it in "
+            "account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let Terraform delete it "
+            "and its images") in result.output
+
+    stack.edit(lambda text: text.replace("allow_destroy = []", 'allow_destroy = ["worker"]'))
+    result = CliRunner().invoke(app, ["check-plan", "shop", str(tmp_path / "plan.json"), "--accounts-dir", str(tmp_path / "accounts")])
+    assert result.exit_code == 0, result.output
+    assert "shop: the plan deletes or replaces no production repository (3 repository change(s) checked)" in result.output
+
+
+def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
+    write_account(tmp_path, ACCOUNT.replace("[defaults.lifecycle]", "[defaults]\nadopt = true\n\n[defaults.lifecycle]") + textwrap.dedent("""
+        [role]
+        name = "shop-ci"
+        trusted_services = ["codebuild.amazonaws.com"]
+        adopt = true
+        """))
+    stack = Stack(tmp_path, "shop", moto)
+    ecr = stack.moto.client("ecr", "us-east-1")
+    for name in ("app", "worker", "scratch"):
+        ecr.create_repository(repositoryName=f"shop/{name}", imageTagMutability="MUTABLE")
+    push_image(stack.moto, "shop/app", "v1")
+    stack.moto.client("iam", "us-east-1").create_role(RoleName="shop-ci", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+
+    stack.synth()
+    stack.workspace.init()
+    first = stack.workspace.plan()
+    imported = sorted(c["address"] for c in first["resource_changes"] if c["change"].get("importing"))
+    assert imported == ["aws_ecr_repository.app", "aws_ecr_repository.scratch", "aws_ecr_repository.worker", "aws_iam_role.ecr"]
+    assert not any(a in ("create", "delete") for c in first["resource_changes"]
+                   if c["type"] in ("aws_ecr_repository", "aws_iam_role") for a in c["change"]["actions"])
+    stack.workspace.apply()
+    assert changes(stack.workspace.plan("again")) == {}, "import blocks are harmless after the first apply"
+    assert ecr.describe_repositories(repositoryNames=["shop/app"])["repositories"][0]["imageTagMutability"] == "IMMUTABLE"
+    assert tags_in(stack.moto, "shop/app") == ["v1"]
+
+
+def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path, moto):
+    """README, "Migrating from terraform_modules/ecr": the old stack forgets, the new account file adopts."""
+    old = tmp_path / "old"
+    shutil.copytree(MIGRATION, old)
+    server = moto("123456789012")
+    legacy = Workspace(old / "my_folder" / "example_account", server, "us-east-1")
+    legacy.run("init", "-input=false")
+    legacy.plan()
+    legacy.apply()
+    digest = push_image(server, "canvas-ta/app", "v1.0.0")
+    before = {r["repositoryName"]: r["createdAt"] for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    assert set(before) == {"canvas-ta/app", "canvas-ta/api"}
+
+    # Step 1: the old stack forgets the module without destroying anything.
+    main_tf = old / "my_folder" / "example_account" / "main.tf"
+    main_tf.write_text((old / "my_folder" / "example_account" / "main.tf.forget").read_text())
+    forget = legacy.plan("forget")
+    actions = {c["address"]: c["change"]["actions"] for c in forget["resource_changes"]}
+    assert actions and all(a == ["forget"] for a in actions.values()), actions
+    legacy.apply("forget")
+
+    # Steps 2-4: the account file adopts; synth; check-plan; apply.
+    write_account(tmp_path / "new", (MIGRATION / "example_account.toml").read_text(), "example_account")
+    stack = Stack(tmp_path / "new", "example_account", moto)
+    stack.synth()
+    stack.workspace.init()
+    plan = stack.workspace.plan()
+    repositories = [c for c in plan["resource_changes"] if c["type"] == "aws_ecr_repository"]
+    assert sorted(c["address"] for c in repositories if c["change"].get("importing")) == ["aws_ecr_repository.api", "aws_ecr_repository.app"]
+    assert not any(a in ("create", "delete") for c in repositories for a in c["change"]["actions"])
+    role = next(c for c in plan["resource_changes"] if c["type"] == "aws_iam_role")
+    assert role["change"].get("importing") and "create" not in role["change"]["actions"]
+    stack.workspace.apply()
+
+    after = {r["repositoryName"]: r["createdAt"] for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    assert after == before, "no repository was created or destroyed"
+    images = server.client("ecr", "us-east-1").list_images(repositoryName="canvas-ta/app")["imageIds"]
+    assert images == [{"imageDigest": digest, "imageTag": "v1.0.0"}]
+    assert changes(stack.workspace.plan("again")) == {}
