@@ -1,81 +1,128 @@
 """The command line (Typer): parse arguments, call one function in `ecrgen.api`, print.
 
-The only place that exits: 0 success, 1 invalid configuration or template (nothing written),
-2 usage error (Typer's own).
+The only place that exits: 0 success, 1 invalid configuration, template or file system (for `synth`:
+nothing written), 2 usage error (Typer's own), 130 interrupted (Ctrl-C). Data goes to stdout;
+problems, progress and warnings go to stderr.
 """
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
-from ecrgen import api, progress
+from ecrgen import __version__, api, progress, report
 from ecrgen.errors import EcrgenError
 
 app = typer.Typer(help="Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
-
-AccountsDir = typer.Option(Path("accounts"), "--accounts-dir", help="Folder of account files (<ACCOUNT>.toml).")
-Accounts = typer.Argument(None, metavar="[ACCOUNT]...", help="Account names (file names without .toml).", show_default=False)
+                  no_args_is_help=True, pretty_exceptions_show_locals=False, rich_markup_mode=None)
 
 
-def fail(error: EcrgenError) -> None:
-    for problem in error.problems:
-        typer.echo(str(problem), err=True)
-    typer.echo(f"ecrgen: {len(error.problems)} problem(s) found; nothing was written.", err=True)
-    raise typer.Exit(1)
+class Format(str, enum.Enum):
+    text = "text"
+    github = "github"
 
 
-@app.command()
+def _complete_accounts(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of account names, from the accounts folder given so far."""
+    from ecrgen.accounts import account_files
+
+    try:
+        known = account_files(Path(ctx.params.get("accounts_dir") or "accounts"))
+    except EcrgenError:
+        return []
+    return [name for name in known if name.startswith(incomplete)]
+
+
+def _flag(name: str, help: str) -> bool:
+    # metavar="": a flag takes no value, so its help must not show a type such as <bool>.
+    return typer.Option(False, name, help=help, metavar="", show_default=False)
+
+
+AccountsDir = typer.Option(Path("accounts"), "--accounts-dir", metavar="PATH", help="Folder of account files (<ACCOUNT>.toml).")
+Accounts = typer.Argument(None, metavar="ACCOUNT", show_default=False, autocompletion=_complete_accounts,
+                          help="Account names (file names, with or without .toml).")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ecrgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, metavar="",
+                                         show_default=False, help="Print the version and exit.")) -> None:
+    """Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml."""
+
+
+@contextlib.contextmanager
+def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
+    """Every EcrgenError and Ctrl-C ends here: the problems, one per line, and the exit code."""
+    try:
+        yield
+    except EcrgenError as error:
+        if fmt is Format.github:
+            for line in report.github(error.problems):
+                typer.echo(line)
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        written = "; nothing was written" if writes else ""
+        typer.echo(f"ecrgen: {len(error.problems)} problem(s) found{written}.", err=True)
+        raise typer.Exit(1)
+    except KeyboardInterrupt:
+        written = " (every account's output is as it was, or completely written)" if writes else ""
+        typer.echo(f"\necrgen: interrupted{written}.", err=True)
+        raise typer.Exit(130)
+
+
+@app.command(short_help="Synthesize the named accounts (or --all) into <out>/stacks/.")
 def synth(accounts: Optional[List[str]] = Accounts,
-          all_accounts: bool = typer.Option(False, "--all", help="Every account file in the accounts folder."),
+          all_accounts: bool = _flag("--all", "Every account file in the accounts folder."),
           accounts_dir: Path = AccountsDir,
-          out: Path = typer.Option(Path("cdktf.out"), "--out", help="Output folder (stacks/<ACCOUNT>/cdk.tf.json)."),
-          force: bool = typer.Option(False, "--force", help="Re-synthesize accounts whose inputs did not change."),
-          check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the output on disk differs.")) -> None:
+          out: Path = typer.Option(Path("cdktf.out"), "--out", metavar="PATH", help="Output folder (stacks/<ACCOUNT>/cdk.tf.json)."),
+          force: bool = _flag("--force", "Re-synthesize accounts whose inputs did not change."),
+          check: bool = _flag("--check", "Write nothing; exit 1 if the output on disk differs or a stack folder is stale.")) -> None:
     """Synthesize one Terraform stack per named account into <out>/stacks/<ACCOUNT>/cdk.tf.json."""
     if bool(accounts) == all_accounts:
         raise typer.BadParameter("name one or more accounts, or use --all (not both)")
     names = None if all_accounts else accounts
-    try:
-        if check:
-            from ecrgen.drift import check_drift
-            report = check_drift(accounts_dir, names, out)
-            typer.echo(report.text())
-            raise typer.Exit(1 if report.changed else 0)
+    if check:
+        with _reported(writes=True):
+            drift = api.check_drift(accounts_dir, names, out)
+        typer.echo(drift.text())
+        raise typer.Exit(1 if drift.changed else 0)
+    with _reported(writes=True):
         reporter = progress.for_terminal()
         try:
             results = api.synthesize(accounts_dir, names, out, force=force, progress=reporter)
         finally:
             getattr(reporter, "close", lambda: None)()
-    except EcrgenError as error:
-        fail(error)
     for result in results:
         typer.echo(f"{result.account}: {result.path.as_posix()} ({result.status})")
 
 
-@app.command()
-def validate(accounts: Optional[List[str]] = Accounts, accounts_dir: Path = AccountsDir) -> None:
-    """Check config, names, lifecycle rules and rendered policies (no synthesis); all accounts when none named."""
-    try:
+@app.command(short_help="Every check that needs no synthesis.")
+def validate(accounts: Optional[List[str]] = Accounts, accounts_dir: Path = AccountsDir,
+             fmt: Format = typer.Option(Format.text, "--format", case_sensitive=False,
+                                        help="text, or github: also print ::error annotations (stdout) for GitHub Actions.")) -> None:
+    """Check config, names, lifecycle rules, templates and rendered policies (no synthesis); all accounts when none named."""
+    with _reported(writes=False, fmt=fmt):
         checked = api.validate(accounts_dir, accounts or None)
-    except EcrgenError as error:
-        fail(error)
-    typer.echo(f"{len(checked.accounts)} account(s) valid: {', '.join(a.name for a in checked.accounts) or 'none'}")
+    typer.echo(f"{len(checked.accounts)} account(s) valid: {', '.join(a.name for a in checked.accounts)}")
 
 
-@app.command("list")
+@app.command("list", short_help="One row per account (--json for CI matrices).")
 def list_accounts(accounts_dir: Path = AccountsDir,
-                  as_json: bool = typer.Option(False, "--json", help="Print a JSON list (for CI matrices).")) -> None:
+                  as_json: bool = _flag("--json", "Print a JSON list (for CI matrices).")) -> None:
     """One row per account: name, account id, region, environment, number of repositories."""
-    try:
+    with _reported(writes=False):
         rows = api.listing(accounts_dir)
-    except EcrgenError as error:
-        fail(error)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
