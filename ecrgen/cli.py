@@ -7,20 +7,37 @@ problems, progress and warnings go to stderr.
 
 from __future__ import annotations
 
-import contextlib
-import enum
-import json
 import sys
-from pathlib import Path
-from typing import Iterator, List, Optional
 
-import typer
 
-from ecrgen import __version__, api, progress, report
-from ecrgen.errors import EcrgenError
+def _interrupted(kind, value, traceback) -> None:
+    """Ctrl-C before a command runs (while Python imports): one line instead of a traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write("\necrgen: interrupted.\n")
+    else:
+        sys.__excepthook__(kind, value, traceback)
+
+
+if __name__ in ("__main__", "ecrgen.cli") and sys.excepthook is sys.__excepthook__:
+    sys.excepthook = _interrupted
+
+import contextlib  # noqa: E402  (after the hook: imports are where an early Ctrl-C lands)
+import enum  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Iterator, List, Optional  # noqa: E402
+
+import typer  # noqa: E402
+
+from ecrgen import __version__, api, progress, report  # noqa: E402
+from ecrgen.errors import EcrgenError  # noqa: E402
 
 app = typer.Typer(help="Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False, rich_markup_mode=None)
+
+
+INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
+_said_interrupted = False
 
 
 class Format(str, enum.Enum):
@@ -78,7 +95,11 @@ def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
     except KeyboardInterrupt:
         written = " (every account's output is as it was, or completely written)" if writes else ""
         typer.echo(f"\necrgen: interrupted{written}.", err=True)
-        raise typer.Exit(130)
+        global _said_interrupted
+        _said_interrupted = True
+        # Node got the Ctrl-C too and may be gone: jsii's shutdown at exit would report a broken pipe.
+        sys.unraisablehook = lambda unraisable: None
+        raise typer.Exit(INTERRUPTED)
 
 
 @app.command(short_help="Synthesize the named accounts (or --all) into <out>/stacks/.")
@@ -135,7 +156,12 @@ def list_accounts(accounts_dir: Path = AccountsDir,
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="ecrgen")
+    try:
+        app(prog_name="ecrgen")
+    except SystemExit as exit:
+        if exit.code == INTERRUPTED and not _said_interrupted:  # Ctrl-C while Typer parsed: it exits silently
+            sys.stderr.write("\necrgen: interrupted.\n")
+        raise
 
 
 if __name__ == "__main__":

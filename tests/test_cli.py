@@ -253,6 +253,7 @@ def test_a_bad_environment_variable_is_a_clear_error(accounts, monkeypatch, vari
 ])
 def test_ctrl_c_exits_130_without_a_traceback(accounts, monkeypatch, command, function, expected):
     from ecrgen import api
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # the CLI quiets it after Ctrl-C; restored here
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -334,3 +335,25 @@ def test_renaming_an_account_re_synthesizes_it(tmp_path, monkeypatch):
     assert result.stdout.splitlines() == ["example_account: cdktf.out/stacks/example_account/cdk.tf.json (skipped)",
                                           "renamed: cdktf.out/stacks/renamed/cdk.tf.json (written)"]
     assert '"stackName": "renamed"' in (stacks / "renamed" / "cdk.tf.json").read_text()
+
+
+def test_a_real_ctrl_c_during_synth(tmp_path):
+    """SIGINT to the whole process group (as a terminal sends it, Node included) at several moments."""
+    import os
+    import signal
+    import time
+    shutil.copytree(EXAMPLES, tmp_path / "accounts")
+    shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
+    for delay in (0.5, 1.0, 1.5):
+        process = subprocess.Popen([sys.executable, "-m", "ecrgen", "synth", "--all", "--force"], cwd=tmp_path, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode in (0, 130, -signal.SIGINT), (delay, stderr)
+        assert "Traceback" not in stderr and "Exception" not in stderr, (delay, stderr)
+        if process.returncode != 0:
+            assert stderr.splitlines()[-1].startswith("ecrgen: interrupted"), (delay, stderr)
+        assert not list(tmp_path.rglob(".cdk.tf.json.*")) and not list(tmp_path.rglob(".ecrgen.sha256.*"))
