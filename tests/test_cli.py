@@ -84,7 +84,9 @@ def test_unreadable_account_file_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_usage_errors_exit_2():
-    assert run("synth").exit_code == 2
+    result = runner.invoke(app, ["synth"], prog_name="ecrgen")
+    assert (result.exit_code, result.stderr) == (2, "Usage: ecrgen synth [OPTIONS] [ACCOUNT]...\nTry 'ecrgen synth --help' for help.\n\n"
+                                                    "Error: Invalid value: name one or more accounts, or use --all (not both)\n")
     assert run("synth", "a", "--all").exit_code == 2
     assert run("frobnicate").exit_code == 2
 
