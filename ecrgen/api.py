@@ -103,6 +103,17 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path):
     return drift.check_drift(accounts_dir, names, out)
 
 
+def stale_stacks(accounts_dir: Path, out: Path) -> list[Path]:
+    """Stack folders under `<out>/stacks/` whose account file is gone (their state may still hold resources)."""
+    stacks = out / "stacks"
+    known = accounts.account_files(accounts_dir)
+    try:
+        folders = sorted(p for p in stacks.iterdir() if p.is_dir() and not accounts.ignored(p.name))
+    except OSError:  # no output yet, or not a folder: nothing is stale
+        return []
+    return [folder for folder in folders if folder.name not in known]
+
+
 # The environment variables ecrgen reads, and what each accepts.
 ENVIRONMENT = {"ECRGEN_JOBS": (re.compile(r"[0-9]*[1-9][0-9]*"), "a whole number of worker processes, 1 or more; unset it to let ecrgen choose"),
                "ECRGEN_LAZY": (re.compile(r"[01]"), "0 (load the provider the ordinary way) or 1 (the default)")}

@@ -126,6 +126,10 @@ def synth(accounts: Optional[List[str]] = Accounts,
             getattr(reporter, "close", lambda: None)()
     for result in results:
         typer.echo(f"{result.account}: {result.path.as_posix()} ({result.status})")
+    if all_accounts:
+        from ecrgen.drift import stale_message
+        for folder in api.stale_stacks(accounts_dir, out):
+            typer.echo(f"ecrgen: warning: {stale_message(folder, accounts_dir)}", err=True)
 
 
 @app.command(short_help="Every check that needs no synthesis.")

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecrgen import accounts, api, synth
+from ecrgen import api, synth
 
 
 @dataclass
@@ -34,7 +34,7 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Repor
     for account, text in sorted(api.render_texts(accounts_dir, names).items()):
         report.lines += [f"{account}: {line}" for line in _account_drift(synth.stack_path(out, account), text)]
     if not names:
-        report.lines += stale_stacks(accounts_dir, out)
+        report.lines += [f"{folder.name}: {stale_message(folder, accounts_dir)}" for folder in api.stale_stacks(accounts_dir, out)]
     return report
 
 
@@ -56,14 +56,9 @@ def _account_drift(path: Path, text: str) -> list[str]:
     return compare(old, json.loads(text)) or [f"{path.as_posix()} differs only in formatting"]
 
 
-def stale_stacks(accounts_dir: Path, out: Path) -> list[str]:
-    """Stack folders under `<out>/stacks/` whose account file is gone."""
-    stacks = out / "stacks"
-    known = accounts.account_files(accounts_dir)
-    folders = sorted(p for p in stacks.iterdir() if p.is_dir() and not accounts.ignored(p.name)) if stacks.is_dir() else []
-    return [f"{p.name}: {p.as_posix()} is stale: there is no {(accounts_dir / p.name).as_posix()}.toml "
-            "(restore the account file, or delete the folder once its resources are destroyed or forgotten)"
-            for p in folders if p.name not in known]
+def stale_message(folder: Path, accounts_dir: Path) -> str:
+    return (f"{folder.as_posix()} is stale: there is no {(accounts_dir / folder.name).as_posix()}.toml "
+            "(restore the account file, or delete the folder once its resources are destroyed or forgotten)")
 
 
 def compare(old: dict, new: dict) -> list[str]:

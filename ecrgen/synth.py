@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -39,7 +40,12 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
     from ecrgen.stack import AccountStack
 
     cdktf = engine.cdktf()
-    with tempfile.TemporaryDirectory(prefix="ecrgen-synth-") as scratch:
+    try:
+        scratch = tempfile.mkdtemp(prefix="ecrgen-synth-")
+    except OSError as error:
+        raise EcrgenError([Problem(tempfile.gettempdir(), "", f"cannot be written ({error.strerror or error}): ecrgen synthesizes "
+                                   "in a temporary folder there first; free some space or set TMPDIR to another folder")]) from None
+    try:
         app = cdktf.App(outdir=scratch)
         for account in accounts:
             own = {repo: text for (name, repo), text in policies.items() if name == account.name}
@@ -47,6 +53,8 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
             built(account.name)
         app.synth()
         return {a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def canonical(text: str) -> str:

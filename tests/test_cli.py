@@ -326,6 +326,10 @@ def test_drift_check_reports_stale_stack_folders(tmp_path, monkeypatch):
         "example_nonprod: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
         "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"))
     assert run("synth", "example_account", "--check").exit_code == 0  # named accounts: only those are compared
+    synthesized = run("synth", "--all")  # writes, never deletes (the folder may hold Terraform state); warns
+    assert (synthesized.exit_code, synthesized.stderr) == (0, (
+        "ecrgen: warning: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
+        "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"))
     assert (stacks / "example_nonprod").is_dir()
 
 

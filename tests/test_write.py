@@ -171,3 +171,21 @@ def test_any_file_system_state_gives_all_or_nothing(tmp_path_factory, monkeypatc
     else:
         assert [Path(f"out/stacks/{a}/cdk.tf.json").read_text() for a in TEXTS] == list(TEXTS.values())
         assert not [p for p in root.rglob(".cdk.tf.json.*")] and not [p for p in root.rglob(".ecrgen.sha256.*")]
+
+
+def test_a_full_temporary_folder_is_a_clear_error(synthesized, monkeypatch, tmp_path):
+    """(With Node already started by the session: jsii makes its own temporary folder when it starts.)"""
+    from conftest import minimal
+    from ecrgen import api
+
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "accounts" / "a.toml").write_text(minimal())
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: "/tmp")
+    with pytest.raises(EcrgenError) as caught:
+        api.render_texts(tmp_path / "accounts", None)
+    assert str(caught.value) == ("/tmp: cannot be written (No space left on device): ecrgen synthesizes in a temporary folder "
+                                 "there first; free some space or set TMPDIR to another folder")
