@@ -43,8 +43,10 @@ def _account_drift(path: Path, text: str) -> list[str]:
         return [f"{path.as_posix()} is missing"]
     try:
         old_text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return [f"{path.as_posix()} cannot be read ({getattr(error, 'strerror', None) or error.__class__.__name__})"]
+    except UnicodeDecodeError:
+        return [f"{path.as_posix()} is not UTF-8 text"]
+    except OSError as error:
+        return [f"{path.as_posix()} cannot be read ({error.strerror or error})"]
     if old_text == text:
         return []
     try:

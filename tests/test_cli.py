@@ -303,11 +303,13 @@ def test_drift_check_sees_hand_added_blocks(tmp_path, monkeypatch):
     ("[1, 2]", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not a Terraform JSON document (a JSON object); found a list"),
     ('"text"', "cdktf.out/stacks/example_nonprod/cdk.tf.json is not a Terraform JSON document (a JSON object); found a str"),
     ("{broken", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not valid JSON"),
+    (b"\xff\xfe", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not UTF-8 text"),
     ('{"resource": [], "output": 3}', None),
 ])
 def test_drift_check_of_a_document_of_another_shape(tmp_path, monkeypatch, content, expected):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
-    (stacks / "example_nonprod" / "cdk.tf.json").write_text(content)
+    stack = stacks / "example_nonprod" / "cdk.tf.json"
+    stack.write_bytes(content) if isinstance(content, bytes) else stack.write_text(content)
     result = run("synth", "example_nonprod", "--check")
     assert result.exit_code == 1 and "Traceback" not in result.output
     if expected:
@@ -363,3 +365,18 @@ def test_a_real_ctrl_c_during_synth(tmp_path):
         if process.returncode != 0:
             assert stderr.splitlines()[-1].startswith("ecrgen: interrupted"), (delay, stderr)
         assert not list(tmp_path.rglob(".cdk.tf.json.*")) and not list(tmp_path.rglob(".ecrgen.sha256.*"))
+
+
+def test_drift_check_of_an_unreadable_stack_file(tmp_path, monkeypatch):
+    from pathlib import Path
+    stacks = _synthesized_examples(tmp_path, monkeypatch)
+    real = Path.read_text
+
+    def read_text(path, *args, **kwargs):  # chmod does not stop root, who runs this suite in CI containers
+        if path == Path("cdktf.out/stacks/example_nonprod/cdk.tf.json"):
+            raise PermissionError(13, "Permission denied")
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(Path, "read_text", read_text)
+    result = run("synth", "example_nonprod", "--check")
+    assert (result.exit_code, result.stdout) == (1, "example_nonprod: cdktf.out/stacks/example_nonprod/cdk.tf.json cannot be read (Permission denied)\n"), (result.stderr, result.exception)
+    assert stacks.is_dir()
