@@ -24,6 +24,7 @@ if __name__ in ("__main__", "ecrgen.cli") and sys.excepthook is sys.__excepthook
 import contextlib  # noqa: E402  (after the hook: imports are where an early Ctrl-C lands)
 import enum  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Iterator, List, Optional  # noqa: E402
 
@@ -97,7 +98,10 @@ def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
         typer.echo(f"\necrgen: interrupted{written}.", err=True)
         global _said_interrupted
         _said_interrupted = True
-        # Node got the Ctrl-C too and may be gone: jsii's shutdown at exit would report a broken pipe.
+        # That line is the last word: Node got the Ctrl-C too, and jsii's shutdown at exit may report a
+        # broken pipe or relay Node's own complaint about its closed channel.
+        sys.stderr.flush()
+        sys.stderr = open(os.devnull, "w")
         sys.unraisablehook = lambda unraisable: None
         raise typer.Exit(INTERRUPTED)
 

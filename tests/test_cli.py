@@ -256,6 +256,7 @@ def test_a_bad_environment_variable_is_a_clear_error(accounts, monkeypatch, vari
 def test_ctrl_c_exits_130_without_a_traceback(accounts, monkeypatch, command, function, expected):
     from ecrgen import api
     monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # the CLI quiets it after Ctrl-C; restored here
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
