@@ -18,7 +18,7 @@ def _interrupted(kind, value, traceback) -> None:
         sys.__excepthook__(kind, value, traceback)
 
 
-if __name__ in ("__main__", "ecrgen.cli") and sys.excepthook is sys.__excepthook__:
+if sys.excepthook is sys.__excepthook__:  # leave a hook someone else installed alone
     sys.excepthook = _interrupted
 
 import contextlib  # noqa: E402  (after the hook: imports are where an early Ctrl-C lands)
@@ -42,6 +42,8 @@ _said_interrupted = False
 
 
 class Format(str, enum.Enum):
+    """How `validate` reports problems: text lines (stderr), or GitHub annotations too (stdout)."""
+
     text = "text"
     github = "github"
 
@@ -58,7 +60,7 @@ def _complete_accounts(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _flag(name: str, help: str) -> bool:
-    # metavar="": a flag takes no value, so its help must not show a type such as <bool>.
+    """A boolean flag; metavar="": it takes no value, so its help must not show a type such as <bool>."""
     return typer.Option(False, name, help=help, metavar="", show_default=False)
 
 
@@ -68,6 +70,7 @@ Accounts = typer.Argument(None, metavar="ACCOUNT", show_default=False, autocompl
 
 
 def _version(value: bool) -> None:
+    """`--version`: print it and exit before any command runs."""
     if value:
         typer.echo(f"ecrgen {__version__}")
         raise typer.Exit()

@@ -39,6 +39,7 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Repor
 
 
 def _account_drift(path: Path, text: str) -> list[str]:
+    """The lines for one account: nothing when the file on disk is byte-for-byte what synth would write."""
     if not path.is_file():
         return [f"{path.as_posix()} is missing"]
     try:
@@ -59,6 +60,7 @@ def _account_drift(path: Path, text: str) -> list[str]:
 
 
 def stale_message(folder: Path, accounts_dir: Path) -> str:
+    """What a stale stack folder is and what to do about it (never deleted by ecrgen: it may hold state)."""
     return (f"{folder.as_posix()} is stale: there is no {(accounts_dir / folder.name).as_posix()}.toml "
             "(restore the account file, or delete the folder once its resources are destroyed or forgotten)")
 

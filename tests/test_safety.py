@@ -108,8 +108,8 @@ def test_the_cli_never_prints_a_traceback(tmp_path, document):
     folder = tmp_path / "accounts"
     folder.mkdir(exist_ok=True)
     (folder / "fuzz.toml").write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", "--accounts-dir", str(folder)])
-    assert_clean_exit(result)
+    for command in (["validate"], ["validate", "--format", "github"], ["list"]):
+        assert_clean_exit(CliRunner().invoke(app, [*command, "--accounts-dir", str(folder)]))
 
 
 def assert_clean_exit(result) -> None:
