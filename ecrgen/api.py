@@ -74,7 +74,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     jobs = jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
     try:
-        checked = validate(accounts_dir, stale)
+        checked = _validate_with(synth.obstacles(out, stale), accounts_dir, stale)
         progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
         if workers:
             texts = render_parallel(checked, workers, progress.done)
@@ -87,6 +87,17 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
                 worker.wait()
     results += synth.write(out, texts, {name: digests[name] for name in texts})
     return sorted(results, key=lambda r: r.account)
+
+
+def _validate_with(problems: list[Problem], accounts_dir: Path, names: list[str]) -> Checked:
+    """`validate`, reporting these problems (of the output folder) together with its own."""
+    try:
+        checked = validate(accounts_dir, names)
+    except EcrgenError as error:
+        raise EcrgenError([*error.problems, *problems]) from None
+    if problems:
+        raise EcrgenError(problems)
+    return checked
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:

@@ -139,13 +139,35 @@ def _discard(staged: list[_Staged], created: list[Path]) -> None:
             pass
 
 
+def obstacles(out: Path, accounts: list[str]) -> list[Problem]:
+    """What would stop `write` for these accounts, known before anything is synthesized: a file where a
+    folder must be, a folder where a file must be (so they are reported with the other problems)."""
+    problems = []
+    for account in accounts:
+        target = stack_path(out, account)
+        for path in (target, target.parent / incremental.RECORD):
+            blocking = _blocking_file(path)
+            if blocking is not None:
+                problems.append(Problem(str(blocking), "", FILE_IN_THE_WAY))
+            elif path.is_dir():
+                problems.append(Problem(str(path), "", FOLDER_IN_THE_WAY))
+    return list(dict.fromkeys(problems))
+
+
+FILE_IN_THE_WAY = "is a file, not a folder: remove it or choose another --out"
+FOLDER_IN_THE_WAY = "is a folder, but ecrgen writes a file there: remove the folder"
+
+
+def _blocking_file(path: Path) -> Path | None:
+    return next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+
+
 def _write_problem(out: Path, target: Path, error: OSError) -> Problem:
     """What went wrong, on the path the user can act on, and what to do."""
     if error.errno == errno.EISDIR:
-        return Problem(str(target), "", "is a folder, but ecrgen writes a file there: remove the folder")
+        return Problem(str(target), "", FOLDER_IN_THE_WAY)
     if error.errno in (errno.ENOTDIR, errno.EEXIST):
-        blocking = next((p for p in [*reversed(target.parents)] if p.exists() and not p.is_dir()), out)
-        return Problem(str(blocking), "", "is a file, not a folder: remove it or choose another --out")
+        return Problem(str(_blocking_file(target) or out), "", FILE_IN_THE_WAY)
     folder = next(p for p in [target.parent, *target.parents] if p.exists() or p == Path("."))
     reason = error.strerror or str(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -269,8 +269,18 @@ def test_out_is_a_file(accounts, tmp_path):
     folder = accounts(a=minimal())
     (tmp_path / "out").write_text("not a folder")
     result = run("synth", "a", "--accounts-dir", str(folder), "--out", "out")
-    assert (result.exit_code, result.stderr.splitlines()[-2:]) == (
-        1, ["out: is a file, not a folder: remove it or choose another --out", "ecrgen: 1 problem(s) found; nothing was written."])
+    assert (result.exit_code, result.stderr) == (  # found before synthesizing: no progress lines
+        1, "out: is a file, not a folder: remove it or choose another --out\necrgen: 1 problem(s) found; nothing was written.\n")
+
+
+def test_output_folder_and_config_problems_are_reported_together(accounts, tmp_path):
+    folder = accounts(a=minimal("dev", "oops = 1\n"), b=minimal())
+    (tmp_path / "out" / "stacks" / "b" / "cdk.tf.json").mkdir(parents=True)
+    result = run("synth", "--all", "--accounts-dir", str(folder), "--out", "out")
+    assert (result.exit_code, result.stderr.splitlines()) == (1, [
+        "accounts/a.toml: account.oops: unknown key (allowed: id, region, environment, project, name_format, assume_role_arn, terraform_version)",
+        "out/stacks/b/cdk.tf.json: is a folder, but ecrgen writes a file there: remove the folder",
+        "ecrgen: 2 problem(s) found; nothing was written."])
 
 
 # ---- the drift check sees the whole document and stale stacks; incremental synth knows names -----
