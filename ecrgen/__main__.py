@@ -1,5 +1,11 @@
 """`python -m ecrgen` runs the command line."""
 
-from ecrgen.cli import main
+import sys
+
+try:
+    from ecrgen.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python imports: one line, the conventional exit code
+    sys.stderr.write("\necrgen: interrupted.\n")
+    sys.exit(130)
 
 main()

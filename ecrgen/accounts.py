@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ecrgen.errors import EcrgenError, Problem
 
+ACCOUNT_SUFFIX = ".toml"
 TEMPLATE_SUFFIX = ".json.j2"
 BUILTIN_TEMPLATES = Path(__file__).parent / "iam_policies"
+
+
+def ignored(name: str) -> bool:
+    """Hidden files (`.x.toml`) and editor files (`x.toml~`, `#x.toml#`) are not inputs."""
+    return name.startswith((".", "#")) or name.endswith(("~", "#"))
 
 
 def account_files(accounts_dir: Path) -> dict[str, Path]:
     """Account name -> file, for every `*.toml` in the folder, sorted by name."""
     if not accounts_dir.is_dir():
         raise EcrgenError([Problem(str(accounts_dir), "", "is not a folder of account files (see --accounts-dir)")])
-    return {path.stem: path for path in sorted(accounts_dir.glob("*.toml"))}
+    return {path.stem: path for path in sorted(accounts_dir.glob("*" + ACCOUNT_SUFFIX)) if not ignored(path.name)}
 
 
 def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
-    """The named accounts' files (all when `names` is empty); an unknown name lists the known ones."""
+    """The named accounts' files (all when `names` is empty; `NAME.toml` means `NAME`). An unknown
+    name lists the known ones and the nearest; a folder without account files is an error."""
     files = account_files(accounts_dir)
-    wanted = list(dict.fromkeys(names)) if names else list(files)
+    if not files:
+        raise EcrgenError([Problem(str(accounts_dir), "", f"has no account files (*{ACCOUNT_SUFFIX}); "
+                                   "add one or point --accounts-dir at the folder that holds them")])
+    wanted = list(dict.fromkeys(_bare(name) for name in names)) if names else list(files)
     unknown = [name for name in wanted if name not in files]
     if unknown:
-        known = ", ".join(files) or "none"
-        raise EcrgenError([Problem(str(accounts_dir / f"{name}.toml"), "", f"no such account file (known accounts: {known})")
+        raise EcrgenError([Problem(str(accounts_dir / f"{name}{ACCOUNT_SUFFIX}"), "", _unknown(name, list(files)))
                            for name in unknown])
     return {name: files[name] for name in wanted}
+
+
+def _bare(name: str) -> str:
+    """`prod.toml` (what shell completion of a file gives) names the account `prod`."""
+    return name[: -len(ACCOUNT_SUFFIX)] if name.endswith(ACCOUNT_SUFFIX) else name
+
+
+def _unknown(name: str, known: list[str]) -> str:
+    near = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    return f"no such account file ({hint}known accounts: {', '.join(known)})"
 
 
 def read(path: Path) -> bytes:
@@ -47,5 +68,6 @@ def template_files(accounts_dir: Path) -> dict[str, Path]:
     found = {}
     for folder in (BUILTIN_TEMPLATES, user_templates(accounts_dir)):
         if folder.is_dir():
-            found.update({p.name[: -len(TEMPLATE_SUFFIX)]: p for p in sorted(folder.glob("*" + TEMPLATE_SUFFIX))})
+            found.update({p.name[: -len(TEMPLATE_SUFFIX)]: p for p in sorted(folder.glob("*" + TEMPLATE_SUFFIX))
+                          if not ignored(p.name)})
     return dict(sorted(found.items()))

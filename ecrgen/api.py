@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ecrgen import accounts, guard, incremental, synth
-from ecrgen.errors import EcrgenError, Problem
+from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.model import Account
 
 # Below this many repositories one process is faster than starting a second Node.
@@ -28,11 +29,17 @@ class Checked:
 
 
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
-    """Every check that needs no synthesis: config, names, lifecycle rules, rendered policies."""
+    """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
+    policies of every valid account; the problems of every stage in one EcrgenError."""
     from ecrgen import config, policies
 
-    loaded = config.load_accounts(accounts_dir, names)
-    rendered = policies.render_all(loaded, accounts_dir)
+    loaded, problems = config.load_all(accounts_dir, names)
+    try:
+        rendered = policies.render_all(loaded, accounts_dir)
+    except EcrgenError as error:
+        problems, rendered = problems + list(error.problems), {}
+    if problems:
+        raise EcrgenError(problems)
     return Checked(loaded, rendered, tuple(w for a in loaded for w in a.warnings) + tuple(policies.warnings(loaded, rendered)))
 
 
@@ -57,9 +64,11 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
+    check_environment()
     files = accounts.select(accounts_dir, names)
     sources = {name: accounts.read(path) for name, path in files.items()}
-    digests = {name: incremental.input_digest(source, accounts_dir) for name, source in sources.items()}
+    templates = incremental.templates_digest(accounts_dir)
+    digests = {name: incremental.input_digest(name, source, templates) for name, source in sources.items()}
     stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
     results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
     if not stale:
@@ -67,19 +76,19 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     jobs = jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
     try:
-        checked = validate(accounts_dir, stale)
+        checked = _validate_with(synth.obstacles(out, stale), accounts_dir, stale)
         guard_removals(checked.accounts, out)
-    except BaseException:
+        warn(checked.warnings)
+        progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
+        if workers:
+            texts = render_parallel(checked, workers, progress.done)
+        else:
+            texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
+    finally:  # a worker that is still running here (an error, Ctrl-C) has nothing left to do
         for worker in workers:
-            worker.kill()
-            worker.wait()
-        raise
-    warn(checked.warnings)
-    progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
-    if workers:
-        texts = render_parallel(checked, workers, progress.done)
-    else:
-        texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
     results += synth.write(out, texts, {name: digests[name] for name in texts})
     return sorted(results, key=lambda r: r.account)
 
@@ -124,15 +133,59 @@ def read_plan(path: Path) -> dict:
     return plan
 
 
+def _validate_with(problems: list[Problem], accounts_dir: Path, names: list[str]) -> Checked:
+    """`validate`, reporting these problems (of the output folder) together with its own."""
+    try:
+        checked = validate(accounts_dir, names)
+    except EcrgenError as error:
+        raise EcrgenError([*error.problems, *problems]) from None
+    if problems:
+        raise EcrgenError(problems)
+    return checked
+
+
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
     """The JSON every named account would get, without writing anything."""
+    check_environment()
     checked = validate(accounts_dir, names)
     return synth.render(checked.accounts, checked.policies)
 
 
+def check_drift(accounts_dir: Path, names: list[str] | None, out: Path):
+    """What `synth` would change on disk (`ecrgen.drift.Report`); writes nothing."""
+    from ecrgen import drift
+
+    return drift.check_drift(accounts_dir, names, out)
+
+
+def stale_stacks(accounts_dir: Path, out: Path) -> list[Path]:
+    """Stack folders under `<out>/stacks/` whose account file is gone (their state may still hold resources)."""
+    stacks = out / "stacks"
+    known = accounts.account_files(accounts_dir)
+    try:
+        folders = sorted(p for p in stacks.iterdir() if p.is_dir() and not accounts.ignored(p.name))
+    except OSError:  # no output yet, or not a folder: nothing is stale
+        return []
+    return [folder for folder in folders if folder.name not in known]
+
+
+# The environment variables ecrgen reads, and what each accepts.
+ENVIRONMENT = {"ECRGEN_JOBS": (re.compile(r"[0-9]*[1-9][0-9]*"), "a whole number of worker processes, 1 or more; unset it to let ecrgen choose"),
+               "ECRGEN_LAZY": (re.compile(r"[01]"), "0 (load the provider the ordinary way) or 1 (the default)")}
+
+
+def check_environment() -> None:
+    """Every environment variable ecrgen reads holds a value it understands (an empty one counts as unset)."""
+    problems = [Problem(name, "", f"{show(os.environ[name])} is not allowed ({allowed})")
+                for name, (pattern, allowed) in ENVIRONMENT.items()
+                if os.environ.get(name) and not pattern.fullmatch(os.environ[name])]
+    if problems:
+        raise EcrgenError(problems)
+
+
 def jobs_for(repositories: int, stale: int) -> int:
     """Worker processes worth starting: one per core for large runs (ECRGEN_JOBS overrides)."""
-    if "ECRGEN_JOBS" in os.environ:
+    if os.environ.get("ECRGEN_JOBS"):
         return max(1, min(int(os.environ["ECRGEN_JOBS"]), stale))
     return max(1, min(os.cpu_count() or 1, stale)) if repositories >= PARALLEL_REPOSITORIES else 1
 
@@ -162,6 +215,9 @@ def render_parallel(checked: Checked, workers: list[subprocess.Popen],
         done(sorted(names))
         return json.loads(stdout)
 
-    with ThreadPoolExecutor(len(workers)) as pool:
+    pool = ThreadPoolExecutor(len(workers))
+    try:
         parts = list(pool.map(run, workers, shares))
+    finally:  # on Ctrl-C do not wait for the threads: the caller stops their workers
+        pool.shutdown(wait=False, cancel_futures=True)
     return {name: text for part in parts for name, text in sorted(part.items())}

@@ -27,6 +27,15 @@ _TYPES = {"string_type": "a string", "bool_type": "true or false", "int_type": "
 
 def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
     """The named accounts (all when `names` is empty), or one EcrgenError listing every problem."""
+    loaded, problems = load_all(accounts_dir, names)
+    if problems:
+        raise EcrgenError(problems)
+    return loaded
+
+
+def load_all(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[Account], list[Problem]]:
+    """The named accounts that are valid, and every problem of the others (so later stages can
+    check the valid ones and report everything at once)."""
     loaded, problems = [], []
     for path in select(accounts_dir, names).values():
         try:
@@ -34,19 +43,17 @@ def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Ac
         except EcrgenError as error:
             problems.extend(error.problems)
     problems.extend(clashes(loaded))
-    if problems:
-        raise EcrgenError(problems)
-    return loaded
+    return loaded, problems
 
 
 def load_account(path: Path) -> Account:
-    """One account file, read, parsed and resolved."""
+    """One account file, read, parsed and resolved. A UTF-8 byte order mark is accepted."""
     file = str(path)
     if not ACCOUNT_NAME.fullmatch(path.stem):
         raise EcrgenError([Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")])
     source = read(path)
     try:
-        raw = tomllib.loads(source.decode("utf-8"))
+        raw = tomllib.loads(source.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise EcrgenError([Problem(file, "", f"is not UTF-8 text (byte {source[error.start]:#04x} at offset {error.start})")]) from None
     except tomllib.TOMLDecodeError as error:
@@ -62,8 +69,15 @@ def load_account(path: Path) -> Account:
     except ValidationError:
         pass
     except EcrgenError as more:
-        shape += [p for p in more.problems if p not in shape]
+        dropped = [field_path(tuple(e["loc"])) for e in errors]
+        shape += [p for p in more.problems if p not in shape and not _follows_from(p.path, dropped)]
     raise EcrgenError(shape)
+
+
+def _follows_from(path: str, dropped: list[str]) -> bool:
+    """A problem of the table that held a dropped key (or of the key itself) may only be a consequence
+    of dropping it, such as "nobody could assume it" after a type error in [role]: not reported."""
+    return any(d == path or d.startswith((path + ".", path + "[")) for d in dropped)
 
 
 def _switches(raw: dict) -> dict:
@@ -111,6 +125,8 @@ def _problem(file: str, error: dict) -> Problem:
         return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
     if kind == "literal_error":
         return Problem(file, field_path(loc), f"{show(value)} is not allowed (allowed: {error['ctx']['expected']})")
+    if loc == ("repository",) and isinstance(value, dict):
+        return Problem(file, "repository", "is a single table; use [[repository]] (double brackets) for each repository")
     if kind in _TYPES:
         return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
     return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")

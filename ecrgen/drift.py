@@ -1,4 +1,10 @@
-"""The drift check: synthesize in memory, compare with the output on disk, summarize per resource."""
+"""The drift check: synthesize in memory, compare with the output on disk, summarize per block.
+
+Exact: an account drifts whenever `synth` would change the bytes of its `cdk.tf.json`; the summary
+names every block that differs, whatever its kind (resource, data, output, provider, terraform, and
+hand-added ones such as import, moved, removed or locals). Stack folders of accounts whose file is
+gone are reported too.
+"""
 
 from __future__ import annotations
 
@@ -22,24 +28,45 @@ class Report:
 
 
 def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Report:
-    """What `synth` would change on disk, per account and resource; writes nothing."""
+    """What `synth` would change on disk, per account and block; writes nothing. With every account
+    (no names), stack folders without an account file are reported as stale."""
     report = Report()
     for account, text in sorted(api.render_texts(accounts_dir, names).items()):
-        path = synth.stack_path(out, account)
-        if not path.is_file():
-            report.lines.append(f"{account}: {path.as_posix()} is missing")
-            continue
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            report.lines.append(f"{account}: {path.as_posix()} is not valid JSON")
-            continue
-        report.lines += [f"{account}: {line}" for line in compare(old, json.loads(text))]
+        report.lines += [f"{account}: {line}" for line in _account_drift(synth.stack_path(out, account), text)]
+    if not names:
+        report.lines += [f"{folder.name}: {stale_message(folder, accounts_dir)}" for folder in api.stale_stacks(accounts_dir, out)]
     return report
 
 
+def _account_drift(path: Path, text: str) -> list[str]:
+    """The lines for one account: nothing when the file on disk is byte-for-byte what synth would write."""
+    if not path.is_file():
+        return [f"{path.as_posix()} is missing"]
+    try:
+        old_text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return [f"{path.as_posix()} is not UTF-8 text"]
+    except OSError as error:
+        return [f"{path.as_posix()} cannot be read ({error.strerror or error})"]
+    if old_text == text:
+        return []
+    try:
+        old = json.loads(old_text)
+    except ValueError:
+        return [f"{path.as_posix()} is not valid JSON"]
+    if not isinstance(old, dict):
+        return [f"{path.as_posix()} is not a Terraform JSON document (a JSON object); found a {type(old).__name__}"]
+    return compare(old, json.loads(text)) or [f"{path.as_posix()} differs only in formatting"]
+
+
+def stale_message(folder: Path, accounts_dir: Path) -> str:
+    """What a stale stack folder is and what to do about it (never deleted by ecrgen: it may hold state)."""
+    return (f"{folder.as_posix()} is stale: there is no {(accounts_dir / folder.name).as_posix()}.toml "
+            "(restore the account file, or delete the folder once its resources are destroyed or forgotten)")
+
+
 def compare(old: dict, new: dict) -> list[str]:
-    """Added, removed and changed blocks (resources, data sources, outputs, ...) with changed attributes."""
+    """Added, removed and changed blocks (of every kind) with the changed attributes."""
     lines = []
     old_blocks, new_blocks = _blocks(old), _blocks(new)
     for address in sorted(old_blocks.keys() | new_blocks.keys()):
@@ -48,23 +75,33 @@ def compare(old: dict, new: dict) -> list[str]:
         elif address not in new_blocks:
             lines.append(f"- {address} (removed)")
         elif old_blocks[address] != new_blocks[address]:
-            keys = sorted(k for k in old_blocks[address].keys() | new_blocks[address].keys()
-                          if old_blocks[address].get(k) != new_blocks[address].get(k))
-            lines.append(f"~ {address} (changed: {', '.join(keys)})")
+            lines.append(f"~ {address} (changed{_changed_keys(old_blocks[address], new_blocks[address])})")
     return lines
 
 
-def _blocks(document: dict) -> dict[str, dict]:
-    found = {}
-    for section in ("resource", "data"):
-        prefix = "data." if section == "data" else ""
-        for kind, items in document.get(section, {}).items():
-            for name, body in items.items():
-                found[f"{prefix}{kind}.{name}"] = {k: v for k, v in body.items() if k != "//"}
-    for name, body in document.get("output", {}).items():
-        found[f"output.{name}"] = body
-    for name, body in document.get("terraform", {}).items():
-        found[f"terraform.{name}"] = {"value": body}
-    for index, body in enumerate(document.get("provider", {}).get("aws", [])):
-        found[f"provider.aws[{index}]"] = body
+def _changed_keys(old: object, new: object) -> str:
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return ""
+    return ": " + ", ".join(sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k)))
+
+
+def _blocks(document: dict) -> dict[str, object]:
+    """Every block by its address: resource TYPE.NAME, data.TYPE.NAME, provider.NAME[i], SECTION.NAME
+    for other objects (output, terraform, locals, ...), SECTION[i] for lists (import, moved, ...)."""
+    found: dict[str, object] = {}
+    for section, body in document.items():
+        if section in ("resource", "data") and isinstance(body, dict) and all(isinstance(v, dict) for v in body.values()):
+            prefix = "data." if section == "data" else ""
+            for kind, items in body.items():
+                found.update({f"{prefix}{kind}.{name}": block for name, block in items.items()})
+        elif isinstance(body, dict):
+            for name, block in body.items():
+                if section == "provider" and isinstance(block, list):
+                    found.update({f"provider.{name}[{i}]": item for i, item in enumerate(block)})
+                else:
+                    found[f"{section}.{name}"] = block
+        elif isinstance(body, list):
+            found.update({f"{section}[{i}]": item for i, item in enumerate(body)})
+        else:
+            found[section] = body
     return found

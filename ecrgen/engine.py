@@ -27,6 +27,7 @@ from pathlib import Path
 PROVIDER = "cdktf_cdktf_provider_aws"
 PROVIDER_VERSION = "21.22.1"
 PRELOAD = Path(__file__).parent / "node" / "lazy_provider.js"
+QUIET_INTERRUPT = Path(__file__).parent / "node" / "quiet_interrupt.js"
 
 _loaded = False
 
@@ -42,6 +43,7 @@ def prepare() -> None:
         return
     _loaded = True
     _choose_node()
+    _node_option(f'--require "{QUIET_INTERRUPT}"')
     if lazy_enabled():
         _preload_node_side()
         _bare_provider_package()
@@ -61,7 +63,10 @@ def _choose_node() -> None:
 
 def _preload_node_side() -> None:
     # --no-deprecation: cdktf's bundled code calls util.isArray, which Node 24 warns about on every run.
-    option = f'--no-deprecation --require "{PRELOAD}"'
+    _node_option(f'--no-deprecation --require "{PRELOAD}"')
+
+
+def _node_option(option: str) -> None:
     current = os.environ.get("NODE_OPTIONS", "")
     if option not in current:
         os.environ["NODE_OPTIONS"] = f"{current} {option}".strip()

@@ -1,7 +1,7 @@
 """Incremental synth: a hash per account over everything that decides its output, kept beside it.
 
-The record `<out>/stacks/<ACCOUNT>/.ecrgen.sha256` holds the input hash (the account file, every
-policy template, ecrgen's own code and the pinned engine versions) and the hash of the JSON written.
+The record `<out>/stacks/<ACCOUNT>/.ecrgen.sha256` holds the input hash (the account's name and file,
+every policy template, ecrgen's own code and the pinned engine versions) and the hash of the JSON written.
 Checking it reads files only: no parsing, no CDKTF, no Node.
 """
 
@@ -31,17 +31,24 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
-def _templates_digest(accounts_dir: Path) -> str:
-    # Every template, not only those an account names: templates may include one another.
+def templates_digest(accounts_dir: Path) -> str:
+    """Every template, not only those an account names: templates may include one another.
+    Not cached: one process (tests, a long-lived caller) may see the templates change."""
     digest = hashlib.sha256()
     for name, path in template_files(accounts_dir).items():
-        digest.update(name.encode() + b"\0" + path.read_bytes())
+        try:
+            content = path.read_bytes()
+        except OSError as error:  # validation reports it; the hash only has to differ from a good file's
+            content = f"unreadable: {error.strerror}".encode()
+        digest.update(name.encode() + b"\0" + content)
     return digest.hexdigest()
 
 
-def input_digest(source: bytes, accounts_dir: Path) -> str:
-    return hashlib.sha256(b"\0".join([code_digest().encode(), _templates_digest(accounts_dir).encode(), source])).hexdigest()
+def input_digest(name: str, source: bytes, templates: str) -> str:
+    """Everything that decides an account's output: its name (the stack's name, the default state key,
+    the alert rule's name), its file, the templates (`templates_digest`) and ecrgen itself."""
+    parts = [code_digest().encode(), templates.encode(), name.encode(), source]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
 def record(digest: str, output: str) -> str:

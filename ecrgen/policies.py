@@ -30,7 +30,7 @@ class Templates:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)]),
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-        self.env.filters["tojson"] = lambda value: json.dumps(value, sort_keys=True)
+        self.env.filters["tojson"] = tojson
         self._cache: dict[tuple, str | None] = {}
         self._used: dict[str, frozenset[str] | None] = {}
 
@@ -72,8 +72,12 @@ class Templates:
             text = self.env.get_template(name + TEMPLATE_SUFFIX).render(values)
         except jinja2.TemplateSyntaxError as error:
             raise EcrgenError([Problem(account.file, where, f"{label}: line {error.lineno}: {error.message}")]) from None
+        except jinja2.TemplateNotFound as error:
+            raise EcrgenError([Problem(account.file, where, f"{label}: {error.name!r} is not a template in iam_policies/ or built in")]) from None
         except jinja2.TemplateError as error:
             raise EcrgenError([Problem(account.file, where, f"{label}: {error}")]) from None
+        except Exception as error:  # noqa: BLE001  the template is user code: any failure in it is a user error
+            raise EcrgenError([Problem(account.file, where, f"{label}: {type(error).__name__}: {error}")]) from None
         try:
             policy = json.loads(text)
         except json.JSONDecodeError as error:
@@ -102,6 +106,32 @@ def _tree_uses(env: jinja2.Environment, top: str) -> frozenset[str] | None:
             return None
         todo += referenced
     return frozenset(used)
+
+
+def tojson(value: object) -> str:
+    """The `tojson` filter: JSON with sorted keys; an undefined name is the template's error, not a crash."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return json.dumps(value, sort_keys=True)
+
+
+def check_templates(accounts_dir: Path) -> list[Problem]:
+    """Every template file readable, UTF-8 and valid Jinja2, whether an account uses it or not
+    (templates may include one another, and a broken file must fail `validate` as it fails `synth`)."""
+    env, problems = jinja2.Environment(), []
+    for path in template_files(accounts_dir).values():
+        try:
+            env.parse(path.read_bytes().decode("utf-8"))
+        except IsADirectoryError:
+            problems.append(Problem(str(path), "", f"is a folder, not a template file; rename or remove it "
+                                    f"(every *{TEMPLATE_SUFFIX} in iam_policies/ is a policy template)"))
+        except OSError as error:
+            problems.append(Problem(str(path), "", f"cannot be read ({error.strerror or error})"))
+        except UnicodeDecodeError as error:
+            problems.append(Problem(str(path), "", f"is not UTF-8 text (byte {error.object[error.start]:#04x} at offset {error.start})"))
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(Problem(str(path), "", f"line {error.lineno}: {error.message}"))
+    return problems
 
 
 def context(account: Account, repo: Repository) -> dict:
@@ -138,11 +168,13 @@ def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None
 
 
 def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, str], str | None]:
-    """Every repository policy of these accounts, keyed by (account, repository); every problem at once."""
-    templates, rendered, problems = Templates(accounts_dir), {}, []
+    """Every repository policy of these accounts, keyed by (account, repository), and every template
+    file checked; every problem at once (a broken template file is reported once, not per repository)."""
+    templates, rendered, problems = Templates(accounts_dir), {}, check_templates(accounts_dir)
+    broken = {Path(p.file) for p in problems}
     for account in accounts:
         for index, repo in enumerate(account.repositories):
-            if repo.policy is None:
+            if repo.policy is None or templates.files.get(repo.policy) in broken:
                 continue
             try:
                 rendered[(account.name, repo.name)] = templates.render(account, index, repo)

@@ -19,11 +19,12 @@ class Lines(Progress):
 
 
 class Bar(Progress):
-    """A transient Rich progress bar over the accounts being synthesized."""
+    """A transient Rich progress bar on stderr over the accounts being synthesized (stdout is data)."""
 
     def __init__(self) -> None:
+        from rich.console import Console
         from rich.progress import Progress as RichProgress
-        self.bar = RichProgress(transient=True)
+        self.bar = RichProgress(console=Console(stderr=True), transient=True)
         self.task = None
 
     def start(self, total: int, message: str) -> None:
@@ -38,4 +39,5 @@ class Bar(Progress):
 
 
 def for_terminal() -> Progress:
+    """A bar when stderr (where progress goes) is a terminal, plain lines otherwise."""
     return Bar() if sys.stderr.isatty() else Lines()

@@ -15,6 +15,7 @@ from ecrgen.rules import Found, access, events, lifecycle, mutability, names, te
 
 POLICY_NAME = re.compile(r"[A-Za-z0-9_-]+")
 FORMAT_FIELDS = ("project", "environment", "name")
+NAME_CHARACTERS = re.compile(r"[a-z0-9._/-]*")
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (keys 1-128, values 0-256, no aws: prefix)
 MAX_TAGS = 50
 DEFAULT_TAG_KEYS = ("Project", "Environment", "ManagedBy")
@@ -46,7 +47,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     _check_tags(parsed.tags, parsed.role is not None, found)
     production = _production(acct, found)
     backend = _backend(name, acct.region, parsed.backend, found)
-    formatter = _name_format(acct.name_format, found)
+    formatter = _name_format(acct, found)
     repositories = [_repository(i, r, parsed.defaults, production, formatter, acct, found, warned)
                     for i, r in enumerate(parsed.repository)]
     _check_unique(parsed.repository, found)
@@ -151,13 +152,17 @@ def _backend(account: str, region: str, table: schema.BackendTable, found: _Foun
                    dynamodb_table=table.dynamodb_table, encrypt=table.encrypt is not False)
 
 
-def _name_format(fmt: str, found: _Found):
+def _name_format(acct: schema.AccountTable, found: _Found):
+    """The usable name_format, or None (reported). A project or environment it uses that cannot be
+    part of an ECR name is blamed once, on its own key, rather than on every repository name."""
+    fmt = acct.name_format
     try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(fmt) if field is not None]
+        parsed = [(field, spec, conversion) for _, field, spec, conversion in string.Formatter().parse(fmt) if field is not None]
     except ValueError as error:
         found.add("account.name_format", [("", f"{show(fmt)} is not a valid format ({error})")])
         return None
-    if any(spec or conversion or re.search(r"[.\[]", field) for _, field, spec, conversion in string.Formatter().parse(fmt) if field is not None):
+    fields = [field for field, _, _ in parsed]
+    if any(spec or conversion or re.search(r"[.\[]", field) for field, spec, conversion in parsed):
         found.add("account.name_format", [("", f"{show(fmt)} is not allowed: format specs, conversions and indexing ('{{name:.3}}', '{{name!r}}', "
                                                "'{name[0]}') are not supported; use plain {project}, {environment} and {name}")])
         return None
@@ -165,7 +170,12 @@ def _name_format(fmt: str, found: _Found):
     if bad or "name" not in fields:
         found.add("account.name_format", [("", f"{show(fmt)} is not allowed: use {{project}}, {{environment}} and {{name}}, with {{name}} required")])
         return None
-    return fmt
+    unusable = [key for key in ("project", "environment") if key in fields and getattr(acct, key).strip()
+                and not NAME_CHARACTERS.fullmatch(getattr(acct, key))]
+    for key in unusable:
+        found.add(f"account.{key}", [("", f"{show(getattr(acct, key))} is used in name_format but cannot be part of an ECR "
+                                      f"repository name (lowercase letters, digits, and . _ - / only)")])
+    return None if unusable else fmt
 
 
 def _check_unique(repos: list[schema.RepositoryTable], found: _Found) -> None:

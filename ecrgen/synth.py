@@ -7,14 +7,20 @@ folder (Terraform's `.terraform/`, lock file, local state) are never touched.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ecrgen import incremental
+from ecrgen.errors import EcrgenError, Problem
 from ecrgen.model import Account
 
 STACK_FILE = "cdk.tf.json"
@@ -34,7 +40,12 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
     from ecrgen.stack import AccountStack
 
     cdktf = engine.cdktf()
-    with tempfile.TemporaryDirectory(prefix="ecrgen-synth-") as scratch:
+    try:
+        scratch = tempfile.mkdtemp(prefix="ecrgen-synth-")
+    except OSError as error:
+        raise EcrgenError([Problem(tempfile.gettempdir(), "", f"cannot be written ({error.strerror or error}): ecrgen synthesizes "
+                                   "in a temporary folder there first; free some space or set TMPDIR to another folder")]) from None
+    try:
         app = cdktf.App(outdir=scratch)
         for account in accounts:
             own = {repo: text for (name, repo), text in policies.items() if name == account.name}
@@ -42,6 +53,8 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
             built(account.name)
         app.synth()
         return {a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def canonical(text: str) -> str:
@@ -64,31 +77,127 @@ def read_previous(path: Path) -> dict | None:
 
 def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Result]:
     """Write every account's file (and its input hash), each through a temporary file and an atomic
-    rename; nothing is renamed into place until every file is staged."""
-    staged: list[tuple[Path, Path]] = []
+    rename. Nothing is renamed into place until every file is staged; a folder that cannot be written
+    is an EcrgenError naming it, with every temporary file and new folder removed again."""
+    staged: list[_Staged] = []
+    created: list[Path] = []
+    problems: list[Problem] = []
     try:
         for account, text in texts.items():
             target = stack_path(out, account)
-            staged.append((_stage(target, text), target))
             record = target.parent / incremental.RECORD
-            staged.append((_stage(record, incremental.record(digests[account], text)), record))
+            try:
+                _make_folder(target.parent, created)
+                staged.append(_stage(target, text))
+                staged.append(_stage(record, incremental.record(digests[account], text)))
+            except OSError as error:
+                problems.append(_write_problem(out, target, error))
+        if problems:
+            raise EcrgenError(dict.fromkeys(problems))
     except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        _discard(staged, created)
         raise
-    results = []
-    for temporary, target in staged:
-        changed = not (target.is_file() and target.read_bytes() == temporary.read_bytes())
-        os.replace(temporary, target)
-        if target.name == STACK_FILE:
-            results.append(Result(target.parent.name, target, "written" if changed else "unchanged"))
-    return results
+    with _uninterrupted():
+        for item in staged:
+            os.replace(item.temporary, item.target)
+    return [Result(item.target.parent.name, item.target, "written" if item.changed else "unchanged")
+            for item in staged if item.target.name == STACK_FILE]
 
 
-def _stage(target: Path, text: str) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class _Staged:
+    temporary: Path
+    target: Path
+    changed: bool
+
+
+def _make_folder(folder: Path, created: list[Path]) -> None:
+    """Create the folder and its missing parents, noting them (deepest last) so a failure can remove them."""
+    created += [p for p in reversed([folder, *folder.parents]) if not p.exists() and p not in created]
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _stage(target: Path, text: str) -> _Staged:
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)  # mkstemp's 0600 would make the stack unreadable to other users
-    return Path(temporary)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would make the stack unreadable to other users
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return _Staged(Path(temporary), target, _differs(target, text))
+
+
+def _differs(target: Path, text: str) -> bool:
+    try:
+        return target.read_bytes() != text.encode("utf-8")
+    except OSError:
+        return True
+
+
+def _discard(staged: list[_Staged], created: list[Path]) -> None:
+    for item in staged:
+        item.temporary.unlink(missing_ok=True)
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def obstacles(out: Path, accounts: list[str]) -> list[Problem]:
+    """What would stop `write` for these accounts, known before anything is synthesized: a file where a
+    folder must be, a folder where a file must be (so they are reported with the other problems)."""
+    problems = []
+    for account in accounts:
+        target = stack_path(out, account)
+        for path in (target, target.parent / incremental.RECORD):
+            blocking = _blocking_file(path)
+            if blocking is not None:
+                problems.append(Problem(str(blocking), "", FILE_IN_THE_WAY))
+            elif path.is_dir():
+                problems.append(Problem(str(path), "", FOLDER_IN_THE_WAY))
+    return list(dict.fromkeys(problems))
+
+
+FILE_IN_THE_WAY = "is a file, not a folder: remove it or choose another --out"
+FOLDER_IN_THE_WAY = "is a folder, but ecrgen writes a file there: remove the folder"
+
+
+def _blocking_file(path: Path) -> Path | None:
+    return next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+
+
+def _write_problem(out: Path, target: Path, error: OSError) -> Problem:
+    """What went wrong, on the path the user can act on, and what to do."""
+    if error.errno == errno.EISDIR:
+        return Problem(str(target), "", FOLDER_IN_THE_WAY)
+    if error.errno in (errno.ENOTDIR, errno.EEXIST):
+        return Problem(str(_blocking_file(target) or out), "", FILE_IN_THE_WAY)
+    folder = next(p for p in [target.parent, *target.parents] if p.exists() or p == Path("."))
+    reason = error.strerror or str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Problem(str(folder), "", f"cannot be written ({reason}): free some space or choose another --out")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return Problem(str(folder), "", f"cannot be written ({reason}): make it writable or choose another --out")
+    return Problem(str(folder), "", f"cannot be written ({reason}); choose another --out")
+
+
+@contextlib.contextmanager
+def _uninterrupted():
+    """Ctrl-C during the renames would leave some accounts written and others not: it takes effect
+    once they are done (the renames take microseconds)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt

@@ -64,11 +64,14 @@ def test_repository_policies_are_accepted(synthesized, aws):
 
 
 def test_roles_and_their_policies_are_accepted(synthesized, aws):
-    for account, address, body in resources(synthesized, "aws_iam_role"):
+    roles = resources(synthesized, "aws_iam_role")
+    assert len(roles) >= 2
+    for account, address, body in roles:
         trust = concrete(body["assume_role_policy"])
         aws["iam"].create_role(RoleName=f"{account}-{body['name']}"[:64], AssumeRolePolicyDocument=trust)
         policy = synthesized[account]["resource"]["aws_iam_role_policy"][address]
         aws["iam"].put_role_policy(RoleName=f"{account}-{body['name']}"[:64], PolicyName=policy["name"], PolicyDocument=concrete(policy["policy"]))
+        assert aws["iam"].list_role_policies(RoleName=f"{account}-{body['name']}"[:64])["PolicyNames"] == [policy["name"]]
 
 
 def test_github_trust_is_scoped_to_the_listed_repositories(synthesized):

@@ -90,7 +90,7 @@ def test_every_problem_of_every_file_at_once(accounts):
         "accounts/dev.toml: repository[0].kms_key: is required with encryption 'KMS' (a key ARN, or alias/NAME)",
         "accounts/dev.toml: repository[3].name: 'app' is already used by repository[0]; names must be unique",
         "accounts/dev.toml: repository[2].name: 'my_app' maps to the Terraform address 'my_app' like 'my.app' (repository[1]); rename one",
-        "accounts/prod.toml: account.colour: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version)",
+        "accounts/prod.toml: account.colour: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
         "accounts/prod.toml: repository[1].scan_on_push: 'yes' must be true or false",
         "accounts/prod.toml: repository[2].image_tag_mutability: 'SOMETIMES' is not allowed (allowed: 'MUTABLE', 'IMMUTABLE' or 'IMMUTABLE_WITH_EXCLUSION')",
         "accounts/prod.toml: account.id: '12345' is not an AWS account id (12 digits)",
@@ -137,7 +137,7 @@ def test_every_problem_of_every_file_at_once(accounts):
      "role.trusted_principals[0]: 'arn:aws-cn:iam::123456789012:root' is in another partition than region 'us-east-1' (ARNs there start with 'arn:aws:')"),
     ('[scanning]\ncontinuous = true\n',
      "scanning.continuous: true is not allowed with type 'BASIC': basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')"),
-    ('[repository]\nname = "app"\n', "repository: {'name': 'app'} must be a list"),
+    ('[repository]\nname = "app"\n', "repository: is a single table; use [[repository]] (double brackets) for each repository"),
 ])
 def test_single_problems(accounts, extra, expected):
     assert problems(accounts(a=minimal("dev", extra))) == [f"accounts/a.toml: {expected}"]
@@ -174,6 +174,61 @@ def test_unreadable_and_undecodable_files(accounts):
 def test_unknown_account_lists_the_known_ones(accounts):
     folder = accounts(alpha=minimal(), beta=minimal())
     assert problems(folder, ["gamma"]) == ["accounts/gamma.toml: no such account file (known accounts: alpha, beta)"]
+
+
+def test_unknown_account_suggests_the_nearest_name(accounts):
+    folder = accounts(production=minimal(), staging=minimal("staging"))
+    assert problems(folder, ["prodution", "stagin.toml"]) == [
+        "accounts/prodution.toml: no such account file (did you mean 'production'? known accounts: production, staging)",
+        "accounts/stagin.toml: no such account file (did you mean 'staging'? known accounts: production, staging)"]
+
+
+def test_a_file_name_names_the_account(accounts):
+    folder = accounts(prod=minimal())
+    assert [a.name for a in load_accounts(folder, ["prod.toml", "prod"])] == ["prod"]
+
+
+def test_an_empty_accounts_folder_is_an_error(accounts):
+    folder = accounts()
+    (folder / "README.md").write_text("not an account")
+    assert problems(folder) == ["accounts: has no account files (*.toml); add one or point --accounts-dir at the folder that holds them"]
+
+
+def test_hidden_and_editor_files_are_not_accounts(accounts):
+    folder = accounts(real=minimal())
+    for name in (".hidden.toml", "real.toml~", "#real.toml#", ".#real.toml"):
+        (folder / name).write_text("not toml at all [")
+    assert [a.name for a in load_accounts(folder)] == ["real"]
+
+
+def test_a_byte_order_mark_is_accepted(accounts):
+    folder = accounts()
+    (folder / "windows.toml").write_bytes(b"\xef\xbb\xbf" + minimal().encode())
+    assert [a.name for a in load_accounts(folder)] == ["windows"]
+
+
+@pytest.mark.parametrize("name_format, expected", [
+    ("{name:.3}", "account.name_format: '{name:.3}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
+    ("{name!r}", "account.name_format: '{name!r}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
+    ("{name:d}", "account.name_format: '{name:d}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
+    ("{name", "account.name_format: '{name' is not a valid format (expected '}' before end of string)"),
+    ("{name[0]}", "account.name_format: '{name[0]}' is not allowed: format specs, conversions and indexing ('{name:.3}', '{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} and {name}"),
+])
+def test_name_format_specs_are_clear_errors(accounts, name_format, expected):
+    folder = accounts(a=minimal("dev", f'name_format = "{name_format}"\n[[repository]]\nname = "app"\n'))
+    assert problems(folder) == [f"accounts/a.toml: {expected}"]
+
+
+def test_a_capitalised_environment_in_name_format_is_blamed_once(accounts):
+    folder = accounts(a=minimal("Production", 'name_format = "{environment}-{name}"\n[[repository]]\nname = "app"\n'
+                                              '[[repository]]\nname = "api"\n'))
+    assert problems(folder) == ["accounts/a.toml: account.environment: 'Production' is used in name_format but cannot be part of an "
+                                "ECR repository name (lowercase letters, digits, and . _ - / only)"]
+
+
+def test_a_type_error_in_role_has_no_follow_on_errors(accounts):
+    folder = accounts(a=minimal("dev", '[role]\nname = "ci"\ngithub_repositories = "acme/app"\n'))
+    assert problems(folder) == ["accounts/a.toml: role.github_repositories: 'acme/app' must be a list"]
 
 
 def test_missing_accounts_folder(tmp_path, monkeypatch):

@@ -79,7 +79,7 @@ def test_jsii_uses_the_node_from_the_wheel():
     script = "import os; from ecrgen import engine; engine.prepare(); print(os.environ['JSII_NODE']); print(os.environ['NODE_OPTIONS'])"
     node, options = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.splitlines()
     assert node == NODE
-    assert options == f'--no-deprecation --require "{engine.PRELOAD}"'
+    assert options == f'--require "{engine.QUIET_INTERRUPT}" --no-deprecation --require "{engine.PRELOAD}"'
     version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
     assert int(version.lstrip("v").split(".")[0]) >= 22  # jsii 1.142 supports Node 22 and 24; 20 is end-of-life
 

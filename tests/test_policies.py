@@ -1,6 +1,7 @@
 """Repository policy templates: built-ins, user overrides, and the exact errors for broken ones."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -74,7 +75,11 @@ def test_values_are_escaped_for_json_by_construction(accounts, tmp_path):
 
 @pytest.mark.parametrize("template, expected", [
     ("{{ nope }}", "template 'broken' (iam_policies/broken.json.j2): 'nope' is undefined"),
-    ('{"Version": "2012-10-17",\n {% if %}', "template 'broken' (iam_policies/broken.json.j2): line 2: Expected an expression, got 'end of statement block'"),
+    ("{{ nope | tojson }}", "template 'broken' (iam_policies/broken.json.j2): 'nope' is undefined"),
+    ("{{ account.nope | tojson }}", "template 'broken' (iam_policies/broken.json.j2): 'dict object' has no attribute 'nope'"),
+    ("{{ 1 / 0 }}", "template 'broken' (iam_policies/broken.json.j2): ZeroDivisionError: division by zero"),
+    ("{% for x in 5 %}{% endfor %}", "template 'broken' (iam_policies/broken.json.j2): TypeError: 'int' object is not iterable"),
+    ('{% include "missing.json.j2" %}', "template 'broken' (iam_policies/broken.json.j2): 'missing.json.j2' is not a template in iam_policies/ or built in"),
     ('{"Version": "2012-10-17",\n "Statement": [}', "template 'broken' (iam_policies/broken.json.j2) does not render valid JSON: Expecting value at line 2, column 16"),
     ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecr:GetAuthorizationToken"}]}',
      "template 'broken' (iam_policies/broken.json.j2): Statement[0].Action: 'ecr:GetAuthorizationToken' is not allowed in a repository policy (ECR rejects it; grant it in an IAM policy on Resource '*')"),
@@ -108,3 +113,46 @@ def test_examples_render():
     rendered = render_all(load_accounts(EXAMPLES), EXAMPLES)
     assert rendered[("example_account", "base-images/python")] is not None
     assert ("example_account", "scratch") not in rendered
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("broken.json.j2", '{"Version": "2012-10-17",\n {% if %}', "line 2: Expected an expression, got 'end of statement block'"),
+    ("latin1.json.j2", b'{"Sid": "Caf\xe9"}', "is not UTF-8 text (byte 0xe9 at offset 12)"),
+    ("folder.json.j2", None, "is a folder, not a template file; rename or remove it (every *.json.j2 in iam_policies/ is a policy template)"),
+])
+def test_broken_template_files_are_reported_once_even_when_unused(accounts, tmp_path, name, content, expected):
+    (tmp_path / "iam_policies").mkdir()
+    path = tmp_path / "iam_policies" / name
+    if content is None:
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    folder = accounts(a=ACCOUNT, b=ACCOUNT.replace("123456789012", "111122223333"))  # neither uses the file: it still breaks every synth, so it is an error
+    with pytest.raises(EcrgenError) as caught:
+        render(folder)
+    assert [str(p) for p in caught.value.problems] == [f"iam_policies/{name}: {expected}"]
+
+
+def test_an_unreadable_template_file(accounts, tmp_path, monkeypatch):
+    (tmp_path / "iam_policies").mkdir()
+    locked = tmp_path / "iam_policies" / "locked.json.j2"
+    locked.write_text("{}")
+    real = Path.read_bytes
+
+    def read_bytes(path):  # chmod 0 does not stop root, who runs this suite in CI containers
+        if path.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    with pytest.raises(EcrgenError) as caught:
+        render(accounts(a=ACCOUNT))
+    assert [str(p) for p in caught.value.problems] == ["iam_policies/locked.json.j2: cannot be read (Permission denied)"]
+
+
+def test_hidden_and_editor_template_files_are_ignored(accounts, tmp_path):
+    (tmp_path / "iam_policies").mkdir()
+    for name in (".production.json.j2", "#production.json.j2#", "production.json.j2~"):
+        (tmp_path / "iam_policies" / name).write_text("{% broken")
+    assert render(accounts(a=ACCOUNT))[("a", "app")] is not None

@@ -67,12 +67,15 @@ realistic = st.fixed_dictionaries({"account": st.dictionaries(st.sampled_from(KE
                                             "defaults": st.dictionaries(keys, values, max_size=4)})
 
 
-def load(path: Path):
+def load(path: Path) -> str:
+    """'valid' (an account whose policies render) or 'invalid' (an EcrgenError naming only this file);
+    anything else propagates and fails the test."""
     try:
         account = load_account(path)
-        render_all([account], path.parent)
+        policies = render_all([account], path.parent)
     except EcrgenError as error:
-        assert error.problems and all(str(p).startswith(str(path)) for p in error.problems)
+        return "invalid" if error.problems and all(str(p).startswith(str(path)) for p in error.problems) else repr(error)
+    return "valid" if account.name == path.stem and all(key[0] == account.name for key in policies) else repr(account)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -84,7 +87,7 @@ def test_random_toml_gives_only_ecrgen_errors(tmp_path, document):
         return  # not representable in TOML
     path = tmp_path / "fuzz.toml"
     path.write_text(text, encoding="utf-8")
-    load(path)
+    assert load(path) in ("valid", "invalid")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -92,7 +95,7 @@ def test_random_toml_gives_only_ecrgen_errors(tmp_path, document):
 def test_random_bytes_give_only_ecrgen_errors(tmp_path, data):
     path = tmp_path / "bytes.toml"
     path.write_bytes(data)
-    load(path)
+    assert load(path) in ("valid", "invalid")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -105,8 +108,67 @@ def test_the_cli_never_prints_a_traceback(tmp_path, document):
     folder = tmp_path / "accounts"
     folder.mkdir(exist_ok=True)
     (folder / "fuzz.toml").write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", "--accounts-dir", str(folder)])
-    assert result.exit_code in (0, 1) and "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    for command in (["validate"], ["validate", "--format", "github"], ["list"]):
+        assert_clean_exit(CliRunner().invoke(app, [*command, "--accounts-dir", str(folder)]))
+
+
+def assert_clean_exit(result) -> None:
+    """Exit 0 or 1, and no exception but the SystemExit of that exit (each condition on its own)."""
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def test_the_clean_exit_check_can_fail():
+    class Crash:
+        exit_code, output, exception = 1, "", ValueError("boom")
+    with pytest.raises(AssertionError):
+        assert_clean_exit(Crash())
+
+
+# ---- fuzzed templates: any Jinja2 text gives a policy or an ecrgen error ---------------------------
+
+PIECES = ["{{ ", " }}", "{% ", " %}", "{# ", " #}", "if ", "for x in ", "endif", "endfor", "include ", "set y = ",
+          "macro m() ", "endmacro", "m()", "pull_principals", "push_principals", "account.id", "account.nope", "repository",
+          "nope", "org_id", "x", "y", "| tojson", "| int", "| nope", "| join(',')", "| first", "| attr('x')", " + ", " / ", " 0 ",
+          " 1 ", "'s'", "[", "]", "(", ")", ",", ".", '"Version"', ": ", '"2012-10-17"', '"Statement"', "{", "}",
+          '"production.json.j2"', '"self.json.j2"', "\n", "raise", "range(10**9)", "lipsum(1000)", "'%s' % x", "~"]
+template_texts = st.lists(st.sampled_from(PIECES), max_size=25).map("".join) | st.text(max_size=60)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(template=template_texts)
+def test_random_templates_give_only_ecrgen_errors(tmp_path_factory, template):
+    root = tmp_path_factory.mktemp("templates")
+    (root / "iam_policies").mkdir()
+    (root / "iam_policies" / "self.json.j2").write_text(template, encoding="utf-8")
+    (root / "accounts").mkdir()
+    path = root / "accounts" / "fuzz.toml"
+    path.write_text(minimal("dev", '[[repository]]\nname = "app"\npolicy = "self"\npull_account_ids = ["210987654321"]\n'))
+    try:
+        account = load_account(path)
+        policies = render_all([account], root / "accounts")
+    except EcrgenError as error:
+        assert error.problems and all(p.file in (str(path), str(root / "iam_policies" / "self.json.j2")) for p in error.problems)
+    else:
+        assert list(policies) == [("fuzz", "app")]
+
+
+# ---- fuzzed output folders through the CLI: exit 0 or 1, never a traceback --------------------------
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(st.sampled_from(["absent", "file", "folder"]), min_size=4, max_size=4))
+def test_the_cli_never_prints_a_traceback_for_an_output_folder(tmp_path_factory, monkeypatch, synthesized, kinds):
+    root = tmp_path_factory.mktemp("cli-fs")
+    monkeypatch.chdir(root)
+    (root / "accounts").mkdir()
+    (root / "accounts" / "one.toml").write_text(minimal("dev", '[[repository]]\nname = "app"\n'))
+    for slot, kind in zip(["out", "out/stacks", "out/stacks/one", "out/stacks/one/cdk.tf.json"], kinds):
+        path = root / slot
+        if kind != "absent" and path.parent.is_dir():
+            path.write_text("{}") if kind == "file" else path.mkdir()
+    for command in (["synth", "--all", "--out", "out"], ["synth", "--all", "--check", "--out", "out"]):
+        assert_clean_exit(CliRunner().invoke(app, command))
 
 
 def test_unreadable_file(tmp_path):

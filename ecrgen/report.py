@@ -1,0 +1,108 @@
+"""Problems as GitHub Actions annotations (`::error file=F,line=N::message`), with the line found in
+the file: the parser's own line for a syntax error, else the line that sets the problem's field path."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from ecrgen.errors import Problem
+
+_AT_LINE = re.compile(r"\bline (\d+)\b")
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*=")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def github(problems: Iterable[Problem]) -> list[str]:
+    """One `::error` workflow command per problem (GitHub shows them on the pull request's files)."""
+    texts: dict[str, list[str] | None] = {}
+    lines = []
+    for problem in problems:
+        if problem.file not in texts:
+            texts[problem.file] = _lines(problem.file)
+        line = find_line(texts[problem.file], problem)
+        where = f"file={_escape(problem.file, True)}" + (f",line={line}" if line else "")
+        message = ": ".join(part for part in (problem.path, problem.message) if part)
+        lines.append(f"::error {where}::{_escape(message, False)}")
+    return lines
+
+
+def find_line(lines: list[str] | None, problem: Problem) -> int | None:
+    """The 1-based line a problem is about, when it can be found."""
+    stated = _AT_LINE.search(problem.message)
+    if stated and not problem.path:
+        return int(stated.group(1))
+    if lines is None or not problem.path:
+        return None
+    return locate(lines, split_path(problem.path))
+
+
+def split_path(path: str) -> list[str | int]:
+    """'repository[2].lifecycle.rules[0]' -> ['repository', 2, 'lifecycle', 'rules', 0]."""
+    return [int(index) if index else name for name, index in _PATH_PART.findall(path)]
+
+
+def locate(lines: list[str], path: list[str | int]) -> int | None:
+    """The line whose table header or key covers the longest prefix of `path` (TOML tables, arrays of
+    tables, dotted and inline keys): good enough to point a reviewer at the right place."""
+    best, best_length = None, 0
+    table: list[str | int] = []
+    counts: dict[tuple, int] = {}
+    for number, text in enumerate(lines, start=1):
+        header = _HEADER.match(text)
+        if header:
+            names = _keys(header.group(2))
+            if header.group(1) == "[[":
+                counts[tuple(names)] = counts.get(tuple(names), -1) + 1
+                table = _indexed(names, counts)
+            else:
+                table = _indexed(names, counts, last_is_table=True)
+            here = table
+        else:
+            key = _KEY.match(text)
+            if not key:
+                continue
+            here = table + _keys(key.group(1))
+        length = _common(here, path)
+        if length > best_length and length == len(here):
+            best, best_length = number, length
+    return best
+
+
+def _indexed(names: list[str], counts: dict[tuple, int], last_is_table: bool = False) -> list[str | int]:
+    """A header's path with the current index of every array of tables it passes through."""
+    out: list[str | int] = []
+    for i in range(len(names)):
+        out.append(names[i])
+        prefix = tuple(names[: i + 1])
+        if prefix in counts and not (last_is_table and i == len(names) - 1):
+            out.append(counts[prefix])
+    return out
+
+
+def _keys(dotted: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", dotted)]
+
+
+def _common(here: list, path: list) -> int:
+    length = 0
+    for a, b in zip(here, path):
+        if a != b:
+            break
+        length += 1
+    return length
+
+
+def _lines(file: str) -> list[str] | None:
+    try:
+        return Path(file).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _escape(text: str, property_value: bool) -> str:
+    """https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts (escapeData, escapeProperty)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
