@@ -59,6 +59,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
     results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
     if not stale:
+        write_manifest(accounts_dir, out)
         return results
     jobs = jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
@@ -75,7 +76,15 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     else:
         texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
     results += synth.write(out, texts, {name: digests[name] for name in texts})
+    write_manifest(accounts_dir, out)
     return sorted(results, key=lambda r: r.account)
+
+
+def write_manifest(accounts_dir: Path, out: Path) -> None:
+    """CDKTF's `manifest.json`, listing every account of the folder whose stack is on disk, so the
+    `cdktf` CLI (`cdktf list`, `diff STACK`, `deploy STACK`) works on ecrgen's output."""
+    synth.write_manifest(out, [name for name in accounts.account_files(accounts_dir)
+                               if synth.stack_path(out, name).is_file()])
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
