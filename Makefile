@@ -37,7 +37,7 @@ wheel: $(STAMP)  ## build dist/ecrgen-<version>-py3-none-any.whl
 $(BIN)/uv:
 	$(PYTHON) -m venv --without-pip $(VENV)
 	if command -v uv >/dev/null 2>&1; then ln -sf "$$(command -v uv)" $@; \
-	elif $(PYTHON) -m pip --version >/dev/null 2>&1; then \
+	elif $(PYTHON) -m pip --python $(BIN)/python --version >/dev/null 2>&1; then \
 	  $(PYTHON) -m pip --python $(BIN)/python install --quiet --no-compile uv==$(UV_VERSION); \
 	else $(BIN)/python -m ensurepip --default-pip && $(BIN)/python -m pip install --quiet --no-compile uv==$(UV_VERSION); fi
 
