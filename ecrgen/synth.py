@@ -201,3 +201,36 @@ def _uninterrupted():
         signal.signal(signal.SIGINT, previous)
     if caught:
         raise KeyboardInterrupt
+
+
+MANIFEST = "manifest.json"
+
+
+def manifest_text(stacks: list[str]) -> str:
+    """The `manifest.json` CDKTF's `app.synth()` writes beside `stacks/`, which the `cdktf` CLI
+    reads (`cdktf list`, `diff`, `deploy`) to find each stack's folder and file."""
+    from importlib.metadata import version
+
+    entries = {name: {"annotations": [], "constructPath": name, "dependencies": [], "name": name,
+                      "stackMetadataPath": f"stacks/{name}/metadata.json",
+                      "synthesizedStackPath": f"stacks/{name}/{STACK_FILE}",
+                      "workingDirectory": f"stacks/{name}"} for name in sorted(stacks)}
+    return json.dumps({"stacks": entries, "version": version("cdktf")}, sort_keys=True, indent=2) + "\n"
+
+
+def write_manifest(out: Path, stacks: list[str]) -> None:
+    """Write `<out>/manifest.json` for these stacks (atomically, and only when its bytes change)."""
+    write_file(out / MANIFEST, manifest_text(stacks))
+
+
+def write_file(target: Path, text: str) -> bool:
+    """Write one file through a temporary file and an atomic rename; False when it already held `text`."""
+    if target.is_file() and not _differs(target, text):
+        return False
+    try:
+        staged = _stage(target, text)
+    except OSError as error:
+        raise EcrgenError([_write_problem(target.parent, target, error)]) from None
+    with _uninterrupted():
+        os.replace(staged.temporary, target)
+    return True
