@@ -183,6 +183,24 @@ def check_plan(account: str = typer.Argument(..., metavar="ACCOUNT", autocomplet
     typer.echo(f"{account}: the plan deletes or replaces no production repository ({checked} repository change(s) checked)")
 
 
+@app.command("schema")
+def schema() -> None:
+    """Print the account file's JSON Schema (for editors: `ecrgen schema > ecrgen.schema.json`)."""
+    typer.echo(json.dumps(api.account_schema(), indent=2, sort_keys=True))
+
+
+@app.command("init-ci")
+def init_ci(package: str = typer.Option(None, "--package", metavar="SPEC", show_default=False,
+                                        help="What the workflow pip-installs: a pinned version or a git URL at a "
+                                             "tag or commit (default: ecrgen==<this version>)."),
+            root: Path = typer.Option(Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/."),
+            force: bool = _flag("--force", "Replace an existing, different workflow.")) -> None:
+    """Write the GitHub workflow (validate, drift check, checkov, plan and guarded apply per account)."""
+    with _reported(writes=True):
+        path, written = api.init_ci(root, package or api.default_package(), force)
+    typer.echo(f"{path.as_posix()} ({'written' if written else 'unchanged'})")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
@@ -195,23 +213,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-@app.command("schema")
-def schema() -> None:
-    """Print the account file's JSON Schema (for editors: `ecrgen schema > ecrgen.schema.json`)."""
-    typer.echo(json.dumps(api.account_schema(), indent=2, sort_keys=True))
-
-
-@app.command("init-ci")
-def init_ci(package: str = typer.Option(None, "--package", show_default=False,
-                                        help="What the workflow pip-installs: a pinned version or a git URL at a "
-                                             "tag or commit (default: ecrgen==<this version>)."),
-            root: Path = typer.Option(Path("."), "--dir", help="The repository that holds accounts/."),
-            force: bool = typer.Option(False, "--force", help="Replace an existing, different workflow.")) -> None:
-    """Write the GitHub workflow (validate, drift check, checkov, plan and guarded apply per account)."""
-    try:
-        path, written = api.init_ci(root, package or api.default_package(), force)
-    except EcrgenError as error:
-        fail(error)
-    typer.echo(f"{path.as_posix()} ({'written' if written else 'unchanged'})")

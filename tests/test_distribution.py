@@ -245,7 +245,7 @@ def test_matrix_fails_when_unexpectedly_empty(scratch_repo):
     git(scratch_repo, "commit", "-qm", "drop the last one")
     (scratch_repo / "accounts").mkdir()  # git keeps no empty folder; a checkout with accounts/ but no files
     empty = matrix_step(scratch_repo, bindir, "")
-    assert empty.returncode == 1 and "found no account files" in empty.stderr
+    assert empty.returncode == 1 and "accounts: has no account files (*.toml)" in empty.stderr
 
 
 def test_matrix_is_empty_when_no_account_changed_and_everything_when_run_by_hand(scratch_repo):
