@@ -30,7 +30,8 @@ def removals(account: Account, previous: dict, where: str) -> list[Problem]:
     excused = {address(name) for name in account.retired + account.allow_destroy}
     problems = []
     for addr, body in sorted(repositories.items()):
-        protected = account.production or body.get("lifecycle", {}).get("prevent_destroy") is True
+        lifecycle = body.get("lifecycle")
+        protected = account.production or isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
         if not protected or addr in excused:
             continue
         name, ecr_name = names.get(addr, addr), body.get("name")
@@ -54,12 +55,12 @@ def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
     allowed = {address(name) for name in account.allow_destroy}
     problems = []
     for change in plan.get("resource_changes") or []:
-        actions = change.get("change", {}).get("actions", [])
-        if change.get("type") != "aws_ecr_repository" or change.get("mode") == "data" or "delete" not in actions:
+        detail = change.get("change") if isinstance(change, dict) else None
+        actions = detail.get("actions") if isinstance(detail, dict) else None
+        if (not isinstance(actions, list) or "delete" not in actions or change.get("type") != "aws_ecr_repository"
+                or change.get("mode") == "data" or change.get("name") in allowed):
             continue
-        if change.get("name") in allowed:
-            continue
-        before = change["change"].get("before") or {}
+        before = detail.get("before") if isinstance(detail.get("before"), dict) else {}
         verb = "replace" if "create" in actions else "delete"
         problems.append(Problem(where, change.get("address", ""), f"the plan would {verb} production repository "
                                 f"{show(before.get('name'))} and its images; revert the change, or in {account.file} {CHOICES}"))

@@ -68,6 +68,12 @@ def test_a_previous_stack_of_another_shape_is_not_a_crash(accounts, document):
     assert guard.removals(account(accounts), document, "x") == []
 
 
+def test_a_hand_edited_lifecycle_block_is_not_a_crash(accounts):
+    odd = {"resource": {"aws_ecr_repository": {"gone": {"name": "gone", "lifecycle": [1]}}}}
+    assert [p.message[:38] for p in guard.removals(account(accounts), odd, "x")] == ["'gone' (ECR repository 'gone') is in t"]
+    assert guard.removals(account(accounts, "dev"), odd, "x") == []
+
+
 def plan(*changes: tuple[str, list[str]]) -> dict:
     return {"format_version": "1.2", "resource_changes": [
         {"address": f"aws_ecr_repository.{name}", "type": "aws_ecr_repository", "name": name, "mode": "managed",
@@ -80,6 +86,15 @@ def test_the_plan_guard_names_deleted_or_replaced_production_repositories(accoun
     assert [str(p) for p in problems] == [
         f"plan.json: aws_ecr_repository.app: the plan would {verb} production repository 'demo/app' and its images; "
         f"revert the change, or in accounts/a.toml {CHOICES}"]
+
+
+@pytest.mark.parametrize("changes", [[3], [{"change": 3}], [{"type": "aws_ecr_repository", "change": {"actions": "delete"}}],
+                                     [{"type": "aws_ecr_repository", "name": "x", "change": {"actions": ["delete"], "before": None}}]])
+def test_plans_of_odd_shapes_are_not_a_crash(accounts, changes):
+    found = guard.plan_deletions(account(accounts), {"format_version": "1", "resource_changes": changes}, "p")
+    assert [p.message for p in found] == ([] if changes[0] in (3, {"change": 3}) or "name" not in changes[0] else
+                                          ["the plan would delete production repository None and its images; revert the "
+                                           f"change, or in accounts/a.toml {CHOICES}"])
 
 
 def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts):
