@@ -78,8 +78,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
     try:
         checked = _validate_with(synth.obstacles(out, stale), accounts_dir, stale)
-        guard_removals(checked.accounts, out)
-        warn(checked.warnings)
+        warn(checked.warnings + guard_removals(checked.accounts, out))
         progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
         if workers:
             texts = render_parallel(checked, workers, progress.done)
@@ -95,17 +94,19 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     return sorted(results, key=lambda r: r.account)
 
 
-def guard_removals(loaded: list[Account], out: Path) -> None:
+def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:
     """Refuse (EcrgenError) to write stacks that would delete or rename production repositories of the
-    stacks already in `out`."""
-    problems = []
+    stacks already in `out`; else the warnings about protections these stacks drop."""
+    problems, warnings = [], []
     for account in loaded:
         path = synth.stack_path(out, account.name)
         previous = synth.read_previous(path)
         if previous is not None:
             problems += guard.removals(account, previous, path.as_posix())
+            warnings += guard.dropped_protections(account, previous, path.as_posix())
     if problems:
         raise EcrgenError(problems)
+    return tuple(warnings)
 
 
 def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:

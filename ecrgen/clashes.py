@@ -18,6 +18,8 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
 
 from __future__ import annotations
 
+import posixpath
+
 from ecrgen.errors import Problem
 from ecrgen.model import Account
 
@@ -42,6 +44,10 @@ def clashes(accounts: list[Account]) -> list[Problem]:
         if account.backend.type == "s3":
             state = f"s3://{account.backend.bucket}/{account.backend.key}"
             claim(account, ("state", state), "backend.key", f"the Terraform state {state}",
+                  "two stacks sharing one state would each plan to destroy the other's resources", "used")
+        else:  # a local path is relative to the stack's folder, <out>/stacks/<ACCOUNT>/
+            state = posixpath.normpath(posixpath.join("stacks", account.name, account.backend.path))
+            claim(account, ("state", "local", state), "backend.path", f"the local Terraform state <out>/{state}",
                   "two stacks sharing one state would each plan to destroy the other's resources", "used")
         for index, repo in enumerate(account.repositories):
             claim(account, ("repository", *registry, repo.ecr_name), f"repository[{index}].name",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ecrgen.errors import Problem, show
-from ecrgen.model import Account
+from ecrgen.model import PRODUCTION_NAMES, Account
 from ecrgen.rules.names import address
 
 REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([\w-]+)\.name\}")
@@ -40,18 +40,41 @@ def removals(account: Account, previous: dict, where: str) -> list[Problem]:
                                     f"output {where} but no longer in the file: Terraform would delete it; {CHOICES}"))
         elif ecr_name != current[addr][1].ecr_name:
             index, repo = current[addr]
-            problems.append(Problem(account.file, f"repository[{index}].name", f"{show(name)} would rename ECR repository {show(ecr_name)} to "
-                                    f"{show(repo.ecr_name)} (project or name_format changed): ECR cannot rename a "
+            problems.append(Problem(account.file, f"repository[{index}].name", f"{show(repo.name)} would rename ECR repository {show(ecr_name)} to "
+                                    f"{show(repo.ecr_name)} (its name, project or name_format changed): ECR cannot rename a "
                                     "repository, so Terraform would replace it and its images would be lost; keep the old name, "
                                     "or list it in account.allow_destroy and set prevent_destroy = false to replace it"))
     return problems
 
 
+def dropped_protections(account: Account, previous: dict, where: str) -> list[Problem]:
+    """Warnings: repositories that carried prevent_destroy in the previous stack and no longer do (an
+    account switched to non-production, or prevent_destroy = false), and new repositories marked
+    `adopt` (Terraform cannot import a repository that does not exist yet)."""
+    repositories = _blocks(previous, "aws_ecr_repository")
+    warnings = []
+    for index, repo in enumerate(account.repositories):
+        body = repositories.get(repo.address)
+        lifecycle = body.get("lifecycle") if body else None
+        if isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True and not repo.prevent_destroy:
+            why = "the account is no longer production" if not account.production else "prevent_destroy = false"
+            warnings.append(Problem(account.file, f"repository[{index}]", f"{show(repo.name)} loses the prevent_destroy it has in "
+                                    f"{where} ({why}): Terraform may then delete it and its images"))
+        if body is None and repositories and repo.adopt:
+            warnings.append(Problem(account.file, f"repository[{index}].adopt", f"{show(repo.name)} is new since {where} and marked "
+                                    "adopt: the plan fails if its ECR repository does not exist yet (Terraform imports only what "
+                                    "exists); set adopt = false on it, or take adopt out of [defaults] once the migration is applied"))
+    return warnings
+
+
 def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
     """Production repositories that a saved plan (`terraform show -json`, at `where`) would delete or
-    replace and that `allow_destroy` does not list."""
-    if not account.production:
-        return []
+    replace and that `allow_destroy` does not list: every repository of a production account, and in
+    any account a repository whose tags (before the change) say a production environment."""
+    ids = _planned_account_ids(plan)
+    if ids and account.id not in ids:
+        return [Problem(where, "", f"is a plan for AWS account {', '.join(ids)}, not for {account.name!r} ({account.id}): "
+                                   "give the account the plan was made for")]
     allowed = {address(name) for name in account.allow_destroy}
     problems = []
     for change in plan.get("resource_changes") or []:
@@ -61,10 +84,22 @@ def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
                 or change.get("mode") == "data" or change.get("name") in allowed):
             continue
         before = detail.get("before") if isinstance(detail.get("before"), dict) else {}
+        tags = before.get("tags_all") if isinstance(before.get("tags_all"), dict) else {}
+        if not account.production and str(tags.get("Environment", "")).lower() not in PRODUCTION_NAMES:
+            continue
         verb = "replace" if "create" in actions else "delete"
         problems.append(Problem(where, change.get("address", ""), f"the plan would {verb} production repository "
                                 f"{show(before.get('name'))} and its images; revert the change, or in {account.file} {CHOICES}"))
     return problems
+
+
+def _planned_account_ids(plan: dict) -> list[str]:
+    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets them)."""
+    try:
+        ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"]["constant_value"]
+    except (KeyError, TypeError):
+        return []
+    return [str(i) for i in ids] if isinstance(ids, list) else []
 
 
 def _blocks(document: dict, kind: str) -> dict[str, dict]:

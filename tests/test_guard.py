@@ -58,8 +58,8 @@ def test_a_changed_ecr_name_of_a_production_repository_is_refused(accounts):
     loaded = account(accounts, extra='name_format = "{project}-{name}"\n')
     problems = guard.removals(loaded, previous(("app", "app", "app"), ("base.images", "base_images", "demo-base.images")), "x")
     assert [str(p) for p in problems] == [
-        "accounts/a.toml: repository[0].name: 'app' would rename ECR repository 'app' to 'demo-app' (project or name_format "
-        "changed): ECR cannot rename a repository, so Terraform would replace it and its images would be lost; keep the old "
+        "accounts/a.toml: repository[0].name: 'app' would rename ECR repository 'app' to 'demo-app' (its name, project or "
+        "name_format changed): ECR cannot rename a repository, so Terraform would replace it and its images would be lost; keep the old "
         "name, or list it in account.allow_destroy and set prevent_destroy = false to replace it"]
 
 
@@ -163,3 +163,31 @@ def test_adopt_emits_import_blocks_for_repositories_and_the_role(accounts):
     assert ownership.import_blocks(loaded) == [{"to": "aws_ecr_repository.app", "id": "demo/app"},
                                                {"to": "aws_iam_role.ecr", "id": "ci"}]
     assert ownership.removed_blocks(loaded) == []
+
+
+def test_the_plan_guard_refuses_a_plan_of_another_aws_account(accounts):
+    other = {**plan(("app", ["delete"])), "configuration": {"provider_config": {"aws": {"expressions": {
+        "allowed_account_ids": {"constant_value": ["210987654321"]}}}}}}
+    assert [str(p) for p in guard.plan_deletions(account(accounts, "dev"), other, "p.json")] == [
+        "p.json: is a plan for AWS account 210987654321, not for 'a' (123456789012): give the account the plan was made for"]
+
+
+def test_a_repository_tagged_production_is_guarded_after_the_account_turned_non_production(accounts):
+    flipped = plan(("app", ["delete"]), ("scratch", ["delete"]))
+    flipped["resource_changes"][0]["change"]["before"]["tags_all"] = {"Environment": "Production"}
+    flipped["resource_changes"][1]["change"]["before"]["tags_all"] = {"Environment": "dev"}
+    assert [p.path for p in guard.plan_deletions(account(accounts, "dev"), flipped, "p")] == ["aws_ecr_repository.app"]
+
+
+def test_dropped_protections_and_new_adopted_repositories_are_warnings(accounts):
+    before = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    dev = account(accounts, "dev", repos=REPOS + '[[repository]]\nname = "new"\nadopt = true\n')
+    assert [str(p) for p in guard.dropped_protections(dev, before, "out/a.json")] == [
+        "accounts/a.toml: repository[0]: 'app' loses the prevent_destroy it has in out/a.json (the account is no longer "
+        "production): Terraform may then delete it and its images",
+        "accounts/a.toml: repository[1]: 'base.images' loses the prevent_destroy it has in out/a.json (the account is no "
+        "longer production): Terraform may then delete it and its images",
+        "accounts/a.toml: repository[2].adopt: 'new' is new since out/a.json and marked adopt: the plan fails if its ECR "
+        "repository does not exist yet (Terraform imports only what exists); set adopt = false on it, or take adopt out of "
+        "[defaults] once the migration is applied"]
+    assert guard.dropped_protections(account(accounts), before, "x") == []
