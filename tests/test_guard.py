@@ -191,3 +191,19 @@ def test_dropped_protections_and_new_adopted_repositories_are_warnings(accounts)
         "repository does not exist yet (Terraform imports only what exists); set adopt = false on it, or take adopt out of "
         "[defaults] once the migration is applied"]
     assert guard.dropped_protections(account(accounts), before, "x") == []
+
+
+def test_a_template_in_a_subfolder_or_of_another_suffix_is_part_of_the_input_hash(tmp_path):
+    """An include may reach any file under iam_policies/: editing one must re-synthesize, not skip."""
+    from ecrgen import incremental
+
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "iam_policies" / "sub").mkdir(parents=True)
+    part, inc = tmp_path / "iam_policies" / "sub" / "y.json.j2", tmp_path / "iam_policies" / "part.inc"
+    part.write_text("{}")
+    inc.write_text("{}")
+    before = incremental.templates_digest(tmp_path / "accounts")
+    part.write_text('{"Version": "2012-10-17"}')
+    after_part = incremental.templates_digest(tmp_path / "accounts")
+    inc.write_text("[]")
+    assert len({before, after_part, incremental.templates_digest(tmp_path / "accounts")}) == 3
