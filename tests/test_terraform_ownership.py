@@ -135,8 +135,15 @@ def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
     for name in ("app", "worker", "scratch"):
         ecr.create_repository(repositoryName=f"shop/{name}", imageTagMutability="MUTABLE")
     push_image(stack.moto, "shop/app", "v1")
-    stack.moto.client("iam", "us-east-1").create_role(RoleName="shop-ci", AssumeRolePolicyDocument=json.dumps({
+    iam = stack.moto.client("iam", "us-east-1")
+    iam.create_role(RoleName="shop-ci", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    # What the role's past gave it: an inline policy and a managed policy, both far wider than ECR push.
+    iam.put_role_policy(RoleName="shop-ci", PolicyName="legacy", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    managed = iam.create_policy(PolicyName="legacy-admin", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="shop-ci", PolicyArn=managed)
 
     stack.synth()
     stack.workspace.init()
@@ -149,6 +156,9 @@ def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
     assert changes(stack.workspace.plan("again")) == {}, "import blocks are harmless after the first apply"
     assert ecr.describe_repositories(repositoryNames=["shop/app"])["repositories"][0]["imageTagMutability"] == "IMMUTABLE"
     assert tags_in(stack.moto, "shop/app") == ["v1"]
+    # The adopted role holds what the account file says and nothing else.
+    assert iam.list_role_policies(RoleName="shop-ci")["PolicyNames"] == ["ecr-push"]
+    assert iam.list_attached_role_policies(RoleName="shop-ci")["AttachedPolicies"] == []
 
 
 def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path, moto):

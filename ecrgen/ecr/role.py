@@ -8,7 +8,10 @@ from ecrgen.model import Account
 
 
 class EcrRole(engine.construct_base()):
-    """`aws_iam_role` with its trust, and an inline policy scoped to this account's repositories."""
+    """`aws_iam_role` with its trust, and an inline policy scoped to this account's repositories; nothing
+    else: the exclusive resources remove inline policies and managed policy attachments that another
+    hand (an adopted role's past, the console) gave the role.
+    https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policies_exclusive"""
 
     def __init__(self, scope, account: Account):
         super().__init__(scope, "role")
@@ -26,3 +29,8 @@ class EcrRole(engine.construct_base()):
             self, "policy", name=f"ecr-{role.access}", role=ref("aws_iam_role", "ecr", "name"),
             policy=documents.text(documents.role_policy(role.access, arns)))
         pin(policy, "ecr")
+        role_name = ref("aws_iam_role", "ecr", "name")
+        pin(engine.aws("iam_role_policies_exclusive").IamRolePoliciesExclusive(
+            self, "inline-only", role_name=role_name, policy_names=[ref("aws_iam_role_policy", "ecr", "name")]), "ecr")
+        pin(engine.aws("iam_role_policy_attachments_exclusive").IamRolePolicyAttachmentsExclusive(
+            self, "no-attachments", role_name=role_name, policy_arns=[]), "ecr")
