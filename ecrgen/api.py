@@ -267,4 +267,4 @@ def init_ci(root: Path, package: str, force: bool = False) -> tuple[Path, bool]:
     if target.is_file() and target.read_text(encoding="utf-8") != text and not force:
         raise EcrgenError([Problem(str(target), "", "exists and differs from ecrgen's workflow; "
                                    "use --force to replace it (read the diff first)")])
-    return target, synth.write_file(target, text)
+    return target, synth.write_file(target, text, option="--dir")

@@ -223,7 +223,7 @@ def write_manifest(out: Path, stacks: list[str]) -> None:
     write_file(out / MANIFEST, manifest_text(stacks))
 
 
-def write_file(target: Path, text: str) -> bool:
+def write_file(target: Path, text: str, option: str = "--out") -> bool:
     """Write one file through a temporary file and an atomic rename; False when it already held `text`."""
     if target.is_file() and not _differs(target, text):
         return False
@@ -231,7 +231,8 @@ def write_file(target: Path, text: str) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         staged = _stage(target, text)
     except OSError as error:
-        raise EcrgenError([_write_problem(target.parent, target, error)]) from None
+        problem = _write_problem(target.parent, target, error)
+        raise EcrgenError([Problem(problem.file, problem.path, problem.message.replace("--out", option))]) from None
     with _uninterrupted():
         os.replace(staged.temporary, target)
     return True
