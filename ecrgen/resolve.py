@@ -73,7 +73,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
 
 def _check_account(acct: schema.AccountTable, found: _Found) -> None:
     found.add("account.id", names.account_id(acct.id))
-    found.add("account.region", names.matches(acct.region, names.REGION, "an AWS region code such as 'us-east-1'"))
+    found.add("account.region", names.region(acct.region))
     for key in ("environment", "project", "terraform_version"):
         if not getattr(acct, key).strip():
             found.add(f"account.{key}", [("", "must not be empty")])
@@ -112,8 +112,9 @@ def _production(acct: schema.AccountTable, found: _Found) -> bool:
 
 
 def _check_tags(tags: dict[str, str], role: bool, found: _Found) -> None:
-    if len(tags) + 3 > MAX_TAGS:
-        found.add("tags", [("", f"has {len(tags)} tags; with Project, Environment and ManagedBy AWS allows {MAX_TAGS - 3}")])
+    total = len(set(tags) | set(DEFAULT_TAG_KEYS))  # a user tag of a default's key replaces it
+    if total > MAX_TAGS:
+        found.add("tags", [("", f"has {len(tags)} tags; with Project, Environment and ManagedBy that makes {total} and AWS allows {MAX_TAGS}")])
     for key, value in tags.items():
         found.add(f"tags.{key}", names.tag_key(key) or names.tag_value(value))
     # IAM role tag keys are not case sensitive: 'team' and 'Team' on the role (default_tags reach it)
@@ -142,7 +143,7 @@ def _backend(account: str, region: str, table: schema.BackendTable, found: _Foun
     else:
         found.add("backend.bucket", terraform.check_s3_bucket(table.bucket))
     if table.region is not None:
-        found.add("backend.region", names.matches(table.region, names.REGION, "an AWS region code such as 'us-east-1'"))
+        found.add("backend.region", names.region(table.region))
     if table.key is not None:
         found.add("backend.key", terraform.check_s3_key(table.key))
     if table.dynamodb_table is not None:
