@@ -213,11 +213,20 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
                 fmt: str | None, acct: schema.AccountTable, found: _Found, warned: _Found) -> Repository:
     here = f"repository[{index}]"
 
+    def written(table, key: str) -> bool:
+        return key in table.model_fields_set and getattr(table, key) is not None
+
     def pick(key: str, default=None):
         for table in (repo, defaults):
-            if key in table.model_fields_set and getattr(table, key) is not None:
+            if written(table, key):
                 return getattr(table, key)
         return default
+
+    def at(*keys: str) -> str:
+        """Where the values of `keys` in effect were written: `defaults` when every one of them that is
+        set comes from [defaults] (so a problem there is reported once, not once per repository)."""
+        given = [key for key in keys if written(repo, key) or written(defaults, key)]
+        return "defaults" if given and not any(written(repo, key) for key in given) else here
 
     ecr_name = fmt.format(project=acct.project, environment=acct.environment, name=repo.name) if fmt else repo.name
     if names.repository_name(ecr_name):
@@ -226,22 +235,28 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
                    f"{show(repo.name)} gives the ECR repository name {show(ecr_name)} through name_format, which is not valid ({rule})")
         found.add(f"{here}.name", [("", message)])
     mutable_tags = tuple(pick("mutable_tags", []))
+    # An empty list says nothing; in a repository it may only clear the filters [defaults] gives.
+    empty = pick("mutable_tags") == [] and not (at("mutable_tags") == here and defaults.mutable_tags)
+    if empty:
+        found.add(f"{at('mutable_tags')}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")])
     setting, problems = mutability.resolve(pick("image_tag_mutability"), mutable_tags, production)
-    found.add(here, problems)
-    encryption, kms_key = _encryption(pick("encryption"), pick("kms_key"), acct.region, here, found)
+    if not empty:
+        found.add(at("mutable_tags") if setting else at("image_tag_mutability", "mutable_tags"), problems)
+    encryption, kms_key = _encryption(pick("encryption"), pick("kms_key"), acct.region, at("kms_key"),
+                                      at("encryption", "kms_key"), found)
     policy = pick("policy", "production" if production else "non_production")
     if not POLICY_NAME.fullmatch(policy):
-        found.add(f"{here}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
+        found.add(f"{at('policy')}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
     pulls, pushes, org = tuple(pick("pull_account_ids", [])), tuple(pick("push_principals", [])), pick("org_id")
     for i, account_id in enumerate(pulls):
-        found.add(f"{here}.pull_account_ids[{i}]", names.account_id(account_id))
+        found.add(f"{at('pull_account_ids')}.pull_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(pushes):
-        found.add(f"{here}.push_principals[{i}]", names.principal(arn, acct.region))
+        found.add(f"{at('push_principals')}.push_principals[{i}]", names.principal(arn, acct.region))
     for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
         if len(set(values)) != len(values):
-            found.add(f"{here}.{key}", [("", "has duplicates")])
+            found.add(f"{at(key)}.{key}", [("", "has duplicates")])
     if org is not None:
-        found.add(f"{here}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
+        found.add(f"{at('org_id')}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
     return Repository(
         name=repo.name, ecr_name=ecr_name, address=names.address(repo.name), image_tag_mutability=setting or "",
         mutable_tags=mutable_tags, scan_on_push=pick("scan_on_push", True), encryption=encryption, kms_key=kms_key,
@@ -251,14 +266,15 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
         lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", production, found, warned))
 
 
-def _encryption(encryption: str | None, kms_key: str | None, region: str, here: str, found: _Found) -> tuple[str, str | None]:
+def _encryption(encryption: str | None, kms_key: str | None, region: str, key_at: str, both_at: str,
+                found: _Found) -> tuple[str, str | None]:
     if kms_key is None:
         if encryption == "KMS":
-            found.add(f"{here}.kms_key", [("", "is required with encryption 'KMS' (a key ARN, or alias/NAME)")])
+            found.add(f"{both_at}.kms_key", [("", "is required with encryption 'KMS' (a key ARN, or alias/NAME)")])
         return encryption or "AES256", None
     if encryption == "AES256":
-        found.add(f"{here}.kms_key", [("", "is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key")])
-    found.add(f"{here}.kms_key", names.kms_key(kms_key, region))
+        found.add(f"{both_at}.kms_key", [("", "is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key")])
+    found.add(f"{key_at}.kms_key", names.kms_key(kms_key, region))
     # ECR's own AWS managed key is what KMS encryption without a key uses; it may not exist yet to look up.
     return "KMS", None if kms_key == names.ECR_MANAGED_ALIAS else kms_key
 
@@ -267,38 +283,47 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
                production: bool, found: _Found, warned: _Found) -> str | None:
     inherited = {key: getattr(default, key) for key in default.model_fields_set} if default else {}
     mine = {key: getattr(own, key) for key in own.model_fields_set} if own else {}
-    # The repository's own table picks the mode: its `rules` replace inherited counts, and the reverse.
-    if "rules" in mine or set(mine) & set(COUNT_KEYS):
-        inherited = {key: value for key, value in inherited.items() if key == "enabled"}
+    # Key by key, the repository's own keys winning; but the two modes replace each other: the
+    # repository's `rules` drop inherited counts, and its count keys drop inherited `rules`.
+    if "rules" in mine:
+        inherited = {key: value for key, value in inherited.items() if key not in COUNT_KEYS}
+    if set(mine) & set(COUNT_KEYS):
+        inherited.pop("rules", None)
     merged = {**inherited, **mine}
     if not merged.get("enabled", True):
         return None
+
+    def at(*keys: str) -> str:
+        """Where the keys in effect were written (once at defaults.lifecycle when all come from there)."""
+        given = [key for key in keys if key in merged]
+        return "defaults.lifecycle" if given and not any(key in mine for key in given) else here
+
     counts = [key for key in COUNT_KEYS if key in merged]
     if merged.get("rules") is not None:
         if counts:
-            found.add(f"{here}.rules", [("", f"replaces the default policy, so {', '.join(counts)} would be ignored; keep one or the other")])
+            found.add(f"{at('rules', *counts)}.rules", [("", f"replaces the default policy, so {', '.join(counts)} would be ignored; keep one or the other")])
         rules = merged["rules"]
         problems = lifecycle.check_rules(rules)
-        found.add(f"{here}.rules", problems)
+        found.add(f"{at('rules')}.rules", problems)
         return None if problems else lifecycle.policy_text(rules)
     max_count, days = merged.get("max_image_count", 30), merged.get("untagged_image_days", 7)
     for key, value in (("max_image_count", max_count), ("untagged_image_days", days)):
         if value < 1:
-            found.add(f"{here}.{key}", [("", f"{value} must be an integer greater than 0")])
+            found.add(f"{at(key)}.{key}", [("", f"{value} must be an integer greater than 0")])
     protected = tuple(merged.get("protected_tags") or ())
     bad_tags = [i for i, tag in enumerate(protected) if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS]
     for i in bad_tags:
-        found.add(f"{here}.protected_tags[{i}]", [("", f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
+        found.add(f"{at('protected_tags')}.protected_tags[{i}]", [("", f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
     if len(set(protected)) != len(protected):
-        found.add(f"{here}.protected_tags", [("", "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)")])
+        found.add(f"{at('protected_tags')}.protected_tags", [("", "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)")])
         protected = tuple(dict.fromkeys(protected))
     if production and not protected:
         warned.add(here, [("", "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond "
                                f"the newest {max_count}, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")])
     text, problems = lifecycle.default_policy(max(max_count, 1), max(days, 1), protected)
     if not bad_tags:
-        found.add(here, [("", f"the default policy these settings give is not accepted by ECR: {'rules' + sub + ': ' if sub else ''}{message}")
-                         for sub, message in problems])
+        found.add(at(*COUNT_KEYS), [("", f"the default policy these settings give is not accepted by ECR: {'rules' + sub + ': ' if sub else ''}{message}")
+                                    for sub, message in problems])
     return text
 
 

@@ -38,3 +38,101 @@ def test_tags_that_replace_a_default_count_once(accounts):
     assert len(account.default_tags()) == 50
     assert problems(accounts(a=minimal("dev", tags + 'k47 = "v"\n'))) == [
         "accounts/a.toml: tags: has 49 tags; with Project, Environment and ManagedBy that makes 51 and AWS allows 50"]
+
+
+ACCOUNT = '[account]\nid = "123456789012"\nregion = "us-east-1"\nproject = "proj"\n'
+
+
+def policy_numbers(repository) -> list:
+    rules = json.loads(repository.lifecycle_policy)["rules"]
+    return [(r["selection"]["tagStatus"], r["selection"].get("tagPatternList"), r["selection"]["countNumber"]) for r in rules]
+
+
+def test_lifecycle_tables_merge_key_by_key(accounts):
+    folder = accounts(a=ACCOUNT + 'environment = "dev"\n' + """
+[defaults.lifecycle]
+max_image_count = 500
+untagged_image_days = 60
+protected_tags = ["v*"]
+
+[[repository]]
+name = "app"
+[repository.lifecycle]
+protected_tags = ["release-*"]
+
+[[repository]]
+name = "custom"
+[repository.lifecycle]
+rules = [{ rulePriority = 1, selection = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 5 }, action = { type = "expire" } }]
+
+[[repository]]
+name = "plain"
+""")
+    app, custom, plain = load_accounts(folder)[0].repositories
+    assert policy_numbers(app) == [("tagged", ["release-*"], 36500), ("untagged", None, 60), ("any", None, 500)]
+    assert policy_numbers(custom) == [("any", None, 5)]
+    assert policy_numbers(plain) == [("tagged", ["v*"], 36500), ("untagged", None, 60), ("any", None, 500)]
+
+
+def test_repository_counts_drop_inherited_rules(accounts):
+    folder = accounts(a=ACCOUNT + 'environment = "dev"\n' + """
+[defaults.lifecycle]
+rules = [{ rulePriority = 1, selection = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 5 }, action = { type = "expire" } }]
+
+[[repository]]
+name = "app"
+lifecycle = { max_image_count = 9 }
+""")
+    (app,) = load_accounts(folder)[0].repositories
+    assert policy_numbers(app) == [("untagged", None, 7), ("any", None, 9)]
+
+
+def test_a_problem_in_defaults_is_reported_once_where_it_was_written(accounts):
+    folder = accounts(a=ACCOUNT + 'environment = "dev"\n' + """
+[defaults]
+pull_account_ids = ["1234"]
+push_principals = ["ci"]
+org_id = "org"
+kms_key = "key"
+policy = "bad name"
+mutable_tags = ["bad tag"]
+[defaults.lifecycle]
+max_image_count = 0
+protected_tags = ["v*", "prod-*", "bad tag"]
+
+[[repository]]
+name = "one"
+[[repository]]
+name = "two"
+[[repository]]
+name = "three"
+pull_account_ids = ["5678"]
+lifecycle = { protected_tags = ["ok", "bad*tag*"] }
+""")
+    assert problems(folder) == [
+        "accounts/a.toml: defaults.mutable_tags[0]: 'bad tag' is not a valid tag filter (1-128 chars: letters, digits, . _ - and * wildcards)",
+        "accounts/a.toml: defaults.kms_key: 'key' is not a KMS key ARN or alias (arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)",
+        "accounts/a.toml: defaults.policy: 'bad name' is not a template name (letters, digits, _ and -; or 'none')",
+        "accounts/a.toml: defaults.pull_account_ids[0]: '1234' is not an AWS account id (12 digits)",
+        "accounts/a.toml: defaults.push_principals[0]: 'ci' is not an IAM principal ARN (arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)",
+        "accounts/a.toml: defaults.org_id: 'org' is not an AWS Organizations id (o- and 10-32 lowercase letters or digits)",
+        "accounts/a.toml: defaults.lifecycle.max_image_count: 0 must be an integer greater than 0",
+        "accounts/a.toml: defaults.lifecycle.protected_tags[2]: 'bad tag' is not a tag pattern (1-128 chars: letters, digits, . _ - and at most 4 * wildcards)",
+        "accounts/a.toml: repository[2].pull_account_ids[0]: '5678' is not an AWS account id (12 digits)",
+    ]
+
+
+@pytest.mark.parametrize("where, expected", [
+    ('[[repository]]\nname = "app"\nmutable_tags = []\n', "repository[0].mutable_tags: must list 1 to 5 tag filters (or leave it out)"),
+    ('[defaults]\nmutable_tags = []\n[[repository]]\nname = "app"\n', "defaults.mutable_tags: must list 1 to 5 tag filters (or leave it out)"),
+    ('[[repository]]\nname = "app"\nimage_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"\nmutable_tags = []\n',
+     "repository[0].mutable_tags: must list 1 to 5 tag filters (or leave it out)"),
+])
+def test_an_empty_mutable_tags_is_an_error(accounts, where, expected):
+    assert problems(accounts(a=minimal("dev", where))) == [f"accounts/a.toml: {expected}"]
+
+
+def test_an_empty_mutable_tags_clears_the_defaults_filters(accounts):
+    folder = accounts(a=minimal("production", '[defaults]\nmutable_tags = ["latest"]\n[[repository]]\nname = "aa"\n[[repository]]\nname = "bb"\nmutable_tags = []\n'))
+    a, b = load_accounts(folder)[0].repositories
+    assert (a.image_tag_mutability, b.image_tag_mutability, b.mutable_tags) == ("IMMUTABLE_WITH_EXCLUSION", "IMMUTABLE", ())
