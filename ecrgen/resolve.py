@@ -51,7 +51,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     repositories = [_repository(i, r, parsed.defaults, production, formatter, acct, found, warned)
                     for i, r in enumerate(parsed.repository)]
     _check_unique(parsed.repository, found)
-    _check_retired(acct, parsed.repository, found)
+    _check_retired(acct, parsed.repository, formatter, found)
     role = _role(parsed.role, acct, production, formatter, repositories, found, warned)
     needs = ((terraform.LOCKFILE,) if backend.type == "s3" and backend.use_lockfile else ()) \
         + ((terraform.IMPORT,) if any(r.adopt for r in repositories) or (role and role.adopt) else ()) \
@@ -190,14 +190,20 @@ def _check_unique(repos: list[schema.RepositoryTable], found: _Found) -> None:
             found.add(f"repository[{first[other]}].name", [("", f"{show(other)} maps to the Terraform address {addr!r} like {show(group[0])} (repository[{first[group[0]]}]); rename one")])
 
 
-def _check_retired(acct: schema.AccountTable, repos: list[schema.RepositoryTable], found: _Found) -> None:
-    """`retired` and `allow_destroy` name repositories (by their `name` key) that left the file."""
+def _check_retired(acct: schema.AccountTable, repos: list[schema.RepositoryTable], fmt: str | None, found: _Found) -> None:
+    """`retired` and `allow_destroy` name repositories (by their `name` key) that left the file: names
+    that a [[repository]] could have had (its ECR name, through name_format, valid)."""
     current = {names.address(r.name): r.name for r in repos}
     for key in ("retired", "allow_destroy"):
         listed = getattr(acct, key)
         for i, name in enumerate(listed):
+            ecr_name = fmt.format(project=acct.project, environment=acct.environment, name=name) if fmt else name
             if not name.strip() or name != name.strip():
                 found.add(f"account.{key}[{i}]", [("", f"{show(name)} is not a repository name (the `name` of a former [[repository]])")])
+            elif names.repository_name(ecr_name):
+                through = "" if ecr_name == name else f" (through name_format: {show(ecr_name)})"
+                found.add(f"account.{key}[{i}]", [("", f"{show(name)} is not the `name` a [[repository]] could have had: not a valid ECR "
+                                                       f"repository name{through} ({names.REPOSITORY_NAME_RULE})")])
             elif key == "retired" and names.address(name) in current:
                 found.add(f"account.{key}[{i}]", [("", f"{show(name)} is still a [[repository]] ({show(current[names.address(name)])}); "
                                                        "a retired repository is one taken out of the file: remove its [[repository]] or take it out of retired")])

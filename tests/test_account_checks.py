@@ -136,3 +136,15 @@ def test_an_empty_mutable_tags_clears_the_defaults_filters(accounts):
     folder = accounts(a=minimal("production", '[defaults]\nmutable_tags = ["latest"]\n[[repository]]\nname = "aa"\n[[repository]]\nname = "bb"\nmutable_tags = []\n'))
     a, b = load_accounts(folder)[0].repositories
     assert (a.image_tag_mutability, b.image_tag_mutability, b.mutable_tags) == ("IMMUTABLE_WITH_EXCLUSION", "IMMUTABLE", ())
+
+
+def test_retired_and_allow_destroy_names_follow_the_repository_name_rule(accounts):
+    folder = accounts(a=minimal("production", 'retired = ["Bad Name", "gone"]\nallow_destroy = ["x"]\n'))
+    rule = "(2-256 chars: lowercase letters, digits, and . _ - / separators)"
+    assert problems(folder) == [
+        f"accounts/a.toml: account.retired[0]: 'Bad Name' is not the `name` a [[repository]] could have had: not a valid ECR repository name {rule}",
+        f"accounts/a.toml: account.allow_destroy[0]: 'x' is not the `name` a [[repository]] could have had: not a valid ECR repository name {rule}"]
+    folder = accounts(a=minimal("production", 'name_format = "{project}/{name}"\nretired = ["x", "A"]\n'))
+    assert problems(folder) == [
+        f"accounts/a.toml: account.retired[1]: 'A' is not the `name` a [[repository]] could have had: not a valid ECR repository name "
+        f"(through name_format: 'demo/A') {rule}"]
