@@ -28,7 +28,8 @@ class Templates:
         self.user_dir = user_templates(accounts_dir)
         self.files = template_files(accounts_dir)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)]),
+            # utf-8-sig: a byte order mark (as some Windows editors write) is accepted, as in account files.
+            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)], encoding="utf-8-sig"),
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
         self.env.filters["tojson"] = tojson
         self._cache: dict[tuple, str | None] = {}
@@ -116,12 +117,12 @@ def tojson(value: object) -> str:
 
 
 def check_templates(accounts_dir: Path) -> list[Problem]:
-    """Every template file readable, UTF-8 and valid Jinja2, whether an account uses it or not
+    """Every template file readable, UTF-8 (a byte order mark is accepted) and valid Jinja2, whether an account uses it or not
     (templates may include one another, and a broken file must fail `validate` as it fails `synth`)."""
     env, problems = jinja2.Environment(), []
     for path in template_files(accounts_dir).values():
         try:
-            env.parse(path.read_bytes().decode("utf-8"))
+            env.parse(path.read_bytes().decode("utf-8-sig"))
         except IsADirectoryError:
             problems.append(Problem(str(path), "", f"is a folder, not a template file; rename or remove it "
                                     f"(every *{TEMPLATE_SUFFIX} in iam_policies/ is a policy template)"))

@@ -156,3 +156,14 @@ def test_hidden_and_editor_template_files_are_ignored(accounts, tmp_path):
     for name in (".production.json.j2", "#production.json.j2#", "production.json.j2~"):
         (tmp_path / "iam_policies" / name).write_text("{% broken")
     assert render(accounts(a=ACCOUNT))[("a", "app")] is not None
+
+
+def test_templates_with_a_byte_order_mark_are_accepted(accounts, tmp_path):
+    (tmp_path / "iam_policies").mkdir()
+    bom = "\ufeff".encode()
+    (tmp_path / "iam_policies" / "principals.json.j2").write_bytes(bom + b"{{ pull_principals | tojson }}")
+    (tmp_path / "iam_policies" / "production.json.j2").write_bytes(bom + (
+        '{"Version": "2012-10-17", "Statement": [{"Sid": "Mine", "Effect": "Allow", '
+        '"Principal": {"AWS": {% include "principals.json.j2" %}}, "Action": "ecr:BatchGetImage"}]}').encode())
+    policy = statements(render(accounts(a=ACCOUNT))[("a", "app")])
+    assert policy["Mine"]["Principal"] == {"AWS": ["arn:aws:iam::210987654321:root"]}
