@@ -25,6 +25,7 @@ COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
 # IAM counts without whitespace, as ecrgen writes them.
 ROLE_POLICY_LIMIT = 10_240
 TRUST_POLICY_DEFAULT, TRUST_POLICY_MAX = 2_048, 4_096
+PREFIX_SEPARATORS = ("/", "-", "_", ".")
 
 
 class _Found:
@@ -359,10 +360,16 @@ def _role_sizes(role: Role, acct: schema.AccountTable, fmt: str | None, reposito
     size = len(documents.text(documents.role_policy(role.access, [arn + r.ecr_name for r in repositories])))
     if size > ROLE_POLICY_LIMIT:
         prefix = fmt.split("{name}")[0].format(project=acct.project, environment=acct.environment) if fmt else ""
+        too_big = (f"its inline policy would be {size} characters with {len(repositories)} repository ARNs; IAM allows "
+                   f"{ROLE_POLICY_LIMIT} for a role's inline policies")
         if not prefix:
-            found.add("role", [("", f"its inline policy would be {size} characters with {len(repositories)} repository ARNs; IAM allows "
-                                    f"{ROLE_POLICY_LIMIT} for a role's inline policies: give name_format a prefix before {{name}} "
+            found.add("role", [("", f"{too_big}: give name_format a prefix before {{name}} "
                                     "(e.g. '{project}/{name}') so ecrgen can grant on that prefix instead")])
+        elif not prefix.endswith(PREFIX_SEPARATORS):
+            # 'p*' would also grant on 'payments/...' of another project: the prefix must end at a separator.
+            found.add("role", [("", f"{too_big}, and the name prefix {prefix!r} that name_format gives does not end in a separator "
+                                    f"(/ - _ .), so granting on 'repository/{prefix}*' would also cover other repositories whose names "
+                                    f"start with {prefix!r}: put a separator after the prefix in name_format (e.g. '{{project}}/{{name}}')")])
         else:
             role = dataclasses.replace(role, repository_prefix=prefix)
     oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{documents.GITHUB_HOST}"
