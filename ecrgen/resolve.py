@@ -343,9 +343,10 @@ def _role(table: schema.RoleTable | None, acct: schema.AccountTable, production:
         found.add(f"role.trusted_principals[{i}]", names.principal(arn, acct.region))
     if production and table.access == "push":
         for i, entry in enumerate(table.github_repositories):
-            if access.trusts_every_ref(entry):
-                warned.add(f"role.github_repositories[{i}]", [("", f"{show(entry)} lets every branch, tag, pull request and environment of the repository "
-                                                                   f"push to production repositories; name a ref or an environment ('{entry}:ref:refs/heads/main', '{entry}:environment:production')")])
+            who, repo = access.broad_trust(entry), access.repository_part(entry)
+            if who:
+                warned.add(f"role.github_repositories[{i}]", [("", f"{show(entry)} lets {who} push to production repositories; "
+                                                                   f"name a ref or an environment ('{repo}:ref:refs/heads/main', '{repo}:environment:production')")])
     role = Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals),
                 tuple(table.trusted_services), adopt=table.adopt)
     return _role_sizes(role, acct, fmt, repositories, found, warned)
