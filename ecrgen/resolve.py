@@ -82,7 +82,8 @@ def _check_account(acct: schema.AccountTable, found: _Found) -> None:
             found.add(f"account.{key}", names.tag_value(getattr(acct, key)))
     if acct.assume_role_arn is not None:
         found.add("account.assume_role_arn", names.matches(acct.assume_role_arn, names.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
-                  or names.same_partition(acct.assume_role_arn, acct.region) or _same_account(acct.assume_role_arn, acct.id))
+                  or names.same_partition(acct.assume_role_arn, acct.region)
+                  or (_same_account(acct.assume_role_arn, acct.id) if names.ACCOUNT_ID.fullmatch(acct.id) else []))
 
 
 def _same_account(role_arn: str, account_id: str) -> Found:

@@ -148,3 +148,31 @@ def test_retired_and_allow_destroy_names_follow_the_repository_name_rule(account
     assert problems(folder) == [
         f"accounts/a.toml: account.retired[1]: 'A' is not the `name` a [[repository]] could have had: not a valid ECR repository name "
         f"(through name_format: 'demo/A') {rule}"]
+
+
+def test_a_type_error_in_account_does_not_hide_the_other_problems(accounts):
+    folder = accounts(a='[account]\nid = 123456789012\nregion = "mars-1"\nenvironment = "prodution"\nproject = "Bad Proj!"\n'
+                        'assume_role_arn = "arn:aws:iam::123456789012:role/terraform"\n[[repository]]\nname = "App"\n')
+    assert problems(folder) == [
+        "accounts/a.toml: account.id: 123456789012 must be a string",
+        f"accounts/a.toml: account.region: 'mars-1' {REGION_RULE}",
+        "accounts/a.toml: account.project: 'Bad Proj!' is not a valid tag value (0-256 chars: letters, digits, spaces and _ . : / = + - @)",
+        "accounts/a.toml: account.environment: 'prodution' is not a known environment (production: production, prod; non-production: "
+        "development, dev, staging, stage, test, testing, qa, uat, sandbox, nonprod, non-production, preprod, pre-production, demo; "
+        "any case); for another name, set production = true or false in [account]",
+        "accounts/a.toml: repository[0].name: 'App' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
+    ]
+
+
+def test_required_keys_missing_or_mistyped_leave_no_follow_on_noise(accounts):
+    folder = accounts(a='[account]\nid = "123456789012"\nregion = ["us-east-1"]\nproject = 7\n'
+                        '[[repository]]\nname = 5\n[[repository]]\nname = "ok-but-MixedCase"\n[role]\nname = false\ntrusted_services = ["ecs"]\n')
+    assert problems(folder) == [
+        "accounts/a.toml: account.region: ['us-east-1'] must be a string",
+        "accounts/a.toml: account.environment: is required",
+        "accounts/a.toml: account.project: 7 must be a string",
+        "accounts/a.toml: repository[0].name: 5 must be a string",
+        "accounts/a.toml: role.name: False must be a string",
+        "accounts/a.toml: repository[1].name: 'ok-but-MixedCase' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
+        "accounts/a.toml: role.trusted_services[0]: 'ecs' is not an AWS service principal such as 'ecs-tasks.amazonaws.com'",
+    ]
