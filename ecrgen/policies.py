@@ -47,7 +47,7 @@ class Templates:
         could reach the output is equal; a tree that cannot be known (a computed include) is never cached."""
         where = f"repository[{index}].policy"
         if repo.policy not in self.files:
-            raise EcrgenError([Problem(account.file, where, f"{show(repo.policy)} is not a known policy template "
+            raise EcrgenError([Problem(account.file, "defaults.policy" if repo.policy_from_defaults else where, f"{show(repo.policy)} is not a known policy template "
                                        f"(known: {', '.join(self.files)}; or add iam_policies/{repo.policy}{TEMPLATE_SUFFIX})")])
         values = context(account, repo)
         used = self._uses(repo.policy)
@@ -182,5 +182,5 @@ def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, s
             except EcrgenError as error:
                 problems.extend(error.problems)
     if problems:
-        raise EcrgenError(problems)
+        raise EcrgenError(dict.fromkeys(problems))  # an unknown template named in [defaults] is reported once
     return rendered

@@ -270,7 +270,7 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
         mutable_tags=mutable_tags, scan_on_push=pick("scan_on_push", True), encryption=encryption, kms_key=kms_key,
         force_delete=pick("force_delete", False), prevent_destroy=pick("prevent_destroy", production),
         policy=None if policy == "none" else policy, pull_account_ids=pulls, push_principals=pushes, org_id=org,
-        lambda_pull=pick("lambda_pull", False), adopt=pick("adopt", False),
+        lambda_pull=pick("lambda_pull", False), adopt=pick("adopt", False), policy_from_defaults=at("policy") == "defaults",
         lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", production, found, warned))
 
 

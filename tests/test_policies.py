@@ -167,3 +167,13 @@ def test_templates_with_a_byte_order_mark_are_accepted(accounts, tmp_path):
         '"Principal": {"AWS": {% include "principals.json.j2" %}}, "Action": "ecr:BatchGetImage"}]}').encode())
     policy = statements(render(accounts(a=ACCOUNT))[("a", "app")])
     assert policy["Mine"]["Principal"] == {"AWS": ["arn:aws:iam::210987654321:root"]}
+
+
+def test_an_unknown_template_named_in_defaults_is_reported_once_there(accounts):
+    text = minimal("production", '[defaults]\npolicy = "missing"\n[[repository]]\nname = "app"\n[[repository]]\nname = "api"\n'
+                                 '[[repository]]\nname = "own"\npolicy = "gone"\n')
+    with pytest.raises(EcrgenError) as caught:
+        render(accounts(a=text))
+    assert [str(p) for p in caught.value.problems] == [
+        "accounts/a.toml: defaults.policy: 'missing' is not a known policy template (known: non_production, production; or add iam_policies/missing.json.j2)",
+        "accounts/a.toml: repository[2].policy: 'gone' is not a known policy template (known: non_production, production; or add iam_policies/gone.json.j2)"]
