@@ -326,8 +326,8 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
         found.add(f"{at('protected_tags')}.protected_tags", [("", "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)")])
         protected = tuple(dict.fromkeys(protected))
     if production and not protected:
-        warned.add(here, [("", "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond "
-                               f"the newest {max_count}, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")])
+        warned.add(at(*COUNT_KEYS), [("", "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond "
+                                           f"the newest {max_count}, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")])
     text, problems = lifecycle.default_policy(max(max_count, 1), max(days, 1), protected)
     if not bad_tags:
         found.add(at(*COUNT_KEYS), [("", f"the default policy these settings give is not accepted by ECR: {'rules' + sub + ': ' if sub else ''}{message}")

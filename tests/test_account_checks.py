@@ -176,3 +176,13 @@ def test_required_keys_missing_or_mistyped_leave_no_follow_on_noise(accounts):
         "accounts/a.toml: repository[1].name: 'ok-but-MixedCase' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
         "accounts/a.toml: role.trusted_services[0]: 'ecs' is not an AWS service principal such as 'ecs-tasks.amazonaws.com'",
     ]
+
+
+def test_the_protected_tags_warning_for_settings_from_defaults_is_given_once_there(accounts):
+    folder = accounts(a=minimal("production", '[defaults.lifecycle]\nmax_image_count = 50\n[[repository]]\nname = "app"\n'
+                                              '[[repository]]\nname = "api"\n[[repository]]\nname = "own"\nlifecycle = { untagged_image_days = 3 }\n'))
+    (account,) = load_accounts(folder)
+    message = ("the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond the newest 50, "
+               "deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")
+    assert [str(w) for w in account.warnings] == [f"accounts/a.toml: defaults.lifecycle: {message}",
+                                                  f"accounts/a.toml: repository[2].lifecycle: {message}"]
