@@ -90,7 +90,10 @@ def _switches(raw: dict) -> dict:
 
 
 def _pruned(raw: dict, errors: list[dict]) -> dict:
-    """A copy of `raw` without the keys that failed the shape check (list items are kept)."""
+    """A copy of `raw` without the keys that failed the shape check (list items are kept). A required
+    string key (wrong type or missing) gets a placeholder instead, so that the rest still resolves: its
+    text for a number or boolean (`id = 123456789012`), else "". Problems the placeholder itself causes
+    are on the pruned path, which `load_account` drops."""
     import copy
     pruned = copy.deepcopy(raw)
     for error in errors:
@@ -98,7 +101,14 @@ def _pruned(raw: dict, errors: list[dict]) -> dict:
         node = pruned
         for part in parents:
             node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
-        if isinstance(node, dict) and isinstance(last, str):
+        if not (isinstance(node, dict) and isinstance(last, str)):
+            continue
+        model = schema.model_at(tuple(parents))
+        field = model.model_fields.get(last) if model else None
+        if field is not None and field.is_required() and field.annotation is str:
+            value = node.get(last)
+            node[last] = str(value).lower() if isinstance(value, bool) else str(value) if isinstance(value, (int, float)) else ""
+        else:
             node.pop(last, None)
     return pruned
 

@@ -34,6 +34,7 @@ class Repository:
     lambda_pull: bool
     lifecycle_policy: Optional[str]  # the policy JSON text, or None when turned off
     adopt: bool = False            # the repository exists already: an `import` block takes it over
+    policy_from_defaults: bool = False  # `policy` was written in [defaults] (where an unknown name is reported)
 
 
 @dataclass(frozen=True)

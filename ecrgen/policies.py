@@ -28,7 +28,8 @@ class Templates:
         self.user_dir = user_templates(accounts_dir)
         self.files = template_files(accounts_dir)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)]),
+            # utf-8-sig: a byte order mark (as some Windows editors write) is accepted, as in account files.
+            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)], encoding="utf-8-sig"),
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
         self.env.filters["tojson"] = tojson
         self._cache: dict[tuple, str | None] = {}
@@ -46,7 +47,7 @@ class Templates:
         could reach the output is equal; a tree that cannot be known (a computed include) is never cached."""
         where = f"repository[{index}].policy"
         if repo.policy not in self.files:
-            raise EcrgenError([Problem(account.file, where, f"{show(repo.policy)} is not a known policy template "
+            raise EcrgenError([Problem(account.file, "defaults.policy" if repo.policy_from_defaults else where, f"{show(repo.policy)} is not a known policy template "
                                        f"(known: {', '.join(self.files)}; or add iam_policies/{repo.policy}{TEMPLATE_SUFFIX})")])
         values = context(account, repo)
         used = self._uses(repo.policy)
@@ -116,12 +117,12 @@ def tojson(value: object) -> str:
 
 
 def check_templates(accounts_dir: Path) -> list[Problem]:
-    """Every template file readable, UTF-8 and valid Jinja2, whether an account uses it or not
+    """Every template file readable, UTF-8 (a byte order mark is accepted) and valid Jinja2, whether an account uses it or not
     (templates may include one another, and a broken file must fail `validate` as it fails `synth`)."""
     env, problems = jinja2.Environment(), []
     for path in template_files(accounts_dir).values():
         try:
-            env.parse(path.read_bytes().decode("utf-8"))
+            env.parse(path.read_bytes().decode("utf-8-sig"))
         except IsADirectoryError:
             problems.append(Problem(str(path), "", f"is a folder, not a template file; rename or remove it "
                                     f"(every *{TEMPLATE_SUFFIX} in iam_policies/ is a policy template)"))
@@ -181,5 +182,5 @@ def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, s
             except EcrgenError as error:
                 problems.extend(error.problems)
     if problems:
-        raise EcrgenError(problems)
+        raise EcrgenError(dict.fromkeys(problems))  # an unknown template named in [defaults] is reported once
     return rendered

@@ -25,6 +25,7 @@ COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
 # IAM counts without whitespace, as ecrgen writes them.
 ROLE_POLICY_LIMIT = 10_240
 TRUST_POLICY_DEFAULT, TRUST_POLICY_MAX = 2_048, 4_096
+PREFIX_SEPARATORS = ("/", "-", "_", ".")
 
 
 class _Found:
@@ -51,7 +52,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     repositories = [_repository(i, r, parsed.defaults, production, formatter, acct, found, warned)
                     for i, r in enumerate(parsed.repository)]
     _check_unique(parsed.repository, found)
-    _check_retired(acct, parsed.repository, found)
+    _check_retired(acct, parsed.repository, formatter, found)
     role = _role(parsed.role, acct, production, formatter, repositories, found, warned)
     needs = ((terraform.LOCKFILE,) if backend.type == "s3" and backend.use_lockfile else ()) \
         + ((terraform.IMPORT,) if any(r.adopt for r in repositories) or (role and role.adopt) else ()) \
@@ -73,7 +74,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
 
 def _check_account(acct: schema.AccountTable, found: _Found) -> None:
     found.add("account.id", names.account_id(acct.id))
-    found.add("account.region", names.matches(acct.region, names.REGION, "an AWS region code such as 'us-east-1'"))
+    found.add("account.region", names.region(acct.region))
     for key in ("environment", "project", "terraform_version"):
         if not getattr(acct, key).strip():
             found.add(f"account.{key}", [("", "must not be empty")])
@@ -81,7 +82,8 @@ def _check_account(acct: schema.AccountTable, found: _Found) -> None:
             found.add(f"account.{key}", names.tag_value(getattr(acct, key)))
     if acct.assume_role_arn is not None:
         found.add("account.assume_role_arn", names.matches(acct.assume_role_arn, names.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
-                  or names.same_partition(acct.assume_role_arn, acct.region) or _same_account(acct.assume_role_arn, acct.id))
+                  or names.same_partition(acct.assume_role_arn, acct.region)
+                  or (_same_account(acct.assume_role_arn, acct.id) if names.ACCOUNT_ID.fullmatch(acct.id) else []))
 
 
 def _same_account(role_arn: str, account_id: str) -> Found:
@@ -112,8 +114,9 @@ def _production(acct: schema.AccountTable, found: _Found) -> bool:
 
 
 def _check_tags(tags: dict[str, str], role: bool, found: _Found) -> None:
-    if len(tags) + 3 > MAX_TAGS:
-        found.add("tags", [("", f"has {len(tags)} tags; with Project, Environment and ManagedBy AWS allows {MAX_TAGS - 3}")])
+    total = len(set(tags) | set(DEFAULT_TAG_KEYS))  # a user tag of a default's key replaces it
+    if total > MAX_TAGS:
+        found.add("tags", [("", f"has {len(tags)} tags; with Project, Environment and ManagedBy that makes {total} and AWS allows {MAX_TAGS}")])
     for key, value in tags.items():
         found.add(f"tags.{key}", names.tag_key(key) or names.tag_value(value))
     # IAM role tag keys are not case sensitive: 'team' and 'Team' on the role (default_tags reach it)
@@ -142,7 +145,7 @@ def _backend(account: str, region: str, table: schema.BackendTable, found: _Foun
     else:
         found.add("backend.bucket", terraform.check_s3_bucket(table.bucket))
     if table.region is not None:
-        found.add("backend.region", names.matches(table.region, names.REGION, "an AWS region code such as 'us-east-1'"))
+        found.add("backend.region", names.region(table.region))
     if table.key is not None:
         found.add("backend.key", terraform.check_s3_key(table.key))
     if table.dynamodb_table is not None:
@@ -189,14 +192,20 @@ def _check_unique(repos: list[schema.RepositoryTable], found: _Found) -> None:
             found.add(f"repository[{first[other]}].name", [("", f"{show(other)} maps to the Terraform address {addr!r} like {show(group[0])} (repository[{first[group[0]]}]); rename one")])
 
 
-def _check_retired(acct: schema.AccountTable, repos: list[schema.RepositoryTable], found: _Found) -> None:
-    """`retired` and `allow_destroy` name repositories (by their `name` key) that left the file."""
+def _check_retired(acct: schema.AccountTable, repos: list[schema.RepositoryTable], fmt: str | None, found: _Found) -> None:
+    """`retired` and `allow_destroy` name repositories (by their `name` key) that left the file: names
+    that a [[repository]] could have had (its ECR name, through name_format, valid)."""
     current = {names.address(r.name): r.name for r in repos}
     for key in ("retired", "allow_destroy"):
         listed = getattr(acct, key)
         for i, name in enumerate(listed):
+            ecr_name = fmt.format(project=acct.project, environment=acct.environment, name=name) if fmt else name
             if not name.strip() or name != name.strip():
                 found.add(f"account.{key}[{i}]", [("", f"{show(name)} is not a repository name (the `name` of a former [[repository]])")])
+            elif names.repository_name(ecr_name):
+                through = "" if ecr_name == name else f" (through name_format: {show(ecr_name)})"
+                found.add(f"account.{key}[{i}]", [("", f"{show(name)} is not the `name` a [[repository]] could have had: not a valid ECR "
+                                                       f"repository name{through} ({names.REPOSITORY_NAME_RULE})")])
             elif key == "retired" and names.address(name) in current:
                 found.add(f"account.{key}[{i}]", [("", f"{show(name)} is still a [[repository]] ({show(current[names.address(name)])}); "
                                                        "a retired repository is one taken out of the file: remove its [[repository]] or take it out of retired")])
@@ -212,11 +221,20 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
                 fmt: str | None, acct: schema.AccountTable, found: _Found, warned: _Found) -> Repository:
     here = f"repository[{index}]"
 
+    def written(table, key: str) -> bool:
+        return key in table.model_fields_set and getattr(table, key) is not None
+
     def pick(key: str, default=None):
         for table in (repo, defaults):
-            if key in table.model_fields_set and getattr(table, key) is not None:
+            if written(table, key):
                 return getattr(table, key)
         return default
+
+    def at(*keys: str) -> str:
+        """Where the values of `keys` in effect were written: `defaults` when every one of them that is
+        set comes from [defaults] (so a problem there is reported once, not once per repository)."""
+        given = [key for key in keys if written(repo, key) or written(defaults, key)]
+        return "defaults" if given and not any(written(repo, key) for key in given) else here
 
     ecr_name = fmt.format(project=acct.project, environment=acct.environment, name=repo.name) if fmt else repo.name
     if names.repository_name(ecr_name):
@@ -225,39 +243,46 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
                    f"{show(repo.name)} gives the ECR repository name {show(ecr_name)} through name_format, which is not valid ({rule})")
         found.add(f"{here}.name", [("", message)])
     mutable_tags = tuple(pick("mutable_tags", []))
+    # An empty list says nothing; in a repository it may only clear the filters [defaults] gives.
+    empty = pick("mutable_tags") == [] and not (at("mutable_tags") == here and defaults.mutable_tags)
+    if empty:
+        found.add(f"{at('mutable_tags')}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")])
     setting, problems = mutability.resolve(pick("image_tag_mutability"), mutable_tags, production)
-    found.add(here, problems)
-    encryption, kms_key = _encryption(pick("encryption"), pick("kms_key"), acct.region, here, found)
+    if not empty:
+        found.add(at("mutable_tags") if setting else at("image_tag_mutability", "mutable_tags"), problems)
+    encryption, kms_key = _encryption(pick("encryption"), pick("kms_key"), acct.region, at("kms_key"),
+                                      at("encryption", "kms_key"), found)
     policy = pick("policy", "production" if production else "non_production")
     if not POLICY_NAME.fullmatch(policy):
-        found.add(f"{here}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
+        found.add(f"{at('policy')}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
     pulls, pushes, org = tuple(pick("pull_account_ids", [])), tuple(pick("push_principals", [])), pick("org_id")
     for i, account_id in enumerate(pulls):
-        found.add(f"{here}.pull_account_ids[{i}]", names.account_id(account_id))
+        found.add(f"{at('pull_account_ids')}.pull_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(pushes):
-        found.add(f"{here}.push_principals[{i}]", names.principal(arn, acct.region))
+        found.add(f"{at('push_principals')}.push_principals[{i}]", names.principal(arn, acct.region))
     for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
         if len(set(values)) != len(values):
-            found.add(f"{here}.{key}", [("", "has duplicates")])
+            found.add(f"{at(key)}.{key}", [("", "has duplicates")])
     if org is not None:
-        found.add(f"{here}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
+        found.add(f"{at('org_id')}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
     return Repository(
         name=repo.name, ecr_name=ecr_name, address=names.address(repo.name), image_tag_mutability=setting or "",
         mutable_tags=mutable_tags, scan_on_push=pick("scan_on_push", True), encryption=encryption, kms_key=kms_key,
         force_delete=pick("force_delete", False), prevent_destroy=pick("prevent_destroy", production),
         policy=None if policy == "none" else policy, pull_account_ids=pulls, push_principals=pushes, org_id=org,
-        lambda_pull=pick("lambda_pull", False), adopt=pick("adopt", False),
+        lambda_pull=pick("lambda_pull", False), adopt=pick("adopt", False), policy_from_defaults=at("policy") == "defaults",
         lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", production, found, warned))
 
 
-def _encryption(encryption: str | None, kms_key: str | None, region: str, here: str, found: _Found) -> tuple[str, str | None]:
+def _encryption(encryption: str | None, kms_key: str | None, region: str, key_at: str, both_at: str,
+                found: _Found) -> tuple[str, str | None]:
     if kms_key is None:
         if encryption == "KMS":
-            found.add(f"{here}.kms_key", [("", "is required with encryption 'KMS' (a key ARN, or alias/NAME)")])
+            found.add(f"{both_at}.kms_key", [("", "is required with encryption 'KMS' (a key ARN, or alias/NAME)")])
         return encryption or "AES256", None
     if encryption == "AES256":
-        found.add(f"{here}.kms_key", [("", "is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key")])
-    found.add(f"{here}.kms_key", names.kms_key(kms_key, region))
+        found.add(f"{both_at}.kms_key", [("", "is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key")])
+    found.add(f"{key_at}.kms_key", names.kms_key(kms_key, region))
     # ECR's own AWS managed key is what KMS encryption without a key uses; it may not exist yet to look up.
     return "KMS", None if kms_key == names.ECR_MANAGED_ALIAS else kms_key
 
@@ -266,38 +291,47 @@ def _lifecycle(own: schema.LifecycleTable | None, default: schema.LifecycleTable
                production: bool, found: _Found, warned: _Found) -> str | None:
     inherited = {key: getattr(default, key) for key in default.model_fields_set} if default else {}
     mine = {key: getattr(own, key) for key in own.model_fields_set} if own else {}
-    # The repository's own table picks the mode: its `rules` replace inherited counts, and the reverse.
-    if "rules" in mine or set(mine) & set(COUNT_KEYS):
-        inherited = {key: value for key, value in inherited.items() if key == "enabled"}
+    # Key by key, the repository's own keys winning; but the two modes replace each other: the
+    # repository's `rules` drop inherited counts, and its count keys drop inherited `rules`.
+    if "rules" in mine:
+        inherited = {key: value for key, value in inherited.items() if key not in COUNT_KEYS}
+    if set(mine) & set(COUNT_KEYS):
+        inherited.pop("rules", None)
     merged = {**inherited, **mine}
     if not merged.get("enabled", True):
         return None
+
+    def at(*keys: str) -> str:
+        """Where the keys in effect were written (once at defaults.lifecycle when all come from there)."""
+        given = [key for key in keys if key in merged]
+        return "defaults.lifecycle" if given and not any(key in mine for key in given) else here
+
     counts = [key for key in COUNT_KEYS if key in merged]
     if merged.get("rules") is not None:
         if counts:
-            found.add(f"{here}.rules", [("", f"replaces the default policy, so {', '.join(counts)} would be ignored; keep one or the other")])
+            found.add(f"{at('rules', *counts)}.rules", [("", f"replaces the default policy, so {', '.join(counts)} would be ignored; keep one or the other")])
         rules = merged["rules"]
         problems = lifecycle.check_rules(rules)
-        found.add(f"{here}.rules", problems)
+        found.add(f"{at('rules')}.rules", problems)
         return None if problems else lifecycle.policy_text(rules)
     max_count, days = merged.get("max_image_count", 30), merged.get("untagged_image_days", 7)
     for key, value in (("max_image_count", max_count), ("untagged_image_days", days)):
         if value < 1:
-            found.add(f"{here}.{key}", [("", f"{value} must be an integer greater than 0")])
+            found.add(f"{at(key)}.{key}", [("", f"{value} must be an integer greater than 0")])
     protected = tuple(merged.get("protected_tags") or ())
     bad_tags = [i for i, tag in enumerate(protected) if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS]
     for i in bad_tags:
-        found.add(f"{here}.protected_tags[{i}]", [("", f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
+        found.add(f"{at('protected_tags')}.protected_tags[{i}]", [("", f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)")])
     if len(set(protected)) != len(protected):
-        found.add(f"{here}.protected_tags", [("", "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)")])
+        found.add(f"{at('protected_tags')}.protected_tags", [("", "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)")])
         protected = tuple(dict.fromkeys(protected))
     if production and not protected:
-        warned.add(here, [("", "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond "
-                               f"the newest {max_count}, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")])
+        warned.add(at(*COUNT_KEYS), [("", "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond "
+                                           f"the newest {max_count}, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")])
     text, problems = lifecycle.default_policy(max(max_count, 1), max(days, 1), protected)
     if not bad_tags:
-        found.add(here, [("", f"the default policy these settings give is not accepted by ECR: {'rules' + sub + ': ' if sub else ''}{message}")
-                         for sub, message in problems])
+        found.add(at(*COUNT_KEYS), [("", f"the default policy these settings give is not accepted by ECR: {'rules' + sub + ': ' if sub else ''}{message}")
+                                    for sub, message in problems])
     return text
 
 
@@ -310,9 +344,10 @@ def _role(table: schema.RoleTable | None, acct: schema.AccountTable, production:
         found.add(f"role.trusted_principals[{i}]", names.principal(arn, acct.region))
     if production and table.access == "push":
         for i, entry in enumerate(table.github_repositories):
-            if access.trusts_every_ref(entry):
-                warned.add(f"role.github_repositories[{i}]", [("", f"{show(entry)} lets every branch, tag, pull request and environment of the repository "
-                                                                   f"push to production repositories; name a ref or an environment ('{entry}:ref:refs/heads/main', '{entry}:environment:production')")])
+            who, repo = access.broad_trust(entry), access.repository_part(entry)
+            if who:
+                warned.add(f"role.github_repositories[{i}]", [("", f"{show(entry)} lets {who} push to production repositories; "
+                                                                   f"name a ref or an environment ('{repo}:ref:refs/heads/main', '{repo}:environment:production')")])
     role = Role(table.name, table.access, tuple(table.github_repositories), tuple(table.trusted_principals),
                 tuple(table.trusted_services), adopt=table.adopt)
     return _role_sizes(role, acct, fmt, repositories, found, warned)
@@ -327,10 +362,16 @@ def _role_sizes(role: Role, acct: schema.AccountTable, fmt: str | None, reposito
     size = len(documents.text(documents.role_policy(role.access, [arn + r.ecr_name for r in repositories])))
     if size > ROLE_POLICY_LIMIT:
         prefix = fmt.split("{name}")[0].format(project=acct.project, environment=acct.environment) if fmt else ""
+        too_big = (f"its inline policy would be {size} characters with {len(repositories)} repository ARNs; IAM allows "
+                   f"{ROLE_POLICY_LIMIT} for a role's inline policies")
         if not prefix:
-            found.add("role", [("", f"its inline policy would be {size} characters with {len(repositories)} repository ARNs; IAM allows "
-                                    f"{ROLE_POLICY_LIMIT} for a role's inline policies: give name_format a prefix before {{name}} "
+            found.add("role", [("", f"{too_big}: give name_format a prefix before {{name}} "
                                     "(e.g. '{project}/{name}') so ecrgen can grant on that prefix instead")])
+        elif not prefix.endswith(PREFIX_SEPARATORS):
+            # 'p*' would also grant on 'payments/...' of another project: the prefix must end at a separator.
+            found.add("role", [("", f"{too_big}, and the name prefix {prefix!r} that name_format gives does not end in a separator "
+                                    f"(/ - _ .), so granting on 'repository/{prefix}*' would also cover other repositories whose names "
+                                    f"start with {prefix!r}: put a separator after the prefix in name_format (e.g. '{{project}}/{{name}}')")])
         else:
             role = dataclasses.replace(role, repository_prefix=prefix)
     oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{documents.GITHUB_HOST}"

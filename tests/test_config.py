@@ -54,7 +54,7 @@ def test_defaults_apply_and_repositories_override(accounts):
     assert (one.force_delete, two.force_delete) == (True, False)
     assert one.pull_account_ids == two.pull_account_ids == ("210987654321",)
     counts = [[r["selection"]["countNumber"] for r in json.loads(x.lifecycle_policy)["rules"]] for x in (one, two)]
-    assert counts == [[7, 10], [3, 30]]
+    assert counts == [[7, 10], [3, 10]]  # key by key: the repository keeps the inherited max_image_count
 
 
 def test_kms_key_alone_means_kms(accounts):

@@ -11,16 +11,16 @@ MANY_TAGS = "[tags]\n" + "".join(f'k{i} = "v"\n' for i in range(48))
 
 
 @pytest.mark.parametrize("text, expected", [
-    (minimal("dev").replace('"us-east-1"', '"mars"'), "account.region: 'mars' is not an AWS region code such as 'us-east-1'"),
+    (minimal("dev").replace('"us-east-1"', '"mars"'), "account.region: 'mars' is not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"),
     (minimal("dev", 'assume_role_arn = "terraform"\n'),
      "account.assume_role_arn: 'terraform' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)"),
     (minimal("dev").replace('project = "demo"', 'project = " "'), "account.project: must not be empty"),
-    (minimal("dev", MANY_TAGS), "tags: has 48 tags; with Project, Environment and ManagedBy AWS allows 47"),
+    (minimal("dev", MANY_TAGS), "tags: has 48 tags; with Project, Environment and ManagedBy that makes 51 and AWS allows 50"),
     (minimal("dev", '[tags]\nk = "' + "v" * 257 + '"\n'), "tags.k: 'vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv... is not a valid tag value (0-256 chars: letters, digits, spaces and _ . : / = + - @)"),
     (minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\npath = "x"\n'), "backend.path: is only allowed with type 'local'"),
     (minimal("dev", '[backend]\ntype = "s3"\nbucket = "B"\n'), "backend.bucket: 'B' is not a valid S3 bucket name (3-63 chars: lowercase letters, digits, . and -; starting and ending with a letter or digit; no '..', no IP address, no reserved prefix or suffix)"),
     (minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\nregion = "mars"\n'),
-     "backend.region: 'mars' is not an AWS region code such as 'us-east-1'"),
+     "backend.region: 'mars' is not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"),
     (minimal("dev", ROLE + 'github_repositories = ["acme"]\n'),
      "role.github_repositories[0]: 'acme' is not a GitHub repository: 'org/repo', optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; 'org@OWNER_ID/repo@REPO_ID...' (immutable ids); or 'repository_owner_id:N:repository_id:N...'"),
     (minimal("dev", ROLE + 'github_repositories = ["acme/app", "acme/app"]\n'), "role.github_repositories: has duplicates"),

@@ -156,3 +156,24 @@ def test_hidden_and_editor_template_files_are_ignored(accounts, tmp_path):
     for name in (".production.json.j2", "#production.json.j2#", "production.json.j2~"):
         (tmp_path / "iam_policies" / name).write_text("{% broken")
     assert render(accounts(a=ACCOUNT))[("a", "app")] is not None
+
+
+def test_templates_with_a_byte_order_mark_are_accepted(accounts, tmp_path):
+    (tmp_path / "iam_policies").mkdir()
+    bom = "\ufeff".encode()
+    (tmp_path / "iam_policies" / "principals.json.j2").write_bytes(bom + b"{{ pull_principals | tojson }}")
+    (tmp_path / "iam_policies" / "production.json.j2").write_bytes(bom + (
+        '{"Version": "2012-10-17", "Statement": [{"Sid": "Mine", "Effect": "Allow", '
+        '"Principal": {"AWS": {% include "principals.json.j2" %}}, "Action": "ecr:BatchGetImage"}]}').encode())
+    policy = statements(render(accounts(a=ACCOUNT))[("a", "app")])
+    assert policy["Mine"]["Principal"] == {"AWS": ["arn:aws:iam::210987654321:root"]}
+
+
+def test_an_unknown_template_named_in_defaults_is_reported_once_there(accounts):
+    text = minimal("production", '[defaults]\npolicy = "missing"\n[[repository]]\nname = "app"\n[[repository]]\nname = "api"\n'
+                                 '[[repository]]\nname = "own"\npolicy = "gone"\n')
+    with pytest.raises(EcrgenError) as caught:
+        render(accounts(a=text))
+    assert [str(p) for p in caught.value.problems] == [
+        "accounts/a.toml: defaults.policy: 'missing' is not a known policy template (known: non_production, production; or add iam_policies/missing.json.j2)",
+        "accounts/a.toml: repository[2].policy: 'gone' is not a known policy template (known: non_production, production; or add iam_policies/gone.json.j2)"]

@@ -187,6 +187,23 @@ def test_role_policy_over_iam_limit_without_a_prefix_is_an_error(accounts):
                          "before {name} (e.g. '{project}/{name}') so ecrgen can grant on that prefix instead")
 
 
+@pytest.mark.parametrize("name_format, prefix", [("{project}{name}", "demo"), ("{project}/x{name}", "demo/x"),
+                                                 ("{environment}{name}", "dev")])
+def test_role_policy_prefix_without_a_separator_is_an_error(accounts, name_format, prefix):
+    (line,) = problems(accounts(a=_many(150, name_format)))
+    assert line.startswith("accounts/a.toml: role: its inline policy would be ")
+    assert line.endswith(f" characters with 150 repository ARNs; IAM allows 10240 for a role's inline policies, and the name prefix {prefix!r} "
+                         "that name_format gives does not end in a separator (/ - _ .), so granting on "
+                         f"'repository/{prefix}*' would also cover other repositories whose names start with {prefix!r}: "
+                         "put a separator after the prefix in name_format (e.g. '{project}/{name}')")
+
+
+@pytest.mark.parametrize("name_format, prefix", [("{project}-{name}", "demo-"), ("{project}.{environment}_{name}", "demo.dev_")])
+def test_role_policy_prefix_ending_in_a_separator(accounts, name_format, prefix):
+    (many,) = load_accounts(accounts(a=_many(150, name_format)))
+    assert many.role.repository_prefix == prefix
+
+
 def test_trust_policy_size(accounts):
     repos = ", ".join(f'"acme/service-{i:03d}:ref:refs/heads/main"' for i in range(40))
     (account,) = load_accounts(accounts(a=minimal("dev", f'[role]\nname = "ci"\ngithub_repositories = [{repos}]\n')))

@@ -13,7 +13,7 @@ from ecrgen.cli import app
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.policies import render_all
-from ecrgen.rules.access import check_role, github_subject, trusts_every_ref
+from ecrgen.rules.access import broad_trust, check_role, github_subject
 from ecrgen.rules.iam import check_repository_policy
 
 
@@ -159,7 +159,47 @@ def test_readme_base_images_example_renders_without_org_id(accounts, tmp_path):
 ])
 def test_github_subject_forms(entry, subject, every_ref):
     assert check_role("ci", [entry], [], []) == []
-    assert (github_subject(entry), trusts_every_ref(entry)) == (subject, every_ref)
+    assert (github_subject(entry), broad_trust(entry) == "every branch, tag, pull request and environment of the repository") == (subject, every_ref)
+
+
+@pytest.mark.parametrize("entry, who", [
+    ("acme/app", "every branch, tag, pull request and environment of the repository"),
+    ("acme/app:ref:refs/heads/*", "every branch of the repository"),
+    ("acme/app:ref:refs/heads/*-fix", "every branch of the repository"),
+    ("acme/app:ref:refs/tags/*", "every tag of the repository"),
+    ("acme/app:ref:refs/*", "every branch and tag of the repository"),
+    ("acme/app:environment:*", "every environment of the repository (a workflow that names a new environment creates it)"),
+    ("acme/app:pull_request", "every pull request of the repository (the code of any branch, before review)"),
+    ("acme@123456/app@456789:ref:refs/heads/*", "every branch of the repository"),
+    ("repository_owner_id:65:repository_id:74", "every branch, tag, pull request and environment of the repository"),
+    ("repository_owner_id:65:repository_id:74:pull_request", "every pull request of the repository (the code of any branch, before review)"),
+    ("acme/app:ref:refs/heads/main", None),
+    ("acme/app:ref:refs/heads/release-*", None),
+    ("acme/app:ref:refs/tags/v*", None),
+    ("acme/app:environment:production", None),
+    ("repository_owner_id:65:repository_id:74:ref:refs/heads/main", None),
+])
+def test_broad_github_trust(entry, who):
+    assert check_role("ci", [entry], [], []) == []
+    assert broad_trust(entry) == who
+
+
+def test_a_wildcard_github_subject_in_a_production_push_role_warns(accounts):
+    role = '[[repository]]\nname = "app"\nlifecycle = { protected_tags = ["v*"] }\n[role]\nname = "ci"\n'
+    entries = '["acme/app:ref:refs/heads/*", "repository_owner_id:65:repository_id:74:environment:*", "acme/app:pull_request", "acme/app:ref:refs/heads/main"]'
+    (account,) = load_accounts(accounts(a=minimal("production", role + f"github_repositories = {entries}\n")))
+    assert [str(w) for w in account.warnings] == [
+        "accounts/a.toml: role.github_repositories[0]: 'acme/app:ref:refs/heads/*' lets every branch of the repository push to production "
+        "repositories; name a ref or an environment ('acme/app:ref:refs/heads/main', 'acme/app:environment:production')",
+        "accounts/a.toml: role.github_repositories[1]: 'repository_owner_id:65:repository_id:74:environment:*' lets every environment of the "
+        "repository (a workflow that names a new environment creates it) push to production repositories; name a ref or an environment "
+        "('repository_owner_id:65:repository_id:74:ref:refs/heads/main', 'repository_owner_id:65:repository_id:74:environment:production')",
+        "accounts/a.toml: role.github_repositories[2]: 'acme/app:pull_request' lets every pull request of the repository (the code of any "
+        "branch, before review) push to production repositories; name a ref or an environment ('acme/app:ref:refs/heads/main', "
+        "'acme/app:environment:production')",
+    ]
+    (account,) = load_accounts(accounts(a=minimal("production", role + f'access = "pull"\ngithub_repositories = {entries}\n')))
+    assert account.warnings == ()
 
 
 @pytest.mark.parametrize("entry", ["acme", "acme/app:*", "acme/app:main", "acme/app:ref:main", "acme/app:environment:",

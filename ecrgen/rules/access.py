@@ -61,9 +61,38 @@ def github_subject(entry: str) -> str:
     return f"repo:{repo}:{rest or '*'}"
 
 
-def trusts_every_ref(entry: str) -> bool:
-    """An entry without a ref, environment or pull_request context: any branch of the repository may assume."""
-    return GITHUB_CUSTOM_SUBJECT.fullmatch(entry) is not None and entry.count(":") == 3 or ":" not in entry
+def _split(entry: str) -> tuple[str, str]:
+    """(the repository part, the context after it: '' or 'ref:...', 'environment:...', 'pull_request')."""
+    if GITHUB_CUSTOM_SUBJECT.fullmatch(entry):
+        parts = entry.split(":", 4)
+        return ":".join(parts[:4]), parts[4] if len(parts) > 4 else ""
+    repo, _, rest = entry.partition(":")
+    return repo, rest
+
+
+def broad_trust(entry: str) -> str | None:
+    """Whom an entry lets assume the role when that is anybody with write access to the repository (who
+    can push a branch or tag, open a pull request, or name a new environment: GitHub creates an environment
+    a workflow names), or None for a narrow entry. StringLike '*' matches '/' too, so a leading '*' matches all."""
+    repo, context = _split(entry)
+    kind, _, value = context.partition(":")
+    if not context:
+        return "every branch, tag, pull request and environment of the repository"
+    if kind == "pull_request":
+        return "every pull request of the repository (the code of any branch, before review)"
+    if kind == "environment" and value.startswith("*"):
+        return "every environment of the repository (a workflow that names a new environment creates it)"
+    ref = value.removeprefix("refs/")
+    if kind == "ref" and ref.startswith("*"):
+        return "every branch and tag of the repository"
+    if kind == "ref" and ref.startswith(("heads/*", "tags/*")):
+        return f"every {'branch' if ref.startswith('heads/') else 'tag'} of the repository"
+    return None
+
+
+def repository_part(entry: str) -> str:
+    """The repository an entry names, without its context."""
+    return _split(entry)[0]
 
 
 def check_scanning(kind: str, continuous: bool, filters: list[str]) -> Found:

@@ -14,8 +14,22 @@ REPOSITORY_NAME = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._
 REPOSITORY_NAME_RULE = "2-256 chars: lowercase letters, digits, and . _ - / separators"
 
 ACCOUNT_ID = re.compile(r"\d{12}")
-# https://docs.aws.amazon.com/general/latest/gr/rande.html (region codes such as us-east-1, us-gov-west-1)
-REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
+# https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html: the commercial
+# regions (2026), AWS GovCloud (US) and China. A region code outside this list fails only at plan
+# ("Invalid AWS Region"), so it is checked here; a new region is one line.
+REGIONS = frozenset((
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "af-south-1",
+    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
+    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
+    "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
+    "us-gov-east-1", "us-gov-west-1",
+    "cn-north-1", "cn-northwest-1",
+))
+REGION_RULE = "not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html: an account
 # root, a user or a role (path and name: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html);
 # "*" is accepted only as the whole principal, never inside an ARN; an assumed-role session (sts) is no
@@ -53,6 +67,11 @@ def repository_name(name: str) -> Found:
 def account_id(value: str) -> Found:
     """An AWS account id is exactly 12 digits."""
     return [] if ACCOUNT_ID.fullmatch(value) else [("", f"{show(value)} is not an AWS account id (12 digits)")]
+
+
+def region(value: str) -> Found:
+    """A region code of the AWS regions list (commercial, GovCloud, China)."""
+    return [] if value in REGIONS else [("", f"{show(value)} is {REGION_RULE}")]
 
 
 def matches(value: str, pattern: re.Pattern[str], what: str) -> Found:
