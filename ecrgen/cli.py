@@ -210,8 +210,6 @@ def init_ci(package: str = typer.Option(None, "--package", show_default=False,
             root: Path = typer.Option(Path("."), "--dir", help="The repository that holds accounts/."),
             force: bool = typer.Option(False, "--force", help="Replace an existing, different workflow.")) -> None:
     """Write the GitHub workflow (validate, drift check, checkov, plan and guarded apply per account)."""
-    try:
+    with _reported(writes=False):
         path, written = api.init_ci(root, package or api.default_package(), force)
-    except EcrgenError as error:
-        fail(error)
     typer.echo(f"{path.as_posix()} ({'written' if written else 'unchanged'})")

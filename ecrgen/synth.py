@@ -228,6 +228,7 @@ def write_file(target: Path, text: str) -> bool:
     if target.is_file() and not _differs(target, text):
         return False
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         staged = _stage(target, text)
     except OSError as error:
         raise EcrgenError([_write_problem(target.parent, target, error)]) from None
