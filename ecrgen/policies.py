@@ -198,12 +198,18 @@ def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None
     """Open `Principal: "*"` statements in non-production policies (production ones are errors)."""
     found = []
     for account in accounts:
-        for index, repo in enumerate(account.repositories):
-            text = rendered.get((account.name, repo.name))
-            if account.production or text is None:
-                continue
-            found += [Problem(account.file, f"repository[{index}].policy", f"template {repo.policy!r}: {sub}: {message}")
-                      for sub, message in open_statements(json.loads(text))]
+        if account.production:
+            continue
+        uses = [(f"repository[{index}].policy", repo.policy, repo.name) for index, repo in enumerate(account.repositories)]
+        if account.registry:
+            uses.append(("registry.policy", account.registry.policy, REGISTRY_POLICY_KEY))
+            uses += [(f"registry.creation_template[{index}].policy", template.policy, template.policy_key)
+                     for index, template in enumerate(account.registry.creation_templates)]
+        for where, name, key in uses:
+            text = rendered.get((account.name, key))
+            if text is not None:
+                found += [Problem(account.file, where, f"template {name!r}: {sub}: {message}")
+                          for sub, message in open_statements(json.loads(text))]
     return found
 
 

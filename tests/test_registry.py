@@ -220,6 +220,16 @@ def test_registry_policy_open_to_everyone_is_an_error_in_production(accounts, tm
                                 "aws:PrincipalOrgID) or name the principals (not allowed in a production account)"]
 
 
+def test_open_registry_policy_is_a_warning_elsewhere(accounts, tmp_path):
+    (tmp_path / "iam_policies").mkdir()
+    (tmp_path / "iam_policies" / "open.json.j2").write_text(json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "ecr:ReplicateImage", "Resource": "*"}]}))
+    checked = api.validate(accounts(a=minimal("dev", '[registry]\npolicy = "open"\n')))
+    assert [str(w) for w in checked.warnings] == [
+        F + "registry.policy: template 'open': Statement[0].Principal: '*' without a Condition grants ecr:ReplicateImage to everyone "
+            "in every AWS account; add a Condition (such as aws:PrincipalOrgID) or name the principals"]
+
+
 def test_unknown_registry_policy_template(accounts):
     folder = accounts(a=minimal("dev", '[registry]\npolicy = "missing"\n'))
     assert problems(folder) == [F + "registry.policy: 'missing' is not a known policy template (known: non_production, production, "
