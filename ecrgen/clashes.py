@@ -12,6 +12,14 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
 - Two stacks sharing one Terraform state would each plan to destroy the other's resources:
   https://developer.hashicorp.com/terraform/language/state (one state per configuration)
+- One replication configuration and one registry policy per registry, one pull through cache rule and
+  one repository creation template per prefix:
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutReplicationConfiguration.html,
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryPolicy.html,
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreatePullThroughCacheRule.html
+  (PullThroughCacheRuleAlreadyExistsException) and
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepositoryCreationTemplate.html
+  (TemplateAlreadyExistsException)
 - At most 10 CloudWatch Logs resource policies per account and region:
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
 """
@@ -55,6 +63,8 @@ def clashes(accounts: list[Account]) -> list[Problem]:
         if account.scanning:
             claim(account, ("scanning", *registry), "scanning", "the registry scanning configuration",
                   "there is one per account and region, and two stacks would overwrite each other")
+        if account.registry:
+            _claim_registry(account, registry, claim)
         if account.role:
             claim(account, ("role", account.id, account.role.name), "role.name", f"the IAM role {account.role.name!r}",
                   "role names are unique in an AWS account")
@@ -73,3 +83,20 @@ def clashes(accounts: list[Account]) -> list[Problem]:
                                  f"each with a log resource policy; CloudWatch Logs allows {MAX_LOG_RESOURCE_POLICIES} per account and region "
                                  f"({', '.join(files)})"))
     return found
+
+
+def _claim_registry(account: Account, registry: tuple[str, str], claim) -> None:
+    """The registry-level resources: one replication configuration and registry policy, one rule and
+    one creation template per prefix."""
+    settings = account.registry
+    overwrite = "there is one per account and region, and two stacks would overwrite each other"
+    if settings.replication:
+        claim(account, ("replication", *registry), "registry.replication", "the registry replication configuration", overwrite)
+    if settings.policy:
+        claim(account, ("registry policy", *registry), "registry.policy", "the registry policy", overwrite)
+    for index, rule in enumerate(settings.pull_through_cache):
+        claim(account, ("pull through", *registry, rule.prefix.rstrip("/")), f"registry.pull_through_cache[{index}].prefix",
+              f"the pull through cache rule {rule.prefix!r}", "a registry holds one rule per prefix")
+    for index, template in enumerate(settings.creation_templates):
+        claim(account, ("creation template", *registry, template.prefix.rstrip("/")), f"registry.creation_template[{index}].prefix",
+              f"the repository creation template {template.prefix!r}", "a registry holds one template per prefix")

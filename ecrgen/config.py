@@ -86,6 +86,10 @@ def _switches(raw: dict) -> dict:
         out["defaults"] = schema.lifecycle_switch(out["defaults"])
     if isinstance(out.get("repository"), list):
         out["repository"] = [schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]]
+    registry = out.get("registry")
+    if isinstance(registry, dict) and isinstance(registry.get("creation_template"), list):
+        out["registry"] = {**registry, "creation_template": [schema.lifecycle_switch(t) if isinstance(t, dict) else t
+                                                             for t in registry["creation_template"]]}
     return out
 
 

@@ -82,6 +82,61 @@ class Scanning:
 
 
 @dataclass(frozen=True)
+class ReplicationRule:
+    destinations: tuple[tuple[str, str], ...]   # (region, registry id = account id)
+    prefixes: tuple[str, ...]                   # PREFIX_MATCH repository filters; none: every repository
+
+
+@dataclass(frozen=True)
+class PullThroughCacheRule:
+    prefix: str                    # the ECR repository prefix (or ROOT); the Terraform address derives from it
+    address: str
+    upstream: str                  # AWS's upstreamRegistry name: docker-hub, ecr-public, ...
+    registry_url: str
+    secret: Optional[str]          # Secrets Manager secret name (ecr-pullthroughcache/...), looked up by a data source
+    custom_role_arn: Optional[str]
+    upstream_prefix: Optional[str]
+
+
+@dataclass(frozen=True)
+class CreationTemplate:
+    prefix: str                    # a repository name prefix, or ROOT; the Terraform address derives from it
+    address: str
+    applied_for: tuple[str, ...]
+    description: Optional[str]
+    custom_role_arn: Optional[str]
+    resource_tags: tuple[tuple[str, str], ...]
+    image_tag_mutability: str
+    mutable_tags: tuple[str, ...]
+    encryption: str
+    kms_key: Optional[str]
+    policy: Optional[str]          # repository policy template name, or None
+    pull_account_ids: tuple[str, ...]
+    push_principals: tuple[str, ...]
+    org_id: Optional[str]
+    lambda_pull: bool
+    lifecycle_policy: Optional[str]
+
+    @property
+    def policy_key(self) -> str:
+        """The key of its rendered repository policy beside the repositories' (no ECR name holds ':')."""
+        return f":template:{self.prefix}"
+
+
+REGISTRY_POLICY_KEY = ":registry"
+
+
+@dataclass(frozen=True)
+class Registry:
+    policy: Optional[str]                              # registry policy template name, or None
+    replication_source_account_ids: tuple[str, ...]
+    pull_through_principals: tuple[str, ...]
+    replication: tuple[ReplicationRule, ...]
+    pull_through_cache: tuple[PullThroughCacheRule, ...]
+    creation_templates: tuple[CreationTemplate, ...]
+
+
+@dataclass(frozen=True)
 class Account:
     name: str
     file: str                      # the file as the user named it (relative), for messages
@@ -98,6 +153,7 @@ class Account:
     role: Optional[Role] = None
     alerts: Optional[Alerts] = None
     scanning: Optional[Scanning] = None
+    registry: Optional[Registry] = None
     warnings: tuple[Problem, ...] = ()   # printed by validate and synth; they never fail them
     retired: tuple[str, ...] = ()        # repository names Terraform forgets (`removed` blocks); AWS keeps them
     allow_destroy: tuple[str, ...] = ()  # production repositories Terraform may delete once gone from the file

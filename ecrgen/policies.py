@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import jinja2.meta
 
 from ecrgen.accounts import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
 from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import Account, Repository
-from ecrgen.rules.iam import check_repository_policy, open_statements
+from ecrgen.model import REGISTRY_POLICY_KEY, Account, CreationTemplate, Repository
+from ecrgen.rules.iam import check_registry_policy, check_repository_policy, open_statements
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
 PUSH_ACTIONS = sorted(PULL_ACTIONS + ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"])
+REPLICATION_ACTIONS = ["ecr:CreateRepository", "ecr:ReplicateImage"]
+PULL_THROUGH_ACTIONS = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
 
 
 class Templates:
@@ -46,16 +49,29 @@ class Templates:
         includes, extends or imports), so two repositories share a render only when every value that
         could reach the output is equal; a tree that cannot be known (a computed include) is never cached."""
         where = f"repository[{index}].policy"
-        if repo.policy not in self.files:
-            raise EcrgenError([Problem(account.file, "defaults.policy" if repo.policy_from_defaults else where, f"{show(repo.policy)} is not a known policy template "
-                                       f"(known: {', '.join(self.files)}; or add iam_policies/{repo.policy}{TEMPLATE_SUFFIX})")])
-        values = context(account, repo)
-        used = self._uses(repo.policy)
+        if repo.policy not in self.files and repo.policy_from_defaults:
+            where = "defaults.policy"  # reported once, where the name was written
+        return self._cached(account, where, repo.policy, context(account, repo), check_repository_policy)
+
+    def render_template(self, account: Account, index: int, template: CreationTemplate) -> str | None:
+        """A repository creation template's repository policy, rendered and checked as a repository's."""
+        return self._cached(account, f"registry.creation_template[{index}].policy", template.policy,
+                            template_context(account, template), check_repository_policy)
+
+    def render_registry(self, account: Account) -> str | None:
+        """The registry policy, checked as ECR checks registry policies."""
+        return self._cached(account, "registry.policy", account.registry.policy, registry_context(account), check_registry_policy)
+
+    def _cached(self, account: Account, where: str, name: str, values: dict, check) -> str | None:
+        if name not in self.files:
+            raise EcrgenError([Problem(account.file, where, f"{show(name)} is not a known policy template "
+                                       f"(known: {', '.join(self.files)}; or add iam_policies/{name}{TEMPLATE_SUFFIX})")])
+        used = self._uses(name)
         if used is None:
-            return self._render(account, where, repo.policy, values)
-        key = (repo.policy, account.production, json.dumps({k: values[k] for k in sorted(used & values.keys())}, sort_keys=True))
+            return self._render(account, where, name, values, check)
+        key = (name, check.__name__, account.production, json.dumps({k: values[k] for k in sorted(used & values.keys())}, sort_keys=True))
         if key not in self._cache:
-            self._cache[key] = self._render(account, where, repo.policy, values)
+            self._cache[key] = self._render(account, where, name, values, check)
         return self._cache[key]
 
     def _uses(self, name: str) -> frozenset[str] | None:
@@ -67,7 +83,7 @@ class Templates:
                 self._used[name] = None  # the render reports the problem
         return self._used[name]
 
-    def _render(self, account: Account, where: str, name: str, values: dict) -> str | None:
+    def _render(self, account: Account, where: str, name: str, values: dict, check=check_repository_policy) -> str | None:
         label = f"template {name!r} ({self.origin(name)})"
         try:
             text = self.env.get_template(name + TEMPLATE_SUFFIX).render(values)
@@ -86,7 +102,7 @@ class Templates:
         if isinstance(policy, dict) and policy.get("Statement") == []:
             return None
         compact = json.dumps(policy, sort_keys=True, separators=(",", ":"))
-        problems = check_repository_policy(policy, len(compact), account.production)
+        problems = check(policy, len(compact), account.production)
         if problems:
             raise EcrgenError([Problem(account.file, where, f"{label}: {sub + ': ' if sub else ''}{msg}") for sub, msg in problems])
         return compact
@@ -155,16 +171,49 @@ def context(account: Account, repo: Repository) -> dict:
     }
 
 
+def template_context(account: Account, template: CreationTemplate) -> dict:
+    """What a template sees when it renders a creation template's repository policy: the repository is
+    the template's prefix (the repositories ECR creates from it are not known in advance)."""
+    return context(account, SimpleNamespace(name=template.prefix, ecr_name=template.prefix, pull_account_ids=template.pull_account_ids,
+                                            push_principals=template.push_principals, org_id=template.org_id,
+                                            lambda_pull=template.lambda_pull))
+
+
+def registry_context(account: Account) -> dict:
+    """What a registry policy template sees (documented in the README)."""
+    registry, partition = account.registry, account.partition
+    arn = f"arn:{partition}:ecr:{account.region}:{account.id}:repository/"
+    return {
+        "account": {"name": account.name, "id": account.id, "region": account.region, "environment": account.environment,
+                    "project": account.project, "production": account.production},
+        "partition": partition,
+        "repository_arn_prefix": arn,
+        "replication_source_account_ids": list(registry.replication_source_account_ids),
+        "replication_source_principals": [f"arn:{partition}:iam::{a}:root" for a in registry.replication_source_account_ids],
+        "pull_through_principals": list(registry.pull_through_principals),
+        "pull_through_repository_arns": sorted({arn + ("*" if rule.prefix == "ROOT" else rule.prefix.rstrip("/") + "/*")
+                                                for rule in registry.pull_through_cache}),
+        "replication_actions": REPLICATION_ACTIONS,
+        "pull_through_actions": PULL_THROUGH_ACTIONS,
+    }
+
+
 def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None]) -> list[Problem]:
     """Open `Principal: "*"` statements in non-production policies (production ones are errors)."""
     found = []
     for account in accounts:
-        for index, repo in enumerate(account.repositories):
-            text = rendered.get((account.name, repo.name))
-            if account.production or text is None:
-                continue
-            found += [Problem(account.file, f"repository[{index}].policy", f"template {repo.policy!r}: {sub}: {message}")
-                      for sub, message in open_statements(json.loads(text))]
+        if account.production:
+            continue
+        uses = [(f"repository[{index}].policy", repo.policy, repo.name) for index, repo in enumerate(account.repositories)]
+        if account.registry:
+            uses.append(("registry.policy", account.registry.policy, REGISTRY_POLICY_KEY))
+            uses += [(f"registry.creation_template[{index}].policy", template.policy, template.policy_key)
+                     for index, template in enumerate(account.registry.creation_templates)]
+        for where, name, key in uses:
+            text = rendered.get((account.name, key))
+            if text is not None:
+                found += [Problem(account.file, where, f"template {name!r}: {sub}: {message}")
+                          for sub, message in open_statements(json.loads(text))]
     return found
 
 
@@ -174,11 +223,18 @@ def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, s
     templates, rendered, problems = Templates(accounts_dir), {}, check_templates(accounts_dir)
     broken = {Path(p.file) for p in problems}
     for account in accounts:
-        for index, repo in enumerate(account.repositories):
-            if repo.policy is None or templates.files.get(repo.policy) in broken:
+        jobs = [(repo.name, repo.policy, lambda index=index, repo=repo: templates.render(account, index, repo))
+                for index, repo in enumerate(account.repositories)]
+        registry = account.registry
+        if registry is not None:
+            jobs.append((REGISTRY_POLICY_KEY, registry.policy, lambda: templates.render_registry(account)))
+            jobs += [(template.policy_key, template.policy, lambda index=index, template=template: templates.render_template(account, index, template))
+                     for index, template in enumerate(registry.creation_templates)]
+        for key, name, render in jobs:
+            if name is None or templates.files.get(name) in broken:
                 continue
             try:
-                rendered[(account.name, repo.name)] = templates.render(account, index, repo)
+                rendered[(account.name, key)] = render()
             except EcrgenError as error:
                 problems.extend(error.problems)
     if problems:

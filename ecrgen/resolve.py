@@ -54,6 +54,9 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     _check_unique(parsed.repository, found)
     _check_retired(acct, parsed.repository, formatter, found)
     role = _role(parsed.role, acct, production, formatter, repositories, found, warned)
+    from ecrgen import resolve_registry  # imports this module's helpers
+    registry = resolve_registry.registry(parsed.registry, acct, production, found, warned)
+    resolve_registry.check_unique(parsed.registry, found)
     needs = ((terraform.LOCKFILE,) if backend.type == "s3" and backend.use_lockfile else ()) \
         + ((terraform.IMPORT,) if any(r.adopt for r in repositories) or (role and role.adopt) else ()) \
         + ((terraform.REMOVED,) if acct.retired else ())
@@ -65,7 +68,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
         project=acct.project, assume_role_arn=acct.assume_role_arn, terraform_version=version,
         tags=tuple(sorted(parsed.tags.items())), backend=backend, repositories=tuple(repositories),
         role=role, retired=tuple(acct.retired), allow_destroy=tuple(acct.allow_destroy),
-        alerts=_alerts(parsed.alerts, enhanced, name, found), scanning=_scanning(parsed.scanning, found),
+        alerts=_alerts(parsed.alerts, enhanced, name, found), scanning=_scanning(parsed.scanning, found), registry=registry,
         warnings=tuple(dict.fromkeys(Problem(file, path, message) for path, message in warned.items)))
     if found.items:
         raise EcrgenError(dict.fromkeys(Problem(file, path, message) for path, message in found.items))

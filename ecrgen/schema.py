@@ -92,6 +92,54 @@ class ScanningTable(_Table):
     repository_filters: list[str] = ["*"]
 
 
+class DestinationTable(_Table):
+    region: str
+    account_id: Optional[str] = None
+
+
+class ReplicationRuleTable(_Table):
+    destinations: list[DestinationTable]
+    prefixes: list[str] = []
+
+
+class PullThroughCacheTable(_Table):
+    prefix: str
+    upstream: str
+    registry_url: Optional[str] = None
+    secret: Optional[str] = None
+    custom_role_arn: Optional[str] = None
+    upstream_prefix: Optional[str] = None
+
+
+class CreationTemplateTable(_Table):
+    """A repository creation template: the repository keys that a template can carry, and its own."""
+
+    prefix: str
+    applied_for: list[str]
+    description: Optional[str] = None
+    custom_role_arn: Optional[str] = None
+    resource_tags: dict[str, str] = {}
+    image_tag_mutability: Optional[Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]] = None
+    mutable_tags: Optional[list[str]] = None
+    encryption: Optional[Literal["AES256", "KMS"]] = None
+    kms_key: Optional[str] = None
+    policy: Optional[str] = None
+    pull_account_ids: Optional[list[str]] = None
+    push_principals: Optional[list[str]] = None
+    org_id: Optional[str] = None
+    lambda_pull: Optional[bool] = None
+    lifecycle: Optional[LifecycleTable] = None
+
+
+class RegistryTable(_Table):
+    policy: Optional[str] = None
+    replication_source_account_ids: list[str] = []
+    pull_through_principals: list[str] = []
+    replication: list[ReplicationRuleTable] = []
+    pull_through_cache: list[PullThroughCacheTable] = []
+    creation_template: list[CreationTemplateTable] = []
+
+
 class AccountFile(_Table):
     account: AccountTable
     tags: dict[str, str] = {}
@@ -101,6 +149,7 @@ class AccountFile(_Table):
     role: Optional[RoleTable] = None
     alerts: Optional[AlertsTable] = None
     scanning: Optional[ScanningTable] = None
+    registry: Optional[RegistryTable] = None
 
 
 def lifecycle_switch(raw: dict) -> dict:

@@ -7,14 +7,18 @@ from ecrgen.ecr import ref
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.policies import EcrRepositoryPolicies
+from ecrgen.ecr.registry import EcrCreationTemplates, EcrPullThroughCache, EcrRegistryPolicy, EcrReplication
 from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
-from ecrgen.model import Account
+from ecrgen.model import REGISTRY_POLICY_KEY, Account
 
 # hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
 # pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).
 AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.25"}
+# A creation template applied for CREATE_ON_PUSH needs a provider whose ECR SDK knows the value (Dec 2025:
+# hashicorp/terraform-provider-aws#45660, #45720); older 6.x providers reject it at plan.
+CREATE_ON_PUSH_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.28"}
 
 cdktf = engine.cdktf()
 
@@ -40,12 +44,25 @@ class AccountStack(cdktf.TerraformStack):
             EcrRegistryScanning(self, account.scanning)
         if account.alerts:
             EcrScanAlerts(self, account, data)
+        if account.registry:
+            self._registry(account, data, policies)
         self._outputs(account)
         for block, items in (("moved", moves.moved_blocks(account.repositories, policies)),
                              ("import", ownership.import_blocks(account)),
                              ("removed", ownership.removed_blocks(account))):
             if items:
                 self.add_override(block, items)
+
+    def _registry(self, account: Account, data: EcrData, policies: dict[str, str | None]) -> None:
+        registry = account.registry
+        if registry.replication:
+            EcrReplication(self, registry)
+        if policies.get(REGISTRY_POLICY_KEY) is not None:
+            EcrRegistryPolicy(self, policies[REGISTRY_POLICY_KEY])
+        if registry.pull_through_cache:
+            EcrPullThroughCache(self, registry, data)
+        if registry.creation_templates:
+            EcrCreationTemplates(self, account, data, policies)
 
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend
@@ -60,7 +77,9 @@ class AccountStack(cdktf.TerraformStack):
         else:
             cdktf.LocalBackend(self, path=backend.path)
         self.add_override("terraform.required_version", account.terraform_version)
-        self.add_override("terraform.required_providers.aws", AWS_PROVIDER)
+        templates = account.registry.creation_templates if account.registry else ()
+        on_push = any("CREATE_ON_PUSH" in template.applied_for for template in templates)
+        self.add_override("terraform.required_providers.aws", CREATE_ON_PUSH_PROVIDER if on_push else AWS_PROVIDER)
 
     def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:

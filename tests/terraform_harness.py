@@ -50,11 +50,16 @@ def missing() -> str | None:
 def for_provider_5(document: dict) -> dict:
     """THE ONE PLACE tests change ecrgen's JSON. ecrgen emits `hashicorp/aws ~> 6.25`; the offline mirror
     holds 5.100.0, which lacks what 6.x added: `image_tag_mutability_exclusion_filter` and the
-    `IMMUTABLE_WITH_EXCLUSION` setting. Those repositories become plain IMMUTABLE here (the 6.x
-    arguments are checked by ecrgen's rules and goldens instead)."""
-    for body in document.get("resource", {}).get("aws_ecr_repository", {}).values():
-        if body.pop("image_tag_mutability_exclusion_filter", None) is not None:
-            body["image_tag_mutability"] = "IMMUTABLE"
+    `IMMUTABLE_WITH_EXCLUSION` setting, on repositories and on repository creation templates, and a
+    creation template's `CREATE_ON_PUSH` (6.28). Those become plain IMMUTABLE and the template's other
+    uses here (the 6.x arguments are checked by ecrgen's rules and goldens instead)."""
+    resources = document.get("resource", {})
+    for kind in ("aws_ecr_repository", "aws_ecr_repository_creation_template"):
+        for body in resources.get(kind, {}).values():
+            if body.pop("image_tag_mutability_exclusion_filter", None) is not None:
+                body["image_tag_mutability"] = "IMMUTABLE"
+    for body in resources.get("aws_ecr_repository_creation_template", {}).values():
+        body["applied_for"] = [use for use in body["applied_for"] if use != "CREATE_ON_PUSH"]
     return document
 
 
@@ -163,9 +168,9 @@ class Workspace:
         self.pin_provider()
         self.run("init", "-input=false", "-reconfigure", *self.backend_config())
 
-    def plan(self, name: str = "plan") -> dict:
-        """A saved plan, as `terraform show -json` gives it."""
-        self.run("plan", "-input=false", f"-out={name}.tfplan")
+    def plan(self, name: str = "plan", targets: list[str] | tuple[str, ...] = ()) -> dict:
+        """A saved plan, as `terraform show -json` gives it (only `targets` and what they need, when given)."""
+        self.run("plan", "-input=false", f"-out={name}.tfplan", *(f"-target={t}" for t in targets))
         return json.loads(self.run("show", "-json", f"{name}.tfplan").output)
 
     def apply(self, plan: str = "plan") -> None:
@@ -173,6 +178,21 @@ class Workspace:
 
     def outputs(self) -> dict:
         return {name: value["value"] for name, value in json.loads(self.run("output", "-json").output).items()}
+
+
+# Resource types moto (5.2) does not model: their stacks are validated and planned in full, and applied
+# without them (`terraform apply -target` of everything else); the second plan creates only them.
+MOTO_UNMODELED = ("aws_ecr_pull_through_cache_rule", "aws_ecr_repository_creation_template")
+
+
+def moto_targets(document: dict) -> list[str]:
+    """Every resource address moto can apply, when the stack has some it cannot; else [] (apply all)."""
+    resources = document.get("resource", {})
+    if not any(kind in resources for kind in MOTO_UNMODELED):
+        return []
+    # Data sources too: the outputs read them, and a targeted apply updates only outputs of what it targets.
+    data = [f"data.{kind}.{name}" for kind, blocks in document.get("data", {}).items() for name in blocks]
+    return sorted([f"{kind}.{name}" for kind, blocks in resources.items() if kind not in MOTO_UNMODELED for name in blocks] + data)
 
 
 def changes(plan: dict) -> dict[str, list[str]]:
@@ -193,6 +213,8 @@ def prepare_lookups(document: dict, moto: MotoServer, region: str) -> None:
         if not iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
             iam.create_open_id_connect_provider(Url=body["url"], ClientIDList=["sts.amazonaws.com"],
                                                ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"])
+    for body in data.get("aws_secretsmanager_secret", {}).values():
+        moto.client("secretsmanager", region).create_secret(Name=body["name"], SecretString='{"username":"u","accessToken":"t"}')
     for body in data.get("aws_kms_alias", {}).values():
         kms = moto.client("kms", region)
         key = kms.create_key(Description=f"ecrgen test key for {body['name']}")["KeyMetadata"]["KeyId"]
@@ -236,11 +258,16 @@ class Stack:
         path.write_text(change(path.read_text()))
 
     def up(self) -> dict:
-        """Synthesize, init, validate, apply; return the second plan (which must change nothing)."""
-        prepare_lookups(self.synth(), self.moto, self.account.region)
+        """Synthesize, init, validate, apply; return the second plan (which must change nothing but
+        create what moto does not model, `MOTO_UNMODELED`: planned in full, applied without it)."""
+        document = self.synth()
+        prepare_lookups(document, self.moto, self.account.region)
         self.workspace.init()
         self.workspace.run("validate")
-        self.workspace.plan()
+        targets = moto_targets(document)
+        if targets:
+            self.workspace.plan("full")
+        self.workspace.plan(targets=targets)
         self.workspace.apply()
         return self.workspace.plan("again")
 

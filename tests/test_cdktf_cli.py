@@ -32,7 +32,7 @@ def test_manifest_is_what_cdktf_writes(synthesized):
         app.synth()
         expected = json.loads((Path(scratch) / "manifest.json").read_text())
     assert written == expected
-    assert sorted(written["stacks"]) == ["edge", "example_account", "example_nonprod", "reordered"]
+    assert sorted(written["stacks"]) == ["edge", "example_account", "example_nonprod", "example_registry", "reordered"]
 
 
 def test_manifest_lists_only_accounts_of_the_folder_and_is_rewritten_only_on_change(tmp_path):
@@ -60,4 +60,5 @@ def test_cdktf_synth_and_list_run_ecrgen(tmp_path):
     assert listed.returncode == 0, listed.stdout + listed.stderr
     rows = [line.split() for line in listed.stdout.splitlines() if line.startswith("example_") and ":" not in line]
     assert rows == [["example_account", "cdktf.out/stacks/example_account"],
-                    ["example_nonprod", "cdktf.out/stacks/example_nonprod"]]
+                    ["example_nonprod", "cdktf.out/stacks/example_nonprod"],
+                    ["example_registry", "cdktf.out/stacks/example_registry"]]

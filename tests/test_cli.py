@@ -21,7 +21,7 @@ def run(*args):
 
 def test_validate_examples():
     result = run("validate", "--accounts-dir", str(EXAMPLES))
-    assert (result.exit_code, result.stdout) == (0, "2 account(s) valid: example_account, example_nonprod\n")
+    assert (result.exit_code, result.stdout) == (0, "3 account(s) valid: example_account, example_nonprod, example_registry\n")
 
 
 def test_list_and_json(accounts):
@@ -66,14 +66,14 @@ def test_unchanged_accounts_are_skipped_and_edits_are_repaired(tmp_path, monkeyp
     shutil.copytree(EXAMPLES, "accounts")
     shutil.copytree(ROOT / "iam_policies", "iam_policies")
     first = run("synth", "--all")
-    assert first.stdout.count("(written)") == 2
+    assert first.stdout.count("(written)") == 3
     second = run("synth", "--all")
-    assert second.stdout.count("(skipped)") == 2 and "synthesizing" not in second.stderr
+    assert second.stdout.count("(skipped)") == 3 and "synthesizing" not in second.stderr
     stack = tmp_path / "cdktf.out" / "stacks" / "example_account" / "cdk.tf.json"
     original = stack.read_text()
     stack.write_text(original.replace("IMMUTABLE", "MUTABLE"))
     third = run("synth", "--all")
-    assert "synthesizing 1 of 2 accounts" in third.stderr and stack.read_text() == original
+    assert "synthesizing 1 of 3 accounts" in third.stderr and stack.read_text() == original
 
 
 def test_unreadable_account_file_is_a_clear_error(tmp_path, monkeypatch):
@@ -355,6 +355,7 @@ def test_renaming_an_account_re_synthesizes_it(tmp_path, monkeypatch):
     (stacks / "example_nonprod").rename(stacks / "renamed")
     result = run("synth", "--all")
     assert result.stdout.splitlines() == ["example_account: cdktf.out/stacks/example_account/cdk.tf.json (skipped)",
+                                          "example_registry: cdktf.out/stacks/example_registry/cdk.tf.json (skipped)",
                                           "renamed: cdktf.out/stacks/renamed/cdk.tf.json (written)"]
     assert '"stackName": "renamed"' in (stacks / "renamed" / "cdk.tf.json").read_text()
 

@@ -17,7 +17,7 @@ def problems(folder: Path, names=None) -> list[str]:
 
 
 def test_examples_load_with_production_defaults():
-    prod, nonprod = load_accounts(EXAMPLES)
+    prod, nonprod = load_accounts(EXAMPLES, ["example_account", "example_nonprod"])
     assert prod.production and not nonprod.production
     app = prod.repositories[0]
     assert (app.ecr_name, app.address, app.image_tag_mutability, app.mutable_tags) == ("canvas-ta/app", "app", "IMMUTABLE_WITH_EXCLUSION", ("latest",))
@@ -149,7 +149,7 @@ def test_required_keys_and_unknown_sections(accounts):
         "accounts/a.toml: account.region: is required",
         "accounts/a.toml: account.environment: is required",
         "accounts/a.toml: account.project: is required",
-        "accounts/a.toml: repositry: unknown key (allowed: account, tags, backend, defaults, repository, role, alerts, scanning)",
+        "accounts/a.toml: repositry: unknown key (allowed: account, tags, backend, defaults, repository, role, alerts, scanning, registry)",
     ]
 
 

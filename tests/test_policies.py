@@ -106,7 +106,7 @@ def test_unknown_template(accounts):
     with pytest.raises(EcrgenError) as caught:
         render(folder)
     assert str(caught.value) == ("accounts/a.toml: repository[0].policy: 'missing' is not a known policy template "
-                                 "(known: non_production, production; or add iam_policies/missing.json.j2)")
+                                 "(known: non_production, production, registry_default; or add iam_policies/missing.json.j2)")
 
 
 def test_examples_render():

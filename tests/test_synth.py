@@ -7,7 +7,7 @@ import pytest
 from conftest import EXAMPLE_ID, GOLDEN, REORDERED_ID, ROOT, minimal
 
 
-@pytest.mark.parametrize("account", ["example_account", "example_nonprod", "edge"])
+@pytest.mark.parametrize("account", ["example_account", "example_nonprod", "example_registry", "edge"])
 def test_golden(synthesized, account, request):
     golden = GOLDEN / f"{account}.tf.json"
     text = json.dumps(synthesized[account], sort_keys=True, indent=2) + "\n"

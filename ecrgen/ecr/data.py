@@ -1,5 +1,6 @@
 """Data sources for what other modules made (parity with data.tf): caller identity, partition,
-KMS aliases, the alert queue and the GitHub OIDC provider. Only what the stack reads is declared."""
+KMS aliases, the alert queue, the GitHub OIDC provider and the pull through cache rules' Secrets Manager
+secrets. Only what the stack reads is declared."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ class EcrData(engine.construct_base()):
         pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
         self._kms = {}
         used: set[str] = set()
-        for alias in sorted({r.kms_key for r in account.repositories if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}):
+        templates = account.registry.creation_templates if account.registry else ()
+        keys = {r.kms_key for r in (*account.repositories, *templates) if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}
+        for alias in sorted(keys):
             logical = address(alias.split("alias/", 1)[1])
             while logical in used:  # alias/a.b and alias/a_b share an address; sorted order keeps this stable
                 logical += "_"
@@ -34,6 +37,19 @@ class EcrData(engine.construct_base()):
         if account.role and account.role.github_repositories:
             provider = engine.aws("data_aws_iam_openid_connect_provider").DataAwsIamOpenidConnectProvider
             pin(provider(self, "github", url=GITHUB_OIDC_URL), "github")
+        self._secrets = {}
+        rules = account.registry.pull_through_cache if account.registry else ()
+        for secret in sorted({rule.secret for rule in rules if rule.secret}):
+            logical = address(secret)
+            while logical in used:  # names differing only in characters an address cannot hold
+                logical += "_"
+            used.add(logical)
+            pin(engine.aws("data_aws_secretsmanager_secret").DataAwsSecretsmanagerSecret(self, f"secret-{logical}", name=secret), logical)
+            self._secrets[secret] = ref("data.aws_secretsmanager_secret", logical, "arn")
+
+    def secret_arn(self, name: str) -> str:
+        """The ARN of a Secrets Manager secret, looked up by name (ECR wants the ARN)."""
+        return self._secrets[name]
 
     def kms_key_arn(self, kms_key: str) -> str:
         """A key ARN as given, or the key ARN an alias points to (a raw alias causes a perpetual diff)."""

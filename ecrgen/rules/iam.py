@@ -11,6 +11,11 @@
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
 - `Principal: "*"` without a Condition opens the repository to every AWS account:
   https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_resource-based-policy-examples.html
+- Registry policies name their Resource (repository ARNs of the registry) and grant only what ECR enforces
+  at the registry level: ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository;
+  at most 10,240 characters: https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html,
+  https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html and
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryPolicy.html
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from ecrgen.rules import Found
 VERSIONS = ("2012-10-17", "2008-10-17")
 MAX_REPOSITORY_POLICY = 10_240
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Condition")
+REGISTRY_STATEMENT_KEYS = STATEMENT_KEYS[:-1] + ("Resource", "NotResource", "Condition")
+REGISTRY_ACTIONS = ("ecr:ReplicateImage", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository")
+REGISTRY_RESOURCE = re.compile(r"\*|arn:aws(-cn|-us-gov)?:ecr:[a-z0-9-]+:\d{12}:repository/\S+")
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 # "*", an account id, or an IAM/STS ARN; IAM rejects a wildcard inside a principal ARN.
 AWS_PRINCIPAL = re.compile(r"\*|\d{12}|arn:aws(-cn|-us-gov)?:(iam|sts)::\d{12}:[^*\s]+")
@@ -32,6 +40,15 @@ SERVICE_PRINCIPAL = re.compile(r"[a-z0-9.-]+\.amazonaws\.com(\.cn)?")
 
 def check_repository_policy(policy: Any, length: int, production: bool = False) -> Found:
     """Every reason ECR would reject this repository policy; in production also an open `Principal: "*"`."""
+    return _check_policy(policy, length, production, "repository")
+
+
+def check_registry_policy(policy: Any, length: int, production: bool = False) -> Found:
+    """Every reason ECR would reject this registry policy; in production also an open `Principal: "*"`."""
+    return _check_policy(policy, length, production, "registry")
+
+
+def _check_policy(policy: Any, length: int, production: bool, kind: str) -> Found:
     if not isinstance(policy, dict):
         return [("", f"the policy must be a JSON object, not {type(policy).__name__}")]
     found: Found = [(key, "unknown policy element (allowed: Version, Id, Statement)")
@@ -44,7 +61,7 @@ def check_repository_policy(policy: Any, length: int, production: bool = False) 
     if not isinstance(statements, list) or not statements:
         return found + [("Statement", "must be a non-empty list of statements")]
     for index, statement in enumerate(statements):
-        found += [(f"Statement[{index}]{sub}", msg) for sub, msg in _statement(statement)]
+        found += [(f"Statement[{index}]{sub}", msg) for sub, msg in _statement(statement, kind)]
     if length > MAX_REPOSITORY_POLICY:
         found.append(("", f"the policy is {length} characters; ECR allows at most {MAX_REPOSITORY_POLICY}"))
     if production and not found:
@@ -72,15 +89,18 @@ def open_statements(policy: dict) -> Found:
     return found
 
 
-def _statement(statement: Any) -> Found:
+def _statement(statement: Any, kind: str = "repository") -> Found:
     if not isinstance(statement, dict):
         return [("", "must be a JSON object")]
     found: Found = []
+    allowed = STATEMENT_KEYS if kind == "repository" else REGISTRY_STATEMENT_KEYS
     for key in statement:
-        if key in ("Resource", "NotResource"):
+        if key in ("Resource", "NotResource") and kind == "repository":
             found.append((f".{key}", "is not allowed: a repository policy applies to its own repository"))
-        elif key not in STATEMENT_KEYS:
-            found.append((f".{key}", f"unknown statement element (allowed: {', '.join(STATEMENT_KEYS)})"))
+        elif key not in allowed:
+            found.append((f".{key}", f"unknown statement element (allowed: {', '.join(allowed)})"))
+    if kind == "registry":
+        found += _resources(statement)
     if statement.get("Effect") not in ("Allow", "Deny"):
         found.append((".Effect", f"{show(statement.get('Effect'))} is not allowed (allowed: Allow, Deny)"))
     if ("Principal" in statement) == ("NotPrincipal" in statement):
@@ -94,13 +114,30 @@ def _statement(statement: Any) -> Found:
     if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
         return found + [(f".{key}", f"{show(statement.get(key))} must be an action or a non-empty list of actions")]
     for action in actions:
-        if action.lower() == "ecr:getauthorizationtoken":
+        if kind == "registry":
+            if action.lower() not in [a.lower() for a in REGISTRY_ACTIONS]:
+                found.append((f".{key}", f"{show(action)} is not allowed in a registry policy (ECR enforces only {', '.join(REGISTRY_ACTIONS)} "
+                                         "at the registry level; name them rather than a wildcard)"))
+        elif action.lower() == "ecr:getauthorizationtoken":
             found.append((f".{key}", f"{show(action)} is not allowed in a repository policy (ECR rejects it; grant it in an IAM policy on Resource '*')"))
         elif not action.lower().startswith("ecr:"):
             found.append((f".{key}", f"{show(action)} is not an ECR action (ecr:...)"))
     if "Condition" in statement:
         found += _condition(statement["Condition"])
     return found
+
+
+def _resources(statement: dict) -> Found:
+    """A registry policy statement names the repositories it covers (ARNs of the registry, or "*")."""
+    if ("Resource" in statement) == ("NotResource" in statement):
+        return [("", "needs exactly one of Resource or NotResource (a registry policy names the repositories, "
+                     "e.g. 'arn:aws:ecr:REGION:ACCOUNT:repository/*')")]
+    key = "Resource" if "Resource" in statement else "NotResource"
+    values = statement[key] if isinstance(statement[key], list) else [statement[key]]
+    if not values or not all(isinstance(v, str) for v in values):
+        return [(f".{key}", f"{show(statement[key])} must be a repository ARN or a non-empty list of them")]
+    return [(f".{key}", f"{show(v)} is not a repository ARN (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, '*' wildcards allowed)")
+            for v in values if not REGISTRY_RESOURCE.fullmatch(v)]
 
 
 def _values(value: Any) -> bool:

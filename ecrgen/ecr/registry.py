@@ -1,0 +1,71 @@
+"""Registry-level settings, one construct per concern: replication, the registry policy, pull through
+cache rules and repository creation templates. Addresses derive from config keys (prefixes), never positions."""
+
+from __future__ import annotations
+
+from ecrgen import engine
+from ecrgen.ecr import pin
+from ecrgen.ecr.data import EcrData
+from ecrgen.model import Account, Registry
+
+
+class EcrReplication(engine.construct_base()):
+    """`aws_ecr_replication_configuration.this`: the registry's replication rules."""
+
+    def __init__(self, scope, registry: Registry):
+        super().__init__(scope, "replication")
+        module = engine.aws("ecr_replication_configuration")
+        rules = [module.EcrReplicationConfigurationReplicationConfigurationRule(
+            destination=[module.EcrReplicationConfigurationReplicationConfigurationRuleDestination(region=region, registry_id=account)
+                         for region, account in rule.destinations],
+            repository_filter=[module.EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter(
+                filter=prefix, filter_type="PREFIX_MATCH") for prefix in rule.prefixes] or None)
+            for rule in registry.replication]
+        configuration = module.EcrReplicationConfigurationReplicationConfiguration(rule=rules)
+        pin(module.EcrReplicationConfiguration(self, "configuration", replication_configuration=configuration), "this")
+
+
+class EcrRegistryPolicy(engine.construct_base()):
+    """`aws_ecr_registry_policy.this`, rendered from its Jinja2 template."""
+
+    def __init__(self, scope, text: str):
+        super().__init__(scope, "registry-policy")
+        pin(engine.aws("ecr_registry_policy").EcrRegistryPolicy(self, "policy", policy=text), "this")
+
+
+class EcrPullThroughCache(engine.construct_base()):
+    """One `aws_ecr_pull_through_cache_rule` per prefix; credentials from a Secrets Manager secret (looked up)."""
+
+    def __init__(self, scope, registry: Registry, data: EcrData):
+        super().__init__(scope, "pull-through-cache")
+        rule_class = engine.aws("ecr_pull_through_cache_rule").EcrPullThroughCacheRule
+        for rule in registry.pull_through_cache:
+            options = {"credential_arn": data.secret_arn(rule.secret) if rule.secret else None,
+                       "custom_role_arn": rule.custom_role_arn, "upstream_repository_prefix": rule.upstream_prefix}
+            pin(rule_class(self, rule.address, ecr_repository_prefix=rule.prefix, upstream_registry_url=rule.registry_url,
+                           **{key: value for key, value in options.items() if value is not None}), rule.address)
+
+
+class EcrCreationTemplates(engine.construct_base()):
+    """One `aws_ecr_repository_creation_template` per prefix, with the repository settings it gives."""
+
+    def __init__(self, scope, account: Account, data: EcrData, policies: dict[str, str | None]):
+        super().__init__(scope, "creation-templates")
+        module = engine.aws("ecr_repository_creation_template")
+        for template in account.registry.creation_templates:
+            encryption = {"encryption_type": template.encryption}
+            if template.kms_key:
+                encryption["kms_key"] = data.kms_key_arn(template.kms_key)
+            options = {"description": template.description, "custom_role_arn": template.custom_role_arn,
+                       "lifecycle_policy": template.lifecycle_policy, "repository_policy": policies.get(template.policy_key),
+                       "resource_tags": dict(template.resource_tags) or None}
+            if template.mutable_tags:
+                options["image_tag_mutability_exclusion_filter"] = [
+                    module.EcrRepositoryCreationTemplateImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
+                    for tag in template.mutable_tags]
+            resource = module.EcrRepositoryCreationTemplate(
+                self, template.address, prefix=template.prefix, applied_for=sorted(template.applied_for),
+                image_tag_mutability=template.image_tag_mutability,
+                encryption_configuration=[module.EcrRepositoryCreationTemplateEncryptionConfiguration(**encryption)],
+                **{key: value for key, value in options.items() if value is not None})
+            pin(resource, template.address)
