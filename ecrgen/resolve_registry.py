@@ -78,7 +78,7 @@ def _template(index: int, table: schema.CreationTemplateTable, acct: schema.Acco
     mutable_tags = tuple(table.mutable_tags or ())
     setting, problems = mutability.resolve(table.image_tag_mutability, mutable_tags, production)
     found.add(here, problems)
-    encryption, kms_key = base._encryption(table.encryption, table.kms_key, acct.region, here, found)
+    encryption, kms_key = base._encryption(table.encryption, table.kms_key, acct.region, here, here, found)
     found.add(here, rules.check_creation_template(table.prefix, table.applied_for, table.description, table.custom_role_arn,
                                                   encryption == "KMS", bool(table.resource_tags), acct.id, acct.region))
     if len(table.resource_tags) > base.MAX_TAGS:

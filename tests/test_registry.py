@@ -41,7 +41,7 @@ def destinations(count: int, start: int = 0) -> str:
     ('replication = [{ destinations = [{ region = "cn-north-1" }, { region = "Mars" }, { region = "eu-west-1", account_id = "12" }] }]',
      ["registry.replication[0].destinations[0].region: 'cn-north-1' is in another partition than this registry's region 'us-east-1'; "
       "ECR replicates within a partition only",
-      "registry.replication[0].destinations[1].region: 'Mars' is not an AWS region code such as 'us-east-1'",
+      "registry.replication[0].destinations[1].region: 'Mars' is not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)",
       "registry.replication[0].destinations[2].account_id: '12' is not an AWS account id (12 digits)"]),
     (f"replication = [{{ destinations = [{destinations(13)}] }}, {{ destinations = [{destinations(13, 13)}] }}]",
      ["registry.replication: has 26 unique destinations across its rules; ECR allows at most 25"]),

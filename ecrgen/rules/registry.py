@@ -34,7 +34,7 @@ import re
 
 from ecrgen.errors import show
 from ecrgen.rules import Found
-from ecrgen.rules.names import REGION, ROLE_ARN, partition
+from ecrgen.rules.names import REGION_RULE, REGIONS, ROLE_ARN, partition
 
 MAX_RULES, MAX_DESTINATIONS, MAX_FILTERS = 10, 25, 100
 FILTER = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*")
@@ -78,8 +78,8 @@ def check_replication(rules: list[tuple[list[tuple[str, str | None]], list[str]]
         for j, (dest_region, dest_account) in enumerate(destinations):
             where = f"{here}.destinations[{j}]"
             target = (dest_region, dest_account or account_id)
-            if not REGION.fullmatch(dest_region):
-                found.append((f"{where}.region", f"{show(dest_region)} is not an AWS region code such as 'us-east-1'"))
+            if dest_region not in REGIONS:
+                found.append((f"{where}.region", f"{show(dest_region)} is {REGION_RULE}"))
             elif partition(dest_region) != partition(region):
                 found.append((f"{where}.region", f"{show(dest_region)} is in another partition than this registry's region {region!r}; "
                                                  "ECR replicates within a partition only"))
