@@ -176,4 +176,4 @@ def test_an_unknown_template_named_in_defaults_is_reported_once_there(accounts):
         render(accounts(a=text))
     assert [str(p) for p in caught.value.problems] == [
         "accounts/a.toml: defaults.policy: 'missing' is not a known policy template (known: non_production, production, registry_default; or add iam_policies/missing.json.j2)",
-        "accounts/a.toml: repository[2].policy: 'gone' is not a known policy template (known: non_production, production; or add iam_policies/gone.json.j2)"]
+        "accounts/a.toml: repository[2].policy: 'gone' is not a known policy template (known: non_production, production, registry_default; or add iam_policies/gone.json.j2)"]
