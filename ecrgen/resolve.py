@@ -7,6 +7,7 @@ import dataclasses
 import re
 import string
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Callable
 
 from ecrgen import documents, schema
 from ecrgen.errors import EcrgenError, Problem, show
@@ -259,15 +260,7 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
     if not POLICY_NAME.fullmatch(policy):
         found.add(f"{at('policy')}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
     pulls, pushes, org = tuple(pick("pull_account_ids", [])), tuple(pick("push_principals", [])), pick("org_id")
-    for i, account_id in enumerate(pulls):
-        found.add(f"{at('pull_account_ids')}.pull_account_ids[{i}]", names.account_id(account_id))
-    for i, arn in enumerate(pushes):
-        found.add(f"{at('push_principals')}.push_principals[{i}]", names.principal(arn, acct.region))
-    for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
-        if len(set(values)) != len(values):
-            found.add(f"{at(key)}.{key}", [("", "has duplicates")])
-    if org is not None:
-        found.add(f"{at('org_id')}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
+    check_grants(pulls, pushes, org, acct.region, at, found)
     return Repository(
         name=repo.name, ecr_name=ecr_name, address=names.address(repo.name), image_tag_mutability=setting or "",
         mutable_tags=mutable_tags, scan_on_push=pick("scan_on_push", True), encryption=encryption, kms_key=kms_key,
@@ -275,6 +268,21 @@ def _repository(index: int, repo: schema.RepositoryTable, defaults: schema.Repos
         policy=None if policy == "none" else policy, pull_account_ids=pulls, push_principals=pushes, org_id=org,
         lambda_pull=pick("lambda_pull", False), adopt=pick("adopt", False), policy_from_defaults=at("policy") == "defaults",
         lifecycle_policy=_lifecycle(repo.lifecycle, defaults.lifecycle, f"{here}.lifecycle", production, found, warned))
+
+
+def check_grants(pulls: tuple[str, ...], pushes: tuple[str, ...], org: str | None, region: str,
+                 at: Callable[[str], str], found: _Found) -> None:
+    """Who a policy template grants to: account ids, principal ARNs, the organization; `at(key)` is the
+    table the key was written in (a repository, [defaults], a creation template)."""
+    for i, account_id in enumerate(pulls):
+        found.add(f"{at('pull_account_ids')}.pull_account_ids[{i}]", names.account_id(account_id))
+    for i, arn in enumerate(pushes):
+        found.add(f"{at('push_principals')}.push_principals[{i}]", names.principal(arn, region))
+    for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
+        if len(set(values)) != len(values):
+            found.add(f"{at(key)}.{key}", [("", "has duplicates")])
+    if org is not None:
+        found.add(f"{at('org_id')}.org_id", names.matches(org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
 
 
 def _encryption(encryption: str | None, kms_key: str | None, region: str, key_at: str, both_at: str,

@@ -89,15 +89,7 @@ def _template(index: int, table: schema.CreationTemplateTable, acct: schema.Acco
     if not base.POLICY_NAME.fullmatch(policy):
         found.add(f"{here}.policy", [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")])
     pulls, pushes = tuple(table.pull_account_ids or ()), tuple(table.push_principals or ())
-    for i, account_id in enumerate(pulls):
-        found.add(f"{here}.pull_account_ids[{i}]", names.account_id(account_id))
-    for i, arn in enumerate(pushes):
-        found.add(f"{here}.push_principals[{i}]", names.principal(arn, acct.region))
-    for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
-        if len(set(values)) != len(values):
-            found.add(f"{here}.{key}", [("", "has duplicates")])
-    if table.org_id is not None:
-        found.add(f"{here}.org_id", names.matches(table.org_id, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"))
+    base.check_grants(pulls, pushes, table.org_id, acct.region, lambda key: here, found)
     return CreationTemplate(
         prefix=table.prefix, address=names.address(table.prefix.rstrip("/")), applied_for=tuple(table.applied_for),
         description=table.description, custom_role_arn=table.custom_role_arn, resource_tags=tuple(sorted(table.resource_tags.items())),
