@@ -78,6 +78,7 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     workers = [_start_worker() for _ in range(jobs)] if jobs > 1 else []
     try:
         checked = _validate_with(synth.obstacles(out, stale), accounts_dir, stale)
+        folder_clashes(accounts_dir, checked.accounts)
         warn(checked.warnings + guard_removals(checked.accounts, out))
         progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
         if workers:
@@ -92,6 +93,23 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     results += synth.write(out, texts, {name: digests[name] for name in texts})
     write_manifest(accounts_dir, out)
     return sorted(results, key=lambda r: r.account)
+
+
+def folder_clashes(accounts_dir: Path, validated: list[Account]) -> None:
+    """EcrgenError for clashes between these accounts and the folder's other account files (which an
+    incremental or named synth does not validate): what they create exists once per account or registry."""
+    from ecrgen import config
+    from ecrgen.clashes import clashes
+
+    names = {account.name for account in validated}
+    others = [name for name in accounts.account_files(accounts_dir) if name not in names]
+    if not others:
+        return
+    loaded, _ = config.load_all(accounts_dir, others)  # the other files' own problems are theirs: not reported here
+    files = [account.file for account in validated]
+    problems = [p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)]
+    if problems:
+        raise EcrgenError(problems)
 
 
 def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:

@@ -213,6 +213,11 @@ def _check_retired(acct: schema.AccountTable, repos: list[schema.RepositoryTable
             elif key == "retired" and names.address(name) in current:
                 found.add(f"account.{key}[{i}]", [("", f"{show(name)} is still a [[repository]] ({show(current[names.address(name)])}); "
                                                        "a retired repository is one taken out of the file: remove its [[repository]] or take it out of retired")])
+            elif key == "allow_destroy" and current.get(names.address(name), name) != name:
+                # The plan guard matches by Terraform address: this name would let the other repository go.
+                found.add(f"account.{key}[{i}]", [("", f"{show(name)} has the Terraform address of the [[repository]] "
+                                                       f"{show(current[names.address(name)])}, so it would let that repository be "
+                                                       "deleted; name the repository exactly, or take it out of allow_destroy")])
         if len(set(listed)) != len(listed):
             found.add(f"account.{key}", [("", "has duplicates")])
     for i, name in enumerate(acct.allow_destroy):

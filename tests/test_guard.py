@@ -207,3 +207,26 @@ def test_a_template_in_a_subfolder_or_of_another_suffix_is_part_of_the_input_has
     after_part = incremental.templates_digest(tmp_path / "accounts")
     inc.write_text("[]")
     assert len({before, after_part, incremental.templates_digest(tmp_path / "accounts")}) == 3
+
+
+def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accounts):
+    """validate checks the files it is given; synth of one changed account must still see the others."""
+    folder = accounts(a=minimal("dev", '[[repository]]\nname = "app"\n'),
+                      b=minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "web"\n'))
+    out = folder.parent / "out"
+    api.synthesize(folder, None, out)
+    (folder / "a.toml").write_text(minimal("dev", '[[repository]]\nname = "web"\n'))
+    for names in (None, ["a"]):
+        with pytest.raises(EcrgenError) as caught:
+            api.synthesize(folder, names, out)
+        assert [str(p) for p in caught.value.problems] == [
+            "accounts/b.toml: repository[0].name: the ECR repository 'web' of account 123456789012 in us-east-1 is also made "
+            "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"]
+
+
+def test_allow_destroy_may_not_alias_another_repository_by_address(accounts):
+    with pytest.raises(EcrgenError) as caught:
+        load_accounts(accounts(a=minimal("production", 'allow_destroy = ["base_images"]\n' + REPOS)))
+    assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
+        "account.allow_destroy[0]: 'base_images' has the Terraform address of the [[repository]] 'base.images', so it "
+        "would let that repository be deleted; name the repository exactly, or take it out of allow_destroy"]

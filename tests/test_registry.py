@@ -95,6 +95,15 @@ PULL_THROUGH = [
      ["upstream_prefix: is not allowed with prefix 'ROOT' (ECR maps the whole upstream registry)"]),
     ('{ prefix = "mirror", upstream = "ecr", registry_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com", upstream_prefix = "T" }',
      ["upstream_prefix: 'T' is not an upstream repository prefix (2-30 chars: lowercase letters, digits, and . _ - / separators; or 'ROOT')"]),
+    ('{ prefix = "e5", upstream = "ecr", registry_url = "210987654321.dkr.ecr.xx-fake-9.amazonaws.com", custom_role_arn = "arn:aws:iam::123456789012:role/x" }',
+     ["registry_url: '210987654321.dkr.ecr.xx-fake-9.amazonaws.com' names the region 'xx-fake-9', which is not an AWS region "
+      "(e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"]),
+    ('{ prefix = "e3", upstream = "ecr", registry_url = "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn", custom_role_arn = "arn:aws:iam::123456789012:role/x" }',
+     ["registry_url: '210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn' is in another partition than this registry's region "
+      "'us-east-1'; ECR pulls through from registries of its own partition only"]),
+    ('{ prefix = "e4", upstream = "ecr", registry_url = "210987654321.dkr.ecr.us-west-2.amazonaws.com.cn", custom_role_arn = "arn:aws:iam::123456789012:role/x" }',
+     ["registry_url: '210987654321.dkr.ecr.us-west-2.amazonaws.com.cn' has the wrong domain for region 'us-west-2': ECR "
+      "registries in China end in amazonaws.com.cn, all others in amazonaws.com"]),
 ]
 
 

@@ -153,6 +153,14 @@ def _ecr_upstream(upstream: str, prefix: str, registry_url: str | None, role: st
     match = URLS["ecr"][0].fullmatch(registry_url or "")
     if match and match.group(1) == account_id and match.group(2) == region:
         found.append(("registry_url", f"{show(registry_url)} is this registry itself; an ECR upstream is another region or account"))
+    elif match and match.group(2) not in REGIONS:
+        found.append(("registry_url", f"{show(registry_url)} names the region {show(match.group(2))}, which is {REGION_RULE}"))
+    elif match and partition(match.group(2)) != partition(region):
+        found.append(("registry_url", f"{show(registry_url)} is in another partition than this registry's region {region!r}; "
+                                      "ECR pulls through from registries of its own partition only"))
+    elif match and (match.group(3) is not None) != (partition(region) == "aws-cn"):
+        found.append(("registry_url", f"{show(registry_url)} has the wrong domain for region {match.group(2)!r}: ECR registries in "
+                                      "China end in amazonaws.com.cn, all others in amazonaws.com"))
     if role is None:
         if match and match.group(1) != account_id:
             found.append(("custom_role_arn", f"is required for an upstream registry of another account ({match.group(1)}): "
