@@ -152,32 +152,34 @@ class Workspace:
                           "skip_credentials_validation = true\nskip_requesting_account_id = true\n")
         return [f"-backend-config={config}"]
 
-    def run(self, *args: str, check: bool = True) -> Run:
+    def run(self, command: list[str], check: bool = True) -> Run:
+        """Run a Terraform command (`["terraform", "plan", ...]`) in the stack folder, against moto."""
+        assert command[0] == "terraform", command
         started = time.monotonic()
-        process = subprocess.run(["terraform", *args, "-no-color"], cwd=self.folder, env=self.env(),
+        process = subprocess.run([*command, "-no-color"], cwd=self.folder, env=self.env(),
                                  capture_output=True, text=True, timeout=600)
-        result = Run(list(args), process.returncode, process.stdout + process.stderr, time.monotonic() - started)
+        result = Run(command[1:], process.returncode, process.stdout + process.stderr, time.monotonic() - started)
         if os.environ.get("ECRGEN_TF_TIMES"):
-            print(f"terraform {args[0]}: {result.seconds:.1f} s", file=sys.stderr)
+            print(f"{' '.join(command[:2])}: {result.seconds:.1f} s", file=sys.stderr)
         self.runs.append(result)
         if check and result.code != 0:
-            raise AssertionError(f"terraform {' '.join(args)} failed in {self.folder}:\n{result.output[-6000:]}")
+            raise AssertionError(f"{' '.join(command)} failed in {self.folder}:\n{result.output[-6000:]}")
         return result
 
     def init(self) -> None:
         self.pin_provider()
-        self.run("init", "-input=false", "-reconfigure", *self.backend_config())
+        self.run(["terraform", "init", "-input=false", "-reconfigure", *self.backend_config()])
 
     def plan(self, name: str = "plan", targets: list[str] | tuple[str, ...] = ()) -> dict:
         """A saved plan, as `terraform show -json` gives it (only `targets` and what they need, when given)."""
-        self.run("plan", "-input=false", f"-out={name}.tfplan", *(f"-target={t}" for t in targets))
-        return json.loads(self.run("show", "-json", f"{name}.tfplan").output)
+        self.run(["terraform", "plan", "-input=false", f"-out={name}.tfplan", *(f"-target={t}" for t in targets)])
+        return json.loads(self.run(["terraform", "show", "-json", f"{name}.tfplan"]).output)
 
     def apply(self, plan: str = "plan") -> None:
-        self.run("apply", "-input=false", "-auto-approve", f"{plan}.tfplan")
+        self.run(["terraform", "apply", "-input=false", "-auto-approve", f"{plan}.tfplan"])
 
     def outputs(self) -> dict:
-        return {name: value["value"] for name, value in json.loads(self.run("output", "-json").output).items()}
+        return {name: value["value"] for name, value in json.loads(self.run(["terraform", "output", "-json"]).output).items()}
 
 
 # Resource types moto (5.2) does not model: their stacks are validated and planned in full, and applied
@@ -263,7 +265,7 @@ class Stack:
         document = self.synth()
         prepare_lookups(document, self.moto, self.account.region)
         self.workspace.init()
-        self.workspace.run("validate")
+        self.workspace.run(["terraform", "validate"])
         targets = moto_targets(document)
         if targets:
             self.workspace.plan("full")

@@ -167,7 +167,7 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     shutil.copytree(MIGRATION, old)
     server = moto("123456789012")
     legacy = Workspace(old / "my_folder" / "example_account", server, "us-east-1")
-    legacy.run("init", "-input=false")
+    legacy.run(["terraform", "init", "-input=false"])
     legacy.plan()
     legacy.apply()
     digest = push_image(server, "canvas-ta/app", "v1.0.0")
