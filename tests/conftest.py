@@ -94,3 +94,19 @@ def pytest_terminal_summary(terminalreporter):
     ran = counts["passed"] + counts["failed"] + counts["error"]
     terminalreporter.write_line(f"Terraform tier: {ran} test(s) ran ({counts['passed']} passed, "
                                 f"{counts['failed'] + counts['error']} failed, {counts['skipped']} skipped)")
+
+
+@pytest.fixture
+def moto(tmp_path):
+    """The Terraform tier's AWS: start a moto server per AWS account on demand; all stopped after the test."""
+    from terraform_harness import MotoServer
+
+    servers: dict = {}
+
+    def start(account_id: str):
+        if account_id not in servers:
+            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
+        return servers[account_id]
+    yield start
+    for server in servers.values():
+        server.stop()

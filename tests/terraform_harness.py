@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
-import pytest
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -221,20 +220,6 @@ def prepare_lookups(document: dict, moto: MotoServer, region: str) -> None:
         kms = moto.client("kms", region)
         key = kms.create_key(Description=f"ecrgen test key for {body['name']}")["KeyMetadata"]["KeyId"]
         kms.create_alias(AliasName=body["name"], TargetKeyId=key)
-
-
-@pytest.fixture
-def moto(tmp_path):  # imported by the Terraform-tier test modules
-    """Start a moto server per AWS account on demand; all stopped after the test."""
-    servers: dict[str, MotoServer] = {}
-
-    def start(account_id: str) -> MotoServer:
-        if account_id not in servers:
-            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
-        return servers[account_id]
-    yield start
-    for server in servers.values():
-        server.stop()
 
 
 class Stack:

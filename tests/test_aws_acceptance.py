@@ -8,7 +8,6 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from conftest import EXAMPLES
 
 ACCOUNT = "123456789012"
 

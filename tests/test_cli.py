@@ -137,7 +137,6 @@ def test_the_ci_workflow_names_real_commands():
     assert {s["uses"].split("@")[0] for s in steps if "uses" in s} == {
         "actions/checkout", "actions/setup-python", "actions/cache", "hashicorp/setup-terraform",
         "aws-actions/configure-aws-credentials"}
-    missing = set()
     for line in commands.splitlines():  # every ecrgen subcommand the workflow runs exists
         if "ecrgen " in line:
             subcommand = line.split("ecrgen ", 1)[1].split()[0]

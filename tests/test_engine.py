@@ -1,6 +1,5 @@
 """The lazy loading in ecrgen.engine: same bytes as the ordinary path, and a safe fallback."""
 
-import json
 import os
 import shutil
 import subprocess

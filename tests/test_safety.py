@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, ROOT, minimal
-from ecrgen import api, moves, synth
+from ecrgen import api, moves
 from ecrgen.cli import app
 from ecrgen.config import load_account, load_accounts
 from ecrgen.errors import EcrgenError

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, ROOT, reorder_text
-from terraform_harness import MOTO_UNMODELED, Stack, changes, missing, moto  # noqa: F401  (moto is a fixture)
+from terraform_harness import MOTO_UNMODELED, Stack, changes, missing
 
 pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from terraform_harness import MotoServer, Stack, Workspace, changes, missing, moto  # noqa: F401  (moto is a fixture)
+from terraform_harness import MotoServer, Stack, Workspace, changes, missing
 
 pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 
