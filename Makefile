@@ -11,13 +11,18 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: synth test validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
+.PHONY: lint synth test validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
 
 test: $(TEST_STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q -n 4
+
+lint: $(TEST_STAMP)  ## ruff (format check + lint) and mypy, as .ci/run runs them
+	$(BIN)/ruff format --check ecrgen tests bench
+	$(BIN)/ruff check ecrgen tests bench
+	$(BIN)/mypy
 
 validate: $(STAMP)
 	$(BIN)/ecrgen validate

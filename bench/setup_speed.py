@@ -26,10 +26,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OLD = ["python3 -m venv .venv",
-       ".venv/bin/python -m pip install --quiet --upgrade pip",
-       ".venv/bin/python -m pip install --quiet -e '.[test]'",
-       ".venv/bin/ecrgen synth --all"]
+OLD = [
+    "python3 -m venv .venv",
+    ".venv/bin/python -m pip install --quiet --upgrade pip",
+    ".venv/bin/python -m pip install --quiet -e '.[test]'",
+    ".venv/bin/ecrgen synth --all",
+]
 NEW = ["make synth"]
 
 
@@ -53,8 +55,12 @@ def measure(source: str, commands: list[str]) -> dict[str, float]:
         seconds = time.perf_counter() - started
         if not list(work.glob("cdktf.out/stacks/*/cdk.tf.json")):
             raise SystemExit(f"{commands}: no synthesized output")
-        return {"seconds": seconds, "venv": size_mb(work / ".venv"),
-                "bytecode": _bytecode_mb(work / ".venv"), "jsii": size_mb(cache) if cache.exists() else 0.0}
+        return {
+            "seconds": seconds,
+            "venv": size_mb(work / ".venv"),
+            "bytecode": _bytecode_mb(work / ".venv"),
+            "jsii": size_mb(cache) if cache.exists() else 0.0,
+        }
 
 
 def _bytecode_mb(venv: Path) -> float:
@@ -62,8 +68,10 @@ def _bytecode_mb(venv: Path) -> float:
 
 
 def line(label: str, figures: dict[str, float]) -> str:
-    return (f"{label:<4} {figures['seconds']:6.1f} s clone to output | .venv {figures['venv']:4.0f} MB "
-            f"({figures['bytecode']:3.0f} MB bytecode) | jsii cache {figures['jsii']:4.0f} MB")
+    return (
+        f"{label:<4} {figures['seconds']:6.1f} s clone to output | .venv {figures['venv']:4.0f} MB "
+        f"({figures['bytecode']:3.0f} MB bytecode) | jsii cache {figures['jsii']:4.0f} MB"
+    )
 
 
 def main() -> None:
@@ -72,14 +80,19 @@ def main() -> None:
     parser.add_argument("--skip-old", action="store_true", help="measure only the new way")
     args = parser.parse_args()
     new = measure(args.source, NEW)
-    print(line("new", new) + f"   (targets: <= 30 s, .venv <= 600 MB){'' if new['seconds'] <= 30 else '  SLOWER THAN TARGET'}",
-          flush=True)
+    print(
+        line("new", new)
+        + f"   (targets: <= 30 s, .venv <= 600 MB){'' if new['seconds'] <= 30 else '  SLOWER THAN TARGET'}",
+        flush=True,
+    )
     if args.skip_old:
         return
     old = measure(args.source, OLD)
     print(line("old", old))
-    print(f"new/old: {new['seconds'] / old['seconds']:.2f}x the time ({old['seconds'] / new['seconds']:.1f}x faster), "
-          f"{new['venv'] / old['venv']:.2f}x the .venv size")
+    print(
+        f"new/old: {new['seconds'] / old['seconds']:.2f}x the time ({old['seconds'] / new['seconds']:.1f}x faster), "
+        f"{new['venv'] / old['venv']:.2f}x the .venv size"
+    )
 
 
 if __name__ == "__main__":

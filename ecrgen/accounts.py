@@ -20,8 +20,12 @@ def ignored(name: str) -> bool:
 def account_files(accounts_dir: Path) -> dict[str, Path]:
     """Account name -> file, for every `*.toml` in the folder, sorted by name."""
     if not accounts_dir.is_dir():
-        raise EcrgenError([Problem(str(accounts_dir), "", "is not a folder of account files (see --accounts-dir)")])
-    return {path.stem: path for path in sorted(accounts_dir.glob("*" + ACCOUNT_SUFFIX)) if not ignored(path.name)}
+        raise EcrgenError(
+            [Problem(str(accounts_dir), "", "is not a folder of account files (see --accounts-dir)")]
+        )
+    return {
+        path.stem: path for path in sorted(accounts_dir.glob("*" + ACCOUNT_SUFFIX)) if not ignored(path.name)
+    }
 
 
 def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
@@ -29,13 +33,25 @@ def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
     name lists the known ones and the nearest; a folder without account files is an error."""
     files = account_files(accounts_dir)
     if not files:
-        raise EcrgenError([Problem(str(accounts_dir), "", f"has no account files (*{ACCOUNT_SUFFIX}); "
-                                   "add one or point --accounts-dir at the folder that holds them")])
+        raise EcrgenError(
+            [
+                Problem(
+                    str(accounts_dir),
+                    "",
+                    f"has no account files (*{ACCOUNT_SUFFIX}); "
+                    "add one or point --accounts-dir at the folder that holds them",
+                )
+            ]
+        )
     wanted = list(dict.fromkeys(_bare(name) for name in names)) if names else list(files)
     unknown = [name for name in wanted if name not in files]
     if unknown:
-        raise EcrgenError([Problem(str(accounts_dir / f"{name}{ACCOUNT_SUFFIX}"), "", _unknown(name, list(files)))
-                           for name in unknown])
+        raise EcrgenError(
+            [
+                Problem(str(accounts_dir / f"{name}{ACCOUNT_SUFFIX}"), "", _unknown(name, list(files)))
+                for name in unknown
+            ]
+        )
     return {name: files[name] for name in wanted}
 
 
@@ -68,6 +84,11 @@ def template_files(accounts_dir: Path) -> dict[str, Path]:
     found = {}
     for folder in (BUILTIN_TEMPLATES, user_templates(accounts_dir)):
         if folder.is_dir():
-            found.update({p.name[: -len(TEMPLATE_SUFFIX)]: p for p in sorted(folder.glob("*" + TEMPLATE_SUFFIX))
-                          if not ignored(p.name)})
+            found.update(
+                {
+                    p.name[: -len(TEMPLATE_SUFFIX)]: p
+                    for p in sorted(folder.glob("*" + TEMPLATE_SUFFIX))
+                    if not ignored(p.name)
+                }
+            )
     return dict(sorted(found.items()))

@@ -8,10 +8,10 @@ import pickle
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ecrgen import accounts, guard, incremental, synth
 from ecrgen.errors import EcrgenError, Problem, show
@@ -25,7 +25,7 @@ PARALLEL_REPOSITORIES = 150
 class Checked:
     accounts: list[Account]
     policies: dict[tuple[str, str], str | None]
-    warnings: tuple[Problem, ...] = ()   # worth a look, never a failure
+    warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
 
 
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
@@ -40,15 +40,27 @@ def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
         problems, rendered = problems + list(error.problems), {}
     if problems:
         raise EcrgenError(problems)
-    return Checked(loaded, rendered, tuple(w for a in loaded for w in a.warnings) + tuple(policies.warnings(loaded, rendered)))
+    return Checked(
+        loaded,
+        rendered,
+        tuple(w for a in loaded for w in a.warnings) + tuple(policies.warnings(loaded, rendered)),
+    )
 
 
 def listing(accounts_dir: Path) -> list[dict]:
     """One row per account: name, account id, region, environment, number of repositories."""
     from ecrgen import config
 
-    return [{"name": a.name, "id": a.id, "region": a.region, "environment": a.environment,
-             "repositories": len(a.repositories)} for a in config.load_accounts(accounts_dir)]
+    return [
+        {
+            "name": a.name,
+            "id": a.id,
+            "region": a.region,
+            "environment": a.environment,
+            "repositories": len(a.repositories),
+        }
+        for a in config.load_accounts(accounts_dir)
+    ]
 
 
 class Progress:
@@ -59,8 +71,14 @@ class Progress:
     def done(self, accounts: list[str]) -> None: ...
 
 
-def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bool = False,
-               progress: Progress = Progress(), warn: Callable[[tuple[Problem, ...]], None] = lambda _: None) -> list[synth.Result]:
+def synthesize(
+    accounts_dir: Path,
+    names: list[str] | None,
+    out: Path,
+    force: bool = False,
+    progress: Progress = Progress(),
+    warn: Callable[[tuple[Problem, ...]], None] = lambda _: None,
+) -> list[synth.Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
@@ -69,8 +87,12 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
     sources = {name: accounts.read(path) for name, path in files.items()}
     templates = incremental.templates_digest(accounts_dir)
     digests = {name: incremental.input_digest(name, source, templates) for name, source in sources.items()}
-    stale = [name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])]
-    results = [synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale]
+    stale = [
+        name for name in files if force or not incremental.fresh(synth.stack_path(out, name), digests[name])
+    ]
+    results = [
+        synth.Result(name, synth.stack_path(out, name), "skipped") for name in files if name not in stale
+    ]
     if not stale:
         write_manifest(accounts_dir, out)
         return results
@@ -80,7 +102,11 @@ def synthesize(accounts_dir: Path, names: list[str] | None, out: Path, force: bo
         checked = _validate_with(synth.obstacles(out, stale), accounts_dir, stale)
         folder_clashes(accounts_dir, checked.accounts)
         warn(checked.warnings + guard_removals(checked.accounts, out))
-        progress.start(len(stale), f"synthesizing {len(stale)} of {len(files)} accounts" + (f" in {jobs} processes" if jobs > 1 else ""))
+        progress.start(
+            len(stale),
+            f"synthesizing {len(stale)} of {len(files)} accounts"
+            + (f" in {jobs} processes" if jobs > 1 else ""),
+        )
         if workers:
             texts = render_parallel(checked, workers, progress.done)
         else:
@@ -105,9 +131,13 @@ def folder_clashes(accounts_dir: Path, validated: list[Account]) -> None:
     others = [name for name in accounts.account_files(accounts_dir) if name not in names]
     if not others:
         return
-    loaded, _ = config.load_all(accounts_dir, others)  # the other files' own problems are theirs: not reported here
+    loaded, _ = config.load_all(
+        accounts_dir, others
+    )  # the other files' own problems are theirs: not reported here
     files = [account.file for account in validated]
-    problems = [p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)]
+    problems = [
+        p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)
+    ]
     if problems:
         raise EcrgenError(problems)
 
@@ -148,9 +178,23 @@ def read_plan(path: Path) -> dict:
     except OSError as error:
         raise EcrgenError([Problem(where, "", f"cannot be read ({error.strerror or error})")]) from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise EcrgenError([Problem(where, "", f"is not JSON ({error}); give the output of `terraform show -json PLANFILE`")]) from None
-    if not isinstance(plan, dict) or "format_version" not in plan or not isinstance(plan.get("resource_changes", []), list):
-        raise EcrgenError([Problem(where, "", "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`")])
+        raise EcrgenError(
+            [Problem(where, "", f"is not JSON ({error}); give the output of `terraform show -json PLANFILE`")]
+        ) from None
+    if (
+        not isinstance(plan, dict)
+        or "format_version" not in plan
+        or not isinstance(plan.get("resource_changes", []), list)
+    ):
+        raise EcrgenError(
+            [
+                Problem(
+                    where,
+                    "",
+                    "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+                )
+            ]
+        )
     return plan
 
 
@@ -168,8 +212,9 @@ def _validate_with(problems: list[Problem], accounts_dir: Path, names: list[str]
 def write_manifest(accounts_dir: Path, out: Path) -> None:
     """CDKTF's `manifest.json`, listing every account of the folder whose stack is on disk, so the
     `cdktf` CLI (`cdktf list`, `diff STACK`, `deploy STACK`) works on ecrgen's output."""
-    synth.write_manifest(out, [name for name in accounts.account_files(accounts_dir)
-                               if synth.stack_path(out, name).is_file()])
+    synth.write_manifest(
+        out, [name for name in accounts.account_files(accounts_dir) if synth.stack_path(out, name).is_file()]
+    )
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
@@ -198,15 +243,22 @@ def stale_stacks(accounts_dir: Path, out: Path) -> list[Path]:
 
 
 # The environment variables ecrgen reads, and what each accepts.
-ENVIRONMENT = {"ECRGEN_JOBS": (re.compile(r"[0-9]*[1-9][0-9]*"), "a whole number of worker processes, 1 or more; unset it to let ecrgen choose"),
-               "ECRGEN_LAZY": (re.compile(r"[01]"), "0 (load the provider the ordinary way) or 1 (the default)")}
+ENVIRONMENT = {
+    "ECRGEN_JOBS": (
+        re.compile(r"[0-9]*[1-9][0-9]*"),
+        "a whole number of worker processes, 1 or more; unset it to let ecrgen choose",
+    ),
+    "ECRGEN_LAZY": (re.compile(r"[01]"), "0 (load the provider the ordinary way) or 1 (the default)"),
+}
 
 
 def check_environment() -> None:
     """Every environment variable ecrgen reads holds a value it understands (an empty one counts as unset)."""
-    problems = [Problem(name, "", f"{show(os.environ[name])} is not allowed ({allowed})")
-                for name, (pattern, allowed) in ENVIRONMENT.items()
-                if os.environ.get(name) and not pattern.fullmatch(os.environ[name])]
+    problems = [
+        Problem(name, "", f"{show(os.environ[name])} is not allowed ({allowed})")
+        for name, (pattern, allowed) in ENVIRONMENT.items()
+        if os.environ.get(name) and not pattern.fullmatch(os.environ[name])
+    ]
     if problems:
         raise EcrgenError(problems)
 
@@ -220,12 +272,17 @@ def jobs_for(repositories: int, stale: int) -> int:
 
 def _start_worker() -> subprocess.Popen:
     """A `python -O -m ecrgen.worker`: it starts Node while this process validates."""
-    return subprocess.Popen([sys.executable, "-O", "-m", "ecrgen.worker"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-O", "-m", "ecrgen.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
-def render_parallel(checked: Checked, workers: list[subprocess.Popen],
-                    done: Callable[[list[str]], None] = lambda _: None) -> dict[str, str]:
+def render_parallel(
+    checked: Checked, workers: list[subprocess.Popen], done: Callable[[list[str]], None] = lambda _: None
+) -> dict[str, str]:
     """Split the accounts into shares of similar size, one per started worker, and collect the JSON."""
     shares: list[list[Account]] = [[] for _ in workers]
     weights = [0] * len(workers)
@@ -239,7 +296,9 @@ def render_parallel(checked: Checked, workers: list[subprocess.Popen],
         policies = {key: text for key, text in checked.policies.items() if key[0] in names}
         stdout, stderr = worker.communicate(pickle.dumps((share, policies)))
         if worker.returncode != 0:
-            raise RuntimeError(f"ecrgen worker failed ({worker.returncode}):\n{stderr.decode(errors='replace')}")
+            raise RuntimeError(
+                f"ecrgen worker failed ({worker.returncode}):\n{stderr.decode(errors='replace')}"
+            )
         done(sorted(names))
         return json.loads(stdout)
 
@@ -271,9 +330,17 @@ def default_package() -> str:
 
 def workflow_text(package: str) -> str:
     """The shipped GitHub workflow, installing ecrgen with `pip install PACKAGE`."""
-    if not package.strip() or any(c in package for c in "\"\n\\$`"):
-        raise EcrgenError([Problem("--package", "", f"{package!r} is not a pip requirement or path "
-                                   "(e.g. ecrgen==0.1.0 or \"ecrgen @ git+https://github.com/ORG/ecrgen@TAG\")")])
+    if not package.strip() or any(c in package for c in '"\n\\$`'):
+        raise EcrgenError(
+            [
+                Problem(
+                    "--package",
+                    "",
+                    f"{package!r} is not a pip requirement or path "
+                    '(e.g. ecrgen==0.1.0 or "ecrgen @ git+https://github.com/ORG/ecrgen@TAG")',
+                )
+            ]
+        )
     return WORKFLOW_TEMPLATE.read_text(encoding="utf-8").replace("__ECRGEN_PACKAGE__", package)
 
 
@@ -283,6 +350,14 @@ def init_ci(root: Path, package: str, force: bool = False) -> tuple[Path, bool]:
     target = root / WORKFLOW_PATH
     text = workflow_text(package)
     if target.is_file() and target.read_text(encoding="utf-8") != text and not force:
-        raise EcrgenError([Problem(str(target), "", "exists and differs from ecrgen's workflow; "
-                                   "use --force to replace it (read the diff first)")])
+        raise EcrgenError(
+            [
+                Problem(
+                    str(target),
+                    "",
+                    "exists and differs from ecrgen's workflow; "
+                    "use --force to replace it (read the diff first)",
+                )
+            ]
+        )
     return target, synth.write_file(target, text, option="--dir")

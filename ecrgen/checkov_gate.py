@@ -21,24 +21,30 @@ from pathlib import Path
 # Findings that follow from ecrgen's documented defaults, each with the reason it is accepted.
 REASONS = {
     "AES256": "AES256 (SSE-S3) is ecrgen's default encryption; KMS is one setting away "
-              "(encryption = \"KMS\", kms_key) where compliance asks for customer-managed keys",
+    '(encryption = "KMS", kms_key) where compliance asks for customer-managed keys',
     "EXCLUSION": "IMMUTABLE_WITH_EXCLUSION by design: every tag is immutable except the listed "
-                 "mutable_tags; checkov knows only IMMUTABLE",
+    "mutable_tags; checkov knows only IMMUTABLE",
     "NONPROD_MUTABLE": "non-production repositories default to MUTABLE (development tags such as `latest` "
-                       "are pushed again); production ones default to IMMUTABLE and stay checked",
+    "are pushed again); production ones default to IMMUTABLE and stay checked",
     "LOG_GROUP_KMS": "the scan-findings log group uses CloudWatch Logs' default encryption; "
-                     "ecrgen has no setting for a log group KMS key yet",
+    "ecrgen has no setting for a log group KMS key yet",
 }
 
 # The resource type each accepted check looks at (checkov's terraform_json results name only the block).
-TYPES = {"CKV_AWS_51": "aws_ecr_repository", "CKV_AWS_136": "aws_ecr_repository",
-         "CKV_AWS_158": "aws_cloudwatch_log_group"}
+TYPES = {
+    "CKV_AWS_51": "aws_ecr_repository",
+    "CKV_AWS_136": "aws_ecr_repository",
+    "CKV_AWS_158": "aws_cloudwatch_log_group",
+}
 
 
 def accepted(check: str, block: dict, production: bool) -> str | None:
     """Why this finding is accepted, or None when it must fail the gate."""
     mutability = block.get("image_tag_mutability")
-    if check == "CKV_AWS_136" and block.get("encryption_configuration", [{}])[0].get("encryption_type", "AES256") == "AES256":
+    if (
+        check == "CKV_AWS_136"
+        and block.get("encryption_configuration", [{}])[0].get("encryption_type", "AES256") == "AES256"
+    ):
         return REASONS["AES256"]
     if check == "CKV_AWS_51" and mutability == "IMMUTABLE_WITH_EXCLUSION":
         return REASONS["EXCLUSION"]
@@ -62,25 +68,40 @@ def main(argv: list[str] | None = None) -> int:
         stack = Path(check["file_path"]).parent.name
         name = check["resource"].split(".")[-1]
         block = stacks[stack].get("resource", {}).get(TYPES.get(check["check_id"], ""), {}).get(name, {})
-        reason = ("accepted with --accept" if check["check_id"] in args.accept
-                  else accepted(check["check_id"], block, production.get(stack, True)))
+        reason = (
+            "accepted with --accept"
+            if check["check_id"] in args.accept
+            else accepted(check["check_id"], block, production.get(stack, True))
+        )
         unexpected += reason is None
-        print(f"{'accepted' if reason else 'FAILED'}: {stack}: {check['check_id']} {name}: {check['check_name']}"
-              + (f" ({reason})" if reason else ""))
+        print(
+            f"{'accepted' if reason else 'FAILED'}: {stack}: {check['check_id']} {name}: {check['check_name']}"
+            + (f" ({reason})" if reason else "")
+        )
     missing = set(args.require) - {check["check_id"] for check in report["passed_checks"]}
-    print(f"checkov: {len(stacks)} stack(s), {len(report['passed_checks'])} passed, {unexpected} failed, "
-          f"{len(report['failed_checks']) - unexpected} accepted")
+    print(
+        f"checkov: {len(stacks)} stack(s), {len(report['passed_checks'])} passed, {unexpected} failed, "
+        f"{len(report['failed_checks']) - unexpected} accepted"
+    )
     if missing:
         print(f"required checks not passed anywhere: {', '.join(sorted(missing))}", file=sys.stderr)
     return 1 if unexpected or missing else 0
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m ecrgen.checkov_gate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m ecrgen.checkov_gate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--checkov", default="checkov", help="the checkov executable (its own environment)")
-    parser.add_argument("--accounts-dir", default="accounts", help="to tell production stacks from the others")
-    parser.add_argument("--accept", action="append", default=[], metavar="CHECK_ID", help="also accept this check")
-    parser.add_argument("--require", action="append", default=[], metavar="CHECK_ID", help="must pass somewhere")
+    parser.add_argument(
+        "--accounts-dir", default="accounts", help="to tell production stacks from the others"
+    )
+    parser.add_argument(
+        "--accept", action="append", default=[], metavar="CHECK_ID", help="also accept this check"
+    )
+    parser.add_argument(
+        "--require", action="append", default=[], metavar="CHECK_ID", help="must pass somewhere"
+    )
     parser.add_argument("stacks", nargs="+", help="cdk.tf.json files, one per stack folder")
     return parser
 
@@ -90,7 +111,11 @@ def _production(accounts_dir: Path, names: list[str]) -> dict[str, bool]:
     from ecrgen import config
 
     known = [name for name in names if (accounts_dir / f"{name}.toml").is_file()]
-    return {account.name: account.production for account in config.load_accounts(accounts_dir, known)} if known else {}
+    return (
+        {account.name: account.production for account in config.load_accounts(accounts_dir, known)}
+        if known
+        else {}
+    )
 
 
 def _run_checkov(checkov: str, stacks: dict[str, dict]) -> dict | None:
@@ -99,8 +124,11 @@ def _run_checkov(checkov: str, stacks: dict[str, dict]) -> dict | None:
             copy = Path(scratch) / name / "cdk.tf.json"
             copy.parent.mkdir()
             copy.write_text(json.dumps({key: value for key, value in document.items() if key != "terraform"}))
-        done = subprocess.run([checkov, "-d", scratch, "--framework", "terraform_json", "--skip-download", "-o", "json"],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [checkov, "-d", scratch, "--framework", "terraform_json", "--skip-download", "-o", "json"],
+            capture_output=True,
+            text=True,
+        )
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:

@@ -43,45 +43,91 @@ def clashes(accounts: list[Account]) -> list[Problem]:
     def claim(account: Account, key: tuple, path: str, what: str, why: str, verb: str = "made") -> None:
         if key in seen and seen[key][0] != account.file:
             other, other_path = seen[key]
-            where = {"role": f" of account {account.id}", "state": ""}.get(key[0], f" of account {account.id} in {account.region}")
-            found.append(Problem(account.file, path, f"{what}{where} is also {verb} by {other} ({other_path}); {why}"))
+            where = {"role": f" of account {account.id}", "state": ""}.get(
+                key[0], f" of account {account.id} in {account.region}"
+            )
+            found.append(
+                Problem(account.file, path, f"{what}{where} is also {verb} by {other} ({other_path}); {why}")
+            )
         seen.setdefault(key, (account.file, path))
 
     for account in accounts:
         registry = (account.id, account.region)
         if account.backend.type == "s3":
             state = f"s3://{account.backend.bucket}/{account.backend.key}"
-            claim(account, ("state", state), "backend.key", f"the Terraform state {state}",
-                  "two stacks sharing one state would each plan to destroy the other's resources", "used")
+            claim(
+                account,
+                ("state", state),
+                "backend.key",
+                f"the Terraform state {state}",
+                "two stacks sharing one state would each plan to destroy the other's resources",
+                "used",
+            )
         else:  # a local path is relative to the stack's folder, <out>/stacks/<ACCOUNT>/
             state = posixpath.normpath(posixpath.join("stacks", account.name, account.backend.path))
-            claim(account, ("state", "local", state), "backend.path", f"the local Terraform state <out>/{state}",
-                  "two stacks sharing one state would each plan to destroy the other's resources", "used")
+            claim(
+                account,
+                ("state", "local", state),
+                "backend.path",
+                f"the local Terraform state <out>/{state}",
+                "two stacks sharing one state would each plan to destroy the other's resources",
+                "used",
+            )
         for index, repo in enumerate(account.repositories):
-            claim(account, ("repository", *registry, repo.ecr_name), f"repository[{index}].name",
-                  f"the ECR repository {repo.ecr_name!r}", "a registry holds one repository of a name")
+            claim(
+                account,
+                ("repository", *registry, repo.ecr_name),
+                f"repository[{index}].name",
+                f"the ECR repository {repo.ecr_name!r}",
+                "a registry holds one repository of a name",
+            )
         if account.scanning:
-            claim(account, ("scanning", *registry), "scanning", "the registry scanning configuration",
-                  "there is one per account and region, and two stacks would overwrite each other")
+            claim(
+                account,
+                ("scanning", *registry),
+                "scanning",
+                "the registry scanning configuration",
+                "there is one per account and region, and two stacks would overwrite each other",
+            )
         if account.registry:
             _claim_registry(account, registry, claim)
         if account.role:
-            claim(account, ("role", account.id, account.role.name), "role.name", f"the IAM role {account.role.name!r}",
-                  "role names are unique in an AWS account")
+            claim(
+                account,
+                ("role", account.id, account.role.name),
+                "role.name",
+                f"the IAM role {account.role.name!r}",
+                "role names are unique in an AWS account",
+            )
         alerts = account.alerts
         if alerts and alerts.create_queue:
-            claim(account, ("queue", *registry, alerts.sqs_queue_name), "alerts.sqs_queue_name",
-                  f"the SQS queue {alerts.sqs_queue_name!r}", "queue names are unique per account and region")
+            claim(
+                account,
+                ("queue", *registry, alerts.sqs_queue_name),
+                "alerts.sqs_queue_name",
+                f"the SQS queue {alerts.sqs_queue_name!r}",
+                "queue names are unique per account and region",
+            )
         if alerts and alerts.cloudwatch_log_group:
-            claim(account, ("log group", *registry, alerts.cloudwatch_log_group), "alerts.cloudwatch_log_group",
-                  f"the log group {alerts.cloudwatch_log_group!r}", "log group names are unique per account and region")
+            claim(
+                account,
+                ("log group", *registry, alerts.cloudwatch_log_group),
+                "alerts.cloudwatch_log_group",
+                f"the log group {alerts.cloudwatch_log_group!r}",
+                "log group names are unique per account and region",
+            )
             log_policies.setdefault(registry, []).append(account.file)
     for (account_id, region), files in log_policies.items():
         if len(files) > MAX_LOG_RESOURCE_POLICIES:
-            found.append(Problem(files[-1], "alerts.cloudwatch_log_group",
-                                 f"{len(files)} account files deliver findings to CloudWatch Logs in account {account_id} and {region}, "
-                                 f"each with a log resource policy; CloudWatch Logs allows {MAX_LOG_RESOURCE_POLICIES} per account and region "
-                                 f"({', '.join(files)})"))
+            found.append(
+                Problem(
+                    files[-1],
+                    "alerts.cloudwatch_log_group",
+                    f"{len(files)} account files deliver findings to CloudWatch Logs in account {account_id} and {region}, "
+                    f"each with a log resource policy; CloudWatch Logs allows {MAX_LOG_RESOURCE_POLICIES} per account and region "
+                    f"({', '.join(files)})",
+                )
+            )
     return found
 
 
@@ -91,12 +137,28 @@ def _claim_registry(account: Account, registry: tuple[str, str], claim) -> None:
     settings = account.registry
     overwrite = "there is one per account and region, and two stacks would overwrite each other"
     if settings.replication:
-        claim(account, ("replication", *registry), "registry.replication", "the registry replication configuration", overwrite)
+        claim(
+            account,
+            ("replication", *registry),
+            "registry.replication",
+            "the registry replication configuration",
+            overwrite,
+        )
     if settings.policy:
         claim(account, ("registry policy", *registry), "registry.policy", "the registry policy", overwrite)
     for index, rule in enumerate(settings.pull_through_cache):
-        claim(account, ("pull through", *registry, rule.prefix.rstrip("/")), f"registry.pull_through_cache[{index}].prefix",
-              f"the pull through cache rule {rule.prefix!r}", "a registry holds one rule per prefix")
+        claim(
+            account,
+            ("pull through", *registry, rule.prefix.rstrip("/")),
+            f"registry.pull_through_cache[{index}].prefix",
+            f"the pull through cache rule {rule.prefix!r}",
+            "a registry holds one rule per prefix",
+        )
     for index, template in enumerate(settings.creation_templates):
-        claim(account, ("creation template", *registry, template.prefix.rstrip("/")), f"registry.creation_template[{index}].prefix",
-              f"the repository creation template {template.prefix!r}", "a registry holds one template per prefix")
+        claim(
+            account,
+            ("creation template", *registry, template.prefix.rstrip("/")),
+            f"registry.creation_template[{index}].prefix",
+            f"the repository creation template {template.prefix!r}",
+            "a registry holds one template per prefix",
+        )

@@ -25,16 +25,20 @@ import contextlib  # noqa: E402  (after the hook: imports are where an early Ctr
 import enum  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Iterator, List, Optional  # noqa: E402
 
 import typer  # noqa: E402
 
 from ecrgen import __version__, api, progress, report  # noqa: E402
 from ecrgen.errors import EcrgenError  # noqa: E402
 
-app = typer.Typer(help="Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False, rich_markup_mode=None)
+app = typer.Typer(
+    help="Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
 
 
 def warn(problems) -> None:
@@ -70,9 +74,16 @@ def _flag(name: str, help: str) -> bool:
     return typer.Option(False, name, help=help, metavar="", show_default=False)
 
 
-AccountsDir = typer.Option(Path("accounts"), "--accounts-dir", metavar="PATH", help="Folder of account files (<ACCOUNT>.toml).")
-Accounts = typer.Argument(None, metavar="ACCOUNT", show_default=False, autocompletion=_complete_accounts,
-                          help="Account names (file names, with or without .toml).")
+AccountsDir = typer.Option(
+    Path("accounts"), "--accounts-dir", metavar="PATH", help="Folder of account files (<ACCOUNT>.toml)."
+)
+Accounts = typer.Argument(
+    None,
+    metavar="ACCOUNT",
+    show_default=False,
+    autocompletion=_complete_accounts,
+    help="Account names (file names, with or without .toml).",
+)
 
 
 def _version(value: bool) -> None:
@@ -83,8 +94,17 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, metavar="",
-                                         show_default=False, help="Print the version and exit.")) -> None:
+def options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        metavar="",
+        show_default=False,
+        help="Print the version and exit.",
+    ),
+) -> None:
     """Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml."""
 
 
@@ -116,12 +136,18 @@ def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
 
 
 @app.command(short_help="Synthesize the named accounts (or --all) into <out>/stacks/.")
-def synth(accounts: Optional[List[str]] = Accounts,
-          all_accounts: bool = _flag("--all", "Every account file in the accounts folder."),
-          accounts_dir: Path = AccountsDir,
-          out: Path = typer.Option(Path("cdktf.out"), "--out", metavar="PATH", help="Output folder (stacks/<ACCOUNT>/cdk.tf.json)."),
-          force: bool = _flag("--force", "Re-synthesize accounts whose inputs did not change."),
-          check: bool = _flag("--check", "Write nothing; exit 1 if the output on disk differs or a stack folder is stale.")) -> None:
+def synth(
+    accounts: list[str] | None = Accounts,
+    all_accounts: bool = _flag("--all", "Every account file in the accounts folder."),
+    accounts_dir: Path = AccountsDir,
+    out: Path = typer.Option(
+        Path("cdktf.out"), "--out", metavar="PATH", help="Output folder (stacks/<ACCOUNT>/cdk.tf.json)."
+    ),
+    force: bool = _flag("--force", "Re-synthesize accounts whose inputs did not change."),
+    check: bool = _flag(
+        "--check", "Write nothing; exit 1 if the output on disk differs or a stack folder is stale."
+    ),
+) -> None:
     """Synthesize one Terraform stack per named account into <out>/stacks/<ACCOUNT>/cdk.tf.json."""
     if bool(accounts) == all_accounts:
         raise typer.BadParameter("name one or more accounts, or use --all (not both)")
@@ -141,14 +167,22 @@ def synth(accounts: Optional[List[str]] = Accounts,
         typer.echo(f"{result.account}: {result.path.as_posix()} ({result.status})")
     if all_accounts:
         from ecrgen.drift import stale_message
+
         for folder in api.stale_stacks(accounts_dir, out):
             typer.echo(f"ecrgen: warning: {stale_message(folder, accounts_dir)}", err=True)
 
 
 @app.command(short_help="Every check that needs no synthesis.")
-def validate(accounts: Optional[List[str]] = Accounts, accounts_dir: Path = AccountsDir,
-             fmt: Format = typer.Option(Format.text, "--format", case_sensitive=False,
-                                        help="text, or github: also print ::error annotations (stdout) for GitHub Actions.")) -> None:
+def validate(
+    accounts: list[str] | None = Accounts,
+    accounts_dir: Path = AccountsDir,
+    fmt: Format = typer.Option(
+        Format.text,
+        "--format",
+        case_sensitive=False,
+        help="text, or github: also print ::error annotations (stdout) for GitHub Actions.",
+    ),
+) -> None:
     """Check config, names, lifecycle rules, templates and rendered policies (no synthesis); all accounts when none named."""
     with _reported(writes=False, fmt=fmt):
         checked = api.validate(accounts_dir, accounts or None)
@@ -157,8 +191,9 @@ def validate(accounts: Optional[List[str]] = Accounts, accounts_dir: Path = Acco
 
 
 @app.command("list", short_help="One row per account (--json for CI matrices).")
-def list_accounts(accounts_dir: Path = AccountsDir,
-                  as_json: bool = _flag("--json", "Print a JSON list (for CI matrices).")) -> None:
+def list_accounts(
+    accounts_dir: Path = AccountsDir, as_json: bool = _flag("--json", "Print a JSON list (for CI matrices).")
+) -> None:
     """One row per account: name, account id, region, environment, number of repositories."""
     with _reported(writes=False):
         rows = api.listing(accounts_dir)
@@ -166,21 +201,29 @@ def list_accounts(accounts_dir: Path = AccountsDir,
         typer.echo(json.dumps(rows, indent=2))
         return
     header = ("ACCOUNT", "ID", "REGION", "ENVIRONMENT", "REPOSITORIES")
-    table = [header] + [(r["name"], r["id"], r["region"], r["environment"], str(r["repositories"])) for r in rows]
+    table = [header] + [
+        (r["name"], r["id"], r["region"], r["environment"], str(r["repositories"])) for r in rows
+    ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
 @app.command("check-plan", short_help="The plan guard for CI: no production repository deleted or replaced.")
-def check_plan(account: str = typer.Argument(..., metavar="ACCOUNT", autocompletion=_complete_accounts, help="The account the plan is for."),
-               plan: Path = typer.Argument(..., metavar="PLAN.json", help="Output of `terraform show -json PLANFILE`."),
-               accounts_dir: Path = AccountsDir) -> None:
+def check_plan(
+    account: str = typer.Argument(
+        ..., metavar="ACCOUNT", autocompletion=_complete_accounts, help="The account the plan is for."
+    ),
+    plan: Path = typer.Argument(..., metavar="PLAN.json", help="Output of `terraform show -json PLANFILE`."),
+    accounts_dir: Path = AccountsDir,
+) -> None:
     """Exit 1 naming each production repository that the saved plan would delete or replace and that
     the account file does not list in allow_destroy. Run it between `terraform plan` and `apply`."""
     with _reported(writes=False):
         checked = api.check_plan(accounts_dir, account, plan)
-    typer.echo(f"{account}: the plan deletes or replaces no production repository ({checked} repository change(s) checked)")
+    typer.echo(
+        f"{account}: the plan deletes or replaces no production repository ({checked} repository change(s) checked)"
+    )
 
 
 @app.command("schema")
@@ -190,11 +233,20 @@ def schema() -> None:
 
 
 @app.command("init-ci")
-def init_ci(package: str = typer.Option(None, "--package", metavar="SPEC", show_default=False,
-                                        help="What the workflow pip-installs: a pinned version or a git URL at a "
-                                             "tag or commit (default: ecrgen==<this version>)."),
-            root: Path = typer.Option(Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/."),
-            force: bool = _flag("--force", "Replace an existing, different workflow.")) -> None:
+def init_ci(
+    package: str = typer.Option(
+        None,
+        "--package",
+        metavar="SPEC",
+        show_default=False,
+        help="What the workflow pip-installs: a pinned version or a git URL at a "
+        "tag or commit (default: ecrgen==<this version>).",
+    ),
+    root: Path = typer.Option(
+        Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/."
+    ),
+    force: bool = _flag("--force", "Replace an existing, different workflow."),
+) -> None:
     """Write the GitHub workflow (validate, drift check, checkov, plan and guarded apply per account)."""
     with _reported(writes=True):
         path, written = api.init_ci(root, package or api.default_package(), force)

@@ -20,9 +20,16 @@ from ecrgen.model import Account
 from ecrgen.resolve import resolve
 
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_TYPES = {"string_type": "a string", "bool_type": "true or false", "int_type": "an integer",
-          "list_type": "a list", "dict_type": "a table", "model_type": "a table",
-          "model_attributes_type": "a table", "float_type": "a number"}
+_TYPES = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "an integer",
+    "list_type": "a list",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "float_type": "a number",
+}
 
 
 def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
@@ -50,12 +57,20 @@ def load_account(path: Path) -> Account:
     """One account file, read, parsed and resolved. A UTF-8 byte order mark is accepted."""
     file = str(path)
     if not ACCOUNT_NAME.fullmatch(path.stem):
-        raise EcrgenError([Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")])
+        raise EcrgenError(
+            [Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")]
+        )
     source = read(path)
     try:
         raw = tomllib.loads(source.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        raise EcrgenError([Problem(file, "", f"is not UTF-8 text (byte {source[error.start]:#04x} at offset {error.start})")]) from None
+        raise EcrgenError(
+            [
+                Problem(
+                    file, "", f"is not UTF-8 text (byte {source[error.start]:#04x} at offset {error.start})"
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
     raw = _switches(raw)
@@ -85,11 +100,18 @@ def _switches(raw: dict) -> dict:
     if isinstance(out.get("defaults"), dict):
         out["defaults"] = schema.lifecycle_switch(out["defaults"])
     if isinstance(out.get("repository"), list):
-        out["repository"] = [schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]]
+        out["repository"] = [
+            schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]
+        ]
     registry = out.get("registry")
     if isinstance(registry, dict) and isinstance(registry.get("creation_template"), list):
-        out["registry"] = {**registry, "creation_template": [schema.lifecycle_switch(t) if isinstance(t, dict) else t
-                                                             for t in registry["creation_template"]]}
+        out["registry"] = {
+            **registry,
+            "creation_template": [
+                schema.lifecycle_switch(t) if isinstance(t, dict) else t
+                for t in registry["creation_template"]
+            ],
+        }
     return out
 
 
@@ -99,6 +121,7 @@ def _pruned(raw: dict, errors: list[dict]) -> dict:
     text for a number or boolean (`id = 123456789012`), else "". Problems the placeholder itself causes
     are on the pruned path, which `load_account` drops."""
     import copy
+
     pruned = copy.deepcopy(raw)
     for error in errors:
         *parents, last = error["loc"]
@@ -111,7 +134,13 @@ def _pruned(raw: dict, errors: list[dict]) -> dict:
         field = model.model_fields.get(last) if model else None
         if field is not None and field.is_required() and field.annotation is str:
             value = node.get(last)
-            node[last] = str(value).lower() if isinstance(value, bool) else str(value) if isinstance(value, (int, float)) else ""
+            node[last] = (
+                str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+                if isinstance(value, (int, float))
+                else ""
+            )
         else:
             node.pop(last, None)
     return pruned
@@ -138,9 +167,13 @@ def _problem(file: str, error: dict) -> Problem:
         allowed = ", ".join(model.model_fields) if model else "none"
         return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
     if kind == "literal_error":
-        return Problem(file, field_path(loc), f"{show(value)} is not allowed (allowed: {error['ctx']['expected']})")
+        return Problem(
+            file, field_path(loc), f"{show(value)} is not allowed (allowed: {error['ctx']['expected']})"
+        )
     if loc == ("repository",) and isinstance(value, dict):
-        return Problem(file, "repository", "is a single table; use [[repository]] (double brackets) for each repository")
+        return Problem(
+            file, "repository", "is a single table; use [[repository]] (double brackets) for each repository"
+        )
     if kind in _TYPES:
         return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
     return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")

@@ -32,9 +32,14 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Repor
     (no names), stack folders without an account file are reported as stale."""
     report = Report()
     for account, text in sorted(api.render_texts(accounts_dir, names).items()):
-        report.lines += [f"{account}: {line}" for line in _account_drift(synth.stack_path(out, account), text)]
+        report.lines += [
+            f"{account}: {line}" for line in _account_drift(synth.stack_path(out, account), text)
+        ]
     if not names:
-        report.lines += [f"{folder.name}: {stale_message(folder, accounts_dir)}" for folder in api.stale_stacks(accounts_dir, out)]
+        report.lines += [
+            f"{folder.name}: {stale_message(folder, accounts_dir)}"
+            for folder in api.stale_stacks(accounts_dir, out)
+        ]
     return report
 
 
@@ -55,14 +60,18 @@ def _account_drift(path: Path, text: str) -> list[str]:
     except ValueError:
         return [f"{path.as_posix()} is not valid JSON"]
     if not isinstance(old, dict):
-        return [f"{path.as_posix()} is not a Terraform JSON document (a JSON object); found a {type(old).__name__}"]
+        return [
+            f"{path.as_posix()} is not a Terraform JSON document (a JSON object); found a {type(old).__name__}"
+        ]
     return compare(old, json.loads(text)) or [f"{path.as_posix()} differs only in formatting"]
 
 
 def stale_message(folder: Path, accounts_dir: Path) -> str:
     """What a stale stack folder is and what to do about it (never deleted by ecrgen: it may hold state)."""
-    return (f"{folder.as_posix()} is stale: there is no {(accounts_dir / folder.name).as_posix()}.toml "
-            "(restore the account file, or delete the folder once its resources are destroyed or forgotten)")
+    return (
+        f"{folder.as_posix()} is stale: there is no {(accounts_dir / folder.name).as_posix()}.toml "
+        "(restore the account file, or delete the folder once its resources are destroyed or forgotten)"
+    )
 
 
 def compare(old: dict, new: dict) -> list[str]:
@@ -90,7 +99,11 @@ def _blocks(document: dict) -> dict[str, object]:
     for other objects (output, terraform, locals, ...), SECTION[i] for lists (import, moved, ...)."""
     found: dict[str, object] = {}
     for section, body in document.items():
-        if section in ("resource", "data") and isinstance(body, dict) and all(isinstance(v, dict) for v in body.values()):
+        if (
+            section in ("resource", "data")
+            and isinstance(body, dict)
+            and all(isinstance(v, dict) for v in body.values())
+        ):
             prefix = "data." if section == "data" else ""
             for kind, items in body.items():
                 found.update({f"{prefix}{kind}.{name}": block for name, block in items.items()})

@@ -18,11 +18,13 @@ def account_schema() -> dict[str, Any]:
     schema = AccountFile.model_json_schema()
     for definition in [schema, *schema.get("$defs", {}).values()]:
         _allow_switches(definition)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "ecrgen account file (accounts/<ACCOUNT>.toml)",
-            "description": f"Keys and types of an ecrgen {__version__} account file; "
-                           "`ecrgen validate` checks the AWS rules.",
-            **{key: value for key, value in schema.items() if key != "title"}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ecrgen account file (accounts/<ACCOUNT>.toml)",
+        "description": f"Keys and types of an ecrgen {__version__} account file; "
+        "`ecrgen validate` checks the AWS rules.",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
 
 
 def _allow_switches(definition: dict[str, Any]) -> None:

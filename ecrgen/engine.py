@@ -80,7 +80,9 @@ def _bare_provider_package() -> None:
         return
     root = Path(list(spec.submodule_search_locations)[0])
     if not (root / "_jsii" / f"provider-aws@{PROVIDER_VERSION}.jsii.tgz").is_file():
-        warnings.warn(f"ecrgen: {PROVIDER} is not version {PROVIDER_VERSION}; importing it the ordinary (slow) way")
+        warnings.warn(
+            f"ecrgen: {PROVIDER} is not version {PROVIDER_VERSION}; importing it the ordinary (slow) way"
+        )
         return
     package = types.ModuleType(PROVIDER)
     package.__path__ = list(spec.submodule_search_locations)

@@ -15,8 +15,10 @@ from ecrgen.model import PRODUCTION_NAMES, Account
 from ecrgen.rules.names import address
 
 REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([\w-]+)\.name\}")
-CHOICES = ("list it in account.retired to keep it in AWS (Terraform forgets it), "
-           "or in account.allow_destroy to let Terraform delete it and its images")
+CHOICES = (
+    "list it in account.retired to keep it in AWS (Terraform forgets it), "
+    "or in account.allow_destroy to let Terraform delete it and its images"
+)
 
 
 def removals(account: Account, previous: dict, where: str) -> list[Problem]:
@@ -31,19 +33,33 @@ def removals(account: Account, previous: dict, where: str) -> list[Problem]:
     problems = []
     for addr, body in sorted(repositories.items()):
         lifecycle = body.get("lifecycle")
-        protected = account.production or isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
+        protected = (
+            account.production or isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
+        )
         if not protected or addr in excused:
             continue
         name, ecr_name = names.get(addr, addr), body.get("name")
         if addr not in current:
-            problems.append(Problem(account.file, "repository", f"{show(name)} (ECR repository {show(ecr_name)}) is in the previous "
-                                    f"output {where} but no longer in the file: Terraform would delete it; {CHOICES}"))
+            problems.append(
+                Problem(
+                    account.file,
+                    "repository",
+                    f"{show(name)} (ECR repository {show(ecr_name)}) is in the previous "
+                    f"output {where} but no longer in the file: Terraform would delete it; {CHOICES}",
+                )
+            )
         elif ecr_name != current[addr][1].ecr_name:
             index, repo = current[addr]
-            problems.append(Problem(account.file, f"repository[{index}].name", f"{show(repo.name)} would rename ECR repository {show(ecr_name)} to "
-                                    f"{show(repo.ecr_name)} (its name, project or name_format changed): ECR cannot rename a "
-                                    "repository, so Terraform would replace it and its images would be lost; keep the old name, "
-                                    "or list it in account.allow_destroy and set prevent_destroy = false to replace it"))
+            problems.append(
+                Problem(
+                    account.file,
+                    f"repository[{index}].name",
+                    f"{show(repo.name)} would rename ECR repository {show(ecr_name)} to "
+                    f"{show(repo.ecr_name)} (its name, project or name_format changed): ECR cannot rename a "
+                    "repository, so Terraform would replace it and its images would be lost; keep the old name, "
+                    "or list it in account.allow_destroy and set prevent_destroy = false to replace it",
+                )
+            )
     return problems
 
 
@@ -56,14 +72,32 @@ def dropped_protections(account: Account, previous: dict, where: str) -> list[Pr
     for index, repo in enumerate(account.repositories):
         body = repositories.get(repo.address)
         lifecycle = body.get("lifecycle") if body else None
-        if isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True and not repo.prevent_destroy:
-            why = "the account is no longer production" if not account.production else "prevent_destroy = false"
-            warnings.append(Problem(account.file, f"repository[{index}]", f"{show(repo.name)} loses the prevent_destroy it has in "
-                                    f"{where} ({why}): Terraform may then delete it and its images"))
+        if (
+            isinstance(lifecycle, dict)
+            and lifecycle.get("prevent_destroy") is True
+            and not repo.prevent_destroy
+        ):
+            why = (
+                "the account is no longer production" if not account.production else "prevent_destroy = false"
+            )
+            warnings.append(
+                Problem(
+                    account.file,
+                    f"repository[{index}]",
+                    f"{show(repo.name)} loses the prevent_destroy it has in "
+                    f"{where} ({why}): Terraform may then delete it and its images",
+                )
+            )
         if body is None and repositories and repo.adopt:
-            warnings.append(Problem(account.file, f"repository[{index}].adopt", f"{show(repo.name)} is new since {where} and marked "
-                                    "adopt: the plan fails if its ECR repository does not exist yet (Terraform imports only what "
-                                    "exists); set adopt = false on it, or take adopt out of [defaults] once the migration is applied"))
+            warnings.append(
+                Problem(
+                    account.file,
+                    f"repository[{index}].adopt",
+                    f"{show(repo.name)} is new since {where} and marked "
+                    "adopt: the plan fails if its ECR repository does not exist yet (Terraform imports only what "
+                    "exists); set adopt = false on it, or take adopt out of [defaults] once the migration is applied",
+                )
+            )
     return warnings
 
 
@@ -73,30 +107,49 @@ def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
     any account a repository whose tags (before the change) say a production environment."""
     ids = _planned_account_ids(plan)
     if ids and account.id not in ids:
-        return [Problem(where, "", f"is a plan for AWS account {', '.join(ids)}, not for {account.name!r} ({account.id}): "
-                                   "give the account the plan was made for")]
+        return [
+            Problem(
+                where,
+                "",
+                f"is a plan for AWS account {', '.join(ids)}, not for {account.name!r} ({account.id}): "
+                "give the account the plan was made for",
+            )
+        ]
     allowed = {address(name) for name in account.allow_destroy}
     problems = []
     for change in plan.get("resource_changes") or []:
         detail = change.get("change") if isinstance(change, dict) else None
         actions = detail.get("actions") if isinstance(detail, dict) else None
-        if (not isinstance(actions, list) or "delete" not in actions or change.get("type") != "aws_ecr_repository"
-                or change.get("mode") == "data" or change.get("name") in allowed):
+        if (
+            not isinstance(actions, list)
+            or "delete" not in actions
+            or change.get("type") != "aws_ecr_repository"
+            or change.get("mode") == "data"
+            or change.get("name") in allowed
+        ):
             continue
         before = detail.get("before") if isinstance(detail.get("before"), dict) else {}
         tags = before.get("tags_all") if isinstance(before.get("tags_all"), dict) else {}
         if not account.production and str(tags.get("Environment", "")).lower() not in PRODUCTION_NAMES:
             continue
         verb = "replace" if "create" in actions else "delete"
-        problems.append(Problem(where, change.get("address", ""), f"the plan would {verb} production repository "
-                                f"{show(before.get('name'))} and its images; revert the change, or in {account.file} {CHOICES}"))
+        problems.append(
+            Problem(
+                where,
+                change.get("address", ""),
+                f"the plan would {verb} production repository "
+                f"{show(before.get('name'))} and its images; revert the change, or in {account.file} {CHOICES}",
+            )
+        )
     return problems
 
 
 def _planned_account_ids(plan: dict) -> list[str]:
     """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets them)."""
     try:
-        ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"]["constant_value"]
+        ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"][
+            "constant_value"
+        ]
     except (KeyError, TypeError):
         return []
     return [str(i) for i in ids] if isinstance(ids, list) else []
@@ -110,10 +163,14 @@ def _blocks(document: dict, kind: str) -> dict[str, dict]:
 
 def _config_names(previous: dict) -> dict[str, str]:
     """Address -> the `name` key of the account file, read back from the previous `repository_name` output."""
-    output = previous.get("output", {}).get("repository_name", {}) if isinstance(previous.get("output"), dict) else {}
+    output = (
+        previous.get("output", {}).get("repository_name", {})
+        if isinstance(previous.get("output"), dict)
+        else {}
+    )
     values = output.get("value", {}) if isinstance(output, dict) else {}
     found = {}
-    for name, reference in (values.items() if isinstance(values, dict) else []):
+    for name, reference in values.items() if isinstance(values, dict) else []:
         match = REFERENCE.fullmatch(str(reference))
         if match:
             found[match.group(1)] = name

@@ -19,7 +19,7 @@ ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "n
 PACKAGE_DIR = Path(__file__).parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def code_digest() -> str:
     """ecrgen's own source and templates, and the engine versions."""
     digest = hashlib.sha256()
@@ -64,6 +64,9 @@ def fresh(stack_file: Path, digest: str) -> bool:
     """The recorded input hash matches, and the output is byte-for-byte what was written then."""
     try:
         recorded_input, recorded_output = (stack_file.parent / RECORD).read_text().split()
-        return recorded_input == digest and hashlib.sha256(stack_file.read_bytes()).hexdigest() == recorded_output
+        return (
+            recorded_input == digest
+            and hashlib.sha256(stack_file.read_bytes()).hexdigest() == recorded_output
+        )
     except (OSError, ValueError):
         return False

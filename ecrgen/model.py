@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ecrgen.errors import Problem
 from ecrgen.rules.names import partition
@@ -11,41 +10,57 @@ from ecrgen.rules.names import partition
 # Environment names (any case) that say by themselves whether an account is production. Any other name
 # needs `[account] production = true|false`: a typo must never silently drop production protections.
 PRODUCTION_NAMES = ("production", "prod")
-NON_PRODUCTION_NAMES = ("development", "dev", "staging", "stage", "test", "testing", "qa", "uat",
-                        "sandbox", "nonprod", "non-production", "preprod", "pre-production", "demo")
+NON_PRODUCTION_NAMES = (
+    "development",
+    "dev",
+    "staging",
+    "stage",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "sandbox",
+    "nonprod",
+    "non-production",
+    "preprod",
+    "pre-production",
+    "demo",
+)
 
 
 @dataclass(frozen=True)
 class Repository:
-    name: str                      # the key in the account file; outputs are keyed by it
-    ecr_name: str                  # the ECR repository name (name_format applied)
-    address: str                   # the Terraform address part, derived from `name` only
+    name: str  # the key in the account file; outputs are keyed by it
+    ecr_name: str  # the ECR repository name (name_format applied)
+    address: str  # the Terraform address part, derived from `name` only
     image_tag_mutability: str
     mutable_tags: tuple[str, ...]
     scan_on_push: bool
     encryption: str
-    kms_key: Optional[str]
+    kms_key: str | None
     force_delete: bool
     prevent_destroy: bool
-    policy: Optional[str]          # template name, or None for no repository policy
+    policy: str | None  # template name, or None for no repository policy
     pull_account_ids: tuple[str, ...]
     push_principals: tuple[str, ...]
-    org_id: Optional[str]
+    org_id: str | None
     lambda_pull: bool
-    lifecycle_policy: Optional[str]  # the policy JSON text, or None when turned off
-    adopt: bool = False            # the repository exists already: an `import` block takes it over
-    policy_from_defaults: bool = False  # `policy` was written in [defaults] (where an unknown name is reported)
+    lifecycle_policy: str | None  # the policy JSON text, or None when turned off
+    adopt: bool = False  # the repository exists already: an `import` block takes it over
+    policy_from_defaults: bool = (
+        False  # `policy` was written in [defaults] (where an unknown name is reported)
+    )
 
 
 @dataclass(frozen=True)
 class Backend:
     type: str = "local"
     path: str = "terraform.tfstate"
-    bucket: Optional[str] = None
-    key: Optional[str] = None
-    region: Optional[str] = None
+    bucket: str | None = None
+    key: str | None = None
+    region: str | None = None
     use_lockfile: bool = True
-    dynamodb_table: Optional[str] = None
+    dynamodb_table: str | None = None
     encrypt: bool = True
 
 
@@ -58,8 +73,8 @@ class Role:
     trusted_services: tuple[str, ...]
     # Set when listing every repository ARN would pass IAM's inline policy limit: the policy then
     # grants on `repository/<prefix>*`, the literal part of name_format before {name}.
-    repository_prefix: Optional[str] = None
-    adopt: bool = False            # the role exists already: an `import` block takes it over
+    repository_prefix: str | None = None
+    adopt: bool = False  # the role exists already: an `import` block takes it over
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,7 @@ class Alerts:
     sqs_queue_name: str
     create_queue: bool
     severities: tuple[str, ...]
-    cloudwatch_log_group: Optional[str]
+    cloudwatch_log_group: str | None
 
     @property
     def fifo(self) -> bool:
@@ -83,39 +98,39 @@ class Scanning:
 
 @dataclass(frozen=True)
 class ReplicationRule:
-    destinations: tuple[tuple[str, str], ...]   # (region, registry id = account id)
-    prefixes: tuple[str, ...]                   # PREFIX_MATCH repository filters; none: every repository
+    destinations: tuple[tuple[str, str], ...]  # (region, registry id = account id)
+    prefixes: tuple[str, ...]  # PREFIX_MATCH repository filters; none: every repository
 
 
 @dataclass(frozen=True)
 class PullThroughCacheRule:
-    prefix: str                    # the ECR repository prefix (or ROOT); the Terraform address derives from it
+    prefix: str  # the ECR repository prefix (or ROOT); the Terraform address derives from it
     address: str
-    upstream: str                  # AWS's upstreamRegistry name: docker-hub, ecr-public, ...
+    upstream: str  # AWS's upstreamRegistry name: docker-hub, ecr-public, ...
     registry_url: str
-    secret: Optional[str]          # Secrets Manager secret name (ecr-pullthroughcache/...), looked up by a data source
-    custom_role_arn: Optional[str]
-    upstream_prefix: Optional[str]
+    secret: str | None  # Secrets Manager secret name (ecr-pullthroughcache/...), looked up by a data source
+    custom_role_arn: str | None
+    upstream_prefix: str | None
 
 
 @dataclass(frozen=True)
 class CreationTemplate:
-    prefix: str                    # a repository name prefix, or ROOT; the Terraform address derives from it
+    prefix: str  # a repository name prefix, or ROOT; the Terraform address derives from it
     address: str
     applied_for: tuple[str, ...]
-    description: Optional[str]
-    custom_role_arn: Optional[str]
+    description: str | None
+    custom_role_arn: str | None
     resource_tags: tuple[tuple[str, str], ...]
     image_tag_mutability: str
     mutable_tags: tuple[str, ...]
     encryption: str
-    kms_key: Optional[str]
-    policy: Optional[str]          # repository policy template name, or None
+    kms_key: str | None
+    policy: str | None  # repository policy template name, or None
     pull_account_ids: tuple[str, ...]
     push_principals: tuple[str, ...]
-    org_id: Optional[str]
+    org_id: str | None
     lambda_pull: bool
-    lifecycle_policy: Optional[str]
+    lifecycle_policy: str | None
 
     @property
     def policy_key(self) -> str:
@@ -128,7 +143,7 @@ REGISTRY_POLICY_KEY = ":registry"
 
 @dataclass(frozen=True)
 class Registry:
-    policy: Optional[str]                              # registry policy template name, or None
+    policy: str | None  # registry policy template name, or None
     replication_source_account_ids: tuple[str, ...]
     pull_through_principals: tuple[str, ...]
     replication: tuple[ReplicationRule, ...]
@@ -139,24 +154,26 @@ class Registry:
 @dataclass(frozen=True)
 class Account:
     name: str
-    file: str                      # the file as the user named it (relative), for messages
+    file: str  # the file as the user named it (relative), for messages
     id: str
     region: str
     environment: str
-    production: bool               # from a known environment name, or [account] production
+    production: bool  # from a known environment name, or [account] production
     project: str
-    assume_role_arn: Optional[str]
+    assume_role_arn: str | None
     terraform_version: str
     tags: tuple[tuple[str, str], ...]
     backend: Backend
     repositories: tuple[Repository, ...]
-    role: Optional[Role] = None
-    alerts: Optional[Alerts] = None
-    scanning: Optional[Scanning] = None
-    registry: Optional[Registry] = None
-    warnings: tuple[Problem, ...] = ()   # printed by validate and synth; they never fail them
-    retired: tuple[str, ...] = ()        # repository names Terraform forgets (`removed` blocks); AWS keeps them
-    allow_destroy: tuple[str, ...] = ()  # production repositories Terraform may delete once gone from the file
+    role: Role | None = None
+    alerts: Alerts | None = None
+    scanning: Scanning | None = None
+    registry: Registry | None = None
+    warnings: tuple[Problem, ...] = ()  # printed by validate and synth; they never fail them
+    retired: tuple[str, ...] = ()  # repository names Terraform forgets (`removed` blocks); AWS keeps them
+    allow_destroy: tuple[
+        str, ...
+    ] = ()  # production repositories Terraform may delete once gone from the file
 
     @property
     def partition(self) -> str:
@@ -169,4 +186,9 @@ class Account:
 
     def default_tags(self) -> dict[str, str]:
         """Provider default_tags: Project, Environment, ManagedBy, then the user's tags (which win)."""
-        return {"Project": self.project, "Environment": self.environment, "ManagedBy": "ecrgen", **dict(self.tags)}
+        return {
+            "Project": self.project,
+            "Environment": self.environment,
+            "ManagedBy": "ecrgen",
+            **dict(self.tags),
+        }

@@ -8,7 +8,7 @@ https://developer.hashicorp.com/terraform/language/modules/develop/refactoring
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ecrgen.model import Repository
 
@@ -16,8 +16,11 @@ from ecrgen.model import Repository
 HISTORY: list[tuple[str, Callable[[str], str]]] = []
 
 
-def moved_blocks(repositories: tuple[Repository, ...], policies: dict[str, str | None],
-                 history: list[tuple[str, Callable[[str], str]]] | None = None) -> list[dict[str, str]]:
+def moved_blocks(
+    repositories: tuple[Repository, ...],
+    policies: dict[str, str | None],
+    history: list[tuple[str, Callable[[str], str]]] | None = None,
+) -> list[dict[str, str]]:
     """One block per resource of each repository whose address used to be different."""
     blocks: dict[str, str] = {}
     for repo in repositories:

@@ -19,8 +19,11 @@ def import_blocks(account: Account) -> list[dict[str, str]]:
     """Take over the repositories and the role marked `adopt` instead of creating them. Their policies
     need no import: ECR and IAM replace a repository's lifecycle or repository policy, and a role's
     inline policy, when they are put again."""
-    blocks = [{"to": f"aws_ecr_repository.{repo.address}", "id": repo.ecr_name}
-              for repo in account.repositories if repo.adopt]
+    blocks = [
+        {"to": f"aws_ecr_repository.{repo.address}", "id": repo.ecr_name}
+        for repo in account.repositories
+        if repo.adopt
+    ]
     if account.role and account.role.adopt:
         blocks.append({"to": "aws_iam_role.ecr", "id": account.role.name})
     return sorted(blocks, key=lambda block: block["to"])
@@ -28,5 +31,8 @@ def import_blocks(account: Account) -> list[dict[str, str]]:
 
 def removed_blocks(account: Account) -> list[dict]:
     """Forget the retired repositories and their policies without destroying them."""
-    return [{"from": f"{kind}.{address(name)}", "lifecycle": {"destroy": False}}
-            for name in sorted(account.retired) for kind in REPOSITORY_KINDS]
+    return [
+        {"from": f"{kind}.{address(name)}", "lifecycle": {"destroy": False}}
+        for name in sorted(account.retired)
+        for kind in REPOSITORY_KINDS
+    ]

@@ -19,7 +19,10 @@ from ecrgen.model import REGISTRY_POLICY_KEY, Account, CreationTemplate, Reposit
 from ecrgen.rules.iam import check_registry_policy, check_repository_policy, open_statements
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-PUSH_ACTIONS = sorted(PULL_ACTIONS + ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"])
+PUSH_ACTIONS = sorted(
+    PULL_ACTIONS
+    + ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]
+)
 REPLICATION_ACTIONS = ["ecr:CreateRepository", "ecr:ReplicateImage"]
 PULL_THROUGH_ACTIONS = ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
 
@@ -32,8 +35,13 @@ class Templates:
         self.files = template_files(accounts_dir)
         self.env = jinja2.Environment(
             # utf-8-sig: a byte order mark (as some Windows editors write) is accepted, as in account files.
-            loader=jinja2.FileSystemLoader([str(self.user_dir), str(BUILTIN_TEMPLATES)], encoding="utf-8-sig"),
-            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+            loader=jinja2.FileSystemLoader(
+                [str(self.user_dir), str(BUILTIN_TEMPLATES)], encoding="utf-8-sig"
+            ),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+        )
         self.env.filters["tojson"] = tojson
         self._cache: dict[tuple, str | None] = {}
         self._used: dict[str, frozenset[str] | None] = {}
@@ -55,21 +63,45 @@ class Templates:
 
     def render_template(self, account: Account, index: int, template: CreationTemplate) -> str | None:
         """A repository creation template's repository policy, rendered and checked as a repository's."""
-        return self._cached(account, f"registry.creation_template[{index}].policy", template.policy,
-                            template_context(account, template), check_repository_policy)
+        return self._cached(
+            account,
+            f"registry.creation_template[{index}].policy",
+            template.policy,
+            template_context(account, template),
+            check_repository_policy,
+        )
 
     def render_registry(self, account: Account) -> str | None:
         """The registry policy, checked as ECR checks registry policies."""
-        return self._cached(account, "registry.policy", account.registry.policy, registry_context(account), check_registry_policy)
+        return self._cached(
+            account,
+            "registry.policy",
+            account.registry.policy,
+            registry_context(account),
+            check_registry_policy,
+        )
 
     def _cached(self, account: Account, where: str, name: str, values: dict, check) -> str | None:
         if name not in self.files:
-            raise EcrgenError([Problem(account.file, where, f"{show(name)} is not a known policy template "
-                                       f"(known: {', '.join(self.files)}; or add iam_policies/{name}{TEMPLATE_SUFFIX})")])
+            raise EcrgenError(
+                [
+                    Problem(
+                        account.file,
+                        where,
+                        f"{show(name)} is not a known policy template "
+                        f"(known: {', '.join(self.files)}; or add iam_policies/{name}{TEMPLATE_SUFFIX})",
+                    )
+                ]
+            )
         used = self._uses(name)
         if used is None:
             return self._render(account, where, name, values, check)
-        key = (name, check.__name__, account.production, json.dumps({k: values[k] for k in sorted(used & values.keys())}, sort_keys=True))
+        key = (
+            name,
+            check.__name__,
+            account.production,
+            json.dumps({k: values[k] for k in sorted(used & values.keys())}, sort_keys=True),
+        )
         if key not in self._cache:
             self._cache[key] = self._render(account, where, name, values, check)
         return self._cache[key]
@@ -83,28 +115,55 @@ class Templates:
                 self._used[name] = None  # the render reports the problem
         return self._used[name]
 
-    def _render(self, account: Account, where: str, name: str, values: dict, check=check_repository_policy) -> str | None:
+    def _render(
+        self, account: Account, where: str, name: str, values: dict, check=check_repository_policy
+    ) -> str | None:
         label = f"template {name!r} ({self.origin(name)})"
         try:
             text = self.env.get_template(name + TEMPLATE_SUFFIX).render(values)
         except jinja2.TemplateSyntaxError as error:
-            raise EcrgenError([Problem(account.file, where, f"{label}: line {error.lineno}: {error.message}")]) from None
+            raise EcrgenError(
+                [Problem(account.file, where, f"{label}: line {error.lineno}: {error.message}")]
+            ) from None
         except jinja2.TemplateNotFound as error:
-            raise EcrgenError([Problem(account.file, where, f"{label}: {error.name!r} is not a template in iam_policies/ or built in")]) from None
+            raise EcrgenError(
+                [
+                    Problem(
+                        account.file,
+                        where,
+                        f"{label}: {error.name!r} is not a template in iam_policies/ or built in",
+                    )
+                ]
+            ) from None
         except jinja2.TemplateError as error:
             raise EcrgenError([Problem(account.file, where, f"{label}: {error}")]) from None
         except Exception as error:  # noqa: BLE001  the template is user code: any failure in it is a user error
-            raise EcrgenError([Problem(account.file, where, f"{label}: {type(error).__name__}: {error}")]) from None
+            raise EcrgenError(
+                [Problem(account.file, where, f"{label}: {type(error).__name__}: {error}")]
+            ) from None
         try:
             policy = json.loads(text)
         except json.JSONDecodeError as error:
-            raise EcrgenError([Problem(account.file, where, f"{label} does not render valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]) from None
+            raise EcrgenError(
+                [
+                    Problem(
+                        account.file,
+                        where,
+                        f"{label} does not render valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                    )
+                ]
+            ) from None
         if isinstance(policy, dict) and policy.get("Statement") == []:
             return None
         compact = json.dumps(policy, sort_keys=True, separators=(",", ":"))
         problems = check(policy, len(compact), account.production)
         if problems:
-            raise EcrgenError([Problem(account.file, where, f"{label}: {sub + ': ' if sub else ''}{msg}") for sub, msg in problems])
+            raise EcrgenError(
+                [
+                    Problem(account.file, where, f"{label}: {sub + ': ' if sub else ''}{msg}")
+                    for sub, msg in problems
+                ]
+            )
         return compact
 
 
@@ -140,12 +199,24 @@ def check_templates(accounts_dir: Path) -> list[Problem]:
         try:
             env.parse(path.read_bytes().decode("utf-8-sig"))
         except IsADirectoryError:
-            problems.append(Problem(str(path), "", f"is a folder, not a template file; rename or remove it "
-                                    f"(every *{TEMPLATE_SUFFIX} in iam_policies/ is a policy template)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "",
+                    f"is a folder, not a template file; rename or remove it "
+                    f"(every *{TEMPLATE_SUFFIX} in iam_policies/ is a policy template)",
+                )
+            )
         except OSError as error:
             problems.append(Problem(str(path), "", f"cannot be read ({error.strerror or error})"))
         except UnicodeDecodeError as error:
-            problems.append(Problem(str(path), "", f"is not UTF-8 text (byte {error.object[error.start]:#04x} at offset {error.start})"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "",
+                    f"is not UTF-8 text (byte {error.object[error.start]:#04x} at offset {error.start})",
+                )
+            )
         except jinja2.TemplateSyntaxError as error:
             problems.append(Problem(str(path), "", f"line {error.lineno}: {error.message}"))
     return problems
@@ -156,8 +227,14 @@ def context(account: Account, repo: Repository) -> dict:
     partition = account.partition
     lambda_accounts = sorted(set(repo.pull_account_ids) | {account.id})
     return {
-        "account": {"name": account.name, "id": account.id, "region": account.region, "environment": account.environment,
-                    "project": account.project, "production": account.production},
+        "account": {
+            "name": account.name,
+            "id": account.id,
+            "region": account.region,
+            "environment": account.environment,
+            "project": account.project,
+            "production": account.production,
+        },
         "repository": {"name": repo.name, "ecr_name": repo.ecr_name},
         "partition": partition,
         "pull_account_ids": list(repo.pull_account_ids),
@@ -174,9 +251,17 @@ def context(account: Account, repo: Repository) -> dict:
 def template_context(account: Account, template: CreationTemplate) -> dict:
     """What a template sees when it renders a creation template's repository policy: the repository is
     the template's prefix (the repositories ECR creates from it are not known in advance)."""
-    return context(account, SimpleNamespace(name=template.prefix, ecr_name=template.prefix, pull_account_ids=template.pull_account_ids,
-                                            push_principals=template.push_principals, org_id=template.org_id,
-                                            lambda_pull=template.lambda_pull))
+    return context(
+        account,
+        SimpleNamespace(
+            name=template.prefix,
+            ecr_name=template.prefix,
+            pull_account_ids=template.pull_account_ids,
+            push_principals=template.push_principals,
+            org_id=template.org_id,
+            lambda_pull=template.lambda_pull,
+        ),
+    )
 
 
 def registry_context(account: Account) -> dict:
@@ -184,15 +269,27 @@ def registry_context(account: Account) -> dict:
     registry, partition = account.registry, account.partition
     arn = f"arn:{partition}:ecr:{account.region}:{account.id}:repository/"
     return {
-        "account": {"name": account.name, "id": account.id, "region": account.region, "environment": account.environment,
-                    "project": account.project, "production": account.production},
+        "account": {
+            "name": account.name,
+            "id": account.id,
+            "region": account.region,
+            "environment": account.environment,
+            "project": account.project,
+            "production": account.production,
+        },
         "partition": partition,
         "repository_arn_prefix": arn,
         "replication_source_account_ids": list(registry.replication_source_account_ids),
-        "replication_source_principals": [f"arn:{partition}:iam::{a}:root" for a in registry.replication_source_account_ids],
+        "replication_source_principals": [
+            f"arn:{partition}:iam::{a}:root" for a in registry.replication_source_account_ids
+        ],
         "pull_through_principals": list(registry.pull_through_principals),
-        "pull_through_repository_arns": sorted({arn + ("*" if rule.prefix == "ROOT" else rule.prefix.rstrip("/") + "/*")
-                                                for rule in registry.pull_through_cache}),
+        "pull_through_repository_arns": sorted(
+            {
+                arn + ("*" if rule.prefix == "ROOT" else rule.prefix.rstrip("/") + "/*")
+                for rule in registry.pull_through_cache
+            }
+        ),
         "replication_actions": REPLICATION_ACTIONS,
         "pull_through_actions": PULL_THROUGH_ACTIONS,
     }
@@ -204,16 +301,23 @@ def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None
     for account in accounts:
         if account.production:
             continue
-        uses = [(f"repository[{index}].policy", repo.policy, repo.name) for index, repo in enumerate(account.repositories)]
+        uses = [
+            (f"repository[{index}].policy", repo.policy, repo.name)
+            for index, repo in enumerate(account.repositories)
+        ]
         if account.registry:
             uses.append(("registry.policy", account.registry.policy, REGISTRY_POLICY_KEY))
-            uses += [(f"registry.creation_template[{index}].policy", template.policy, template.policy_key)
-                     for index, template in enumerate(account.registry.creation_templates)]
+            uses += [
+                (f"registry.creation_template[{index}].policy", template.policy, template.policy_key)
+                for index, template in enumerate(account.registry.creation_templates)
+            ]
         for where, name, key in uses:
             text = rendered.get((account.name, key))
             if text is not None:
-                found += [Problem(account.file, where, f"template {name!r}: {sub}: {message}")
-                          for sub, message in open_statements(json.loads(text))]
+                found += [
+                    Problem(account.file, where, f"template {name!r}: {sub}: {message}")
+                    for sub, message in open_statements(json.loads(text))
+                ]
     return found
 
 
@@ -223,13 +327,23 @@ def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, s
     templates, rendered, problems = Templates(accounts_dir), {}, check_templates(accounts_dir)
     broken = {Path(p.file) for p in problems}
     for account in accounts:
-        jobs = [(repo.name, repo.policy, lambda index=index, repo=repo: templates.render(account, index, repo))
-                for index, repo in enumerate(account.repositories)]
+        jobs = [
+            (repo.name, repo.policy, lambda index=index, repo=repo: templates.render(account, index, repo))
+            for index, repo in enumerate(account.repositories)
+        ]
         registry = account.registry
         if registry is not None:
             jobs.append((REGISTRY_POLICY_KEY, registry.policy, lambda: templates.render_registry(account)))
-            jobs += [(template.policy_key, template.policy, lambda index=index, template=template: templates.render_template(account, index, template))
-                     for index, template in enumerate(registry.creation_templates)]
+            jobs += [
+                (
+                    template.policy_key,
+                    template.policy,
+                    lambda index=index, template=template: templates.render_template(
+                        account, index, template
+                    ),
+                )
+                for index, template in enumerate(registry.creation_templates)
+            ]
         for key, name, render in jobs:
             if name is None or templates.files.get(name) in broken:
                 continue

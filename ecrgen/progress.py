@@ -24,6 +24,7 @@ class Bar(Progress):
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import Progress as RichProgress
+
         self.bar = RichProgress(console=Console(stderr=True), transient=True)
         self.task = None
 

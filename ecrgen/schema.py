@@ -6,7 +6,7 @@ Cross-field rules and AWS rules live in `ecrgen.config` and `ecrgen.rules`.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,10 +19,10 @@ class AccountTable(_Table):
     id: str
     region: str
     environment: str
-    production: Optional[bool] = None
+    production: bool | None = None
     project: str
     name_format: str = "{name}"
-    assume_role_arn: Optional[str] = None
+    assume_role_arn: str | None = None
     terraform_version: str = ">= 1.5.0"
     retired: list[str] = []
     allow_destroy: list[str] = []
@@ -30,40 +30,40 @@ class AccountTable(_Table):
 
 class BackendTable(_Table):
     type: Literal["local", "s3"] = "local"
-    path: Optional[str] = None
-    bucket: Optional[str] = None
-    key: Optional[str] = None
-    region: Optional[str] = None
-    use_lockfile: Optional[bool] = None
-    dynamodb_table: Optional[str] = None
-    encrypt: Optional[bool] = None
+    path: str | None = None
+    bucket: str | None = None
+    key: str | None = None
+    region: str | None = None
+    use_lockfile: bool | None = None
+    dynamodb_table: str | None = None
+    encrypt: bool | None = None
 
 
 class LifecycleTable(_Table):
     enabled: bool = True
-    max_image_count: Optional[int] = None
-    untagged_image_days: Optional[int] = None
-    protected_tags: Optional[list[str]] = None
-    rules: Optional[list[Any]] = None
+    max_image_count: int | None = None
+    untagged_image_days: int | None = None
+    protected_tags: list[str] | None = None
+    rules: list[Any] | None = None
 
 
 class RepositorySettings(_Table):
     """Every repository key but `name`: the shape of `[defaults]`."""
 
-    image_tag_mutability: Optional[Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]] = None
-    mutable_tags: Optional[list[str]] = None
-    scan_on_push: Optional[bool] = None
-    encryption: Optional[Literal["AES256", "KMS"]] = None
-    kms_key: Optional[str] = None
-    force_delete: Optional[bool] = None
-    prevent_destroy: Optional[bool] = None
-    policy: Optional[str] = None
-    pull_account_ids: Optional[list[str]] = None
-    push_principals: Optional[list[str]] = None
-    org_id: Optional[str] = None
-    lambda_pull: Optional[bool] = None
-    lifecycle: Optional[LifecycleTable] = None
-    adopt: Optional[bool] = None
+    image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
+    mutable_tags: list[str] | None = None
+    scan_on_push: bool | None = None
+    encryption: Literal["AES256", "KMS"] | None = None
+    kms_key: str | None = None
+    force_delete: bool | None = None
+    prevent_destroy: bool | None = None
+    policy: str | None = None
+    pull_account_ids: list[str] | None = None
+    push_principals: list[str] | None = None
+    org_id: str | None = None
+    lambda_pull: bool | None = None
+    lifecycle: LifecycleTable | None = None
+    adopt: bool | None = None
 
 
 class RepositoryTable(RepositorySettings):
@@ -83,7 +83,7 @@ class AlertsTable(_Table):
     sqs_queue_name: str
     create_queue: bool = False
     severities: list[str] = ["HIGH", "CRITICAL"]
-    cloudwatch_log_group: Optional[str] = None
+    cloudwatch_log_group: str | None = None
 
 
 class ScanningTable(_Table):
@@ -94,7 +94,7 @@ class ScanningTable(_Table):
 
 class DestinationTable(_Table):
     region: str
-    account_id: Optional[str] = None
+    account_id: str | None = None
 
 
 class ReplicationRuleTable(_Table):
@@ -105,10 +105,10 @@ class ReplicationRuleTable(_Table):
 class PullThroughCacheTable(_Table):
     prefix: str
     upstream: str
-    registry_url: Optional[str] = None
-    secret: Optional[str] = None
-    custom_role_arn: Optional[str] = None
-    upstream_prefix: Optional[str] = None
+    registry_url: str | None = None
+    secret: str | None = None
+    custom_role_arn: str | None = None
+    upstream_prefix: str | None = None
 
 
 class CreationTemplateTable(_Table):
@@ -116,23 +116,23 @@ class CreationTemplateTable(_Table):
 
     prefix: str
     applied_for: list[str]
-    description: Optional[str] = None
-    custom_role_arn: Optional[str] = None
+    description: str | None = None
+    custom_role_arn: str | None = None
     resource_tags: dict[str, str] = {}
-    image_tag_mutability: Optional[Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]] = None
-    mutable_tags: Optional[list[str]] = None
-    encryption: Optional[Literal["AES256", "KMS"]] = None
-    kms_key: Optional[str] = None
-    policy: Optional[str] = None
-    pull_account_ids: Optional[list[str]] = None
-    push_principals: Optional[list[str]] = None
-    org_id: Optional[str] = None
-    lambda_pull: Optional[bool] = None
-    lifecycle: Optional[LifecycleTable] = None
+    image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
+    mutable_tags: list[str] | None = None
+    encryption: Literal["AES256", "KMS"] | None = None
+    kms_key: str | None = None
+    policy: str | None = None
+    pull_account_ids: list[str] | None = None
+    push_principals: list[str] | None = None
+    org_id: str | None = None
+    lambda_pull: bool | None = None
+    lifecycle: LifecycleTable | None = None
 
 
 class RegistryTable(_Table):
-    policy: Optional[str] = None
+    policy: str | None = None
     replication_source_account_ids: list[str] = []
     pull_through_principals: list[str] = []
     replication: list[ReplicationRuleTable] = []
@@ -146,10 +146,10 @@ class AccountFile(_Table):
     backend: BackendTable = BackendTable()
     defaults: RepositorySettings = RepositorySettings()
     repository: list[RepositoryTable] = []
-    role: Optional[RoleTable] = None
-    alerts: Optional[AlertsTable] = None
-    scanning: Optional[ScanningTable] = None
-    registry: Optional[RegistryTable] = None
+    role: RoleTable | None = None
+    alerts: AlertsTable | None = None
+    scanning: ScanningTable | None = None
+    registry: RegistryTable | None = None
 
 
 def lifecycle_switch(raw: dict) -> dict:

@@ -29,8 +29,11 @@ class AccountStack(cdktf.TerraformStack):
     def __init__(self, app, account: Account, policies: dict[str, str | None]):
         super().__init__(app, account.name)
         module = engine.aws("provider")
-        provider = {"region": account.region, "allowed_account_ids": [account.id],
-                    "default_tags": [module.AwsProviderDefaultTags(tags=account.default_tags())]}
+        provider = {
+            "region": account.region,
+            "allowed_account_ids": [account.id],
+            "default_tags": [module.AwsProviderDefaultTags(tags=account.default_tags())],
+        }
         if account.assume_role_arn:
             provider["assume_role"] = [module.AwsProviderAssumeRole(role_arn=account.assume_role_arn)]
         module.AwsProvider(self, "aws", **provider)
@@ -47,9 +50,11 @@ class AccountStack(cdktf.TerraformStack):
         if account.registry:
             self._registry(account, data, policies)
         self._outputs(account)
-        for block, items in (("moved", moves.moved_blocks(account.repositories, policies)),
-                             ("import", ownership.import_blocks(account)),
-                             ("removed", ownership.removed_blocks(account))):
+        for block, items in (
+            ("moved", moves.moved_blocks(account.repositories, policies)),
+            ("import", ownership.import_blocks(account)),
+            ("removed", ownership.removed_blocks(account)),
+        ):
             if items:
                 self.add_override(block, items)
 
@@ -67,7 +72,12 @@ class AccountStack(cdktf.TerraformStack):
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend
         if backend.type == "s3":
-            options = {"bucket": backend.bucket, "key": backend.key, "region": backend.region, "encrypt": backend.encrypt}
+            options = {
+                "bucket": backend.bucket,
+                "key": backend.key,
+                "region": backend.region,
+                "encrypt": backend.encrypt,
+            }
             if backend.dynamodb_table:
                 options["dynamodb_table"] = backend.dynamodb_table
             cdktf.S3Backend(self, **options)
@@ -79,11 +89,14 @@ class AccountStack(cdktf.TerraformStack):
         self.add_override("terraform.required_version", account.terraform_version)
         templates = account.registry.creation_templates if account.registry else ()
         on_push = any("CREATE_ON_PUSH" in template.applied_for for template in templates)
-        self.add_override("terraform.required_providers.aws", CREATE_ON_PUSH_PROVIDER if on_push else AWS_PROVIDER)
+        self.add_override(
+            "terraform.required_providers.aws", CREATE_ON_PUSH_PROVIDER if on_push else AWS_PROVIDER
+        )
 
     def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:
             return {r.name: ref("aws_ecr_repository", r.address, attribute) for r in account.repositories}
+
         values = {
             "repository_url": each("repository_url"),
             "repository_arn": each("arn"),
@@ -91,7 +104,9 @@ class AccountStack(cdktf.TerraformStack):
             "registry_id": ref("data.aws_caller_identity", "current", "account_id"),
             # The partition's DNS suffix as AWS reports it (amazonaws.com, amazonaws.com.cn, ...).
             "repository_registry_url": f"{account.id}.dkr.ecr.{account.region}."
-                                       + ref("data.aws_partition", "current", "dns_suffix"),
+            + ref("data.aws_partition", "current", "dns_suffix"),
         }
         for name, value in values.items():
-            cdktf.TerraformOutput(self, name, value=value, description=f"{name} (as the seed ECR module's output)")
+            cdktf.TerraformOutput(
+                self, name, value=value, description=f"{name} (as the seed ECR module's output)"
+            )

@@ -15,9 +15,9 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ecrgen import incremental
 from ecrgen.errors import EcrgenError, Problem
@@ -30,11 +30,16 @@ STACK_FILE = "cdk.tf.json"
 class Result:
     account: str
     path: Path
-    status: str  # "written" (new bytes), "unchanged" (re-synthesized, same bytes), "skipped" (inputs unchanged)
+    status: (
+        str  # "written" (new bytes), "unchanged" (re-synthesized, same bytes), "skipped" (inputs unchanged)
+    )
 
 
-def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
-           built: Callable[[str], None] = lambda _: None) -> dict[str, str]:
+def render(
+    accounts: list[Account],
+    policies: dict[tuple[str, str], str | None],
+    built: Callable[[str], None] = lambda _: None,
+) -> dict[str, str]:
     """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths)."""
     from ecrgen import engine
     from ecrgen.stack import AccountStack
@@ -43,8 +48,16 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
     try:
         scratch = tempfile.mkdtemp(prefix="ecrgen-synth-")
     except OSError as error:
-        raise EcrgenError([Problem(tempfile.gettempdir(), "", f"cannot be written ({error.strerror or error}): ecrgen synthesizes "
-                                   "in a temporary folder there first; free some space or set TMPDIR to another folder")]) from None
+        raise EcrgenError(
+            [
+                Problem(
+                    tempfile.gettempdir(),
+                    "",
+                    f"cannot be written ({error.strerror or error}): ecrgen synthesizes "
+                    "in a temporary folder there first; free some space or set TMPDIR to another folder",
+                )
+            ]
+        ) from None
     try:
         app = cdktf.App(outdir=scratch)
         for account in accounts:
@@ -52,7 +65,9 @@ def render(accounts: list[Account], policies: dict[tuple[str, str], str | None],
             AccountStack(app, account, own)
             built(account.name)
         app.synth()
-        return {a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts}
+        return {
+            a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts
+        }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -100,8 +115,11 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     with _uninterrupted():
         for item in staged:
             os.replace(item.temporary, item.target)
-    return [Result(item.target.parent.name, item.target, "written" if item.changed else "unchanged")
-            for item in staged if item.target.name == STACK_FILE]
+    return [
+        Result(item.target.parent.name, item.target, "written" if item.changed else "unchanged")
+        for item in staged
+        if item.target.name == STACK_FILE
+    ]
 
 
 @dataclass(frozen=True)
@@ -180,9 +198,13 @@ def _write_problem(out: Path, target: Path, error: OSError) -> Problem:
     folder = next(p for p in [target.parent, *target.parents] if p.exists() or p == Path("."))
     reason = error.strerror or str(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return Problem(str(folder), "", f"cannot be written ({reason}): free some space or choose another --out")
+        return Problem(
+            str(folder), "", f"cannot be written ({reason}): free some space or choose another --out"
+        )
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return Problem(str(folder), "", f"cannot be written ({reason}): make it writable or choose another --out")
+        return Problem(
+            str(folder), "", f"cannot be written ({reason}): make it writable or choose another --out"
+        )
     return Problem(str(folder), "", f"cannot be written ({reason}); choose another --out")
 
 
@@ -211,10 +233,18 @@ def manifest_text(stacks: list[str]) -> str:
     reads (`cdktf list`, `diff`, `deploy`) to find each stack's folder and file."""
     from importlib.metadata import version
 
-    entries = {name: {"annotations": [], "constructPath": name, "dependencies": [], "name": name,
-                      "stackMetadataPath": f"stacks/{name}/metadata.json",
-                      "synthesizedStackPath": f"stacks/{name}/{STACK_FILE}",
-                      "workingDirectory": f"stacks/{name}"} for name in sorted(stacks)}
+    entries = {
+        name: {
+            "annotations": [],
+            "constructPath": name,
+            "dependencies": [],
+            "name": name,
+            "stackMetadataPath": f"stacks/{name}/metadata.json",
+            "synthesizedStackPath": f"stacks/{name}/{STACK_FILE}",
+            "workingDirectory": f"stacks/{name}",
+        }
+        for name in sorted(stacks)
+    }
     return json.dumps({"stacks": entries, "version": version("cdktf")}, sort_keys=True, indent=2) + "\n"
 
 
@@ -232,7 +262,9 @@ def write_file(target: Path, text: str, option: str = "--out") -> bool:
         staged = _stage(target, text)
     except OSError as error:
         problem = _write_problem(target.parent, target, error)
-        raise EcrgenError([Problem(problem.file, problem.path, problem.message.replace("--out", option))]) from None
+        raise EcrgenError(
+            [Problem(problem.file, problem.path, problem.message.replace("--out", option))]
+        ) from None
     with _uninterrupted():
         os.replace(staged.temporary, target)
     return True

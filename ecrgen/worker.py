@@ -14,8 +14,10 @@ import sys
 
 
 def main() -> None:
-    from ecrgen import stack  # noqa: F401  (starts Node and loads the provider assembly now)
-    from ecrgen import synth
+    from ecrgen import (
+        stack,  # noqa: F401  (starts Node and loads the provider assembly now)
+        synth,
+    )
 
     accounts, policies = pickle.load(sys.stdin.buffer)
     json.dump(synth.render(accounts, policies), sys.stdout)

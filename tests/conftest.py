@@ -24,8 +24,11 @@ project = "demo"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite tests/golden/ from the current output (read the diff before committing).")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current output (read the diff before committing).",
+    )
 
 
 @pytest.fixture
@@ -40,6 +43,7 @@ def accounts(tmp_path, monkeypatch):
         for name, text in files.items():
             (folder / f"{name}.toml").write_text(textwrap.dedent(text))
         return Path("accounts")
+
     return write
 
 
@@ -58,8 +62,11 @@ def synthesized(tmp_path_factory):
     shutil.copytree(EXAMPLES, work / "accounts")
     shutil.copytree(ROOT / "iam_policies", work / "iam_policies")
     # Another AWS account and state: two files for one account and region, or one state, would clash.
-    reordered = (reorder(EXAMPLES / "example_account.toml").replace(f'id = "{EXAMPLE_ID}"', f'id = "{REORDERED_ID}"')
-                 .replace("ecr/example_account.tfstate", "ecr/reordered.tfstate"))
+    reordered = (
+        reorder(EXAMPLES / "example_account.toml")
+        .replace(f'id = "{EXAMPLE_ID}"', f'id = "{REORDERED_ID}"')
+        .replace("ecr/example_account.tfstate", "ecr/reordered.tfstate")
+    )
     (work / "accounts" / "reordered.toml").write_text(reordered)
     shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", work / "accounts" / "edge.toml")
     results = api.synthesize(work / "accounts", None, work / "cdktf.out")
@@ -82,18 +89,25 @@ def reorder_text(text: str) -> str:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "terraform: runs real Terraform against moto (tests/test_terraform.py)")
+    config.addinivalue_line(
+        "markers", "terraform: runs real Terraform against moto (tests/test_terraform.py)"
+    )
 
 
 def pytest_terminal_summary(terminalreporter):
     """One line saying how many Terraform-tier tests ran (CI prints it)."""
     counts = {}
     for outcome in ("passed", "failed", "error", "skipped"):
-        counts[outcome] = sum(1 for report in terminalreporter.stats.get(outcome, [])
-                              if "terraform" in getattr(report, "keywords", {}))
+        counts[outcome] = sum(
+            1
+            for report in terminalreporter.stats.get(outcome, [])
+            if "terraform" in getattr(report, "keywords", {})
+        )
     ran = counts["passed"] + counts["failed"] + counts["error"]
-    terminalreporter.write_line(f"Terraform tier: {ran} test(s) ran ({counts['passed']} passed, "
-                                f"{counts['failed'] + counts['error']} failed, {counts['skipped']} skipped)")
+    terminalreporter.write_line(
+        f"Terraform tier: {ran} test(s) ran ({counts['passed']} passed, "
+        f"{counts['failed'] + counts['error']} failed, {counts['skipped']} skipped)"
+    )
 
 
 @pytest.fixture
@@ -107,6 +121,7 @@ def moto(tmp_path):
         if account_id not in servers:
             servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
         return servers[account_id]
+
     yield start
     for server in servers.values():
         server.stop()

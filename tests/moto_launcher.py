@@ -15,8 +15,12 @@ from moto.server import main
 schema.VALID_ACTION_PROPERTIES = {"type", "targetStorageClass"}
 schema.VALID_ACTION_TYPE_VALUES = {"expire", "transition"}
 schema.VALID_SELECTION_PROPERTIES = {*schema.VALID_SELECTION_PROPERTIES, "storageClass"}
-schema.VALID_SELECTION_COUNT_TYPE_VALUES = {"imageCountMoreThan", "sinceImagePushed", "sinceImagePulled",
-                                            "sinceImageTransitioned"}
+schema.VALID_SELECTION_COUNT_TYPE_VALUES = {
+    "imageCountMoreThan",
+    "sinceImagePushed",
+    "sinceImagePulled",
+    "sinceImageTransitioned",
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -77,8 +77,12 @@ class MotoServer:
         self.url = f"http://127.0.0.1:{self.port}"
         launcher = Path(__file__).with_name("moto_launcher.py")
         env = {**os.environ, "MOTO_ACCOUNT_ID": account_id}
-        self.process = subprocess.Popen([sys.executable, str(launcher), "-H", "127.0.0.1", "-p", str(self.port)], env=env,
-                                        stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, str(launcher), "-H", "127.0.0.1", "-p", str(self.port)],
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -90,8 +94,13 @@ class MotoServer:
                 time.sleep(0.2)
 
     def client(self, service: str, region: str):
-        return boto3.client(service, region_name=region, endpoint_url=self.url,
-                            aws_access_key_id="test", aws_secret_access_key="test")
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
 
     def stop(self) -> None:
         self.process.terminate()
@@ -119,17 +128,33 @@ class Workspace:
 
     def env(self) -> dict[str, str]:
         rc = self.folder.parent / "terraform.rc"
-        rc.write_text('provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["%s"]\n  }\n'
-                      '  direct { exclude = ["%s"] }\n}\n' % (find_mirror(), PROVIDER, PROVIDER))
-        return {**os.environ, "TF_CLI_CONFIG_FILE": str(rc), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
-                "CHECKPOINT_DISABLE": "1", "AWS_ENDPOINT_URL": self.moto.url, "AWS_ACCESS_KEY_ID": "test",
-                "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
-                "AWS_EC2_METADATA_DISABLED": "true"}
+        rc.write_text(
+            'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["%s"]\n  }\n'
+            '  direct { exclude = ["%s"] }\n}\n' % (find_mirror(), PROVIDER, PROVIDER)
+        )
+        return {
+            **os.environ,
+            "TF_CLI_CONFIG_FILE": str(rc),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_ENDPOINT_URL": self.moto.url,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
 
     def pin_provider(self) -> None:
         """Pin the mirror's provider version with an override file, as a user would; then adapt the JSON."""
-        override = {"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws",
-                                                                 "version": mirror_version(find_mirror())}}}}
+        override = {
+            "terraform": {
+                "required_providers": {
+                    "aws": {"source": "hashicorp/aws", "version": mirror_version(find_mirror())}
+                }
+            }
+        }
         (self.folder / "provider_override.tf.json").write_text(json.dumps(override))
         stack = self.folder / "cdk.tf.json"
         stack.write_text(json.dumps(for_provider_5(json.loads(stack.read_text())), indent=2))
@@ -141,23 +166,37 @@ class Workspace:
         if not s3:
             return []
         client = self.moto.client("s3", s3["region"])
-        options = {} if s3["region"] == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": s3["region"]}}
+        options = (
+            {}
+            if s3["region"] == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": s3["region"]}}
+        )
         try:
             client.create_bucket(Bucket=s3["bucket"], **options)
         except client.exceptions.BucketAlreadyOwnedByYou:
             pass
         config = self.folder.parent / "backend.hcl"
-        config.write_text(f'endpoints = {{ s3 = "{self.moto.url}" }}\nuse_path_style = true\n'
-                          "skip_credentials_validation = true\nskip_requesting_account_id = true\n")
+        config.write_text(
+            f'endpoints = {{ s3 = "{self.moto.url}" }}\nuse_path_style = true\n'
+            "skip_credentials_validation = true\nskip_requesting_account_id = true\n"
+        )
         return [f"-backend-config={config}"]
 
     def run(self, command: list[str], check: bool = True) -> Run:
         """Run a Terraform command (`["terraform", "plan", ...]`) in the stack folder, against moto."""
         assert command[0] == "terraform", command
         started = time.monotonic()
-        process = subprocess.run([*command, "-no-color"], cwd=self.folder, env=self.env(),
-                                 capture_output=True, text=True, timeout=600)
-        result = Run(command[1:], process.returncode, process.stdout + process.stderr, time.monotonic() - started)
+        process = subprocess.run(
+            [*command, "-no-color"],
+            cwd=self.folder,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        result = Run(
+            command[1:], process.returncode, process.stdout + process.stderr, time.monotonic() - started
+        )
         if os.environ.get("ECRGEN_TF_TIMES"):
             print(f"{' '.join(command[:2])}: {result.seconds:.1f} s", file=sys.stderr)
         self.runs.append(result)
@@ -171,14 +210,19 @@ class Workspace:
 
     def plan(self, name: str = "plan", targets: list[str] | tuple[str, ...] = ()) -> dict:
         """A saved plan, as `terraform show -json` gives it (only `targets` and what they need, when given)."""
-        self.run(["terraform", "plan", "-input=false", f"-out={name}.tfplan", *(f"-target={t}" for t in targets)])
+        self.run(
+            ["terraform", "plan", "-input=false", f"-out={name}.tfplan", *(f"-target={t}" for t in targets)]
+        )
         return json.loads(self.run(["terraform", "show", "-json", f"{name}.tfplan"]).output)
 
     def apply(self, plan: str = "plan") -> None:
         self.run(["terraform", "apply", "-input=false", "-auto-approve", f"{plan}.tfplan"])
 
     def outputs(self) -> dict:
-        return {name: value["value"] for name, value in json.loads(self.run(["terraform", "output", "-json"]).output).items()}
+        return {
+            name: value["value"]
+            for name, value in json.loads(self.run(["terraform", "output", "-json"]).output).items()
+        }
 
 
 # Resource types moto (5.2) does not model: their stacks are validated and planned in full, and applied
@@ -193,13 +237,24 @@ def moto_targets(document: dict) -> list[str]:
         return []
     # Data sources too: the outputs read them, and a targeted apply updates only outputs of what it targets.
     data = [f"data.{kind}.{name}" for kind, blocks in document.get("data", {}).items() for name in blocks]
-    return sorted([f"{kind}.{name}" for kind, blocks in resources.items() if kind not in MOTO_UNMODELED for name in blocks] + data)
+    return sorted(
+        [
+            f"{kind}.{name}"
+            for kind, blocks in resources.items()
+            if kind not in MOTO_UNMODELED
+            for name in blocks
+        ]
+        + data
+    )
 
 
 def changes(plan: dict) -> dict[str, list[str]]:
     """Address -> actions for every resource the plan would change (no-ops and reads left out)."""
-    return {c["address"]: c["change"]["actions"] for c in plan.get("resource_changes", [])
-            if c["change"]["actions"] not in (["no-op"], ["read"])}
+    return {
+        c["address"]: c["change"]["actions"]
+        for c in plan.get("resource_changes", [])
+        if c["change"]["actions"] not in (["no-op"], ["read"])
+    }
 
 
 def prepare_lookups(document: dict, moto: MotoServer, region: str) -> None:
@@ -207,15 +262,24 @@ def prepare_lookups(document: dict, moto: MotoServer, region: str) -> None:
     data.tf): the alert queue, the GitHub OIDC provider, KMS aliases."""
     data = document.get("data", {})
     for body in data.get("aws_sqs_queue", {}).values():
-        attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if body["name"].endswith(".fifo") else {}
+        attributes = (
+            {"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+            if body["name"].endswith(".fifo")
+            else {}
+        )
         moto.client("sqs", region).create_queue(QueueName=body["name"], Attributes=attributes)
     for body in data.get("aws_iam_openid_connect_provider", {}).values():
         iam = moto.client("iam", region)
         if not iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
-            iam.create_open_id_connect_provider(Url=body["url"], ClientIDList=["sts.amazonaws.com"],
-                                               ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"])
+            iam.create_open_id_connect_provider(
+                Url=body["url"],
+                ClientIDList=["sts.amazonaws.com"],
+                ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"],
+            )
     for body in data.get("aws_secretsmanager_secret", {}).values():
-        moto.client("secretsmanager", region).create_secret(Name=body["name"], SecretString='{"username":"u","accessToken":"t"}')
+        moto.client("secretsmanager", region).create_secret(
+            Name=body["name"], SecretString='{"username":"u","accessToken":"t"}'
+        )
     for body in data.get("aws_kms_alias", {}).values():
         kms = moto.client("kms", region)
         key = kms.create_key(Description=f"ecrgen test key for {body['name']}")["KeyMetadata"]["KeyId"]

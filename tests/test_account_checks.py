@@ -3,13 +3,15 @@
 import json
 
 import pytest
-
 from conftest import minimal
+
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.rules import names
 
-REGION_RULE = "is not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"
+REGION_RULE = (
+    "is not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"
+)
 
 
 def problems(folder) -> list[str]:
@@ -19,13 +21,28 @@ def problems(folder) -> list[str]:
 
 
 def test_an_unknown_region_is_an_error(accounts):
-    text = minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\nregion = "eu-west-9"\n').replace('"us-east-1"', '"us-east-9"')
-    assert problems(accounts(a=text)) == [f"accounts/a.toml: account.region: 'us-east-9' {REGION_RULE}",
-                                          f"accounts/a.toml: backend.region: 'eu-west-9' {REGION_RULE}"]
+    text = minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\nregion = "eu-west-9"\n').replace(
+        '"us-east-1"', '"us-east-9"'
+    )
+    assert problems(accounts(a=text)) == [
+        f"accounts/a.toml: account.region: 'us-east-9' {REGION_RULE}",
+        f"accounts/a.toml: backend.region: 'eu-west-9' {REGION_RULE}",
+    ]
 
 
-@pytest.mark.parametrize("region", ["us-east-2", "ap-east-2", "ap-southeast-7", "ca-west-1", "mx-central-1",
-                                    "il-central-1", "us-gov-east-1", "cn-northwest-1"])
+@pytest.mark.parametrize(
+    "region",
+    [
+        "us-east-2",
+        "ap-east-2",
+        "ap-southeast-7",
+        "ca-west-1",
+        "mx-central-1",
+        "il-central-1",
+        "us-gov-east-1",
+        "cn-northwest-1",
+    ],
+)
 def test_every_listed_region_is_accepted(accounts, region):
     assert not names.region(region)
     (account,) = load_accounts(accounts(a=minimal("dev").replace('"us-east-1"', f'"{region}"')))
@@ -33,11 +50,12 @@ def test_every_listed_region_is_accepted(accounts, region):
 
 
 def test_tags_that_replace_a_default_count_once(accounts):
-    tags = "[tags]\nProject = \"p\"\n" + "".join(f'k{i} = "v"\n' for i in range(47))
+    tags = '[tags]\nProject = "p"\n' + "".join(f'k{i} = "v"\n' for i in range(47))
     (account,) = load_accounts(accounts(a=minimal("dev", tags)))
     assert len(account.default_tags()) == 50
     assert problems(accounts(a=minimal("dev", tags + 'k47 = "v"\n'))) == [
-        "accounts/a.toml: tags: has 49 tags; with Project, Environment and ManagedBy that makes 51 and AWS allows 50"]
+        "accounts/a.toml: tags: has 49 tags; with Project, Environment and ManagedBy that makes 51 and AWS allows 50"
+    ]
 
 
 ACCOUNT = '[account]\nid = "123456789012"\nregion = "us-east-1"\nproject = "proj"\n'
@@ -45,11 +63,17 @@ ACCOUNT = '[account]\nid = "123456789012"\nregion = "us-east-1"\nproject = "proj
 
 def policy_numbers(repository) -> list:
     rules = json.loads(repository.lifecycle_policy)["rules"]
-    return [(r["selection"]["tagStatus"], r["selection"].get("tagPatternList"), r["selection"]["countNumber"]) for r in rules]
+    return [
+        (r["selection"]["tagStatus"], r["selection"].get("tagPatternList"), r["selection"]["countNumber"])
+        for r in rules
+    ]
 
 
 def test_lifecycle_tables_merge_key_by_key(accounts):
-    folder = accounts(a=ACCOUNT + 'environment = "dev"\n' + """
+    folder = accounts(
+        a=ACCOUNT
+        + 'environment = "dev"\n'
+        + """
 [defaults.lifecycle]
 max_image_count = 500
 untagged_image_days = 60
@@ -67,28 +91,40 @@ rules = [{ rulePriority = 1, selection = { tagStatus = "any", countType = "image
 
 [[repository]]
 name = "plain"
-""")
+"""
+    )
     app, custom, plain = load_accounts(folder)[0].repositories
-    assert policy_numbers(app) == [("tagged", ["release-*"], 36500), ("untagged", None, 60), ("any", None, 500)]
+    assert policy_numbers(app) == [
+        ("tagged", ["release-*"], 36500),
+        ("untagged", None, 60),
+        ("any", None, 500),
+    ]
     assert policy_numbers(custom) == [("any", None, 5)]
     assert policy_numbers(plain) == [("tagged", ["v*"], 36500), ("untagged", None, 60), ("any", None, 500)]
 
 
 def test_repository_counts_drop_inherited_rules(accounts):
-    folder = accounts(a=ACCOUNT + 'environment = "dev"\n' + """
+    folder = accounts(
+        a=ACCOUNT
+        + 'environment = "dev"\n'
+        + """
 [defaults.lifecycle]
 rules = [{ rulePriority = 1, selection = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 5 }, action = { type = "expire" } }]
 
 [[repository]]
 name = "app"
 lifecycle = { max_image_count = 9 }
-""")
+"""
+    )
     (app,) = load_accounts(folder)[0].repositories
     assert policy_numbers(app) == [("untagged", None, 7), ("any", None, 9)]
 
 
 def test_a_problem_in_defaults_is_reported_once_where_it_was_written(accounts):
-    folder = accounts(a=ACCOUNT + 'environment = "dev"\n' + """
+    folder = accounts(
+        a=ACCOUNT
+        + 'environment = "dev"\n'
+        + """
 [defaults]
 pull_account_ids = ["1234"]
 push_principals = ["ci"]
@@ -108,7 +144,8 @@ name = "two"
 name = "three"
 pull_account_ids = ["5678"]
 lifecycle = { protected_tags = ["ok", "bad*tag*"] }
-""")
+"""
+    )
     assert problems(folder) == [
         "accounts/a.toml: defaults.mutable_tags[0]: 'bad tag' is not a valid tag filter (1-128 chars: letters, digits, . _ - and * wildcards)",
         "accounts/a.toml: defaults.kms_key: 'key' is not a KMS key ARN or alias (arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)",
@@ -122,20 +159,40 @@ lifecycle = { protected_tags = ["ok", "bad*tag*"] }
     ]
 
 
-@pytest.mark.parametrize("where, expected", [
-    ('[[repository]]\nname = "app"\nmutable_tags = []\n', "repository[0].mutable_tags: must list 1 to 5 tag filters (or leave it out)"),
-    ('[defaults]\nmutable_tags = []\n[[repository]]\nname = "app"\n', "defaults.mutable_tags: must list 1 to 5 tag filters (or leave it out)"),
-    ('[[repository]]\nname = "app"\nimage_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"\nmutable_tags = []\n',
-     "repository[0].mutable_tags: must list 1 to 5 tag filters (or leave it out)"),
-])
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        (
+            '[[repository]]\nname = "app"\nmutable_tags = []\n',
+            "repository[0].mutable_tags: must list 1 to 5 tag filters (or leave it out)",
+        ),
+        (
+            '[defaults]\nmutable_tags = []\n[[repository]]\nname = "app"\n',
+            "defaults.mutable_tags: must list 1 to 5 tag filters (or leave it out)",
+        ),
+        (
+            '[[repository]]\nname = "app"\nimage_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"\nmutable_tags = []\n',
+            "repository[0].mutable_tags: must list 1 to 5 tag filters (or leave it out)",
+        ),
+    ],
+)
 def test_an_empty_mutable_tags_is_an_error(accounts, where, expected):
     assert problems(accounts(a=minimal("dev", where))) == [f"accounts/a.toml: {expected}"]
 
 
 def test_an_empty_mutable_tags_clears_the_defaults_filters(accounts):
-    folder = accounts(a=minimal("production", '[defaults]\nmutable_tags = ["latest"]\n[[repository]]\nname = "aa"\n[[repository]]\nname = "bb"\nmutable_tags = []\n'))
+    folder = accounts(
+        a=minimal(
+            "production",
+            '[defaults]\nmutable_tags = ["latest"]\n[[repository]]\nname = "aa"\n[[repository]]\nname = "bb"\nmutable_tags = []\n',
+        )
+    )
     a, b = load_accounts(folder)[0].repositories
-    assert (a.image_tag_mutability, b.image_tag_mutability, b.mutable_tags) == ("IMMUTABLE_WITH_EXCLUSION", "IMMUTABLE", ())
+    assert (a.image_tag_mutability, b.image_tag_mutability, b.mutable_tags) == (
+        "IMMUTABLE_WITH_EXCLUSION",
+        "IMMUTABLE",
+        (),
+    )
 
 
 def test_retired_and_allow_destroy_names_follow_the_repository_name_rule(accounts):
@@ -143,16 +200,20 @@ def test_retired_and_allow_destroy_names_follow_the_repository_name_rule(account
     rule = "(2-256 chars: lowercase letters, digits, and . _ - / separators)"
     assert problems(folder) == [
         f"accounts/a.toml: account.retired[0]: 'Bad Name' is not the `name` a [[repository]] could have had: not a valid ECR repository name {rule}",
-        f"accounts/a.toml: account.allow_destroy[0]: 'x' is not the `name` a [[repository]] could have had: not a valid ECR repository name {rule}"]
+        f"accounts/a.toml: account.allow_destroy[0]: 'x' is not the `name` a [[repository]] could have had: not a valid ECR repository name {rule}",
+    ]
     folder = accounts(a=minimal("production", 'name_format = "{project}/{name}"\nretired = ["x", "A"]\n'))
     assert problems(folder) == [
         f"accounts/a.toml: account.retired[1]: 'A' is not the `name` a [[repository]] could have had: not a valid ECR repository name "
-        f"(through name_format: 'demo/A') {rule}"]
+        f"(through name_format: 'demo/A') {rule}"
+    ]
 
 
 def test_a_type_error_in_account_does_not_hide_the_other_problems(accounts):
-    folder = accounts(a='[account]\nid = 123456789012\nregion = "mars-1"\nenvironment = "prodution"\nproject = "Bad Proj!"\n'
-                        'assume_role_arn = "arn:aws:iam::123456789012:role/terraform"\n[[repository]]\nname = "App"\n')
+    folder = accounts(
+        a='[account]\nid = 123456789012\nregion = "mars-1"\nenvironment = "prodution"\nproject = "Bad Proj!"\n'
+        'assume_role_arn = "arn:aws:iam::123456789012:role/terraform"\n[[repository]]\nname = "App"\n'
+    )
     assert problems(folder) == [
         "accounts/a.toml: account.id: 123456789012 must be a string",
         f"accounts/a.toml: account.region: 'mars-1' {REGION_RULE}",
@@ -165,8 +226,10 @@ def test_a_type_error_in_account_does_not_hide_the_other_problems(accounts):
 
 
 def test_required_keys_missing_or_mistyped_leave_no_follow_on_noise(accounts):
-    folder = accounts(a='[account]\nid = "123456789012"\nregion = ["us-east-1"]\nproject = 7\n'
-                        '[[repository]]\nname = 5\n[[repository]]\nname = "ok-but-MixedCase"\n[role]\nname = false\ntrusted_services = ["ecs"]\n')
+    folder = accounts(
+        a='[account]\nid = "123456789012"\nregion = ["us-east-1"]\nproject = 7\n'
+        '[[repository]]\nname = 5\n[[repository]]\nname = "ok-but-MixedCase"\n[role]\nname = false\ntrusted_services = ["ecs"]\n'
+    )
     assert problems(folder) == [
         "accounts/a.toml: account.region: ['us-east-1'] must be a string",
         "accounts/a.toml: account.environment: is required",
@@ -179,10 +242,19 @@ def test_required_keys_missing_or_mistyped_leave_no_follow_on_noise(accounts):
 
 
 def test_the_protected_tags_warning_for_settings_from_defaults_is_given_once_there(accounts):
-    folder = accounts(a=minimal("production", '[defaults.lifecycle]\nmax_image_count = 50\n[[repository]]\nname = "app"\n'
-                                              '[[repository]]\nname = "api"\n[[repository]]\nname = "own"\nlifecycle = { untagged_image_days = 3 }\n'))
+    folder = accounts(
+        a=minimal(
+            "production",
+            '[defaults.lifecycle]\nmax_image_count = 50\n[[repository]]\nname = "app"\n'
+            '[[repository]]\nname = "api"\n[[repository]]\nname = "own"\nlifecycle = { untagged_image_days = 3 }\n',
+        )
+    )
     (account,) = load_accounts(folder)
-    message = ("the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond the newest 50, "
-               "deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])")
-    assert [str(w) for w in account.warnings] == [f"accounts/a.toml: defaults.lifecycle: {message}",
-                                                  f"accounts/a.toml: repository[2].lifecycle: {message}"]
+    message = (
+        "the default lifecycle policy of a production repository has no protected_tags: it expires any image beyond the newest 50, "
+        "deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])"
+    )
+    assert [str(w) for w in account.warnings] == [
+        f"accounts/a.toml: defaults.lifecycle: {message}",
+        f"accounts/a.toml: repository[2].lifecycle: {message}",
+    ]

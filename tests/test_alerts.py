@@ -19,7 +19,9 @@ FINDING = json.loads((EVENTS / "inspector2_finding.json").read_text())
 
 
 def routed(pattern: str, event: dict) -> bool:
-    return EventRuleEngine().evaluate_pattern_on_event(EventPatternCompiler().compile_event_pattern(pattern), event)
+    return EventRuleEngine().evaluate_pattern_on_event(
+        EventPatternCompiler().compile_event_pattern(pattern), event
+    )
 
 
 def scan(counts=None, status="COMPLETE", **changes):
@@ -42,57 +44,84 @@ BASIC = pattern_text(scan_pattern(("HIGH", "CRITICAL"), enhanced=False))
 ENHANCED = pattern_text(scan_pattern(("HIGH", "CRITICAL"), enhanced=True))
 
 
-@pytest.mark.parametrize("event, expected", [
-    (scan(), True),                                    # the documented sample: CRITICAL 10, MEDIUM 9
-    (scan({"HIGH": 1}), True),
-    (scan({"HIGH": 3, "CRITICAL": 2, "LOW": 1}), True),
-    (scan({"MEDIUM": 9, "LOW": 4}), False),             # other severities only
-    (scan({}), False),                                 # a clean image: AWS omits zero counts
-    (scan({"HIGH": 0, "CRITICAL": 0}), False),
-    (scan({"CRITICAL": 5}, status="FAILED"), False),   # a failed scan
-    (scan({"CRITICAL": 5}, source="aws.inspector2"), False),
-    (finding(), False),                                # enhanced findings never match the basic rule
-])
+@pytest.mark.parametrize(
+    "event, expected",
+    [
+        (scan(), True),  # the documented sample: CRITICAL 10, MEDIUM 9
+        (scan({"HIGH": 1}), True),
+        (scan({"HIGH": 3, "CRITICAL": 2, "LOW": 1}), True),
+        (scan({"MEDIUM": 9, "LOW": 4}), False),  # other severities only
+        (scan({}), False),  # a clean image: AWS omits zero counts
+        (scan({"HIGH": 0, "CRITICAL": 0}), False),
+        (scan({"CRITICAL": 5}, status="FAILED"), False),  # a failed scan
+        (scan({"CRITICAL": 5}, source="aws.inspector2"), False),
+        (finding(), False),  # enhanced findings never match the basic rule
+    ],
+)
 def test_basic_routing(event, expected):
     assert routed(BASIC, event) is expected
 
 
-@pytest.mark.parametrize("event, expected", [
-    (finding(), True),                                 # the documented sample: HIGH, ACTIVE, ECR image
-    (finding("CRITICAL"), True),
-    (finding("MEDIUM"), False),
-    (finding("UNTRIAGED"), False),
-    (finding(status="CLOSED"), False),                 # closed findings
-    (finding(status="SUPPRESSED"), False),
-    (finding(resource_type="AWS_EC2_INSTANCE"), False),  # findings on other resource types
-    (finding(resource_type="AWS_LAMBDA_FUNCTION"), False),
-    (scan({"CRITICAL": 1}), False),                    # basic scan events do not fire with enhanced scanning
-])
+@pytest.mark.parametrize(
+    "event, expected",
+    [
+        (finding(), True),  # the documented sample: HIGH, ACTIVE, ECR image
+        (finding("CRITICAL"), True),
+        (finding("MEDIUM"), False),
+        (finding("UNTRIAGED"), False),
+        (finding(status="CLOSED"), False),  # closed findings
+        (finding(status="SUPPRESSED"), False),
+        (finding(resource_type="AWS_EC2_INSTANCE"), False),  # findings on other resource types
+        (finding(resource_type="AWS_LAMBDA_FUNCTION"), False),
+        (scan({"CRITICAL": 1}), False),  # basic scan events do not fire with enhanced scanning
+    ],
+)
 def test_enhanced_routing(event, expected):
     assert routed(ENHANCED, event) is expected
 
 
 def test_single_severity_needs_no_or():
     assert scan_pattern(("CRITICAL",), False)["detail"] == {
-        "scan-status": ["COMPLETE"], "finding-severity-counts": {"CRITICAL": [{"numeric": [">", 0]}]}}
+        "scan-status": ["COMPLETE"],
+        "finding-severity-counts": {"CRITICAL": [{"numeric": [">", 0]}]},
+    }
     assert routed(pattern_text(scan_pattern(("CRITICAL",), False)), scan({"CRITICAL": 1}))
     assert not routed(pattern_text(scan_pattern(("CRITICAL",), False)), scan({"HIGH": 1}))
 
 
 def test_emitted_patterns_route(synthesized):
-    basic = synthesized["example_account"]["resource"]["aws_cloudwatch_event_rule"]["scan_findings"]["event_pattern"]
-    enhanced = synthesized["example_nonprod"]["resource"]["aws_cloudwatch_event_rule"]["scan_findings"]["event_pattern"]
+    basic = synthesized["example_account"]["resource"]["aws_cloudwatch_event_rule"]["scan_findings"][
+        "event_pattern"
+    ]
+    enhanced = synthesized["example_nonprod"]["resource"]["aws_cloudwatch_event_rule"]["scan_findings"][
+        "event_pattern"
+    ]
     assert routed(basic, scan()) and not routed(basic, scan({"LOW": 2}))
     assert routed(enhanced, finding("CRITICAL")) and not routed(enhanced, finding("HIGH"))
 
 
 def test_severities_are_checked():
     assert check_alerts("q", ["HIGH", "HIGH"], None, False, "a") == [("severities", "has duplicates")]
-    assert check_alerts("q", [], None, False, "a") == [("severities", "must name at least one severity (allowed: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED)")]
+    assert check_alerts("q", [], None, False, "a") == [
+        (
+            "severities",
+            "must name at least one severity (allowed: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED)",
+        )
+    ]
     assert check_alerts("q.fifo", ["UNTRIAGED"], None, True, "a") == []
-    assert check_alerts("a" * 81, ["HIGH"], None, False, "a") == [("sqs_queue_name", f"'{'a' * 76}... is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)")]
+    assert check_alerts("a" * 81, ["HIGH"], None, False, "a") == [
+        (
+            "sqs_queue_name",
+            f"'{'a' * 76}... is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)",
+        )
+    ]
     assert check_alerts("q", ["HIGH"], None, False, "a" * 46) == []
-    assert check_alerts("q", ["HIGH"], None, False, "a" * 47) == [("", f"the account name gives the EventBridge rule name '{'a' * 47}-ecr-scan-findings' (65 chars); EventBridge allows 64: shorten the account file's name to at most 46 characters")]
+    assert check_alerts("q", ["HIGH"], None, False, "a" * 47) == [
+        (
+            "",
+            f"the account name gives the EventBridge rule name '{'a' * 47}-ecr-scan-findings' (65 chars); EventBridge allows 64: shorten the account file's name to at most 46 characters",
+        )
+    ]
 
 
 def test_end_to_end_in_moto(synthesized):
@@ -111,6 +140,12 @@ def test_end_to_end_in_moto(synthesized):
         events.put_rule(Name=rule["name"], EventPattern=json.dumps(pattern))
         events.put_targets(Rule=rule["name"], Targets=[{"Id": target["target_id"], "Arn": arn}])
         for detail in ({"scan-status": "COMPLETE", "finding-severity-counts": {"LOW": 1}}, SCAN["detail"]):
-            events.put_events(Entries=[{"Source": "aws.ecr", "DetailType": "ECR Image Scan", "Detail": json.dumps(detail)}])
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
-        assert [json.loads(m["Body"])["detail"]["finding-severity-counts"] for m in messages] == [{"CRITICAL": 10, "MEDIUM": 9}]
+            events.put_events(
+                Entries=[{"Source": "aws.ecr", "DetailType": "ECR Image Scan", "Detail": json.dumps(detail)}]
+            )
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+            "Messages", []
+        )
+        assert [json.loads(m["Body"])["detail"]["finding-severity-counts"] for m in messages] == [
+            {"CRITICAL": 10, "MEDIUM": 9}
+        ]

@@ -8,15 +8,18 @@ import boto3
 import pytest
 from moto import mock_aws
 
-
 ACCOUNT = "123456789012"
 
 
 def concrete(text: str) -> str:
     """Replace Terraform references with ARNs of the right shape, as they are at apply time."""
-    text = re.sub(r"\$\{aws_ecr_repository\.([\w-]+)\.arn\}", rf"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/r\1", text)
-    text = text.replace("${data.aws_iam_openid_connect_provider.github.arn}",
-                        f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com")
+    text = re.sub(
+        r"\$\{aws_ecr_repository\.([\w-]+)\.arn\}", rf"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/r\1", text
+    )
+    text = text.replace(
+        "${data.aws_iam_openid_connect_provider.github.arn}",
+        f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com",
+    )
     assert "${" not in text, text
     return text
 
@@ -32,8 +35,11 @@ def repo_name(account, address):
 
 
 def resources(synthesized, kind):
-    return [(account, address, body) for account in ("example_account", "example_nonprod", "reordered", "edge")
-            for address, body in synthesized[account]["resource"].get(kind, {}).items()]
+    return [
+        (account, address, body)
+        for account in ("example_account", "example_nonprod", "reordered", "edge")
+        for address, body in synthesized[account]["resource"].get(kind, {}).items()
+    ]
 
 
 def test_lifecycle_policies_are_accepted(synthesized, aws):
@@ -69,14 +75,28 @@ def test_roles_and_their_policies_are_accepted(synthesized, aws):
         trust = concrete(body["assume_role_policy"])
         aws["iam"].create_role(RoleName=f"{account}-{body['name']}"[:64], AssumeRolePolicyDocument=trust)
         policy = synthesized[account]["resource"]["aws_iam_role_policy"][address]
-        aws["iam"].put_role_policy(RoleName=f"{account}-{body['name']}"[:64], PolicyName=policy["name"], PolicyDocument=concrete(policy["policy"]))
-        assert aws["iam"].list_role_policies(RoleName=f"{account}-{body['name']}"[:64])["PolicyNames"] == [policy["name"]]
+        aws["iam"].put_role_policy(
+            RoleName=f"{account}-{body['name']}"[:64],
+            PolicyName=policy["name"],
+            PolicyDocument=concrete(policy["policy"]),
+        )
+        assert aws["iam"].list_role_policies(RoleName=f"{account}-{body['name']}"[:64])["PolicyNames"] == [
+            policy["name"]
+        ]
 
 
 def test_github_trust_is_scoped_to_the_listed_repositories(synthesized):
-    trust = json.loads(synthesized["example_account"]["resource"]["aws_iam_role"]["ecr"]["assume_role_policy"])
+    trust = json.loads(
+        synthesized["example_account"]["resource"]["aws_iam_role"]["ecr"]["assume_role_policy"]
+    )
     (github,) = trust["Statement"]
     assert github["Principal"] == {"Federated": "${data.aws_iam_openid_connect_provider.github.arn}"}
     assert github["Condition"] == {
         "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-        "StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/app:environment:production", "repo:acme/api:ref:refs/heads/main"]}}
+        "StringLike": {
+            "token.actions.githubusercontent.com:sub": [
+                "repo:acme/app:environment:production",
+                "repo:acme/api:ref:refs/heads/main",
+            ]
+        },
+    }

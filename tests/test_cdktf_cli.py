@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT
+
 from ecrgen import engine, synth
 
 
@@ -32,7 +32,13 @@ def test_manifest_is_what_cdktf_writes(synthesized):
         app.synth()
         expected = json.loads((Path(scratch) / "manifest.json").read_text())
     assert written == expected
-    assert sorted(written["stacks"]) == ["edge", "example_account", "example_nonprod", "example_registry", "reordered"]
+    assert sorted(written["stacks"]) == [
+        "edge",
+        "example_account",
+        "example_nonprod",
+        "example_registry",
+        "reordered",
+    ]
 
 
 def test_manifest_lists_only_accounts_of_the_folder_and_is_rewritten_only_on_change(tmp_path):
@@ -44,21 +50,31 @@ def test_manifest_lists_only_accounts_of_the_folder_and_is_rewritten_only_on_cha
     assert (out / "manifest.json").stat().st_mtime_ns == first
 
 
-@pytest.mark.skipif(cdktf_cli() is None or shutil.which("node") is None,
-                    reason="cdktf-cli (make cdktf-test installs it) or a system Node 20/22 to run it is missing")
+@pytest.mark.skipif(
+    cdktf_cli() is None or shutil.which("node") is None,
+    reason="cdktf-cli (make cdktf-test installs it) or a system Node 20/22 to run it is missing",
+)
 def test_cdktf_synth_and_list_run_ecrgen(tmp_path):
     shutil.copytree(EXAMPLES, tmp_path / "accounts")
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
     shutil.copy(ROOT / "cdktf.json", tmp_path)
     (tmp_path / ".venv").symlink_to(Path(sys.prefix))  # cdktf.json runs .venv/bin/python
     env = {**os.environ, "CHECKPOINT_DISABLE": "1", "CI": "1", "FORCE_COLOR": "0"}
-    done = subprocess.run([cdktf_cli(), "synth"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [cdktf_cli(), "synth"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "example_account, example_nonprod" in done.stdout
     assert (tmp_path / "cdktf.out" / "stacks" / "example_account" / "cdk.tf.json").is_file()
-    listed = subprocess.run([cdktf_cli(), "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    listed = subprocess.run(
+        [cdktf_cli(), "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert listed.returncode == 0, listed.stdout + listed.stderr
-    rows = [line.split() for line in listed.stdout.splitlines() if line.startswith("example_") and ":" not in line]
-    assert rows == [["example_account", "cdktf.out/stacks/example_account"],
-                    ["example_nonprod", "cdktf.out/stacks/example_nonprod"],
-                    ["example_registry", "cdktf.out/stacks/example_registry"]]
+    rows = [
+        line.split() for line in listed.stdout.splitlines() if line.startswith("example_") and ":" not in line
+    ]
+    assert rows == [
+        ["example_account", "cdktf.out/stacks/example_account"],
+        ["example_nonprod", "cdktf.out/stacks/example_nonprod"],
+        ["example_registry", "cdktf.out/stacks/example_registry"],
+    ]

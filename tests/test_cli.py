@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLES, ROOT, minimal
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT, minimal
 from ecrgen.cli import app
 
 runner = CliRunner()
@@ -21,7 +21,10 @@ def run(*args):
 
 def test_validate_examples():
     result = run("validate", "--accounts-dir", str(EXAMPLES))
-    assert (result.exit_code, result.stdout) == (0, "3 account(s) valid: example_account, example_nonprod, example_registry\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "3 account(s) valid: example_account, example_nonprod, example_registry\n",
+    )
 
 
 def test_list_and_json(accounts):
@@ -31,7 +34,8 @@ def test_list_and_json(accounts):
     assert result.stdout.splitlines() == [
         "ACCOUNT  ID            REGION     ENVIRONMENT  REPOSITORIES",
         "a        123456789012  us-east-1  production   0",
-        "b        123456789012  us-east-1  dev          1"]
+        "b        123456789012  us-east-1  dev          1",
+    ]
     rows = json.loads(run("list", "--json", "--accounts-dir", str(folder)).stdout)
     assert [r["name"] for r in rows] == ["a", "b"]
 
@@ -42,7 +46,8 @@ def test_bad_input_exits_1_without_traceback_and_writes_nothing(accounts, tmp_pa
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "accounts/a.toml: repository[0].name: 'My_App' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
-        "ecrgen: 1 problem(s) found; nothing was written."]
+        "ecrgen: 1 problem(s) found; nothing was written.",
+    ]
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
 
 
@@ -80,19 +85,27 @@ def test_unreadable_account_file_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "accounts" / "a.toml").mkdir(parents=True)
     result = run("synth", "a")
-    assert (result.exit_code, result.stderr.splitlines()[0]) == (1, "accounts/a.toml: cannot be read (Is a directory)")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1,
+        "accounts/a.toml: cannot be read (Is a directory)",
+    )
 
 
 def test_usage_errors_exit_2():
     result = runner.invoke(app, ["synth"], prog_name="ecrgen")
-    assert (result.exit_code, result.stderr) == (2, "Usage: ecrgen synth [OPTIONS] [ACCOUNT]...\nTry 'ecrgen synth --help' for help.\n\n"
-                                                    "Error: Invalid value: name one or more accounts, or use --all (not both)\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Usage: ecrgen synth [OPTIONS] [ACCOUNT]...\nTry 'ecrgen synth --help' for help.\n\n"
+        "Error: Invalid value: name one or more accounts, or use --all (not both)\n",
+    )
     assert run("synth", "a", "--all").exit_code == 2
     assert run("frobnicate").exit_code == 2
 
 
 def test_python_m_ecrgen_help():
-    result = subprocess.run([sys.executable, "-m", "ecrgen", "--help"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "ecrgen", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0
     for command in ("synth", "validate", "list"):
         assert command in result.stdout
@@ -103,13 +116,19 @@ def test_drift_check(tmp_path, monkeypatch):
     shutil.copytree(EXAMPLES, "accounts")
     shutil.copytree(ROOT / "iam_policies", "iam_policies")
     missing = run("synth", "--all", "--check")
-    assert missing.exit_code == 1 and "example_account: cdktf.out/stacks/example_account/cdk.tf.json is missing" in missing.stdout
+    assert (
+        missing.exit_code == 1
+        and "example_account: cdktf.out/stacks/example_account/cdk.tf.json is missing" in missing.stdout
+    )
     assert run("synth", "--all").exit_code == 0
     clean = run("synth", "--all", "--check")
     assert (clean.exit_code, clean.stdout) == (0, "no drift: the output on disk is up to date\n")
     account = tmp_path / "accounts" / "example_nonprod.toml"
-    account.write_text(account.read_text().replace('name = "experiments"', 'name = "labs"')
-                       .replace('sqs_queue_name = "dev-scan-findings"', 'sqs_queue_name = "dev-findings"'))
+    account.write_text(
+        account.read_text()
+        .replace('name = "experiments"', 'name = "labs"')
+        .replace('sqs_queue_name = "dev-scan-findings"', 'sqs_queue_name = "dev-findings"')
+    )
     drift = run("synth", "example_nonprod", "--check")
     assert drift.exit_code == 1
     assert drift.stdout.splitlines() == [
@@ -131,12 +150,22 @@ def test_the_ci_workflow_names_real_commands():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ecrgen.yml").read_text())
     steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
     commands = "\n".join(s.get("run", "") for s in steps)
-    for command in ("ecrgen validate", "ecrgen synth --all --check", "ecrgen list --json",
-                    "python -m ecrgen.checkov_gate", "terraform plan", "ecrgen check-plan"):
+    for command in (
+        "ecrgen validate",
+        "ecrgen synth --all --check",
+        "ecrgen list --json",
+        "python -m ecrgen.checkov_gate",
+        "terraform plan",
+        "ecrgen check-plan",
+    ):
         assert command in commands
     assert {s["uses"].split("@")[0] for s in steps if "uses" in s} == {
-        "actions/checkout", "actions/setup-python", "actions/cache", "hashicorp/setup-terraform",
-        "aws-actions/configure-aws-credentials"}
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/cache",
+        "hashicorp/setup-terraform",
+        "aws-actions/configure-aws-credentials",
+    }
     for line in commands.splitlines():  # every ecrgen subcommand the workflow runs exists
         if "ecrgen " in line:
             subcommand = line.split("ecrgen ", 1)[1].split()[0]
@@ -145,26 +174,38 @@ def test_the_ci_workflow_names_real_commands():
 
 # ---- conventions: version, help, completion, streams ------------------------------------------------
 
+
 def test_version():
     from ecrgen import __version__
+
     assert (run("--version").exit_code, run("--version").stdout) == (0, f"ecrgen {__version__}\n")
 
 
 def test_help_is_clean():
     text = runner.invoke(app, ["synth", "--help"], prog_name="ecrgen").stdout
     assert "Usage: ecrgen synth [OPTIONS] [ACCOUNT]..." in text and "[[ACCOUNT]" not in text
-    flags = [line.split()[0:2] for line in text.splitlines() if line.strip().startswith(("--all", "--force", "--check", "--help"))]
+    flags = [
+        line.split()[0:2]
+        for line in text.splitlines()
+        if line.strip().startswith(("--all", "--force", "--check", "--help"))
+    ]
     assert [flag[0] for flag in flags] == ["--all", "--force", "--check", "--help"]
     assert all(len(flag) == 1 or not flag[1].startswith(("<", "BOOL", "[")) for flag in flags), flags
-    assert "<bool>" not in run("--help").stdout + run("list", "--help").stdout + run("validate", "--help").stdout
+    assert (
+        "<bool>" not in run("--help").stdout + run("list", "--help").stdout + run("validate", "--help").stdout
+    )
 
 
 def test_shell_completion_is_available_and_completes_account_names(monkeypatch):
     script = runner.invoke(app, ["--show-completion", "bash"], prog_name="ecrgen")
     assert script.exit_code == 0 and "_ECRGEN_COMPLETE=complete_bash" in script.stdout
     monkeypatch.chdir(ROOT)
-    completed = runner.invoke(app, [], prog_name="ecrgen",
-                              env={"_ECRGEN_COMPLETE": "complete_bash", "COMP_WORDS": "ecrgen synth example_n", "COMP_CWORD": "2"})
+    completed = runner.invoke(
+        app,
+        [],
+        prog_name="ecrgen",
+        env={"_ECRGEN_COMPLETE": "complete_bash", "COMP_WORDS": "ecrgen synth example_n", "COMP_CWORD": "2"},
+    )
     assert completed.stdout.split() == ["example_nonprod"]
 
 
@@ -172,6 +213,7 @@ def test_progress_goes_to_stderr():
     import io
 
     from ecrgen import progress
+
     bar = progress.Bar()
     assert bar.bar.console.stderr is True
     assert isinstance(progress.for_terminal(), progress.Lines)  # under pytest stderr is not a terminal
@@ -190,10 +232,16 @@ def test_validate_and_list_errors_do_not_claim_to_have_written_nothing(accounts)
 
 def test_account_file_names_and_suggestions_on_the_command_line(accounts):
     folder = accounts(production=minimal())
-    assert run("validate", "production.toml", "--accounts-dir", str(folder)).stdout == "1 account(s) valid: production\n"
+    assert (
+        run("validate", "production.toml", "--accounts-dir", str(folder)).stdout
+        == "1 account(s) valid: production\n"
+    )
     result = run("validate", "prodution", "--accounts-dir", str(folder))
-    assert (result.exit_code, result.stderr) == (1, "accounts/prodution.toml: no such account file (did you mean 'production'? "
-                                                     "known accounts: production)\necrgen: 1 problem(s) found.\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "accounts/prodution.toml: no such account file (did you mean 'production'? "
+        "known accounts: production)\necrgen: 1 problem(s) found.\n",
+    )
 
 
 def test_an_empty_accounts_folder_fails(accounts):
@@ -201,67 +249,110 @@ def test_an_empty_accounts_folder_fails(accounts):
     for command in (["validate"], ["list"], ["synth", "--all"]):
         result = run(*command, "--accounts-dir", str(folder))
         assert (result.exit_code, result.stderr.splitlines()[0]) == (
-            1, "accounts: has no account files (*.toml); add one or point --accounts-dir at the folder that holds them")
+            1,
+            "accounts: has no account files (*.toml); add one or point --accounts-dir at the folder that holds them",
+        )
 
 
 def test_validate_reports_config_and_template_problems_together(accounts, tmp_path):
     (tmp_path / "iam_policies").mkdir()
-    (tmp_path / "iam_policies" / "typo.json.j2").write_text('{"Version": "2012-10-17", "Statement": [{"Principal": {{ pull_principal | tojson }}}]}')
+    (tmp_path / "iam_policies" / "typo.json.j2").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Principal": {{ pull_principal | tojson }}}]}'
+    )
     (tmp_path / "iam_policies" / "folder.json.j2").mkdir()
-    folder = accounts(a=minimal("dev", 'oops = 1\n'), b=minimal("dev", '[[repository]]\nname = "app"\npolicy = "typo"\n'))
+    folder = accounts(
+        a=minimal("dev", "oops = 1\n"), b=minimal("dev", '[[repository]]\nname = "app"\npolicy = "typo"\n')
+    )
     result = run("validate", "--accounts-dir", str(folder))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "accounts/a.toml: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
         "iam_policies/folder.json.j2: is a folder, not a template file; rename or remove it (every *.json.j2 in iam_policies/ is a policy template)",
         "accounts/b.toml: repository[0].policy: template 'typo' (iam_policies/typo.json.j2): 'pull_principal' is undefined",
-        "ecrgen: 3 problem(s) found."]
+        "ecrgen: 3 problem(s) found.",
+    ]
 
 
 def test_validate_format_github_annotates_the_lines(accounts):
-    folder = accounts(a=minimal("dev", '[[repository]]\nname = "ok"\n[[repository]]\nname = "Bad,Name"\n'),
-                      b="[account\n")
+    folder = accounts(
+        a=minimal("dev", '[[repository]]\nname = "ok"\n[[repository]]\nname = "Bad,Name"\n'), b="[account\n"
+    )
     result = run("validate", "--format", "github", "--accounts-dir", str(folder))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "::error file=accounts/a.toml,line=10::repository[1].name: 'Bad,Name' is not a valid ECR repository name "
         "(2-256 chars: lowercase letters, digits, and . _ - / separators)",
-        "::error file=accounts/b.toml,line=1::is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 9)"]
+        "::error file=accounts/b.toml,line=1::is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 9)",
+    ]
     assert result.stderr.splitlines()[-1] == "ecrgen: 2 problem(s) found."
 
 
 def test_github_annotations_escape_and_omit_unknown_lines():
     from ecrgen.errors import Problem
     from ecrgen.report import github
-    assert github([Problem("ECRGEN_JOBS", "", "'a,b' is 100% wrong\nreally"), Problem("x:y,z.toml", "tags.x", "bad")]) == [
-        "::error file=ECRGEN_JOBS::'a,b' is 100%25 wrong%0Areally", "::error file=x%3Ay%2Cz.toml::tags.x: bad"]
+
+    assert github(
+        [Problem("ECRGEN_JOBS", "", "'a,b' is 100% wrong\nreally"), Problem("x:y,z.toml", "tags.x", "bad")]
+    ) == [
+        "::error file=ECRGEN_JOBS::'a,b' is 100%25 wrong%0Areally",
+        "::error file=x%3Ay%2Cz.toml::tags.x: bad",
+    ]
 
 
-@pytest.mark.parametrize("variable, value, expected", [
-    ("ECRGEN_JOBS", "abc", "ECRGEN_JOBS: 'abc' is not allowed (a whole number of worker processes, 1 or more; unset it to let ecrgen choose)"),
-    ("ECRGEN_JOBS", "0", "ECRGEN_JOBS: '0' is not allowed (a whole number of worker processes, 1 or more; unset it to let ecrgen choose)"),
-    ("ECRGEN_LAZY", "no", "ECRGEN_LAZY: 'no' is not allowed (0 (load the provider the ordinary way) or 1 (the default))"),
-])
+@pytest.mark.parametrize(
+    "variable, value, expected",
+    [
+        (
+            "ECRGEN_JOBS",
+            "abc",
+            "ECRGEN_JOBS: 'abc' is not allowed (a whole number of worker processes, 1 or more; unset it to let ecrgen choose)",
+        ),
+        (
+            "ECRGEN_JOBS",
+            "0",
+            "ECRGEN_JOBS: '0' is not allowed (a whole number of worker processes, 1 or more; unset it to let ecrgen choose)",
+        ),
+        (
+            "ECRGEN_LAZY",
+            "no",
+            "ECRGEN_LAZY: 'no' is not allowed (0 (load the provider the ordinary way) or 1 (the default))",
+        ),
+    ],
+)
 def test_a_bad_environment_variable_is_a_clear_error(accounts, monkeypatch, variable, value, expected):
     folder = accounts(a=minimal())
     monkeypatch.setenv(variable, value)
     for command in (["synth", "a"], ["synth", "a", "--check"]):
         result = run(*command, "--accounts-dir", str(folder))
-        assert (result.exit_code, result.stderr) == (1, f"{expected}\necrgen: 1 problem(s) found; nothing was written.\n")
+        assert (result.exit_code, result.stderr) == (
+            1,
+            f"{expected}\necrgen: 1 problem(s) found; nothing was written.\n",
+        )
 
 
-@pytest.mark.parametrize("command, function, expected", [
-    (["synth", "--all"], "synthesize", "\necrgen: interrupted (every account's output is as it was, or completely written).\n"),
-    (["validate"], "validate", "\necrgen: interrupted.\n"),
-    (["list"], "listing", "\necrgen: interrupted.\n"),
-])
+@pytest.mark.parametrize(
+    "command, function, expected",
+    [
+        (
+            ["synth", "--all"],
+            "synthesize",
+            "\necrgen: interrupted (every account's output is as it was, or completely written).\n",
+        ),
+        (["validate"], "validate", "\necrgen: interrupted.\n"),
+        (["list"], "listing", "\necrgen: interrupted.\n"),
+    ],
+)
 def test_ctrl_c_exits_130_without_a_traceback(accounts, monkeypatch, command, function, expected):
     from ecrgen import api
-    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # the CLI quiets it after Ctrl-C; restored here
+
+    monkeypatch.setattr(
+        sys, "unraisablehook", sys.unraisablehook
+    )  # the CLI quiets it after Ctrl-C; restored here
     monkeypatch.setattr(sys, "stderr", sys.stderr)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(api, function, interrupted)
     result = run(*command, "--accounts-dir", str(accounts(a=minimal())))
     assert (result.exit_code, result.stderr, result.stdout) == (130, expected, "")
@@ -272,20 +363,27 @@ def test_out_is_a_file(accounts, tmp_path):
     (tmp_path / "out").write_text("not a folder")
     result = run("synth", "a", "--accounts-dir", str(folder), "--out", "out")
     assert (result.exit_code, result.stderr) == (  # found before synthesizing: no progress lines
-        1, "out: is a file, not a folder: remove it or choose another --out\necrgen: 1 problem(s) found; nothing was written.\n")
+        1,
+        "out: is a file, not a folder: remove it or choose another --out\necrgen: 1 problem(s) found; nothing was written.\n",
+    )
 
 
 def test_output_folder_and_config_problems_are_reported_together(accounts, tmp_path):
     folder = accounts(a=minimal("dev", "oops = 1\n"), b=minimal())
     (tmp_path / "out" / "stacks" / "b" / "cdk.tf.json").mkdir(parents=True)
     result = run("synth", "--all", "--accounts-dir", str(folder), "--out", "out")
-    assert (result.exit_code, result.stderr.splitlines()) == (1, [
-        "accounts/a.toml: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
-        "out/stacks/b/cdk.tf.json: is a folder, but ecrgen writes a file there: remove the folder",
-        "ecrgen: 2 problem(s) found; nothing was written."])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            "accounts/a.toml: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
+            "out/stacks/b/cdk.tf.json: is a folder, but ecrgen writes a file there: remove the folder",
+            "ecrgen: 2 problem(s) found; nothing was written.",
+        ],
+    )
 
 
 # ---- the drift check sees the whole document and stale stacks; incremental synth knows names -----
+
 
 def _synthesized_examples(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -305,20 +403,36 @@ def test_drift_check_sees_hand_added_blocks(tmp_path, monkeypatch):
     document["locals"] = {"x": 1}
     stack.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     result = run("synth", "--all", "--check")
-    assert (result.exit_code, result.stdout.splitlines()) == (1, [
-        "example_nonprod: - import[0] (removed)", "example_nonprod: - locals.x (removed)", "example_nonprod: - moved[0] (removed)"])
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        1,
+        [
+            "example_nonprod: - import[0] (removed)",
+            "example_nonprod: - locals.x (removed)",
+            "example_nonprod: - moved[0] (removed)",
+        ],
+    )
     stack.write_text(json.dumps(json.loads(original)))  # same content, other formatting
     assert run("synth", "--all", "--check").stdout == (
-        "example_nonprod: cdktf.out/stacks/example_nonprod/cdk.tf.json differs only in formatting\n")
+        "example_nonprod: cdktf.out/stacks/example_nonprod/cdk.tf.json differs only in formatting\n"
+    )
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("[1, 2]", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not a Terraform JSON document (a JSON object); found a list"),
-    ('"text"', "cdktf.out/stacks/example_nonprod/cdk.tf.json is not a Terraform JSON document (a JSON object); found a str"),
-    ("{broken", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not valid JSON"),
-    (b"\xff\xfe", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not UTF-8 text"),
-    ('{"resource": [], "output": 3}', None),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (
+            "[1, 2]",
+            "cdktf.out/stacks/example_nonprod/cdk.tf.json is not a Terraform JSON document (a JSON object); found a list",
+        ),
+        (
+            '"text"',
+            "cdktf.out/stacks/example_nonprod/cdk.tf.json is not a Terraform JSON document (a JSON object); found a str",
+        ),
+        ("{broken", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not valid JSON"),
+        (b"\xff\xfe", "cdktf.out/stacks/example_nonprod/cdk.tf.json is not UTF-8 text"),
+        ('{"resource": [], "output": 3}', None),
+    ],
+)
 def test_drift_check_of_a_document_of_another_shape(tmp_path, monkeypatch, content, expected):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     stack = stacks / "example_nonprod" / "cdk.tf.json"
@@ -329,22 +443,35 @@ def test_drift_check_of_a_document_of_another_shape(tmp_path, monkeypatch, conte
         assert result.stdout == f"example_nonprod: {expected}\n"
     else:  # sections of the wrong shape are compared whole, never crash the comparison
         lines = result.stdout.splitlines()
-        assert {"example_nonprod: - output (removed)", "example_nonprod: + output.repository_url (added)",
-                "example_nonprod: + aws_ecr_repository.api (added)"} <= set(lines)
+        assert {
+            "example_nonprod: - output (removed)",
+            "example_nonprod: + output.repository_url (added)",
+            "example_nonprod: + aws_ecr_repository.api (added)",
+        } <= set(lines)
 
 
 def test_drift_check_reports_stale_stack_folders(tmp_path, monkeypatch):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     (tmp_path / "accounts" / "example_nonprod.toml").unlink()
     result = run("synth", "--all", "--check")
-    assert (result.exit_code, result.stdout) == (1, (
-        "example_nonprod: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
-        "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"))
-    assert run("synth", "example_account", "--check").exit_code == 0  # named accounts: only those are compared
+    assert (result.exit_code, result.stdout) == (
+        1,
+        (
+            "example_nonprod: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
+            "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"
+        ),
+    )
+    assert (
+        run("synth", "example_account", "--check").exit_code == 0
+    )  # named accounts: only those are compared
     synthesized = run("synth", "--all")  # writes, never deletes (the folder may hold Terraform state); warns
-    assert (synthesized.exit_code, synthesized.stderr) == (0, (
-        "ecrgen: warning: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
-        "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"))
+    assert (synthesized.exit_code, synthesized.stderr) == (
+        0,
+        (
+            "ecrgen: warning: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
+            "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"
+        ),
+    )
     assert (stacks / "example_nonprod").is_dir()
 
 
@@ -353,9 +480,11 @@ def test_renaming_an_account_re_synthesizes_it(tmp_path, monkeypatch):
     (tmp_path / "accounts" / "example_nonprod.toml").rename(tmp_path / "accounts" / "renamed.toml")
     (stacks / "example_nonprod").rename(stacks / "renamed")
     result = run("synth", "--all")
-    assert result.stdout.splitlines() == ["example_account: cdktf.out/stacks/example_account/cdk.tf.json (skipped)",
-                                          "example_registry: cdktf.out/stacks/example_registry/cdk.tf.json (skipped)",
-                                          "renamed: cdktf.out/stacks/renamed/cdk.tf.json (written)"]
+    assert result.stdout.splitlines() == [
+        "example_account: cdktf.out/stacks/example_account/cdk.tf.json (skipped)",
+        "example_registry: cdktf.out/stacks/example_registry/cdk.tf.json (skipped)",
+        "renamed: cdktf.out/stacks/renamed/cdk.tf.json (written)",
+    ]
     assert '"stackName": "renamed"' in (stacks / "renamed" / "cdk.tf.json").read_text()
 
 
@@ -364,12 +493,19 @@ def test_a_real_ctrl_c_during_synth(tmp_path):
     import os
     import signal
     import time
+
     shutil.copytree(EXAMPLES, tmp_path / "accounts")
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
     for delay in (0.5, 1.0, 1.5):
-        process = subprocess.Popen([sys.executable, "-m", "ecrgen", "synth", "--all", "--force"], cwd=tmp_path, text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ecrgen", "synth", "--all", "--force"],
+            cwd=tmp_path,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         time.sleep(delay)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGINT)
@@ -385,6 +521,7 @@ def test_a_real_ctrl_c_during_synth(tmp_path):
 
 def test_drift_check_of_an_unreadable_stack_file(tmp_path, monkeypatch):
     from pathlib import Path
+
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     real = Path.read_text
 
@@ -392,7 +529,11 @@ def test_drift_check_of_an_unreadable_stack_file(tmp_path, monkeypatch):
         if path == Path("cdktf.out/stacks/example_nonprod/cdk.tf.json"):
             raise PermissionError(13, "Permission denied")
         return real(path, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_text", read_text)
     result = run("synth", "example_nonprod", "--check")
-    assert (result.exit_code, result.stdout) == (1, "example_nonprod: cdktf.out/stacks/example_nonprod/cdk.tf.json cannot be read (Permission denied)\n"), (result.stderr, result.exception)
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "example_nonprod: cdktf.out/stacks/example_nonprod/cdk.tf.json cannot be read (Permission denied)\n",
+    ), (result.stderr, result.exception)
     assert stacks.is_dir()

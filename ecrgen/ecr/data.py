@@ -22,7 +22,11 @@ class EcrData(engine.construct_base()):
         self._kms = {}
         used: set[str] = set()
         templates = account.registry.creation_templates if account.registry else ()
-        keys = {r.kms_key for r in (*account.repositories, *templates) if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}
+        keys = {
+            r.kms_key
+            for r in (*account.repositories, *templates)
+            if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)
+        }
         for alias in sorted(keys):
             logical = address(alias.split("alias/", 1)[1])
             while logical in used:  # alias/a.b and alias/a_b share an address; sorted order keeps this stable
@@ -33,7 +37,12 @@ class EcrData(engine.construct_base()):
             self._kms[alias] = ref("data.aws_kms_alias", logical, "target_key_arn")
         self.queue = None
         if account.alerts and not account.alerts.create_queue:
-            self.queue = pin(engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(self, "queue", name=account.alerts.sqs_queue_name), "alerts")
+            self.queue = pin(
+                engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(
+                    self, "queue", name=account.alerts.sqs_queue_name
+                ),
+                "alerts",
+            )
         if account.role and account.role.github_repositories:
             provider = engine.aws("data_aws_iam_openid_connect_provider").DataAwsIamOpenidConnectProvider
             pin(provider(self, "github", url=GITHUB_OIDC_URL), "github")
@@ -44,7 +53,12 @@ class EcrData(engine.construct_base()):
             while logical in used:  # names differing only in characters an address cannot hold
                 logical += "_"
             used.add(logical)
-            pin(engine.aws("data_aws_secretsmanager_secret").DataAwsSecretsmanagerSecret(self, f"secret-{logical}", name=secret), logical)
+            pin(
+                engine.aws("data_aws_secretsmanager_secret").DataAwsSecretsmanagerSecret(
+                    self, f"secret-{logical}", name=secret
+                ),
+                logical,
+            )
             self._secrets[secret] = ref("data.aws_secretsmanager_secret", logical, "arn")
 
     def secret_arn(self, name: str) -> str:

@@ -15,14 +15,31 @@ class EcrReplication(engine.construct_base()):
     def __init__(self, scope, registry: Registry):
         super().__init__(scope, "replication")
         module = engine.aws("ecr_replication_configuration")
-        rules = [module.EcrReplicationConfigurationReplicationConfigurationRule(
-            destination=[module.EcrReplicationConfigurationReplicationConfigurationRuleDestination(region=region, registry_id=account)
-                         for region, account in rule.destinations],
-            repository_filter=[module.EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter(
-                filter=prefix, filter_type="PREFIX_MATCH") for prefix in rule.prefixes] or None)
-            for rule in registry.replication]
+        rules = [
+            module.EcrReplicationConfigurationReplicationConfigurationRule(
+                destination=[
+                    module.EcrReplicationConfigurationReplicationConfigurationRuleDestination(
+                        region=region, registry_id=account
+                    )
+                    for region, account in rule.destinations
+                ],
+                repository_filter=[
+                    module.EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter(
+                        filter=prefix, filter_type="PREFIX_MATCH"
+                    )
+                    for prefix in rule.prefixes
+                ]
+                or None,
+            )
+            for rule in registry.replication
+        ]
         configuration = module.EcrReplicationConfigurationReplicationConfiguration(rule=rules)
-        pin(module.EcrReplicationConfiguration(self, "configuration", replication_configuration=configuration), "this")
+        pin(
+            module.EcrReplicationConfiguration(
+                self, "configuration", replication_configuration=configuration
+            ),
+            "this",
+        )
 
 
 class EcrRegistryPolicy(engine.construct_base()):
@@ -40,10 +57,21 @@ class EcrPullThroughCache(engine.construct_base()):
         super().__init__(scope, "pull-through-cache")
         rule_class = engine.aws("ecr_pull_through_cache_rule").EcrPullThroughCacheRule
         for rule in registry.pull_through_cache:
-            options = {"credential_arn": data.secret_arn(rule.secret) if rule.secret else None,
-                       "custom_role_arn": rule.custom_role_arn, "upstream_repository_prefix": rule.upstream_prefix}
-            pin(rule_class(self, rule.address, ecr_repository_prefix=rule.prefix, upstream_registry_url=rule.registry_url,
-                           **{key: value for key, value in options.items() if value is not None}), rule.address)
+            options = {
+                "credential_arn": data.secret_arn(rule.secret) if rule.secret else None,
+                "custom_role_arn": rule.custom_role_arn,
+                "upstream_repository_prefix": rule.upstream_prefix,
+            }
+            pin(
+                rule_class(
+                    self,
+                    rule.address,
+                    ecr_repository_prefix=rule.prefix,
+                    upstream_registry_url=rule.registry_url,
+                    **{key: value for key, value in options.items() if value is not None},
+                ),
+                rule.address,
+            )
 
 
 class EcrCreationTemplates(engine.construct_base()):
@@ -56,16 +84,29 @@ class EcrCreationTemplates(engine.construct_base()):
             encryption = {"encryption_type": template.encryption}
             if template.kms_key:
                 encryption["kms_key"] = data.kms_key_arn(template.kms_key)
-            options = {"description": template.description, "custom_role_arn": template.custom_role_arn,
-                       "lifecycle_policy": template.lifecycle_policy, "repository_policy": policies.get(template.policy_key),
-                       "resource_tags": dict(template.resource_tags) or None}
+            options = {
+                "description": template.description,
+                "custom_role_arn": template.custom_role_arn,
+                "lifecycle_policy": template.lifecycle_policy,
+                "repository_policy": policies.get(template.policy_key),
+                "resource_tags": dict(template.resource_tags) or None,
+            }
             if template.mutable_tags:
                 options["image_tag_mutability_exclusion_filter"] = [
-                    module.EcrRepositoryCreationTemplateImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
-                    for tag in template.mutable_tags]
+                    module.EcrRepositoryCreationTemplateImageTagMutabilityExclusionFilter(
+                        filter=tag, filter_type="WILDCARD"
+                    )
+                    for tag in template.mutable_tags
+                ]
             resource = module.EcrRepositoryCreationTemplate(
-                self, template.address, prefix=template.prefix, applied_for=sorted(template.applied_for),
+                self,
+                template.address,
+                prefix=template.prefix,
+                applied_for=sorted(template.applied_for),
                 image_tag_mutability=template.image_tag_mutability,
-                encryption_configuration=[module.EcrRepositoryCreationTemplateEncryptionConfiguration(**encryption)],
-                **{key: value for key, value in options.items() if value is not None})
+                encryption_configuration=[
+                    module.EcrRepositoryCreationTemplateEncryptionConfiguration(**encryption)
+                ],
+                **{key: value for key, value in options.items() if value is not None},
+            )
             pin(resource, template.address)

@@ -21,18 +21,29 @@ class EcrRepositories(engine.construct_base()):
             if repo.mutable_tags:
                 options["image_tag_mutability_exclusion_filter"] = [
                     module.EcrRepositoryImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
-                    for tag in repo.mutable_tags]
+                    for tag in repo.mutable_tags
+                ]
             if repo.prevent_destroy:
                 options["lifecycle"] = {"prevent_destroy": True}
             encryption = {"encryption_type": repo.encryption}
             if repo.kms_key:
                 encryption["kms_key"] = data.kms_key_arn(repo.kms_key)
             resource = repository_class(
-                self, repo.address, name=repo.ecr_name, image_tag_mutability=repo.image_tag_mutability,
+                self,
+                repo.address,
+                name=repo.ecr_name,
+                image_tag_mutability=repo.image_tag_mutability,
                 image_scanning_configuration={"scan_on_push": repo.scan_on_push},
-                encryption_configuration=[module.EcrRepositoryEncryptionConfiguration(**encryption)], force_delete=repo.force_delete, **options)
+                encryption_configuration=[module.EcrRepositoryEncryptionConfiguration(**encryption)],
+                force_delete=repo.force_delete,
+                **options,
+            )
             pin(resource, repo.address)
             if repo.lifecycle_policy is not None:
-                policy = lifecycle_class(self, f"{repo.address}-lifecycle", policy=repo.lifecycle_policy,
-                                         repository=ref("aws_ecr_repository", repo.address, "name"))
+                policy = lifecycle_class(
+                    self,
+                    f"{repo.address}-lifecycle",
+                    policy=repo.lifecycle_policy,
+                    repository=ref("aws_ecr_repository", repo.address, "name"),
+                )
                 pin(policy, repo.address)

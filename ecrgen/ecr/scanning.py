@@ -14,7 +14,16 @@ class EcrRegistryScanning(engine.construct_base()):
         super().__init__(scope, "scanning")
         frequency = "CONTINUOUS_SCAN" if scanning.continuous else "SCAN_ON_PUSH"
         module = engine.aws("ecr_registry_scanning_configuration")
-        filters = [module.EcrRegistryScanningConfigurationRuleRepositoryFilter(filter=f, filter_type="WILDCARD")
-                   for f in scanning.repository_filters]
-        rule = module.EcrRegistryScanningConfigurationRule(scan_frequency=frequency, repository_filter=filters)
-        pin(module.EcrRegistryScanningConfiguration(self, "configuration", scan_type=scanning.type, rule=[rule]), "this")
+        filters = [
+            module.EcrRegistryScanningConfigurationRuleRepositoryFilter(filter=f, filter_type="WILDCARD")
+            for f in scanning.repository_filters
+        ]
+        rule = module.EcrRegistryScanningConfigurationRule(
+            scan_frequency=frequency, repository_filter=filters
+        )
+        pin(
+            module.EcrRegistryScanningConfiguration(
+                self, "configuration", scan_type=scanning.type, rule=[rule]
+            ),
+            "this",
+        )

@@ -27,10 +27,14 @@ from ecrgen.rules import Found
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
 # Git refs cannot hold ':' or whitespace (git check-ref-format); '*' is a StringLike wildcard.
 _CONTEXT = r"(:(ref:refs/[^\s:]+|environment:[^\s:]+|pull_request))"
-GITHUB_REPOSITORY = re.compile(rf"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+{_CONTEXT}?|[A-Za-z0-9_.-]+@\d+/[A-Za-z0-9_.-]+@\d+{_CONTEXT}?")
+GITHUB_REPOSITORY = re.compile(
+    rf"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+{_CONTEXT}?|[A-Za-z0-9_.-]+@\d+/[A-Za-z0-9_.-]+@\d+{_CONTEXT}?"
+)
 GITHUB_CUSTOM_SUBJECT = re.compile(rf"repository_owner_id:\d+:repository_id:\d+{_CONTEXT}?")
-GITHUB_RULE = ("a GitHub repository: 'org/repo', optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; "
-               "'org@OWNER_ID/repo@REPO_ID...' (immutable ids); or 'repository_owner_id:N:repository_id:N...'")
+GITHUB_RULE = (
+    "a GitHub repository: 'org/repo', optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; "
+    "'org@OWNER_ID/repo@REPO_ID...' (immutable ids); or 'repository_owner_id:N:repository_id:N...'"
+)
 SERVICE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?")
 SCAN_FILTER = re.compile(r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*")
 MAX_SCAN_FILTERS = 100
@@ -40,16 +44,28 @@ def check_role(name: str, github: list[str], principals: list[str], services: li
     """Role name, trust entries, and that somebody can assume the role (principal ARNs: `names.principal`)."""
     found: Found = []
     if not ROLE_NAME.fullmatch(name):
-        found.append(("name", f"{show(name)} is not a valid IAM role name (1-64 chars: letters, digits, + = , . @ _ -)"))
-    found += [(f"github_repositories[{i}]", f"{show(v)} is not {GITHUB_RULE}")
-              for i, v in enumerate(github) if not (GITHUB_REPOSITORY.fullmatch(v) or GITHUB_CUSTOM_SUBJECT.fullmatch(v))]
+        found.append(
+            (
+                "name",
+                f"{show(name)} is not a valid IAM role name (1-64 chars: letters, digits, + = , . @ _ -)",
+            )
+        )
+    found += [
+        (f"github_repositories[{i}]", f"{show(v)} is not {GITHUB_RULE}")
+        for i, v in enumerate(github)
+        if not (GITHUB_REPOSITORY.fullmatch(v) or GITHUB_CUSTOM_SUBJECT.fullmatch(v))
+    ]
     if len(set(github)) != len(github):
         found.append(("github_repositories", "has duplicates"))
     if len(set(principals)) != len(principals):
         found.append(("trusted_principals", "has duplicates"))
-    found += _each("trusted_services", services, SERVICE, "an AWS service principal such as 'ecs-tasks.amazonaws.com'")
+    found += _each(
+        "trusted_services", services, SERVICE, "an AWS service principal such as 'ecs-tasks.amazonaws.com'"
+    )
     if not (github or principals or services):
-        found.append(("", "needs github_repositories, trusted_principals or trusted_services: nobody could assume it"))
+        found.append(
+            ("", "needs github_repositories, trusted_principals or trusted_services: nobody could assume it")
+        )
     return found
 
 
@@ -98,14 +114,28 @@ def repository_part(entry: str) -> str:
 def check_scanning(kind: str, continuous: bool, filters: list[str]) -> Found:
     found: Found = []
     if kind == "BASIC" and continuous:
-        found.append(("continuous", "true is not allowed with type 'BASIC': basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')"))
+        found.append(
+            (
+                "continuous",
+                "true is not allowed with type 'BASIC': basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')",
+            )
+        )
     if not filters or len(filters) > MAX_SCAN_FILTERS:
-        found.append(("repository_filters", f"has {len(filters)} filters; ECR allows 1 to {MAX_SCAN_FILTERS}"))
-    return found + _each("repository_filters", filters, SCAN_FILTER, "a repository filter (lowercase name characters and * wildcards)")
+        found.append(
+            ("repository_filters", f"has {len(filters)} filters; ECR allows 1 to {MAX_SCAN_FILTERS}")
+        )
+    return found + _each(
+        "repository_filters",
+        filters,
+        SCAN_FILTER,
+        "a repository filter (lowercase name characters and * wildcards)",
+    )
 
 
 def _each(key: str, values: list[str], pattern: re.Pattern[str], what: str) -> Found:
-    found: Found = [(f"{key}[{i}]", f"{show(v)} is not {what}") for i, v in enumerate(values) if not pattern.fullmatch(v)]
+    found: Found = [
+        (f"{key}[{i}]", f"{show(v)} is not {what}") for i, v in enumerate(values) if not pattern.fullmatch(v)
+    ]
     if len(set(values)) != len(values):
         found.append((key, "has duplicates"))
     return found

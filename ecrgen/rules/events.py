@@ -34,9 +34,15 @@ LOG_GROUP = re.compile(r"/aws/events/[.\-_/#A-Za-z0-9]{1,500}")
 def scan_pattern(severities: tuple[str, ...], enhanced: bool) -> dict:
     """The event pattern that matches findings of the chosen severities."""
     if enhanced:
-        return {"source": ["aws.inspector2"], "detail-type": ["Inspector2 Finding"],
-                "detail": {"severity": list(severities), "status": ["ACTIVE"],
-                           "resources": {"type": ["AWS_ECR_CONTAINER_IMAGE"]}}}
+        return {
+            "source": ["aws.inspector2"],
+            "detail-type": ["Inspector2 Finding"],
+            "detail": {
+                "severity": list(severities),
+                "status": ["ACTIVE"],
+                "resources": {"type": ["AWS_ECR_CONTAINER_IMAGE"]},
+            },
+        }
     counts = [{"finding-severity-counts": {s: [{"numeric": [">", 0]}]}} for s in severities]
     detail: dict = {"scan-status": ["COMPLETE"]}
     if len(counts) == 1:
@@ -55,25 +61,46 @@ def pattern_text(pattern: dict) -> str:
     return json.dumps(pattern, sort_keys=True, separators=(",", ":"))
 
 
-def check_alerts(queue: str, severities: list[str], log_group: str | None, enhanced: bool, account: str) -> Found:
+def check_alerts(
+    queue: str, severities: list[str], log_group: str | None, enhanced: bool, account: str
+) -> Found:
     """Queue name, severities, log group, the rule's name and the pattern's size."""
     found: Found = []
     name = rule_name(account)
     if not RULE_NAME.fullmatch(name):
-        found.append(("", f"the account name gives the EventBridge rule name {show(name)} ({len(name)} chars); "
-                          f"EventBridge allows 64: shorten the account file's name to at most {64 - len(rule_name(''))} characters"))
+        found.append(
+            (
+                "",
+                f"the account name gives the EventBridge rule name {show(name)} ({len(name)} chars); "
+                f"EventBridge allows 64: shorten the account file's name to at most {64 - len(rule_name(''))} characters",
+            )
+        )
     if not QUEUE_NAME.fullmatch(queue):
-        found.append(("sqs_queue_name", f"{show(queue)} is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)"))
+        found.append(
+            (
+                "sqs_queue_name",
+                f"{show(queue)} is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)",
+            )
+        )
     allowed = INSPECTOR_SEVERITIES if enhanced else SEVERITIES
     if not severities:
         found.append(("severities", f"must name at least one severity (allowed: {', '.join(allowed)})"))
     for index, severity in enumerate(severities):
         if severity not in allowed:
-            found.append((f"severities[{index}]", f"{show(severity)} is not allowed (allowed: {', '.join(allowed)})"))
+            found.append(
+                (f"severities[{index}]", f"{show(severity)} is not allowed (allowed: {', '.join(allowed)})")
+            )
     if len(set(severities)) != len(severities):
         found.append(("severities", "has duplicates"))
     if log_group is not None and not LOG_GROUP.fullmatch(log_group):
-        found.append(("cloudwatch_log_group", f"{show(log_group)} is not allowed: EventBridge delivers only to log groups named /aws/events/... (letters, digits, . - _ / #)"))
+        found.append(
+            (
+                "cloudwatch_log_group",
+                f"{show(log_group)} is not allowed: EventBridge delivers only to log groups named /aws/events/... (letters, digits, . - _ / #)",
+            )
+        )
     if not found and len(pattern_text(scan_pattern(tuple(severities), enhanced))) > MAX_PATTERN:
-        found.append(("severities", f"make an event pattern over EventBridge's {MAX_PATTERN}-character limit"))
+        found.append(
+            ("severities", f"make an event pattern over EventBridge's {MAX_PATTERN}-character limit")
+        )
     return found

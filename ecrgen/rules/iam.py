@@ -51,10 +51,15 @@ def check_registry_policy(policy: Any, length: int, production: bool = False) ->
 def _check_policy(policy: Any, length: int, production: bool, kind: str) -> Found:
     if not isinstance(policy, dict):
         return [("", f"the policy must be a JSON object, not {type(policy).__name__}")]
-    found: Found = [(key, "unknown policy element (allowed: Version, Id, Statement)")
-                    for key in policy if key not in ("Version", "Id", "Statement")]
+    found: Found = [
+        (key, "unknown policy element (allowed: Version, Id, Statement)")
+        for key in policy
+        if key not in ("Version", "Id", "Statement")
+    ]
     if policy.get("Version") not in VERSIONS:
-        found.append(("Version", f"{show(policy.get('Version'))} is not allowed (allowed: {', '.join(VERSIONS)})"))
+        found.append(
+            ("Version", f"{show(policy.get('Version'))} is not allowed (allowed: {', '.join(VERSIONS)})")
+        )
     statements = policy.get("Statement")
     if isinstance(statements, dict):
         statements = [statements]
@@ -65,7 +70,10 @@ def _check_policy(policy: Any, length: int, production: bool, kind: str) -> Foun
     if length > MAX_REPOSITORY_POLICY:
         found.append(("", f"the policy is {length} characters; ECR allows at most {MAX_REPOSITORY_POLICY}"))
     if production and not found:
-        found += [(sub, f"{message} (not allowed in a production account)") for sub, message in open_statements(policy)]
+        found += [
+            (sub, f"{message} (not allowed in a production account)")
+            for sub, message in open_statements(policy)
+        ]
     return found
 
 
@@ -74,18 +82,30 @@ def open_statements(policy: dict) -> Found:
     statements = policy.get("Statement")
     found: Found = []
     for index, statement in enumerate([statements] if isinstance(statements, dict) else statements or []):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or statement.get("Condition"):
+        if (
+            not isinstance(statement, dict)
+            or statement.get("Effect") != "Allow"
+            or statement.get("Condition")
+        ):
             continue
         principal = statement.get("Principal")
         values = principal.get("AWS") if isinstance(principal, dict) else principal
         if "NotPrincipal" in statement or values == "*" or isinstance(values, list) and "*" in values:
             actions = statement.get("Action", statement.get("NotAction"))
             actions = [actions] if isinstance(actions, str) else actions or []
-            what = ("every ECR action ('ecr:*': push, delete images, replace this policy)"
-                    if any(a.lower() in ("ecr:*", "*") for a in actions if isinstance(a, str)) or "NotAction" in statement
-                    else ", ".join(map(str, actions)))
-            found.append((f"Statement[{index}].Principal", f"'*' without a Condition grants {what} to everyone in every AWS account; "
-                                                            "add a Condition (such as aws:PrincipalOrgID) or name the principals"))
+            what = (
+                "every ECR action ('ecr:*': push, delete images, replace this policy)"
+                if any(a.lower() in ("ecr:*", "*") for a in actions if isinstance(a, str))
+                or "NotAction" in statement
+                else ", ".join(map(str, actions))
+            )
+            found.append(
+                (
+                    f"Statement[{index}].Principal",
+                    f"'*' without a Condition grants {what} to everyone in every AWS account; "
+                    "add a Condition (such as aws:PrincipalOrgID) or name the principals",
+                )
+            )
     return found
 
 
@@ -112,14 +132,26 @@ def _statement(statement: Any, kind: str = "repository") -> Found:
     actions = statement.get(key)
     actions = [actions] if isinstance(actions, str) else actions
     if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
-        return found + [(f".{key}", f"{show(statement.get(key))} must be an action or a non-empty list of actions")]
+        return found + [
+            (f".{key}", f"{show(statement.get(key))} must be an action or a non-empty list of actions")
+        ]
     for action in actions:
         if kind == "registry":
             if action.lower() not in [a.lower() for a in REGISTRY_ACTIONS]:
-                found.append((f".{key}", f"{show(action)} is not allowed in a registry policy (ECR enforces only {', '.join(REGISTRY_ACTIONS)} "
-                                         "at the registry level; name them rather than a wildcard)"))
+                found.append(
+                    (
+                        f".{key}",
+                        f"{show(action)} is not allowed in a registry policy (ECR enforces only {', '.join(REGISTRY_ACTIONS)} "
+                        "at the registry level; name them rather than a wildcard)",
+                    )
+                )
         elif action.lower() == "ecr:getauthorizationtoken":
-            found.append((f".{key}", f"{show(action)} is not allowed in a repository policy (ECR rejects it; grant it in an IAM policy on Resource '*')"))
+            found.append(
+                (
+                    f".{key}",
+                    f"{show(action)} is not allowed in a repository policy (ECR rejects it; grant it in an IAM policy on Resource '*')",
+                )
+            )
         elif not action.lower().startswith("ecr:"):
             found.append((f".{key}", f"{show(action)} is not an ECR action (ecr:...)"))
     if "Condition" in statement:
@@ -130,14 +162,25 @@ def _statement(statement: Any, kind: str = "repository") -> Found:
 def _resources(statement: dict) -> Found:
     """A registry policy statement names the repositories it covers (ARNs of the registry, or "*")."""
     if ("Resource" in statement) == ("NotResource" in statement):
-        return [("", "needs exactly one of Resource or NotResource (a registry policy names the repositories, "
-                     "e.g. 'arn:aws:ecr:REGION:ACCOUNT:repository/*')")]
+        return [
+            (
+                "",
+                "needs exactly one of Resource or NotResource (a registry policy names the repositories, "
+                "e.g. 'arn:aws:ecr:REGION:ACCOUNT:repository/*')",
+            )
+        ]
     key = "Resource" if "Resource" in statement else "NotResource"
     values = statement[key] if isinstance(statement[key], list) else [statement[key]]
     if not values or not all(isinstance(v, str) for v in values):
         return [(f".{key}", f"{show(statement[key])} must be a repository ARN or a non-empty list of them")]
-    return [(f".{key}", f"{show(v)} is not a repository ARN (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, '*' wildcards allowed)")
-            for v in values if not REGISTRY_RESOURCE.fullmatch(v)]
+    return [
+        (
+            f".{key}",
+            f"{show(v)} is not a repository ARN (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, '*' wildcards allowed)",
+        )
+        for v in values
+        if not REGISTRY_RESOURCE.fullmatch(v)
+    ]
 
 
 def _values(value: Any) -> bool:
@@ -150,18 +193,31 @@ def _principal(key: str, principal: Any) -> Found:
     if principal == "*":
         return []
     if not isinstance(principal, dict) or not principal:
-        return [(f".{key}", f"{show(principal)} must be \"*\" or an object such as {{\"AWS\": [ARN, ...]}}")]
+        return [(f".{key}", f'{show(principal)} must be "*" or an object such as {{"AWS": [ARN, ...]}}')]
     found: Found = []
     for kind, value in principal.items():
         if kind not in PRINCIPAL_KEYS:
             found.append((f".{key}.{kind}", f"unknown principal type (allowed: {', '.join(PRINCIPAL_KEYS)})"))
         elif not _values(value):
-            found.append((f".{key}.{kind}", f"{show(value)} must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)"))
+            found.append(
+                (
+                    f".{key}.{kind}",
+                    f"{show(value)} must be a principal or a non-empty list of principals (an empty list or null grants nobody and IAM rejects it)",
+                )
+            )
         else:
-            pattern, what = {"AWS": (AWS_PRINCIPAL, "an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)"),
-                             "Service": (SERVICE_PRINCIPAL, "a service principal such as 'lambda.amazonaws.com'")}.get(kind, (None, ""))
-            found += [(f".{key}.{kind}", f"{show(v)} is not {what}")
-                      for v in (value if isinstance(value, list) else [value]) if pattern and not pattern.fullmatch(v)]
+            pattern, what = {
+                "AWS": (
+                    AWS_PRINCIPAL,
+                    "an AWS principal ('*', an account id, or an IAM ARN with no wildcard in it)",
+                ),
+                "Service": (SERVICE_PRINCIPAL, "a service principal such as 'lambda.amazonaws.com'"),
+            }.get(kind, (None, ""))
+            found += [
+                (f".{key}.{kind}", f"{show(v)} is not {what}")
+                for v in (value if isinstance(value, list) else [value])
+                if pattern and not pattern.fullmatch(v)
+            ]
     return found
 
 
@@ -171,10 +227,17 @@ def _condition(condition: Any) -> Found:
     found: Found = []
     for operator, block in condition.items():
         if not isinstance(block, dict) or not block:
-            found.append((f".Condition.{operator}", f"{show(block)} must be an object of condition keys and values"))
+            found.append(
+                (f".Condition.{operator}", f"{show(block)} must be an object of condition keys and values")
+            )
             continue
         for key, value in block.items():
             items = value if isinstance(value, list) else [value]
             if not items or not all(isinstance(v, (str, int, float, bool)) for v in items):
-                found.append((f".Condition.{operator}.{key}", f"{show(value)} is not a condition value (a string, number or boolean, or a non-empty list of them)"))
+                found.append(
+                    (
+                        f".Condition.{operator}.{key}",
+                        f"{show(value)} is not a condition value (a string, number or boolean, or a non-empty list of them)",
+                    )
+                )
     return found

@@ -17,13 +17,25 @@ FILTER = re.compile(r"[0-9a-zA-Z._*-]{1,128}")
 MAX_FILTERS = 5
 
 
-def resolve(explicit: str | None, mutable_tags: tuple[str, ...], production: bool) -> tuple[str | None, Found]:
+def resolve(
+    explicit: str | None, mutable_tags: tuple[str, ...], production: bool
+) -> tuple[str | None, Found]:
     """The mutability to emit: production defaults to IMMUTABLE, and `mutable_tags` turns IMMUTABLE
     into IMMUTABLE_WITH_EXCLUSION. Only explicit settings that contradict each other are errors."""
     if explicit == "MUTABLE" and mutable_tags:
-        return None, [("mutable_tags", "is not allowed with image_tag_mutability 'MUTABLE' (every tag is mutable already); use IMMUTABLE with mutable_tags")]
+        return None, [
+            (
+                "mutable_tags",
+                "is not allowed with image_tag_mutability 'MUTABLE' (every tag is mutable already); use IMMUTABLE with mutable_tags",
+            )
+        ]
     if explicit == "IMMUTABLE_WITH_EXCLUSION" and not mutable_tags:
-        return None, [("mutable_tags", "is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' (1 to 5 tag filters)")]
+        return None, [
+            (
+                "mutable_tags",
+                "is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' (1 to 5 tag filters)",
+            )
+        ]
     if mutable_tags:
         return "IMMUTABLE_WITH_EXCLUSION", check_filters(mutable_tags)
     return explicit or ("IMMUTABLE" if production else "MUTABLE"), []
@@ -33,10 +45,20 @@ def check_filters(filters: tuple[str, ...]) -> Found:
     """ECR's limits on exclusion filters."""
     found: Found = []
     if len(filters) > MAX_FILTERS:
-        found.append(("mutable_tags", f"has {len(filters)} filters; ECR allows at most {MAX_FILTERS} exclusion filters"))
+        found.append(
+            (
+                "mutable_tags",
+                f"has {len(filters)} filters; ECR allows at most {MAX_FILTERS} exclusion filters",
+            )
+        )
     for index, value in enumerate(filters):
         if not FILTER.fullmatch(value):
-            found.append((f"mutable_tags[{index}]", f"{show(value)} is not a valid tag filter (1-128 chars: letters, digits, . _ - and * wildcards)"))
+            found.append(
+                (
+                    f"mutable_tags[{index}]",
+                    f"{show(value)} is not a valid tag filter (1-128 chars: letters, digits, . _ - and * wildcards)",
+                )
+            )
     if len(set(filters)) != len(filters):
         found.append(("mutable_tags", "has duplicate filters"))
     return found

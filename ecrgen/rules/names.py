@@ -17,19 +17,51 @@ ACCOUNT_ID = re.compile(r"\d{12}")
 # https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html: the commercial
 # regions (2026), AWS GovCloud (US) and China. A region code outside this list fails only at plan
 # ("Invalid AWS Region"), so it is checked here; a new region is one line.
-REGIONS = frozenset((
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-    "af-south-1",
-    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
-    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ca-central-1", "ca-west-1",
-    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-south-2", "eu-north-1",
-    "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
-    "us-gov-east-1", "us-gov-west-1",
-    "cn-north-1", "cn-northwest-1",
-))
-REGION_RULE = "not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"
+REGIONS = frozenset(
+    (
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "af-south-1",
+        "ap-east-1",
+        "ap-east-2",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ca-central-1",
+        "ca-west-1",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-south-1",
+        "eu-south-2",
+        "eu-north-1",
+        "il-central-1",
+        "me-south-1",
+        "me-central-1",
+        "mx-central-1",
+        "sa-east-1",
+        "us-gov-east-1",
+        "us-gov-west-1",
+        "cn-north-1",
+        "cn-northwest-1",
+    )
+)
+REGION_RULE = (
+    "not an AWS region (e.g. us-east-1, eu-west-1, us-gov-west-1, cn-north-1; see the AWS regions page)"
+)
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html: an account
 # root, a user or a role (path and name: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html);
 # "*" is accepted only as the whole principal, never inside an ARN; an assumed-role session (sts) is no
@@ -66,7 +98,9 @@ def repository_name(name: str) -> Found:
 
 def account_id(value: str) -> Found:
     """An AWS account id is exactly 12 digits."""
-    return [] if ACCOUNT_ID.fullmatch(value) else [("", f"{show(value)} is not an AWS account id (12 digits)")]
+    return (
+        [] if ACCOUNT_ID.fullmatch(value) else [("", f"{show(value)} is not an AWS account id (12 digits)")]
+    )
 
 
 def region(value: str) -> Found:
@@ -89,7 +123,12 @@ def same_partition(arn: str, region: str) -> Found:
     expected = partition(region)
     if arn.split(":")[1:2] == [expected]:
         return []
-    return [("", f"{show(arn)} is in another partition than region {region!r} (ARNs there start with 'arn:{expected}:')")]
+    return [
+        (
+            "",
+            f"{show(arn)} is in another partition than region {region!r} (ARNs there start with 'arn:{expected}:')",
+        )
+    ]
 
 
 def principal(arn: str, region: str) -> Found:
@@ -97,9 +136,19 @@ def principal(arn: str, region: str) -> Found:
     session = _SESSION_ARN.fullmatch(arn)
     if session:
         part, account, role = session.groups()
-        return [("", f"{show(arn)} is an assumed-role session ARN, not a durable principal; name the role: 'arn:{part}:iam::{account}:role/{role}'")]
+        return [
+            (
+                "",
+                f"{show(arn)} is an assumed-role session ARN, not a durable principal; name the role: 'arn:{part}:iam::{account}:role/{role}'",
+            )
+        ]
     if "*" in arn:
-        return [("", f"{show(arn)} has a wildcard: IAM accepts '*' only as the whole principal, never inside an ARN; name the principal exactly")]
+        return [
+            (
+                "",
+                f"{show(arn)} has a wildcard: IAM accepts '*' only as the whole principal, never inside an ARN; name the principal exactly",
+            )
+        ]
     return matches(arn, PRINCIPAL_ARN, PRINCIPAL_ARN_RULE) or same_partition(arn, region)
 
 
@@ -107,18 +156,35 @@ def kms_key(value: str, region: str) -> Found:
     """A key ARN of the account's region and partition, or an alias of this account (alias/NAME)."""
     alias_arn = KMS_ALIAS_ARN.fullmatch(value)
     if alias_arn:
-        return [("", f"{show(value)} is an alias ARN, which data.aws_kms_alias cannot look up; write {alias_arn.group(2)!r} "
-                     "(an alias of this account and region) or the key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")]
+        return [
+            (
+                "",
+                f"{show(value)} is an alias ARN, which data.aws_kms_alias cannot look up; write {alias_arn.group(2)!r} "
+                "(an alias of this account and region) or the key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)",
+            )
+        ]
     key = KMS_KEY_ARN.fullmatch(value)
     if key:
         if key.group(2) != region:
-            return [("", f"{show(value)} is a key in region {key.group(2)!r}; ECR needs a KMS key in the repository's region {region!r}")]
+            return [
+                (
+                    "",
+                    f"{show(value)} is a key in region {key.group(2)!r}; ECR needs a KMS key in the repository's region {region!r}",
+                )
+            ]
         return same_partition(value, region)
     if KMS_ALIAS.fullmatch(value):
         if value.startswith("alias/aws/") and value != ECR_MANAGED_ALIAS:
-            return [("", f"{show(value)} is an AWS managed key of another service, which ECR cannot use; use {ECR_MANAGED_ALIAS!r} or a key of your own")]
+            return [
+                (
+                    "",
+                    f"{show(value)} is an AWS managed key of another service, which ECR cannot use; use {ECR_MANAGED_ALIAS!r} or a key of your own",
+                )
+            ]
         return []
-    return [("", f"{show(value)} is not a KMS key ARN or alias (arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)")]
+    return [
+        ("", f"{show(value)} is not a KMS key ARN or alias (arn:aws:kms:REGION:ACCOUNT:key/ID, alias/NAME)")
+    ]
 
 
 def _tag_text(text: str) -> bool:

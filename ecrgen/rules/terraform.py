@@ -20,10 +20,16 @@ from ecrgen.errors import show
 from ecrgen.rules import Found
 
 CONSTRAINT = re.compile(r"\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(-[0-9A-Za-z.-]+)?\s*")
-CONSTRAINT_RULE = "comma-separated '[operator] version' terms such as '>= 1.5.0, < 2.0.0'; operators = != > >= < <= ~>"
+CONSTRAINT_RULE = (
+    "comma-separated '[operator] version' terms such as '>= 1.5.0, < 2.0.0'; operators = != > >= < <= ~>"
+)
 LOCKFILE_VERSION = (1, 10, 0)
 # (what needs it, the first Terraform version that has it, how else to satisfy it)
-LOCKFILE = ("the S3 backend's use_lockfile", LOCKFILE_VERSION, "or set use_lockfile = false with dynamodb_table")
+LOCKFILE = (
+    "the S3 backend's use_lockfile",
+    LOCKFILE_VERSION,
+    "or set use_lockfile = false with dynamodb_table",
+)
 IMPORT = ("adopt (import blocks)", (1, 5, 0), "or take adopt out")
 REMOVED = ("retired (removed blocks)", (1, 7, 0), "or take the names out of retired")
 S3_KEY_LENGTH = 1024
@@ -46,7 +52,11 @@ def _terms(constraint: str) -> list[tuple[str, tuple[int, ...], int]] | None:
 
 def check_constraint(constraint: str) -> Found:
     """A Terraform version constraint, as `required_version` accepts it."""
-    return [] if _terms(constraint) is not None else [("", f"{show(constraint)} is not a Terraform version constraint ({CONSTRAINT_RULE})")]
+    return (
+        []
+        if _terms(constraint) is not None
+        else [("", f"{show(constraint)} is not a Terraform version constraint ({CONSTRAINT_RULE})")]
+    )
 
 
 def _admits_below(terms, floor: tuple[int, ...]) -> bool:
@@ -72,7 +82,9 @@ def _admits_from(terms, floor: tuple[int, ...]) -> bool:
     return True
 
 
-def required_version(constraint: str, needs: tuple[tuple[str, tuple[int, int, int], str], ...]) -> tuple[str, Found]:
+def required_version(
+    constraint: str, needs: tuple[tuple[str, tuple[int, int, int], str], ...]
+) -> tuple[str, Found]:
     """The `required_version` to emit: the user's constraint, plus `>= X` for the newest Terraform that a
     feature in use needs (LOCKFILE, IMPORT, REMOVED) when the constraint admits older versions."""
     terms = _terms(constraint)
@@ -87,8 +99,13 @@ def required_version(constraint: str, needs: tuple[tuple[str, tuple[int, int, in
         if _admits_from(terms, floor):
             floors.append(floor)
         else:
-            found.append(("", f"{show(constraint)} admits no Terraform version from {text}, which {feature} needs; "
-                              f"allow >= {text}, {other}"))
+            found.append(
+                (
+                    "",
+                    f"{show(constraint)} admits no Terraform version from {text}, which {feature} needs; "
+                    f"allow >= {text}, {other}",
+                )
+            )
     if found or not floors:
         return constraint, found
     return f"{constraint}, >= {'.'.join(map(str, max(floors)))}", []
@@ -97,17 +114,36 @@ def required_version(constraint: str, needs: tuple[tuple[str, tuple[int, int, in
 def check_s3_key(key: str) -> Found:
     """The S3 backend's `key`: a relative object path."""
     if not key or len(key) > S3_KEY_LENGTH or key.startswith("/") or key.endswith("/") or "//" in key:
-        return [("", f"{show(key)} is not a valid S3 backend key (1-{S3_KEY_LENGTH} chars, not starting or ending with '/', no '//')")]
+        return [
+            (
+                "",
+                f"{show(key)} is not a valid S3 backend key (1-{S3_KEY_LENGTH} chars, not starting or ending with '/', no '//')",
+            )
+        ]
     return []
 
 
 def check_s3_bucket(name: str) -> Found:
-    if (S3_BUCKET.fullmatch(name) and ".." not in name and not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name)
-            and not name.startswith(S3_RESERVED[0]) and not name.endswith(S3_RESERVED[1])):
+    if (
+        S3_BUCKET.fullmatch(name)
+        and ".." not in name
+        and not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name)
+        and not name.startswith(S3_RESERVED[0])
+        and not name.endswith(S3_RESERVED[1])
+    ):
         return []
-    return [("", f"{show(name)} is not a valid S3 bucket name (3-63 chars: lowercase letters, digits, . and -; "
-                 "starting and ending with a letter or digit; no '..', no IP address, no reserved prefix or suffix)")]
+    return [
+        (
+            "",
+            f"{show(name)} is not a valid S3 bucket name (3-63 chars: lowercase letters, digits, . and -; "
+            "starting and ending with a letter or digit; no '..', no IP address, no reserved prefix or suffix)",
+        )
+    ]
 
 
 def check_dynamodb_table(name: str) -> Found:
-    return [] if DYNAMODB_TABLE.fullmatch(name) else [("", f"{show(name)} is not a valid DynamoDB table name (3-255 chars: letters, digits, _ . -)")]
+    return (
+        []
+        if DYNAMODB_TABLE.fullmatch(name)
+        else [("", f"{show(name)} is not a valid DynamoDB table name (3-255 chars: letters, digits, _ . -)")]
+    )
