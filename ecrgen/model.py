@@ -47,9 +47,10 @@ class Repository:
     lambda_pull: bool
     lifecycle_policy: str | None  # the policy JSON text, or None when turned off
     adopt: bool = False  # the repository exists already: an `import` block takes it over
-    policy_from_defaults: bool = (
-        False  # `policy` was written in [defaults] (where an unknown name is reported)
-    )
+    # `policy` was written in [defaults] (where an unknown name is reported)
+    policy_from_defaults: bool = False
+    # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
+    policy_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ class CreationTemplate:
     org_id: str | None
     lambda_pull: bool
     lifecycle_policy: str | None
+    # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
+    policy_text: str | None = None
 
     @property
     def policy_key(self) -> str:
@@ -149,6 +152,8 @@ class Registry:
     replication: tuple[ReplicationRule, ...]
     pull_through_cache: tuple[PullThroughCacheRule, ...]
     creation_templates: tuple[CreationTemplate, ...]
+    # The rendered registry policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
+    policy_text: str | None = None
 
 
 @dataclass(frozen=True)
