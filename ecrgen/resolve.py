@@ -22,6 +22,7 @@ from ecrgen.model import (
     Scanning,
 )
 from ecrgen.rules import Found, access, events, lifecycle, mutability, names, terraform
+from ecrgen.rules.lifecycle_selection import MAX_WILDCARDS
 
 POLICY_NAME = re.compile(r"[A-Za-z0-9_-]+")
 FORMAT_FIELDS = ("project", "environment", "name")
@@ -574,7 +575,7 @@ def _lifecycle(
     bad_tags = [
         i
         for i, tag in enumerate(protected)
-        if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS
+        if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > MAX_WILDCARDS
     ]
     for i in bad_tags:
         found.add(
@@ -582,7 +583,7 @@ def _lifecycle(
             [
                 (
                     "",
-                    f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)",
+                    f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {MAX_WILDCARDS} * wildcards)",
                 )
             ],
         )
