@@ -7,7 +7,7 @@ from ecrgen import resolve as base
 from ecrgen import schema
 from ecrgen.errors import show
 from ecrgen.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
-from ecrgen.rules import mutability, names
+from ecrgen.rules import arns, mutability, names
 from ecrgen.rules import registry as rules
 
 DEFAULT_POLICY = "registry_default"
@@ -22,7 +22,7 @@ def registry(
     for i, account_id in enumerate(table.replication_source_account_ids):
         found.add(f"registry.replication_source_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(table.pull_through_principals):
-        found.add(f"registry.pull_through_principals[{i}]", names.principal(arn, acct.region))
+        found.add(f"registry.pull_through_principals[{i}]", arns.principal(arn, acct.region))
     for key in ("replication_source_account_ids", "pull_through_principals"):
         if len(set(getattr(table, key))) != len(getattr(table, key)):
             found.add(f"registry.{key}", [("", "has duplicates")])

@@ -34,7 +34,8 @@ import re
 
 from ecrgen.errors import show
 from ecrgen.rules import Found
-from ecrgen.rules.names import REGION_RULE, REGIONS, ROLE_ARN, partition
+from ecrgen.rules.arns import partition, role_of_account
+from ecrgen.rules.names import REGION_RULE, REGIONS
 
 MAX_RULES, MAX_DESTINATIONS, MAX_FILTERS = 10, 25, 100
 FILTER = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*")
@@ -298,27 +299,6 @@ def _ecr_upstream(
                 )
             )
     return found
-
-
-def role_of_account(arn: str, account_id: str, region: str) -> Found:
-    """A role ARN of this account and partition (ECR assumes roles of the registry's own account only)."""
-    if not ROLE_ARN.fullmatch(arn):
-        return [("", f"{show(arn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")]
-    if arn.split(":")[1] != partition(region):
-        return [
-            (
-                "",
-                f"{show(arn)} is in another partition than region {region!r} (ARNs there start with 'arn:{partition(region)}:')",
-            )
-        ]
-    if arn.split(":")[4] != account_id:
-        return [
-            (
-                "",
-                f"{show(arn)} is a role of account {arn.split(':')[4]}; ECR assumes a role of the registry's own account {account_id}",
-            )
-        ]
-    return []
 
 
 def check_creation_template(
