@@ -103,12 +103,14 @@ def _tag_text(text: str) -> bool:
 
 
 def tag_key(key: str) -> Found:
+    """A tag key: 1-128 chars of the tag characters, not starting with 'aws:'."""
     if 1 <= len(key) <= 128 and not key.lower().startswith("aws:") and _tag_text(key):
         return []
     return [("", f"{show(key)} is not a valid tag key (1-128 chars: {TAG_RULE}; not starting with 'aws:')")]
 
 
 def tag_value(value: str) -> Found:
+    """A tag value: 0-256 chars of the tag characters."""
     if len(value) <= 256 and _tag_text(value):
         return []
     return [("", f"{show(value)} is not a valid tag value (0-256 chars: {TAG_RULE})")]
