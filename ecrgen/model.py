@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ecrgen.errors import Problem
-from ecrgen.rules.names import partition
+from ecrgen.rules.arns import partition
 
 # Environment names (any case) that say by themselves whether an account is production. Any other name
 # needs `[account] production = true|false`: a typo must never silently drop production protections.

@@ -21,7 +21,8 @@ from ecrgen.model import (
     Role,
     Scanning,
 )
-from ecrgen.rules import Found, access, events, lifecycle, mutability, names, terraform
+from ecrgen.rules import Found, access, arns, events, lifecycle, mutability, names, terraform
+from ecrgen.rules.lifecycle_selection import MAX_WILDCARDS
 
 POLICY_NAME = re.compile(r"[A-Za-z0-9_-]+")
 FORMAT_FIELDS = ("project", "environment", "name")
@@ -115,10 +116,10 @@ def _check_account(acct: schema.AccountTable, found: _Found) -> None:
     if acct.assume_role_arn is not None:
         found.add(
             "account.assume_role_arn",
-            names.matches(
-                acct.assume_role_arn, names.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)"
+            arns.matches(
+                acct.assume_role_arn, arns.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/NAME)"
             )
-            or names.same_partition(acct.assume_role_arn, acct.region)
+            or arns.same_partition(acct.assume_role_arn, acct.region)
             or (_same_account(acct.assume_role_arn, acct.id) if names.ACCOUNT_ID.fullmatch(acct.id) else []),
         )
 
@@ -493,15 +494,15 @@ def check_grants(
     for i, account_id in enumerate(pulls):
         found.add(f"{at('pull_account_ids')}.pull_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(pushes):
-        found.add(f"{at('push_principals')}.push_principals[{i}]", names.principal(arn, region))
+        found.add(f"{at('push_principals')}.push_principals[{i}]", arns.principal(arn, region))
     for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
         if len(set(values)) != len(values):
             found.add(f"{at(key)}.{key}", [("", "has duplicates")])
     if org is not None:
         found.add(
             f"{at('org_id')}.org_id",
-            names.matches(
-                org, names.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"
+            arns.matches(
+                org, arns.ORG_ID, "an AWS Organizations id (o- and 10-32 lowercase letters or digits)"
             ),
         )
 
@@ -520,9 +521,9 @@ def _encryption(
             f"{both_at}.kms_key",
             [("", "is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key")],
         )
-    found.add(f"{key_at}.kms_key", names.kms_key(kms_key, region))
+    found.add(f"{key_at}.kms_key", arns.kms_key(kms_key, region))
     # ECR's own AWS managed key is what KMS encryption without a key uses; it may not exist yet to look up.
-    return "KMS", None if kms_key == names.ECR_MANAGED_ALIAS else kms_key
+    return "KMS", None if kms_key == arns.ECR_MANAGED_ALIAS else kms_key
 
 
 def _lifecycle(
@@ -574,7 +575,7 @@ def _lifecycle(
     bad_tags = [
         i
         for i, tag in enumerate(protected)
-        if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > lifecycle.MAX_WILDCARDS
+        if not re.fullmatch(r"[A-Za-z0-9._*-]{1,128}", tag) or tag.count("*") > MAX_WILDCARDS
     ]
     for i in bad_tags:
         found.add(
@@ -582,7 +583,7 @@ def _lifecycle(
             [
                 (
                     "",
-                    f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {lifecycle.MAX_WILDCARDS} * wildcards)",
+                    f"{show(protected[i])} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most {MAX_WILDCARDS} * wildcards)",
                 )
             ],
         )
@@ -641,7 +642,7 @@ def _role(
         ),
     )
     for i, arn in enumerate(table.trusted_principals):
-        found.add(f"role.trusted_principals[{i}]", names.principal(arn, acct.region))
+        found.add(f"role.trusted_principals[{i}]", arns.principal(arn, acct.region))
     if production and table.access == "push":
         for i, entry in enumerate(table.github_repositories):
             who, repo = access.broad_trust(entry), access.repository_part(entry)
@@ -677,7 +678,7 @@ def _role_sizes(
 ) -> Role:
     """IAM's size limits on the role, measured on the policies as AWS will hold them (real ARNs). An
     inline policy listing too many repositories is scoped by the name prefix that name_format gives."""
-    part = names.partition(acct.region)
+    part = arns.partition(acct.region)
     arn = f"arn:{part}:ecr:{acct.region}:{acct.id}:repository/"
     size = len(documents.text(documents.role_policy(role.access, [arn + r.ecr_name for r in repositories])))
     if size > ROLE_POLICY_LIMIT:

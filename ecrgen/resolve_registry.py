@@ -1,5 +1,5 @@
 """`[registry]` -> `Registry`: replication, pull through cache rules, the registry policy and repository
-creation templates, every AWS rule checked (`ecrgen.rules.registry`), problems under `registry.`."""
+creation templates, every AWS rule checked (`ecrgen.rules`), problems under `registry.`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from ecrgen import resolve as base
 from ecrgen import schema
 from ecrgen.errors import show
 from ecrgen.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
-from ecrgen.rules import mutability, names
-from ecrgen.rules import registry as rules
+from ecrgen.rules import arns, mutability, names
+from ecrgen.rules.creation_templates import check_creation_template
+from ecrgen.rules.pull_through_cache import check_pull_through
+from ecrgen.rules.pull_through_upstreams import pull_through_url
+from ecrgen.rules.replication import check_replication
 
 DEFAULT_POLICY = "registry_default"
 
@@ -22,7 +25,7 @@ def registry(
     for i, account_id in enumerate(table.replication_source_account_ids):
         found.add(f"registry.replication_source_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(table.pull_through_principals):
-        found.add(f"registry.pull_through_principals[{i}]", names.principal(arn, acct.region))
+        found.add(f"registry.pull_through_principals[{i}]", arns.principal(arn, acct.region))
     for key in ("replication_source_account_ids", "pull_through_principals"):
         if len(set(getattr(table, key))) != len(getattr(table, key)):
             found.add(f"registry.{key}", [("", "has duplicates")])
@@ -38,7 +41,7 @@ def registry(
     replication = [
         ([(d.region, d.account_id) for d in rule.destinations], rule.prefixes) for rule in table.replication
     ]
-    found.add("registry.replication", rules.check_replication(replication, acct.id, acct.region))
+    found.add("registry.replication", check_replication(replication, acct.id, acct.region))
     return Registry(
         policy=None if policy == "none" else policy,
         replication_source_account_ids=tuple(table.replication_source_account_ids),
@@ -108,7 +111,7 @@ def _pull_through(
 ) -> PullThroughCacheRule:
     found.add(
         f"registry.pull_through_cache[{index}]",
-        rules.check_pull_through(
+        check_pull_through(
             rule.prefix,
             rule.upstream,
             rule.registry_url,
@@ -123,7 +126,7 @@ def _pull_through(
         prefix=rule.prefix,
         address=names.address(rule.prefix.rstrip("/")),
         upstream=rule.upstream,
-        registry_url=rules.pull_through_url(rule.upstream, rule.registry_url) or "",
+        registry_url=pull_through_url(rule.upstream, rule.registry_url) or "",
         secret=rule.secret,
         custom_role_arn=rule.custom_role_arn,
         upstream_prefix=rule.upstream_prefix,
@@ -146,7 +149,7 @@ def _template(
     encryption, kms_key = base._encryption(table.encryption, table.kms_key, acct.region, here, here, found)
     found.add(
         here,
-        rules.check_creation_template(
+        check_creation_template(
             table.prefix,
             table.applied_for,
             table.description,

@@ -7,7 +7,7 @@ from conftest import minimal
 from ecrgen import documents
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.rules import lifecycle, names, terraform
+from ecrgen.rules import arns, lifecycle, terraform
 
 REPO = '[[repository]]\nname = "app"\n'
 
@@ -259,7 +259,7 @@ def test_the_aws_managed_ecr_key_is_used_without_a_lookup(accounts):
     ],
 )
 def test_durable_principals(arn):
-    assert names.principal(arn, "us-east-1") == []
+    assert arns.principal(arn, "us-east-1") == []
 
 
 def _many(count: int, name_format: str) -> str:

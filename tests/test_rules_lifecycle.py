@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from ecrgen.rules.lifecycle import check_rules, default_rules, policy_text
+from ecrgen.rules.lifecycle import check_rules, policy_text
+from ecrgen.rules.lifecycle_default import default_rules
 
 
 def rule(priority, status="any", count_type="imageCountMoreThan", number=5, unit=None, action=None, **extra):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from ecrgen import engine
 from ecrgen.ecr import pin, ref
 from ecrgen.model import Account
-from ecrgen.rules.names import KMS_KEY_ARN, address
+from ecrgen.rules.arns import KMS_KEY_ARN
+from ecrgen.rules.names import address
 
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 

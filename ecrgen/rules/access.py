@@ -5,14 +5,17 @@
   and https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
   Accepted entries (config form -> the `sub` trusted):
     ORG/REPO                              -> repo:ORG/REPO:*  (every ref, environment and pull request)
-    ORG/REPO:ref:refs/heads/main          -> repo:ORG/REPO:ref:refs/heads/main  (also refs/tags/..., * wildcards)
+    ORG/REPO:ref:refs/heads/main          -> repo:ORG/REPO:ref:refs/heads/main
+                                             (also refs/tags/..., * wildcards)
     ORG/REPO:environment:NAME             -> repo:ORG/REPO:environment:NAME  (jobs that use that environment)
     ORG/REPO:pull_request                 -> repo:ORG/REPO:pull_request
     ORG@OWNER_ID/REPO@REPO_ID[:...]       -> repo:ORG@OWNER_ID/REPO@REPO_ID[:...]  (GitHub's immutable subject
                                              claims: numeric ids that survive renames and are never reused)
-    repository_owner_id:N:repository_id:N[:...] -> verbatim (a subject customised to immutable ids with
-                                             include_claim_keys; write it exactly as your template produces it)
-- Registry scanning: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
+    repository_owner_id:N:repository_id:N[:...] -> verbatim (a subject customised to immutable ids
+                                             with include_claim_keys; write it exactly as your template
+                                             produces it)
+- Registry scanning:
+  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
   (BASIC supports SCAN_ON_PUSH only; at most 2 rules; filters match
   ^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$, at most 100 per rule)
 """
@@ -32,9 +35,12 @@ GITHUB_REPOSITORY = re.compile(
 )
 GITHUB_CUSTOM_SUBJECT = re.compile(rf"repository_owner_id:\d+:repository_id:\d+{_CONTEXT}?")
 GITHUB_RULE = (
-    "a GitHub repository: 'org/repo', optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; "
+    "a GitHub repository: 'org/repo', "
+    "optionally with ':ref:refs/heads/main', ':environment:NAME' or ':pull_request'; "
     "'org@OWNER_ID/repo@REPO_ID...' (immutable ids); or 'repository_owner_id:N:repository_id:N...'"
 )
+# Service principals (such as ecs-tasks.amazonaws.com):
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
 SERVICE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?")
 SCAN_FILTER = re.compile(r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*")
 MAX_SCAN_FILTERS = 100
@@ -89,7 +95,8 @@ def _split(entry: str) -> tuple[str, str]:
 def broad_trust(entry: str) -> str | None:
     """Whom an entry lets assume the role when that is anybody with write access to the repository (who
     can push a branch or tag, open a pull request, or name a new environment: GitHub creates an environment
-    a workflow names), or None for a narrow entry. StringLike '*' matches '/' too, so a leading '*' matches all."""
+    a workflow names), or None for a narrow entry. StringLike '*' matches '/' too, so a leading '*' matches
+    all."""
     repo, context = _split(entry)
     kind, _, value = context.partition(":")
     if not context:
@@ -112,12 +119,14 @@ def repository_part(entry: str) -> str:
 
 
 def check_scanning(kind: str, continuous: bool, filters: list[str]) -> Found:
+    """The registry scanning configuration: its type, continuous scanning and repository filters."""
     found: Found = []
     if kind == "BASIC" and continuous:
         found.append(
             (
                 "continuous",
-                "true is not allowed with type 'BASIC': basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')",
+                "true is not allowed with type 'BASIC': "
+                "basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')",
             )
         )
     if not filters or len(filters) > MAX_SCAN_FILTERS:

@@ -58,6 +58,7 @@ def rule_name(account: str) -> str:
 
 
 def pattern_text(pattern: dict) -> str:
+    """The pattern's JSON as the rule carries it; sorted keys keep the output deterministic."""
     return json.dumps(pattern, sort_keys=True, separators=(",", ":"))
 
 
@@ -72,14 +73,16 @@ def check_alerts(
             (
                 "",
                 f"the account name gives the EventBridge rule name {show(name)} ({len(name)} chars); "
-                f"EventBridge allows 64: shorten the account file's name to at most {64 - len(rule_name(''))} characters",
+                f"EventBridge allows 64: shorten the account file's name "
+                f"to at most {64 - len(rule_name(''))} characters",
             )
         )
     if not QUEUE_NAME.fullmatch(queue):
         found.append(
             (
                 "sqs_queue_name",
-                f"{show(queue)} is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)",
+                f"{show(queue)} is not a valid SQS queue name "
+                "(1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)",
             )
         )
     allowed = INSPECTOR_SEVERITIES if enhanced else SEVERITIES
@@ -96,7 +99,8 @@ def check_alerts(
         found.append(
             (
                 "cloudwatch_log_group",
-                f"{show(log_group)} is not allowed: EventBridge delivers only to log groups named /aws/events/... (letters, digits, . - _ / #)",
+                f"{show(log_group)} is not allowed: EventBridge delivers only to log groups named "
+                "/aws/events/... (letters, digits, . - _ / #)",
             )
         )
     if not found and len(pattern_text(scan_pattern(tuple(severities), enhanced))) > MAX_PATTERN:

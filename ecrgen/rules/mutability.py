@@ -26,7 +26,8 @@ def resolve(
         return None, [
             (
                 "mutable_tags",
-                "is not allowed with image_tag_mutability 'MUTABLE' (every tag is mutable already); use IMMUTABLE with mutable_tags",
+                "is not allowed with image_tag_mutability 'MUTABLE' (every tag is mutable already); "
+                "use IMMUTABLE with mutable_tags",
             )
         ]
     if explicit == "IMMUTABLE_WITH_EXCLUSION" and not mutable_tags:
@@ -56,7 +57,8 @@ def check_filters(filters: tuple[str, ...]) -> Found:
             found.append(
                 (
                     f"mutable_tags[{index}]",
-                    f"{show(value)} is not a valid tag filter (1-128 chars: letters, digits, . _ - and * wildcards)",
+                    f"{show(value)} is not a valid tag filter "
+                    "(1-128 chars: letters, digits, . _ - and * wildcards)",
                 )
             )
     if len(set(filters)) != len(filters):

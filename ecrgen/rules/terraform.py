@@ -9,7 +9,8 @@
 - DynamoDB table names: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
 - S3 bucket names: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (3-63 chars
   of lowercase letters, digits, . and -, starting and ending with a letter or digit; no '..', not an IP
-  address, no reserved prefix xn--, sthree-, amzn-s3-demo- nor suffix -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)
+  address, no reserved prefix xn--, sthree-, amzn-s3-demo- nor suffix -s3alias, --ol-s3, .mrap, --x-s3,
+  --table-s3)
 """
 
 from __future__ import annotations
@@ -32,13 +33,16 @@ LOCKFILE = (
 )
 IMPORT = ("adopt (import blocks)", (1, 5, 0), "or take adopt out")
 REMOVED = ("retired (removed blocks)", (1, 7, 0), "or take the names out of retired")
+# An S3 object key is at most 1,024 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
 S3_KEY_LENGTH = 1024
 DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 S3_RESERVED = (("xn--", "sthree-", "amzn-s3-demo-"), ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"))
+# A term of a constraint: (operator, version padded to three parts, number of parts given).
+Term = tuple[str, tuple[int, ...], int]
 
 
-def _terms(constraint: str) -> list[tuple[str, tuple[int, ...], int]] | None:
+def _terms(constraint: str) -> list[Term] | None:
     """(operator, version padded to three parts, parts given) per term, or None if not a constraint."""
     terms = []
     for term in constraint.split(","):
@@ -59,9 +63,10 @@ def check_constraint(constraint: str) -> Found:
     )
 
 
-def _admits_below(terms, floor: tuple[int, ...]) -> bool:
-    """Whether some version below `floor` satisfies every term (versions compared as (major, minor, patch))."""
-    low, low_open = (0, 0, 0), False
+def _admits_below(terms: list[Term], floor: tuple[int, ...]) -> bool:
+    """Whether a version below `floor` satisfies every term (versions compared as (major, minor, patch))."""
+    low: tuple[int, ...] = (0, 0, 0)
+    low_open = False
     for op, version, _ in terms:
         if op in (">=", "=", "~>") and version > low:
             low, low_open = version, False
@@ -70,7 +75,7 @@ def _admits_below(terms, floor: tuple[int, ...]) -> bool:
     return low < floor and not (low_open and low == floor)
 
 
-def _admits_from(terms, floor: tuple[int, ...]) -> bool:
+def _admits_from(terms: list[Term], floor: tuple[int, ...]) -> bool:
     """Whether some version at or above `floor` can satisfy the upper bounds of the terms."""
     for op, version, given in terms:
         if op == "<" and version <= floor or op == "<=" and version < floor or op == "=" and version < floor:
@@ -117,13 +122,15 @@ def check_s3_key(key: str) -> Found:
         return [
             (
                 "",
-                f"{show(key)} is not a valid S3 backend key (1-{S3_KEY_LENGTH} chars, not starting or ending with '/', no '//')",
+                f"{show(key)} is not a valid S3 backend key "
+                f"(1-{S3_KEY_LENGTH} chars, not starting or ending with '/', no '//')",
             )
         ]
     return []
 
 
 def check_s3_bucket(name: str) -> Found:
+    """The S3 backend's `bucket`: a name S3 accepts for a new bucket."""
     if (
         S3_BUCKET.fullmatch(name)
         and ".." not in name
@@ -136,12 +143,14 @@ def check_s3_bucket(name: str) -> Found:
         (
             "",
             f"{show(name)} is not a valid S3 bucket name (3-63 chars: lowercase letters, digits, . and -; "
-            "starting and ending with a letter or digit; no '..', no IP address, no reserved prefix or suffix)",
+            "starting and ending with a letter or digit; no '..', no IP address, "
+            "no reserved prefix or suffix)",
         )
     ]
 
 
 def check_dynamodb_table(name: str) -> Found:
+    """The S3 backend's `dynamodb_table` (the lock table): a DynamoDB table name."""
     return (
         []
         if DYNAMODB_TABLE.fullmatch(name)
