@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrgen import __version__
-from ecrgen.schema import AccountFile
+from ecrgen.config.schema import AccountFile
 
 
 def account_schema() -> dict[str, Any]:

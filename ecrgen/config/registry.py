@@ -3,10 +3,10 @@ creation templates, every AWS rule checked (`ecrgen.rules.registry`), problems u
 
 from __future__ import annotations
 
-from ecrgen import resolve as base
-from ecrgen import schema
+from ecrgen.config import resolve as base
+from ecrgen.config import schema
+from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
 from ecrgen.errors import show
-from ecrgen.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
 from ecrgen.rules import mutability, names
 from ecrgen.rules import registry as rules
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ecrgen import schema
-from ecrgen.accounts import read, select
-from ecrgen.clashes import clashes
+from ecrgen.config import schema
+from ecrgen.config.clashes import clashes
+from ecrgen.config.files import read, select
+from ecrgen.config.model import Account
+from ecrgen.config.resolve import resolve
 from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import Account
-from ecrgen.resolve import resolve
 
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _TYPES = {

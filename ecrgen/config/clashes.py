@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import posixpath
 
+from ecrgen.config.model import Account
 from ecrgen.errors import Problem
-from ecrgen.model import Account
 
 MAX_LOG_RESOURCE_POLICIES = 10
 

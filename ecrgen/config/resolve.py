@@ -9,9 +9,9 @@ import string
 from collections.abc import Callable
 from pathlib import PurePosixPath, PureWindowsPath
 
-from ecrgen import documents, schema
-from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import (
+from ecrgen import documents
+from ecrgen.config import schema
+from ecrgen.config.model import (
     NON_PRODUCTION_NAMES,
     PRODUCTION_NAMES,
     Account,
@@ -21,6 +21,7 @@ from ecrgen.model import (
     Role,
     Scanning,
 )
+from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import Found, access, events, lifecycle, mutability, names, terraform
 
 POLICY_NAME = re.compile(r"[A-Za-z0-9_-]+")
@@ -66,7 +67,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     _check_unique(parsed.repository, found)
     _check_retired(acct, parsed.repository, formatter, found)
     role = _role(parsed.role, acct, production, formatter, repositories, found, warned)
-    from ecrgen import resolve_registry  # imports this module's helpers
+    from ecrgen.config import registry as resolve_registry  # imports this module's helpers
 
     registry = resolve_registry.registry(parsed.registry, acct, production, found, warned)
     resolve_registry.check_unique(parsed.registry, found)
