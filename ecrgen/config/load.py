@@ -1,7 +1,9 @@
-"""Account files -> resolved accounts. All validation of user input; no CDKTF import.
+"""Account files -> resolved accounts: all validation of user input; no CDKTF import.
 
 `load_accounts` reads every named file, reports every problem of every file at once (one
-`EcrgenError`), and returns frozen `ecrgen.model.Account` objects.
+`EcrgenError`), and returns frozen `ecrgen.config.model.Account` objects. A file is parsed (TOML), its
+shape checked (`schema`, messages from `shape`), then `resolve` has one module per table apply the
+defaults (`defaults`) and wire each field to its AWS rule (`ecrgen.rules`), and assembles the account.
 """
 
 from __future__ import annotations
@@ -12,24 +14,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ecrgen.config import schema
+from ecrgen.config import account, alerts, backend, registry, repositories, retired, role, schema, shape
 from ecrgen.config.clashes import clashes
 from ecrgen.config.files import read, select
-from ecrgen.config.model import Account
-from ecrgen.config.resolve import resolve
+from ecrgen.config.findings import Findings
+from ecrgen.config.model import Account, Backend, Repository, Role
 from ecrgen.errors import EcrgenError, Problem, show
+from ecrgen.rules import terraform
 
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
-_TYPES = {
-    "string_type": "a string",
-    "bool_type": "true or false",
-    "int_type": "an integer",
-    "list_type": "a list",
-    "dict_type": "a table",
-    "model_type": "a table",
-    "model_attributes_type": "a table",
-    "float_type": "a number",
-}
 
 
 def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
@@ -43,7 +36,8 @@ def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Ac
 def load_all(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[Account], list[Problem]]:
     """The named accounts that are valid, and every problem of the others (so later stages can
     check the valid ones and report everything at once)."""
-    loaded, problems = [], []
+    loaded: list[Account] = []
+    problems: list[Problem] = []
     for path in select(accounts_dir, names).values():
         try:
             loaded.append(load_account(path))
@@ -73,107 +67,77 @@ def load_account(path: Path) -> Account:
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
-    raw = _switches(raw)
+    raw = shape.switches(raw)
     try:
         return resolve(path.stem, file, schema.AccountFile.model_validate(raw))
     except ValidationError as error:
         errors = error.errors()
-    shape = list(dict.fromkeys(_problem(file, e) for e in errors))
+    found = list(dict.fromkeys(shape.problem(file, e) for e in errors))
     try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
-        resolve(path.stem, file, schema.AccountFile.model_validate(_pruned(raw, errors)))
+        resolve(path.stem, file, schema.AccountFile.model_validate(shape.pruned(raw, errors)))
     except ValidationError:
         pass
     except EcrgenError as more:
-        dropped = [field_path(tuple(e["loc"])) for e in errors]
-        shape += [p for p in more.problems if p not in shape and not _follows_from(p.path, dropped)]
-    raise EcrgenError(shape)
+        dropped = [shape.field_path(tuple(e["loc"])) for e in errors]
+        found += [p for p in more.problems if p not in found and not shape.follows_from(p.path, dropped)]
+    raise EcrgenError(found)
 
 
-def _follows_from(path: str, dropped: list[str]) -> bool:
-    """A problem of the table that held a dropped key (or of the key itself) may only be a consequence
-    of dropping it, such as "nobody could assume it" after a type error in [role]: not reported."""
-    return any(d == path or d.startswith((path + ".", path + "[")) for d in dropped)
+def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
+    """The resolved account, or an EcrgenError with every problem of this file."""
+    found, warned = Findings(), Findings()
+    acct = parsed.account
+    account.check_account(acct, found)
+    account.check_tags(parsed.tags, parsed.role is not None, found)
+    production = account.production(acct, found)
+    state = backend.backend(name, acct.region, parsed.backend, found)
+    fmt = account.name_format(acct, found)
+    repos = [
+        repositories.repository(i, r, parsed.defaults, production, fmt, acct, found, warned)
+        for i, r in enumerate(parsed.repository)
+    ]
+    repositories.check_unique(parsed.repository, found)
+    retired.check_retired(acct, parsed.repository, fmt, found)
+    ecr_role = role.role(parsed.role, acct, production, fmt, repos, found, warned)
+    settings = registry.registry(parsed.registry, acct, production, found, warned)
+    registry.check_unique(parsed.registry, found)
+    version, problems = terraform.required_version(
+        acct.terraform_version, _needs(acct, state, repos, ecr_role)
+    )
+    found.add("account.terraform_version", problems)
+    enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
+    resolved = Account(
+        name=name,
+        file=file,
+        id=acct.id,
+        region=acct.region,
+        environment=acct.environment,
+        production=production,
+        project=acct.project,
+        assume_role_arn=acct.assume_role_arn,
+        terraform_version=version,
+        tags=tuple(sorted(parsed.tags.items())),
+        backend=state,
+        repositories=tuple(repos),
+        role=ecr_role,
+        retired=tuple(acct.retired),
+        allow_destroy=tuple(acct.allow_destroy),
+        alerts=alerts.alerts(parsed.alerts, enhanced, name, found),
+        scanning=alerts.scanning(parsed.scanning, found),
+        registry=settings,
+        warnings=tuple(dict.fromkeys(Problem(file, path, message) for path, message in warned.items)),
+    )
+    if found.items:
+        raise EcrgenError(dict.fromkeys(Problem(file, path, message) for path, message in found.items))
+    return resolved
 
 
-def _switches(raw: dict) -> dict:
-    out = dict(raw)
-    if isinstance(out.get("defaults"), dict):
-        out["defaults"] = schema.lifecycle_switch(out["defaults"])
-    if isinstance(out.get("repository"), list):
-        out["repository"] = [
-            schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]
-        ]
-    registry = out.get("registry")
-    if isinstance(registry, dict) and isinstance(registry.get("creation_template"), list):
-        out["registry"] = {
-            **registry,
-            "creation_template": [
-                schema.lifecycle_switch(t) if isinstance(t, dict) else t
-                for t in registry["creation_template"]
-            ],
-        }
-    return out
-
-
-def _pruned(raw: dict, errors: list[dict]) -> dict:
-    """A copy of `raw` without the keys that failed the shape check (list items are kept). A required
-    string key (wrong type or missing) gets a placeholder instead, so that the rest still resolves: its
-    text for a number or boolean (`id = 123456789012`), else "". Problems the placeholder itself causes
-    are on the pruned path, which `load_account` drops."""
-    import copy
-
-    pruned = copy.deepcopy(raw)
-    for error in errors:
-        *parents, last = error["loc"]
-        node = pruned
-        for part in parents:
-            node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
-        if not (isinstance(node, dict) and isinstance(last, str)):
-            continue
-        model = schema.model_at(tuple(parents))
-        field = model.model_fields.get(last) if model else None
-        if field is not None and field.is_required() and field.annotation is str:
-            value = node.get(last)
-            node[last] = (
-                str(value).lower()
-                if isinstance(value, bool)
-                else str(value)
-                if isinstance(value, (int, float))
-                else ""
-            )
-        else:
-            node.pop(last, None)
-    return pruned
-
-
-def _has(node, part) -> bool:
-    return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
-
-
-def field_path(loc: tuple) -> str:
-    """('repository', 2, 'name') -> 'repository[2].name'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _problem(file: str, error: dict) -> Problem:
-    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
-    if kind == "missing":
-        return Problem(file, field_path(loc), "is required")
-    if kind == "extra_forbidden":
-        model = schema.model_at(loc[:-1])
-        allowed = ", ".join(model.model_fields) if model else "none"
-        return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
-    if kind == "literal_error":
-        return Problem(
-            file, field_path(loc), f"{show(value)} is not allowed (allowed: {error['ctx']['expected']})"
-        )
-    if loc == ("repository",) and isinstance(value, dict):
-        return Problem(
-            file, "repository", "is a single table; use [[repository]] (double brackets) for each repository"
-        )
-    if kind in _TYPES:
-        return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
-    return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")
+def _needs(
+    acct: schema.AccountTable, state: Backend, repos: list[Repository], ecr_role: Role | None
+) -> tuple[tuple[str, tuple[int, int, int], str], ...]:
+    """What the file uses that needs a recent Terraform (`ecrgen.rules.terraform`)."""
+    return (
+        ((terraform.LOCKFILE,) if state.type == "s3" and state.use_lockfile else ())
+        + ((terraform.IMPORT,) if any(r.adopt for r in repos) or (ecr_role and ecr_role.adopt) else ())
+        + ((terraform.REMOVED,) if acct.retired else ())
+    )

@@ -1,0 +1,115 @@
+"""The account file's shape errors in the user's words, and the file with those keys dropped (so that
+resolution can still report every other problem at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+from ecrgen.config import schema
+from ecrgen.errors import Problem, show
+
+_TYPES = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "an integer",
+    "list_type": "a list",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "float_type": "a number",
+}
+
+
+def follows_from(path: str, dropped: list[str]) -> bool:
+    """A problem of the table that held a dropped key (or of the key itself) may only be a consequence
+    of dropping it, such as "nobody could assume it" after a type error in [role]: not reported."""
+    return any(d == path or d.startswith((path + ".", path + "[")) for d in dropped)
+
+
+def switches(raw: dict) -> dict:
+    """`lifecycle = true|false` switches written as tables, wherever a lifecycle table may be."""
+    out = dict(raw)
+    if isinstance(out.get("defaults"), dict):
+        out["defaults"] = schema.lifecycle_switch(out["defaults"])
+    if isinstance(out.get("repository"), list):
+        out["repository"] = [
+            schema.lifecycle_switch(r) if isinstance(r, dict) else r for r in out["repository"]
+        ]
+    registry = out.get("registry")
+    if isinstance(registry, dict) and isinstance(registry.get("creation_template"), list):
+        out["registry"] = {
+            **registry,
+            "creation_template": [
+                schema.lifecycle_switch(t) if isinstance(t, dict) else t
+                for t in registry["creation_template"]
+            ],
+        }
+    return out
+
+
+def pruned(raw: dict, errors: list[ErrorDetails]) -> dict:
+    """A copy of `raw` without the keys that failed the shape check (list items are kept). A required
+    string key (wrong type or missing) gets a placeholder instead, so that the rest still resolves: its
+    text for a number or boolean (`id = 123456789012`), else "". Problems the placeholder itself causes
+    are on the pruned path, which `load_account` drops."""
+    import copy
+
+    pruned = copy.deepcopy(raw)
+    for error in errors:
+        loc: tuple[Any, ...] = tuple(error["loc"])
+        *parents, last = loc
+        node: Any = pruned
+        for part in parents:
+            node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
+        if not (isinstance(node, dict) and isinstance(last, str)):
+            continue
+        model = schema.model_at(tuple(parents))
+        field = model.model_fields.get(last) if model else None
+        if field is not None and field.is_required() and field.annotation is str:
+            value = node.get(last)
+            node[last] = (
+                str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+                if isinstance(value, (int, float))
+                else ""
+            )
+        else:
+            node.pop(last, None)
+    return pruned
+
+
+def _has(node: Any, part: Any) -> bool:
+    return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
+
+
+def field_path(loc: tuple) -> str:
+    """('repository', 2, 'name') -> 'repository[2].name'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def problem(file: str, error: ErrorDetails) -> Problem:
+    """The message for one pydantic error: what the key must be, in the user's words."""
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    if kind == "missing":
+        return Problem(file, field_path(loc), "is required")
+    if kind == "extra_forbidden":
+        model = schema.model_at(loc[:-1])
+        allowed = ", ".join(model.model_fields) if model else "none"
+        return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
+    if kind == "literal_error":
+        return Problem(
+            file, field_path(loc), f"{show(value)} is not allowed (allowed: {error['ctx']['expected']})"
+        )
+    if loc == ("repository",) and isinstance(value, dict):
+        return Problem(
+            file, "repository", "is a single table; use [[repository]] (double brackets) for each repository"
+        )
+    if kind in _TYPES:
+        return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
+    return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")
