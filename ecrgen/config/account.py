@@ -84,41 +84,9 @@ def check_tags(tags: dict[str, str], role: bool, found: Findings) -> None:
 def name_format(acct: schema.AccountTable, found: Findings) -> str | None:
     """The usable name_format, or None (reported). A project or environment it uses that cannot be
     part of an ECR name is blamed once, on its own key, rather than on every repository name."""
-    fmt = acct.name_format
-    try:
-        parsed = [
-            (field, spec, conversion)
-            for _, field, spec, conversion in string.Formatter().parse(fmt)
-            if field is not None
-        ]
-    except ValueError as error:
-        found.add("account.name_format", [("", f"{show(fmt)} is not a valid format ({error})")])
-        return None
-    fields = [field for field, _, _ in parsed]
-    if any(spec or conversion or re.search(r"[.\[]", field) for field, spec, conversion in parsed):
-        found.add(
-            "account.name_format",
-            [
-                (
-                    "",
-                    f"{show(fmt)} is not allowed: format specs, conversions and indexing ('{{name:.3}}', "
-                    "'{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} "
-                    "and {name}",
-                )
-            ],
-        )
-        return None
-    if [field for field in fields if field not in FORMAT_FIELDS] or "name" not in fields:
-        found.add(
-            "account.name_format",
-            [
-                (
-                    "",
-                    f"{show(fmt)} is not allowed: use {{project}}, {{environment}} and {{name}}, "
-                    "with {name} required",
-                )
-            ],
-        )
+    fields, problems = _format_fields(acct.name_format)
+    found.add("account.name_format", problems)
+    if fields is None:
         return None
     unusable = [
         key
@@ -127,7 +95,39 @@ def name_format(acct: schema.AccountTable, found: Findings) -> str | None:
     ]
     for key in unusable:
         found.add(f"account.{key}", name_parts.check_name_part(getattr(acct, key)))
-    return None if unusable else fmt
+    return None if unusable else acct.name_format
+
+
+def _format_fields(fmt: str) -> tuple[list[str] | None, Found]:
+    """The fields a name_format uses, or None and why it is not allowed: plain {project},
+    {environment} and {name} only, {name} required."""
+    try:
+        parsed = [
+            (field, spec, conversion)
+            for _, field, spec, conversion in string.Formatter().parse(fmt)
+            if field is not None
+        ]
+    except ValueError as error:
+        return None, [("", f"{show(fmt)} is not a valid format ({error})")]
+    fields = [field for field, _, _ in parsed]
+    if any(spec or conversion or re.search(r"[.\[]", field) for field, spec, conversion in parsed):
+        return None, [
+            (
+                "",
+                f"{show(fmt)} is not allowed: format specs, conversions and indexing ('{{name:.3}}', "
+                "'{name!r}', '{name[0]}') are not supported; use plain {project}, {environment} "
+                "and {name}",
+            )
+        ]
+    if [field for field in fields if field not in FORMAT_FIELDS] or "name" not in fields:
+        return None, [
+            (
+                "",
+                f"{show(fmt)} is not allowed: use {{project}}, {{environment}} and {{name}}, "
+                "with {name} required",
+            )
+        ]
+    return fields, []
 
 
 def ecr_name(fmt: str | None, acct: schema.AccountTable, name: str) -> str:

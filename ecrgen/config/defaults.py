@@ -2,7 +2,7 @@
 
 The schema (`ecrgen.config.schema`) declares the defaults that stand alone as its fields' defaults; the
 others depend on other keys (production, the account's name or region, the registry's grants) and are
-applied by resolution (`ecrgen.config.resolve` and its modules). Both read them here. A key of
+applied by resolution (`ecrgen.config.load.resolve` and its modules). Both read them here. A key of
 `[defaults]` or `[[repository]]` left out everywhere takes the repository default below.
 """
 

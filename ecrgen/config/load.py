@@ -2,7 +2,7 @@
 
 `load_accounts` reads every named file, reports every problem of every file at once (one
 `EcrgenError`), and returns frozen `ecrgen.config.model.Account` objects. A file is parsed (TOML), its
-shape checked (`schema`, messages from `shape`), then `resolve` has one module per table apply the
+shape checked (`schema`, messages from `shape`), then `resolve()` has one module per table apply the
 defaults (`defaults`) and wire each field to its AWS rule (`ecrgen.rules`), and assembles the account.
 """
 

@@ -133,22 +133,7 @@ def _template(
     setting, problems = mutability.resolve(table.image_tag_mutability, mutable_tags, production)
     found.add(here, problems)
     encryption, kms_key = resolve_encryption(table.encryption, table.kms_key, acct.region, here, here, found)
-    found.add(
-        here,
-        rules.check_creation_template(
-            table.prefix,
-            table.applied_for,
-            table.description,
-            table.custom_role_arn,
-            encryption == "KMS",
-            bool(table.resource_tags),
-            acct.id,
-            acct.region,
-        ),
-    )
-    found.add(f"{here}.resource_tags", tag_rules.check_resource_tags(table.resource_tags))
-    for key, value in table.resource_tags.items():
-        found.add(f"{here}.resource_tags.{key}", names.tag_key(key) or names.tag_value(value))
+    _check_template_keys(here, table, encryption == "KMS", acct, found)
     policy = table.policy if table.policy is not None else defaults.by_production(production).policy
     found.add(f"{here}.policy", check_template_name(policy))
     pulls, pushes = tuple(table.pull_account_ids or ()), tuple(table.push_principals or ())
@@ -173,3 +158,25 @@ def _template(
             table.lifecycle, None, f"{here}.lifecycle", production, found, warned
         ),
     )
+
+
+def _check_template_keys(
+    here: str, table: schema.CreationTemplateTable, kms: bool, acct: schema.AccountTable, found: Findings
+) -> None:
+    """A creation template's own keys (prefix, applied_for, role, description) and its resource tags."""
+    found.add(
+        here,
+        rules.check_creation_template(
+            table.prefix,
+            table.applied_for,
+            table.description,
+            table.custom_role_arn,
+            kms,
+            bool(table.resource_tags),
+            acct.id,
+            acct.region,
+        ),
+    )
+    found.add(f"{here}.resource_tags", tag_rules.check_resource_tags(table.resource_tags))
+    for key, value in table.resource_tags.items():
+        found.add(f"{here}.resource_tags.{key}", names.tag_key(key) or names.tag_value(value))

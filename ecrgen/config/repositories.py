@@ -4,6 +4,7 @@ when every value in effect was written there."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ecrgen.config import defaults, schema
@@ -14,6 +15,32 @@ from ecrgen.config.model import Repository
 from ecrgen.config.repository_keys import check_grants, check_template_name, resolve_encryption
 from ecrgen.errors import show
 from ecrgen.rules import Found, mutability, names
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """A repository's keys over [defaults]: the value in effect, and where it was written."""
+
+    repo: schema.RepositoryTable
+    table: schema.RepositorySettings  # [defaults]
+    here: str  # the repository's path, repository[i]
+
+    @staticmethod
+    def _written(source: schema.RepositorySettings, key: str) -> bool:
+        return key in source.model_fields_set and getattr(source, key) is not None
+
+    def pick(self, key: str, default: Any = None) -> Any:
+        """The value in effect: the repository's own, else [defaults]'s, else `default`."""
+        for source in (self.repo, self.table):
+            if self._written(source, key):
+                return getattr(source, key)
+        return default
+
+    def at(self, *keys: str) -> str:
+        """Where the values of `keys` in effect were written: `defaults` when every one of them that is
+        set comes from [defaults] (so a problem there is reported once, not once per repository)."""
+        given = [key for key in keys if self._written(self.repo, key) or self._written(self.table, key)]
+        return "defaults" if given and not any(self._written(self.repo, key) for key in given) else self.here
 
 
 def repository(
@@ -27,35 +54,11 @@ def repository(
     warned: Findings,
 ) -> Repository:
     """One [[repository]] with [defaults] (`table`) applied."""
-    here = f"repository[{index}]"
-
-    def written(source: schema.RepositorySettings, key: str) -> bool:
-        return key in source.model_fields_set and getattr(source, key) is not None
-
-    def pick(key: str, default: Any = None) -> Any:
-        for source in (repo, table):
-            if written(source, key):
-                return getattr(source, key)
-        return default
-
-    def at(*keys: str) -> str:
-        """Where the values of `keys` in effect were written: `defaults` when every one of them that is
-        set comes from [defaults] (so a problem there is reported once, not once per repository)."""
-        given = [key for key in keys if written(repo, key) or written(table, key)]
-        return "defaults" if given and not any(written(repo, key) for key in given) else here
-
+    keys = _Keys(repo, table, f"repository[{index}]")
+    pick, at = keys.pick, keys.at
     name = ecr_name(fmt, acct, repo.name)
-    found.add(f"{here}.name", _check_name(repo.name, name))
-    mutable_tags = tuple(pick("mutable_tags", []))
-    # An empty list says nothing; in a repository it may only clear the filters [defaults] gives.
-    empty = pick("mutable_tags") == [] and not (at("mutable_tags") == here and table.mutable_tags)
-    if empty:
-        found.add(
-            f"{at('mutable_tags')}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")]
-        )
-    setting, problems = mutability.resolve(pick("image_tag_mutability"), mutable_tags, production)
-    if not empty:
-        found.add(at("mutable_tags") if setting else at("image_tag_mutability", "mutable_tags"), problems)
+    found.add(f"{keys.here}.name", _check_name(repo.name, name))
+    setting, mutable_tags = _mutability(keys, production, found)
     encryption, kms_key = resolve_encryption(
         pick("encryption"), pick("kms_key"), acct.region, at("kms_key"), at("encryption", "kms_key"), found
     )
@@ -69,7 +72,7 @@ def repository(
         name=repo.name,
         ecr_name=name,
         address=names.address(repo.name),
-        image_tag_mutability=setting or "",
+        image_tag_mutability=setting,
         mutable_tags=mutable_tags,
         scan_on_push=pick("scan_on_push", defaults.SCAN_ON_PUSH),
         encryption=encryption,
@@ -84,9 +87,23 @@ def repository(
         adopt=pick("adopt", defaults.ADOPT),
         policy_from_defaults=at("policy") == "defaults",
         lifecycle_policy=lifecycle_policy(
-            repo.lifecycle, table.lifecycle, f"{here}.lifecycle", production, found, warned
+            repo.lifecycle, table.lifecycle, f"{keys.here}.lifecycle", production, found, warned
         ),
     )
+
+
+def _mutability(keys: _Keys, production: bool, found: Findings) -> tuple[str, tuple[str, ...]]:
+    """image_tag_mutability ("" when reported) and the mutable_tags in effect."""
+    mutable_tags = tuple(keys.pick("mutable_tags", []))
+    # An empty list says nothing; in a repository it may only clear the filters [defaults] gives.
+    at_tags = keys.at("mutable_tags")
+    empty = keys.pick("mutable_tags") == [] and not (at_tags == keys.here and keys.table.mutable_tags)
+    if empty:
+        found.add(f"{at_tags}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")])
+    setting, problems = mutability.resolve(keys.pick("image_tag_mutability"), mutable_tags, production)
+    if not empty:
+        found.add(at_tags if setting else keys.at("image_tag_mutability", "mutable_tags"), problems)
+    return setting or "", mutable_tags
 
 
 def _check_name(name: str, ecr: str) -> Found:
