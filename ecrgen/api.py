@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrgen import accounts, guard, incremental, synth
+from ecrgen import guard, incremental, synth
+from ecrgen.config import files as accounts
+from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import Account
 
 # Below this many repositories one process is faster than starting a second Node.
 PARALLEL_REPOSITORIES = 150
@@ -31,7 +32,8 @@ class Checked:
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
     policies of every valid account; the problems of every stage in one EcrgenError."""
-    from ecrgen import config, policies
+    from ecrgen import policies
+    from ecrgen.config import load as config
 
     loaded, problems = config.load_all(accounts_dir, names)
     try:
@@ -49,7 +51,7 @@ def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
 
 def listing(accounts_dir: Path) -> list[dict]:
     """One row per account: name, account id, region, environment, number of repositories."""
-    from ecrgen import config
+    from ecrgen.config import load as config
 
     return [
         {
@@ -124,8 +126,8 @@ def synthesize(
 def folder_clashes(accounts_dir: Path, validated: list[Account]) -> None:
     """EcrgenError for clashes between these accounts and the folder's other account files (which an
     incremental or named synth does not validate): what they create exists once per account or registry."""
-    from ecrgen import config
-    from ecrgen.clashes import clashes
+    from ecrgen.config import load as config
+    from ecrgen.config.clashes import clashes
 
     names = {account.name for account in validated}
     others = [name for name in accounts.account_files(accounts_dir) if name not in names]
@@ -160,7 +162,7 @@ def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:
 def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:
     """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
     `terraform show -json`) would delete or replace; else the number of repository changes checked."""
-    from ecrgen import config
+    from ecrgen.config import load as config
 
     (account,) = config.load_accounts(accounts_dir, [name])
     plan = read_plan(plan_file)

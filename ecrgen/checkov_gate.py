@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _production(accounts_dir: Path, names: list[str]) -> dict[str, bool]:
     """Stack name -> whether its account is production (unknown stacks count as production)."""
-    from ecrgen import config
+    from ecrgen.config import load as config
 
     known = [name for name in names if (accounts_dir / f"{name}.toml").is_file()]
     return (

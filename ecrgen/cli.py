@@ -60,7 +60,7 @@ class Format(str, enum.Enum):
 
 def _complete_accounts(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of account names, from the accounts folder given so far."""
-    from ecrgen.accounts import account_files
+    from ecrgen.config.files import account_files
 
     try:
         known = account_files(Path(ctx.params.get("accounts_dir") or "accounts"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ecrgen.model import Role
+from ecrgen.config.model import Role
 from ecrgen.policies import PULL_ACTIONS, PUSH_ACTIONS
 from ecrgen.rules.access import github_subject
 

@@ -1,6 +1,6 @@
 """The account file's JSON Schema, for editors (Even Better TOML / taplo) and other tools.
 
-Generated at run time from the pydantic models in `ecrgen.schema`, so it never falls behind them.
+Generated at run time from the pydantic models in `ecrgen.config.schema`, so it never falls behind them.
 It checks keys and types only; the AWS rules (names, lifecycle rules, policies) stay with
 `ecrgen validate`.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecrgen import __version__
-from ecrgen.schema import AccountFile
+from ecrgen.config.schema import AccountFile
 
 
 def account_schema() -> dict[str, Any]:
@@ -29,7 +29,7 @@ def account_schema() -> dict[str, Any]:
 
 def _allow_switches(definition: dict[str, Any]) -> None:
     """`lifecycle = false` is accepted as short for `[... .lifecycle] enabled = false`
-    (`ecrgen.schema.lifecycle_switch`), so a table there may also be a boolean."""
+    (`ecrgen.config.schema.lifecycle_switch`), so a table there may also be a boolean."""
     field = definition.get("properties", {}).get("lifecycle")
     if field is not None and "anyOf" in field and {"type": "boolean"} not in field["anyOf"]:
         field["anyOf"].insert(0, {"type": "boolean"})

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ecrgen.config.model import PRODUCTION_NAMES, Account
 from ecrgen.errors import Problem, show
-from ecrgen.model import PRODUCTION_NAMES, Account
 from ecrgen.rules.names import address
 
 REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([\w-]+)\.name\}")

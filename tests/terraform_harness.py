@@ -290,7 +290,7 @@ class Stack:
     """One account of a project: synthesize it, and drive Terraform in its stack folder."""
 
     def __init__(self, project: Path, name: str, moto):
-        from ecrgen import config
+        from ecrgen.config import load as config
 
         self.project, self.name = project, name
         self.account = config.load_accounts(project / "accounts", [name])[0]
@@ -298,7 +298,8 @@ class Stack:
         self.workspace = Workspace(project / "cdktf.out" / "stacks" / name, self.moto, self.account.region)
 
     def synth(self) -> dict:
-        from ecrgen import api, config
+        from ecrgen import api
+        from ecrgen.config import load as config
 
         api.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
         self.account = config.load_accounts(self.project / "accounts", [self.name])[0]

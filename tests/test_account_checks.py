@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import minimal
 
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.rules import names
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, minimal
 
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from ecrgen import api, guard, ownership
 from ecrgen.cli import app
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 
 REPOS = '[[repository]]\nname = "app"\n\n[[repository]]\nname = "base.images"\n'

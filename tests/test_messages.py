@@ -3,7 +3,7 @@
 import pytest
 from conftest import minimal
 
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 
 ROLE = '[role]\nname = "ci"\n'

@@ -9,9 +9,9 @@ import pytest
 from conftest import minimal
 
 from ecrgen import api
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
+from ecrgen.config.model import REGISTRY_POLICY_KEY
 from ecrgen.errors import EcrgenError
-from ecrgen.model import REGISTRY_POLICY_KEY
 from ecrgen.policies import render_all
 
 F = "accounts/a.toml: "

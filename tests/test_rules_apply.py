@@ -5,7 +5,7 @@ import pytest
 from conftest import minimal
 
 from ecrgen import documents
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.rules import arns, lifecycle, terraform
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from ecrgen import api, moves
 from ecrgen.cli import app
-from ecrgen.config import load_account, load_accounts
+from ecrgen.config.load import load_account, load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.policies import render_all
 from ecrgen.rules.names import address

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from ecrgen import api
 from ecrgen.cli import app
-from ecrgen.config import load_accounts
+from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.policies import render_all
 from ecrgen.rules.access import broad_trust, check_role, github_subject

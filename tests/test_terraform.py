@@ -143,7 +143,7 @@ def assert_moto_holds(stack: Stack) -> None:
 
 def assert_registry_holds(stack: Stack, rendered: dict) -> None:
     """The replication rules and the registry policy moto holds are the account file's."""
-    from ecrgen.model import REGISTRY_POLICY_KEY
+    from ecrgen.config.model import REGISTRY_POLICY_KEY
 
     account, registry = stack.account, stack.account.registry
     ecr = stack.moto.client("ecr", account.region)

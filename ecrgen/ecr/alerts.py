@@ -4,9 +4,9 @@ HIGH/CRITICAL findings, delivered to SQS and optionally to CloudWatch Logs."""
 from __future__ import annotations
 
 from ecrgen import documents, engine
+from ecrgen.config.model import Account
 from ecrgen.ecr import pin, ref
 from ecrgen.ecr.data import EcrData
-from ecrgen.model import Account
 from ecrgen.rules.events import pattern_text, rule_name, scan_pattern
 
 LOG_RETENTION_DAYS = 365

@@ -5,8 +5,8 @@ secrets. Only what the stack reads is declared."""
 from __future__ import annotations
 
 from ecrgen import engine
+from ecrgen.config.model import Account
 from ecrgen.ecr import pin, ref
-from ecrgen.model import Account
 from ecrgen.rules.arns import KMS_KEY_ARN
 from ecrgen.rules.names import address
 

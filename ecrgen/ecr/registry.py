@@ -4,9 +4,9 @@ cache rules and repository creation templates. Addresses derive from config keys
 from __future__ import annotations
 
 from ecrgen import engine
+from ecrgen.config.model import Account, Registry
 from ecrgen.ecr import pin
 from ecrgen.ecr.data import EcrData
-from ecrgen.model import Account, Registry
 
 
 class EcrReplication(engine.construct_base()):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ecrgen import engine
+from ecrgen.config.model import Account
 from ecrgen.ecr import pin, ref
 from ecrgen.ecr.data import EcrData
-from ecrgen.model import Account
 
 
 class EcrRepositories(engine.construct_base()):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ecrgen import documents, engine
+from ecrgen.config.model import Account
 from ecrgen.ecr import pin, ref
-from ecrgen.model import Account
 
 
 class EcrRole(engine.construct_base()):

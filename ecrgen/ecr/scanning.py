@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ecrgen import engine
+from ecrgen.config.model import Scanning
 from ecrgen.ecr import pin
-from ecrgen.model import Scanning
 
 
 class EcrRegistryScanning(engine.construct_base()):

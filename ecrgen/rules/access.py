@@ -47,7 +47,7 @@ MAX_SCAN_FILTERS = 100
 
 
 def check_role(name: str, github: list[str], principals: list[str], services: list[str]) -> Found:
-    """Role name, trust entries, and that somebody can assume the role (principal ARNs: `names.principal`)."""
+    """Role name, trust entries, and that somebody can assume the role (principal ARNs: `arns.principal`)."""
     found: Found = []
     if not ROLE_NAME.fullmatch(name):
         found.append(

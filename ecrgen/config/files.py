@@ -9,7 +9,7 @@ from ecrgen.errors import EcrgenError, Problem
 
 ACCOUNT_SUFFIX = ".toml"
 TEMPLATE_SUFFIX = ".json.j2"
-BUILTIN_TEMPLATES = Path(__file__).parent / "iam_policies"
+BUILTIN_TEMPLATES = Path(__file__).parent.parent / "iam_policies"
 
 
 def ignored(name: str) -> bool:

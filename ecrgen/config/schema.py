@@ -1,7 +1,8 @@
 """The account file's shape as pydantic models: keys, types and allowed literals, nothing else.
 
 Strict (TOML already has types) and closed (an unknown key is an error: typos must not be ignored).
-Cross-field rules and AWS rules live in `ecrgen.config` and `ecrgen.rules`.
+Cross-field rules and AWS rules live in `ecrgen.config` and `ecrgen.rules`; every default value is in
+`ecrgen.config.defaults`, which the fields below read.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from ecrgen.config import defaults
 
 
 class _Table(BaseModel):
@@ -21,15 +24,15 @@ class AccountTable(_Table):
     environment: str
     production: bool | None = None
     project: str
-    name_format: str = "{name}"
+    name_format: str = defaults.NAME_FORMAT
     assume_role_arn: str | None = None
-    terraform_version: str = ">= 1.5.0"
+    terraform_version: str = defaults.TERRAFORM_VERSION
     retired: list[str] = []
     allow_destroy: list[str] = []
 
 
 class BackendTable(_Table):
-    type: Literal["local", "s3"] = "local"
+    type: Literal["local", "s3"] = defaults.BACKEND_TYPE
     path: str | None = None
     bucket: str | None = None
     key: str | None = None
@@ -40,7 +43,7 @@ class BackendTable(_Table):
 
 
 class LifecycleTable(_Table):
-    enabled: bool = True
+    enabled: bool = defaults.LIFECYCLE_ENABLED
     max_image_count: int | None = None
     untagged_image_days: int | None = None
     protected_tags: list[str] | None = None
@@ -72,24 +75,24 @@ class RepositoryTable(RepositorySettings):
 
 class RoleTable(_Table):
     name: str
-    access: Literal["push", "pull"] = "push"
+    access: Literal["push", "pull"] = defaults.ROLE_ACCESS
     github_repositories: list[str] = []
     trusted_principals: list[str] = []
     trusted_services: list[str] = []
-    adopt: bool = False
+    adopt: bool = defaults.ROLE_ADOPT
 
 
 class AlertsTable(_Table):
     sqs_queue_name: str
-    create_queue: bool = False
-    severities: list[str] = ["HIGH", "CRITICAL"]
+    create_queue: bool = defaults.CREATE_QUEUE
+    severities: list[str] = defaults.SEVERITIES
     cloudwatch_log_group: str | None = None
 
 
 class ScanningTable(_Table):
-    type: Literal["BASIC", "ENHANCED"] = "BASIC"
-    continuous: bool = False
-    repository_filters: list[str] = ["*"]
+    type: Literal["BASIC", "ENHANCED"] = defaults.SCANNING_TYPE
+    continuous: bool = defaults.CONTINUOUS
+    repository_filters: list[str] = defaults.REPOSITORY_FILTERS
 
 
 class DestinationTable(_Table):

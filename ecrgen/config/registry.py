@@ -3,21 +3,26 @@ creation templates, every AWS rule checked (`ecrgen.rules`), problems under `reg
 
 from __future__ import annotations
 
-from ecrgen import resolve as base
-from ecrgen import schema
+from ecrgen.config import defaults, schema
+from ecrgen.config.findings import Findings
+from ecrgen.config.lifecycle import lifecycle_policy
+from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
+from ecrgen.config.repository_keys import check_grants, check_template_name, resolve_encryption
 from ecrgen.errors import show
-from ecrgen.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
-from ecrgen.rules import arns, mutability, names
+from ecrgen.rules import arns, mutability, names, prefixes
+from ecrgen.rules import tags as tag_rules
 from ecrgen.rules.creation_templates import check_creation_template
 from ecrgen.rules.pull_through_cache import check_pull_through
 from ecrgen.rules.pull_through_upstreams import pull_through_url
 from ecrgen.rules.replication import check_replication
 
-DEFAULT_POLICY = "registry_default"
-
 
 def registry(
-    table: schema.RegistryTable | None, acct: schema.AccountTable, production: bool, found, warned
+    table: schema.RegistryTable | None,
+    acct: schema.AccountTable,
+    production: bool,
+    found: Findings,
+    warned: Findings,
 ) -> Registry | None:
     """The resolved registry settings, problems added to `found` (warnings to `warned`)."""
     if table is None:
@@ -29,15 +34,10 @@ def registry(
     for key in ("replication_source_account_ids", "pull_through_principals"):
         if len(set(getattr(table, key))) != len(getattr(table, key)):
             found.add(f"registry.{key}", [("", "has duplicates")])
-    default = (
-        DEFAULT_POLICY if table.replication_source_account_ids or table.pull_through_principals else "none"
-    )
+    grants = table.replication_source_account_ids or table.pull_through_principals
+    default = defaults.REGISTRY_POLICY if grants else "none"
     policy = table.policy if table.policy is not None else default
-    if not base.POLICY_NAME.fullmatch(policy):
-        found.add(
-            "registry.policy",
-            [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")],
-        )
+    found.add("registry.policy", check_template_name(policy))
     replication = [
         ([(d.region, d.account_id) for d in rule.destinations], rule.prefixes) for rule in table.replication
     ]
@@ -61,23 +61,12 @@ def registry(
     )
 
 
-def _unique_prefixes(key: str, prefixes: list[str], what: str, found) -> None:
+def _unique_prefixes(key: str, listed: list[str], what: str, found: Findings) -> None:
     """One rule or template per prefix (ECR treats 'a' and 'a/' alike), and one Terraform address each."""
+    found.add(f"registry.{key}", prefixes.check_one_per_prefix(key, listed, what))
     first: dict[str, int] = {}
-    for i, prefix in enumerate(prefixes):
-        normal = prefix.rstrip("/")
-        if normal in first:
-            found.add(
-                f"registry.{key}[{i}].prefix",
-                [
-                    (
-                        "",
-                        f"{show(prefix)} is already the prefix of registry.{key}[{first[normal]}]; "
-                        f"ECR allows one {what} per prefix",
-                    )
-                ],
-            )
-        first.setdefault(normal, i)
+    for i, prefix in enumerate(listed):
+        first.setdefault(prefix.rstrip("/"), i)
     for addr, group in names.address_collisions(list(first)).items():
         for other in group[1:]:
             found.add(
@@ -92,7 +81,7 @@ def _unique_prefixes(key: str, prefixes: list[str], what: str, found) -> None:
             )
 
 
-def check_unique(table: schema.RegistryTable | None, found) -> None:
+def check_unique(table: schema.RegistryTable | None, found: Findings) -> None:
     """Prefixes unique among the pull through cache rules, and among the creation templates."""
     if table is not None:
         _unique_prefixes(
@@ -107,7 +96,7 @@ def check_unique(table: schema.RegistryTable | None, found) -> None:
 
 
 def _pull_through(
-    index: int, rule: schema.PullThroughCacheTable, acct: schema.AccountTable, found
+    index: int, rule: schema.PullThroughCacheTable, acct: schema.AccountTable, found: Findings
 ) -> PullThroughCacheRule:
     found.add(
         f"registry.pull_through_cache[{index}]",
@@ -138,43 +127,20 @@ def _template(
     table: schema.CreationTemplateTable,
     acct: schema.AccountTable,
     production: bool,
-    found,
-    warned,
+    found: Findings,
+    warned: Findings,
 ) -> CreationTemplate:
     """A creation template: its own keys, and the repository keys checked as a repository's are."""
     here = f"registry.creation_template[{index}]"
     mutable_tags = tuple(table.mutable_tags or ())
     setting, problems = mutability.resolve(table.image_tag_mutability, mutable_tags, production)
     found.add(here, problems)
-    encryption, kms_key = base._encryption(table.encryption, table.kms_key, acct.region, here, here, found)
-    found.add(
-        here,
-        check_creation_template(
-            table.prefix,
-            table.applied_for,
-            table.description,
-            table.custom_role_arn,
-            encryption == "KMS",
-            bool(table.resource_tags),
-            acct.id,
-            acct.region,
-        ),
-    )
-    if len(table.resource_tags) > base.MAX_TAGS:
-        found.add(
-            f"{here}.resource_tags",
-            [("", f"has {len(table.resource_tags)} tags; AWS allows {base.MAX_TAGS}")],
-        )
-    for key, value in table.resource_tags.items():
-        found.add(f"{here}.resource_tags.{key}", names.tag_key(key) or names.tag_value(value))
-    policy = table.policy if table.policy is not None else "production" if production else "non_production"
-    if not base.POLICY_NAME.fullmatch(policy):
-        found.add(
-            f"{here}.policy",
-            [("", f"{show(policy)} is not a template name (letters, digits, _ and -; or 'none')")],
-        )
+    encryption, kms_key = resolve_encryption(table.encryption, table.kms_key, acct.region, here, here, found)
+    _check_template_keys(here, table, encryption == "KMS", acct, found)
+    policy = table.policy if table.policy is not None else defaults.by_production(production).policy
+    found.add(f"{here}.policy", check_template_name(policy))
     pulls, pushes = tuple(table.pull_account_ids or ()), tuple(table.push_principals or ())
-    base.check_grants(pulls, pushes, table.org_id, acct.region, lambda key: here, found)
+    check_grants(pulls, pushes, table.org_id, acct.region, lambda key: here, found)
     return CreationTemplate(
         prefix=table.prefix,
         address=names.address(table.prefix.rstrip("/")),
@@ -191,7 +157,29 @@ def _template(
         push_principals=pushes,
         org_id=table.org_id,
         lambda_pull=bool(table.lambda_pull),
-        lifecycle_policy=base._lifecycle(
+        lifecycle_policy=lifecycle_policy(
             table.lifecycle, None, f"{here}.lifecycle", production, found, warned
         ),
     )
+
+
+def _check_template_keys(
+    here: str, table: schema.CreationTemplateTable, kms: bool, acct: schema.AccountTable, found: Findings
+) -> None:
+    """A creation template's own keys (prefix, applied_for, role, description) and its resource tags."""
+    found.add(
+        here,
+        check_creation_template(
+            table.prefix,
+            table.applied_for,
+            table.description,
+            table.custom_role_arn,
+            kms,
+            bool(table.resource_tags),
+            acct.id,
+            acct.region,
+        ),
+    )
+    found.add(f"{here}.resource_tags", tag_rules.check_resource_tags(table.resource_tags))
+    for key, value in table.resource_tags.items():
+        found.add(f"{here}.resource_tags.{key}", names.tag_key(key) or names.tag_value(value))

@@ -1,25 +1,15 @@
-"""Account files -> resolved accounts. All validation of user input; no CDKTF import.
-
-`load_accounts` reads every named file, reports every problem of every file at once (one
-`EcrgenError`), and returns frozen `ecrgen.model.Account` objects.
-"""
+"""The account file's shape errors in the user's words, and the file with those keys dropped (so that
+resolution can still report every other problem at once)."""
 
 from __future__ import annotations
 
-import re
-import tomllib
-from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from ecrgen import schema
-from ecrgen.accounts import read, select
-from ecrgen.clashes import clashes
-from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import Account
-from ecrgen.resolve import resolve
+from ecrgen.config import schema
+from ecrgen.errors import Problem, show
 
-ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _TYPES = {
     "string_type": "a string",
     "bool_type": "true or false",
@@ -32,70 +22,14 @@ _TYPES = {
 }
 
 
-def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
-    """The named accounts (all when `names` is empty), or one EcrgenError listing every problem."""
-    loaded, problems = load_all(accounts_dir, names)
-    if problems:
-        raise EcrgenError(problems)
-    return loaded
-
-
-def load_all(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[Account], list[Problem]]:
-    """The named accounts that are valid, and every problem of the others (so later stages can
-    check the valid ones and report everything at once)."""
-    loaded, problems = [], []
-    for path in select(accounts_dir, names).values():
-        try:
-            loaded.append(load_account(path))
-        except EcrgenError as error:
-            problems.extend(error.problems)
-    problems.extend(clashes(loaded))
-    return loaded, problems
-
-
-def load_account(path: Path) -> Account:
-    """One account file, read, parsed and resolved. A UTF-8 byte order mark is accepted."""
-    file = str(path)
-    if not ACCOUNT_NAME.fullmatch(path.stem):
-        raise EcrgenError(
-            [Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")]
-        )
-    source = read(path)
-    try:
-        raw = tomllib.loads(source.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise EcrgenError(
-            [
-                Problem(
-                    file, "", f"is not UTF-8 text (byte {source[error.start]:#04x} at offset {error.start})"
-                )
-            ]
-        ) from None
-    except tomllib.TOMLDecodeError as error:
-        raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
-    raw = _switches(raw)
-    try:
-        return resolve(path.stem, file, schema.AccountFile.model_validate(raw))
-    except ValidationError as error:
-        errors = error.errors()
-    shape = list(dict.fromkeys(_problem(file, e) for e in errors))
-    try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
-        resolve(path.stem, file, schema.AccountFile.model_validate(_pruned(raw, errors)))
-    except ValidationError:
-        pass
-    except EcrgenError as more:
-        dropped = [field_path(tuple(e["loc"])) for e in errors]
-        shape += [p for p in more.problems if p not in shape and not _follows_from(p.path, dropped)]
-    raise EcrgenError(shape)
-
-
-def _follows_from(path: str, dropped: list[str]) -> bool:
+def follows_from(path: str, dropped: list[str]) -> bool:
     """A problem of the table that held a dropped key (or of the key itself) may only be a consequence
     of dropping it, such as "nobody could assume it" after a type error in [role]: not reported."""
     return any(d == path or d.startswith((path + ".", path + "[")) for d in dropped)
 
 
-def _switches(raw: dict) -> dict:
+def switches(raw: dict) -> dict:
+    """`lifecycle = true|false` switches written as tables, wherever a lifecycle table may be."""
     out = dict(raw)
     if isinstance(out.get("defaults"), dict):
         out["defaults"] = schema.lifecycle_switch(out["defaults"])
@@ -115,7 +49,7 @@ def _switches(raw: dict) -> dict:
     return out
 
 
-def _pruned(raw: dict, errors: list[dict]) -> dict:
+def pruned(raw: dict, errors: list[ErrorDetails]) -> dict:
     """A copy of `raw` without the keys that failed the shape check (list items are kept). A required
     string key (wrong type or missing) gets a placeholder instead, so that the rest still resolves: its
     text for a number or boolean (`id = 123456789012`), else "". Problems the placeholder itself causes
@@ -124,8 +58,9 @@ def _pruned(raw: dict, errors: list[dict]) -> dict:
 
     pruned = copy.deepcopy(raw)
     for error in errors:
-        *parents, last = error["loc"]
-        node = pruned
+        loc: tuple[Any, ...] = tuple(error["loc"])
+        *parents, last = loc
+        node: Any = pruned
         for part in parents:
             node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
         if not (isinstance(node, dict) and isinstance(last, str)):
@@ -146,7 +81,7 @@ def _pruned(raw: dict, errors: list[dict]) -> dict:
     return pruned
 
 
-def _has(node, part) -> bool:
+def _has(node: Any, part: Any) -> bool:
     return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
 
 
@@ -158,7 +93,8 @@ def field_path(loc: tuple) -> str:
     return text
 
 
-def _problem(file: str, error: dict) -> Problem:
+def problem(file: str, error: ErrorDetails) -> Problem:
+    """The message for one pydantic error: what the key must be, in the user's words."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     if kind == "missing":
         return Problem(file, field_path(loc), "is required")

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import posixpath
 
+from ecrgen.config.model import Account, Registry
 from ecrgen.errors import Problem
-from ecrgen.model import Account
 
 MAX_LOG_RESOURCE_POLICIES = 10
 
@@ -90,7 +90,7 @@ def clashes(accounts: list[Account]) -> list[Problem]:
                 "there is one per account and region, and two stacks would overwrite each other",
             )
         if account.registry:
-            _claim_registry(account, registry, claim)
+            _claim_registry(account, account.registry, registry, claim)
         if account.role:
             claim(
                 account,
@@ -123,18 +123,17 @@ def clashes(accounts: list[Account]) -> list[Problem]:
                 Problem(
                     files[-1],
                     "alerts.cloudwatch_log_group",
-                    f"{len(files)} account files deliver findings to CloudWatch Logs in account {account_id} and {region}, "
-                    f"each with a log resource policy; CloudWatch Logs allows {MAX_LOG_RESOURCE_POLICIES} per account and region "
-                    f"({', '.join(files)})",
+                    f"{len(files)} account files deliver findings to CloudWatch Logs in account {account_id} "
+                    f"and {region}, each with a log resource policy; CloudWatch Logs allows "
+                    f"{MAX_LOG_RESOURCE_POLICIES} per account and region ({', '.join(files)})",
                 )
             )
     return found
 
 
-def _claim_registry(account: Account, registry: tuple[str, str], claim) -> None:
+def _claim_registry(account: Account, settings: Registry, registry: tuple[str, str], claim) -> None:
     """The registry-level resources: one replication configuration and registry policy, one rule and
     one creation template per prefix."""
-    settings = account.registry
     overwrite = "there is one per account and region, and two stacks would overwrite each other"
     if settings.replication:
         claim(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ecrgen.config import defaults
 from ecrgen.errors import Problem
 from ecrgen.rules.arns import partition
 
@@ -55,14 +56,14 @@ class Repository:
 
 @dataclass(frozen=True)
 class Backend:
-    type: str = "local"
-    path: str = "terraform.tfstate"
+    type: str = defaults.BACKEND_TYPE
+    path: str = defaults.BACKEND_PATH
     bucket: str | None = None
     key: str | None = None
     region: str | None = None
-    use_lockfile: bool = True
+    use_lockfile: bool = defaults.S3_USE_LOCKFILE
     dynamodb_table: str | None = None
-    encrypt: bool = True
+    encrypt: bool = defaults.S3_ENCRYPT
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""`[alerts]` and `[scanning]` -> `Alerts` and `Scanning`, each checked by its AWS rules."""
+
+from __future__ import annotations
+
+from ecrgen.config import schema
+from ecrgen.config.findings import Findings
+from ecrgen.config.model import Alerts, Scanning
+from ecrgen.rules import access, events
+
+
+def alerts(table: schema.AlertsTable | None, enhanced: bool, account: str, found: Findings) -> Alerts | None:
+    """The scan-findings alert (None without [alerts]); `enhanced`: the registry scans with Inspector."""
+    if table is None:
+        return None
+    found.add(
+        "alerts",
+        events.check_alerts(
+            table.sqs_queue_name, table.severities, table.cloudwatch_log_group, enhanced, account
+        ),
+    )
+    return Alerts(
+        table.sqs_queue_name, table.create_queue, tuple(table.severities), table.cloudwatch_log_group
+    )
+
+
+def scanning(table: schema.ScanningTable | None, found: Findings) -> Scanning | None:
+    """The registry scanning configuration (None without [scanning])."""
+    if table is None:
+        return None
+    found.add("scanning", access.check_scanning(table.type, table.continuous, table.repository_filters))
+    return Scanning(table.type, table.continuous, tuple(table.repository_filters))

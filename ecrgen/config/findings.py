@@ -1,0 +1,18 @@
+"""The problems (or warnings) found while resolving one account file, each under its field path."""
+
+from __future__ import annotations
+
+from ecrgen.rules import Found
+
+
+class Findings:
+    """Collects (path, message) pairs: a rule's sub-paths are joined to the path of the field it checked."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, prefix: str, found: Found) -> None:
+        """Add a rule's findings under `prefix` ('[i]...' and '.x' sub-paths join as they are)."""
+        for sub, message in found:
+            joined = prefix + sub if not sub or sub[0] in ".[" else f"{prefix}.{sub}" if prefix else sub
+            self.items.append((joined, message))

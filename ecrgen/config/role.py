@@ -1,0 +1,92 @@
+"""`[role]` -> `Role`: who may assume it, and IAM's size limits measured on its policies as AWS will
+hold them (`ecrgen.rules.role_limits`)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ecrgen import documents
+from ecrgen.config import schema
+from ecrgen.config.findings import Findings
+from ecrgen.config.model import Repository, Role
+from ecrgen.errors import show
+from ecrgen.rules import access, arns, role_limits
+
+
+def role(
+    table: schema.RoleTable | None,
+    acct: schema.AccountTable,
+    production: bool,
+    fmt: str | None,
+    repositories: list[Repository],
+    found: Findings,
+    warned: Findings,
+) -> Role | None:
+    """The resolved role (None without [role]), problems added to `found`, warnings to `warned`."""
+    if table is None:
+        return None
+    found.add(
+        "role",
+        access.check_role(
+            table.name, table.github_repositories, table.trusted_principals, table.trusted_services
+        ),
+    )
+    for i, arn in enumerate(table.trusted_principals):
+        found.add(f"role.trusted_principals[{i}]", arns.principal(arn, acct.region))
+    if production and table.access == "push":
+        for i, entry in enumerate(table.github_repositories):
+            who, repo = access.broad_trust(entry), access.repository_part(entry)
+            if who:
+                warned.add(
+                    f"role.github_repositories[{i}]",
+                    [
+                        (
+                            "",
+                            f"{show(entry)} lets {who} push to production repositories; name a ref or an "
+                            f"environment ('{repo}:ref:refs/heads/main', '{repo}:environment:production')",
+                        )
+                    ],
+                )
+    resolved = Role(
+        table.name,
+        table.access,
+        tuple(table.github_repositories),
+        tuple(table.trusted_principals),
+        tuple(table.trusted_services),
+        adopt=table.adopt,
+    )
+    return _sized(resolved, acct, fmt, repositories, found, warned)
+
+
+def _sized(
+    resolved: Role,
+    acct: schema.AccountTable,
+    fmt: str | None,
+    repositories: list[Repository],
+    found: Findings,
+    warned: Findings,
+) -> Role:
+    """The role within IAM's size limits: an inline policy listing too many repositories is scoped by
+    the name prefix that name_format gives."""
+    part = arns.partition(acct.region)
+    arn = f"arn:{part}:ecr:{acct.region}:{acct.id}:repository/"
+    policy = documents.role_policy(resolved.access, [arn + r.ecr_name for r in repositories])
+    size = len(documents.text(policy))
+    # Only a policy over the limit needs the prefix (and only then is it computed, as it always was).
+    prefix = _name_prefix(fmt, acct) if size > role_limits.ROLE_POLICY_LIMIT else ""
+    scope, problems = role_limits.inline_policy_scope(size, len(repositories), prefix)
+    found.add("role", problems)
+    if scope is not None:
+        resolved = dataclasses.replace(resolved, repository_prefix=scope)
+    oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{documents.GITHUB_HOST}"
+    errors, warnings = role_limits.check_trust_policy(
+        len(documents.text(documents.trust_policy(resolved, oidc)))
+    )
+    found.add("role", errors)
+    warned.add("role", warnings)
+    return resolved
+
+
+def _name_prefix(fmt: str | None, acct: schema.AccountTable) -> str:
+    """The literal part of the repository names before {name}, as name_format gives it."""
+    return fmt.split("{name}")[0].format(project=acct.project, environment=acct.environment) if fmt else ""
