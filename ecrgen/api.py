@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrgen import guard, incremental, synth
+from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config import files as accounts
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem, show
@@ -169,7 +170,7 @@ def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:
     problems = guard.plan_deletions(account, plan, plan_file.as_posix())
     if problems:
         raise EcrgenError(problems)
-    return sum(1 for c in plan.get("resource_changes") or [] if c.get("type") == "aws_ecr_repository")
+    return sum(1 for c in plan.get("resource_changes") or [] if c.get("type") == REPOSITORY_TYPE.type)
 
 
 def read_plan(path: Path) -> dict:

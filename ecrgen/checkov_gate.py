@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ecrgen.addresses import LOG_GROUP_TYPE, REPOSITORY_TYPE
+
 # Findings that follow from ecrgen's documented defaults, each with the reason it is accepted.
 REASONS = {
     "AES256": "AES256 (SSE-S3) is ecrgen's default encryption; KMS is one setting away "
@@ -32,9 +34,9 @@ REASONS = {
 
 # The resource type each accepted check looks at (checkov's terraform_json results name only the block).
 TYPES = {
-    "CKV_AWS_51": "aws_ecr_repository",
-    "CKV_AWS_136": "aws_ecr_repository",
-    "CKV_AWS_158": "aws_cloudwatch_log_group",
+    "CKV_AWS_51": REPOSITORY_TYPE.type,
+    "CKV_AWS_136": REPOSITORY_TYPE.type,
+    "CKV_AWS_158": LOG_GROUP_TYPE.type,
 }
 
 
@@ -74,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             else accepted(check["check_id"], block, production.get(stack, True))
         )
         unexpected += reason is None
+        verdict = "accepted" if reason else "FAILED"
         print(
-            f"{'accepted' if reason else 'FAILED'}: {stack}: {check['check_id']} {name}: {check['check_name']}"
+            f"{verdict}: {stack}: {check['check_id']} {name}: {check['check_name']}"
             + (f" ({reason})" if reason else "")
         )
     missing = set(args.require) - {check["check_id"] for check in report["passed_checks"]}

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
+from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.model import PRODUCTION_NAMES, Account
 from ecrgen.errors import Problem, show
 from ecrgen.rules.names import address
 
-REFERENCE = re.compile(r"\$\{aws_ecr_repository\.([\w-]+)\.name\}")
+# A repository's name as the previous `repository_name` output references it.
+REFERENCE = re.compile(re.escape(REPOSITORY_TYPE("@").ref("name")).replace("@", r"([\w-]+)"))
 CHOICES = (
     "list it in account.retired to keep it in AWS (Terraform forgets it), "
     "or in account.allow_destroy to let Terraform delete it and its images"
@@ -24,7 +26,7 @@ CHOICES = (
 def removals(account: Account, previous: dict, where: str) -> list[Problem]:
     """Production repositories of the previous stack (at `where`) that this account file would delete
     or rename, unless `retired` or `allow_destroy` lists them."""
-    repositories = _blocks(previous, "aws_ecr_repository")
+    repositories = _blocks(previous, REPOSITORY_TYPE.type)
     if not repositories:
         return []
     names = _config_names(previous)
@@ -56,8 +58,9 @@ def removals(account: Account, previous: dict, where: str) -> list[Problem]:
                     f"repository[{index}].name",
                     f"{show(repo.name)} would rename ECR repository {show(ecr_name)} to "
                     f"{show(repo.ecr_name)} (its name, project or name_format changed): ECR cannot rename a "
-                    "repository, so Terraform would replace it and its images would be lost; keep the old name, "
-                    "or list it in account.allow_destroy and set prevent_destroy = false to replace it",
+                    "repository, so Terraform would replace it and its images would be lost; "
+                    "keep the old name, or list it in account.allow_destroy and set prevent_destroy = false "
+                    "to replace it",
                 )
             )
     return problems
@@ -67,7 +70,7 @@ def dropped_protections(account: Account, previous: dict, where: str) -> list[Pr
     """Warnings: repositories that carried prevent_destroy in the previous stack and no longer do (an
     account switched to non-production, or prevent_destroy = false), and new repositories marked
     `adopt` (Terraform cannot import a repository that does not exist yet)."""
-    repositories = _blocks(previous, "aws_ecr_repository")
+    repositories = _blocks(previous, REPOSITORY_TYPE.type)
     warnings = []
     for index, repo in enumerate(account.repositories):
         body = repositories.get(repo.address)
@@ -94,8 +97,9 @@ def dropped_protections(account: Account, previous: dict, where: str) -> list[Pr
                     account.file,
                     f"repository[{index}].adopt",
                     f"{show(repo.name)} is new since {where} and marked "
-                    "adopt: the plan fails if its ECR repository does not exist yet (Terraform imports only what "
-                    "exists); set adopt = false on it, or take adopt out of [defaults] once the migration is applied",
+                    "adopt: the plan fails if its ECR repository does not exist yet (Terraform imports "
+                    "only what exists); set adopt = false on it, or take adopt out of [defaults] once the "
+                    "migration is applied",
                 )
             )
     return warnings
@@ -119,17 +123,19 @@ def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
     problems = []
     for change in plan.get("resource_changes") or []:
         detail = change.get("change") if isinstance(change, dict) else None
-        actions = detail.get("actions") if isinstance(detail, dict) else None
+        if not isinstance(detail, dict):  # then it has no actions
+            continue
+        actions = detail.get("actions")
         if (
             not isinstance(actions, list)
             or "delete" not in actions
-            or change.get("type") != "aws_ecr_repository"
+            or change.get("type") != REPOSITORY_TYPE.type
             or change.get("mode") == "data"
             or change.get("name") in allowed
         ):
             continue
-        before = detail.get("before") if isinstance(detail.get("before"), dict) else {}
-        tags = before.get("tags_all") if isinstance(before.get("tags_all"), dict) else {}
+        before = _dict(detail.get("before"))
+        tags = _dict(before.get("tags_all"))
         if not account.production and str(tags.get("Environment", "")).lower() not in PRODUCTION_NAMES:
             continue
         verb = "replace" if "create" in actions else "delete"
@@ -138,14 +144,16 @@ def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
                 where,
                 change.get("address", ""),
                 f"the plan would {verb} production repository "
-                f"{show(before.get('name'))} and its images; revert the change, or in {account.file} {CHOICES}",
+                f"{show(before.get('name'))} and its images; revert the change, "
+                f"or in {account.file} {CHOICES}",
             )
         )
     return problems
 
 
 def _planned_account_ids(plan: dict) -> list[str]:
-    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets them)."""
+    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets
+    them)."""
     try:
         ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"][
             "constant_value"
@@ -153,6 +161,11 @@ def _planned_account_ids(plan: dict) -> list[str]:
     except (KeyError, TypeError):
         return []
     return [str(i) for i in ids] if isinstance(ids, list) else []
+
+
+def _dict(value: object) -> dict:
+    """The value if it is a JSON object, else an empty one (a plan's fields may be null or missing)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _blocks(document: dict, kind: str) -> dict[str, dict]:

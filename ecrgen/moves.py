@@ -9,8 +9,12 @@ https://developer.hashicorp.com/terraform/language/modules/develop/refactoring
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ecrgen.config.model import Repository
+from ecrgen.addresses import repository_blocks
+
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Repository
 
 # (the ecrgen version that stopped using it, the old derivation: config name -> address part)
 HISTORY: list[tuple[str, Callable[[str], str]]] = []
@@ -18,18 +22,15 @@ HISTORY: list[tuple[str, Callable[[str], str]]] = []
 
 def moved_blocks(
     repositories: tuple[Repository, ...],
-    policies: dict[str, str | None],
     history: list[tuple[str, Callable[[str], str]]] | None = None,
 ) -> list[dict[str, str]]:
-    """One block per resource of each repository whose address used to be different."""
+    """One block per resource of each repository whose address used to be different (the resources a
+    repository emits: see `ecrgen.addresses.repository_blocks`)."""
     blocks: dict[str, str] = {}
     for repo in repositories:
-        kinds = ["aws_ecr_repository"]
-        kinds += ["aws_ecr_lifecycle_policy"] if repo.lifecycle_policy is not None else []
-        kinds += ["aws_ecr_repository_policy"] if policies.get(repo.name) is not None else []
         for _, derive in HISTORY if history is None else history:
             before = derive(repo.name)
             if before != repo.address:
-                for kind in kinds:
-                    blocks.setdefault(f"{kind}.{before}", f"{kind}.{repo.address}")
+                for old, new in zip(repository_blocks(repo, before), repository_blocks(repo), strict=True):
+                    blocks.setdefault(str(old), str(new))
     return [{"from": source, "to": target} for source, target in sorted(blocks.items())]

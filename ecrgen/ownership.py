@@ -8,11 +8,16 @@ blocks for what Terraform should forget but AWS keep (`retired`). Pure: account 
 
 from __future__ import annotations
 
-from ecrgen.config.model import Account
+from typing import TYPE_CHECKING
+
+from ecrgen import addresses
 from ecrgen.rules.names import address
 
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account
+
 # The resources a repository's name addresses (see ecrgen/ecr/repository.py and policies.py).
-REPOSITORY_KINDS = ("aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_repository_policy")
+REPOSITORY_KINDS = addresses.REPOSITORY_KINDS
 
 
 def import_blocks(account: Account) -> list[dict[str, str]]:
@@ -20,19 +25,19 @@ def import_blocks(account: Account) -> list[dict[str, str]]:
     need no import: ECR and IAM replace a repository's lifecycle or repository policy, and a role's
     inline policy, when they are put again."""
     blocks = [
-        {"to": f"aws_ecr_repository.{repo.address}", "id": repo.ecr_name}
+        {"to": str(addresses.repository(repo.address)), "id": repo.ecr_name}
         for repo in account.repositories
         if repo.adopt
     ]
     if account.role and account.role.adopt:
-        blocks.append({"to": "aws_iam_role.ecr", "id": account.role.name})
+        blocks.append({"to": str(addresses.ROLE), "id": account.role.name})
     return sorted(blocks, key=lambda block: block["to"])
 
 
 def removed_blocks(account: Account) -> list[dict]:
     """Forget the retired repositories and their policies without destroying them."""
     return [
-        {"from": f"{kind}.{address(name)}", "lifecycle": {"destroy": False}}
+        {"from": str(kind(address(name))), "lifecycle": {"destroy": False}}
         for name in sorted(account.retired)
         for kind in REPOSITORY_KINDS
     ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ecrgen import engine, moves, ownership
-from ecrgen.config.model import REGISTRY_POLICY_KEY, Account
-from ecrgen.ecr import ref
+from typing import TYPE_CHECKING, Any
+
+from ecrgen import addresses, engine, moves, ownership
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.policies import EcrRepositoryPolicies
@@ -13,6 +13,9 @@ from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
 
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account, Registry
+
 # hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
 # pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).
 AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.25"}
@@ -20,13 +23,14 @@ AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.25"}
 # hashicorp/terraform-provider-aws#45660, #45720); older 6.x providers reject it at plan.
 CREATE_ON_PUSH_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.28"}
 
-cdktf = engine.cdktf()
+cdktf: Any = engine.cdktf()
+TerraformStack: Any = cdktf.TerraformStack  # typed loosely: the class exists only once CDKTF runs
 
 
-class AccountStack(cdktf.TerraformStack):
-    """Everything one account's `cdk.tf.json` holds."""
+class AccountStack(TerraformStack):
+    """Everything one account's `cdk.tf.json` holds, read from the account model alone."""
 
-    def __init__(self, app, account: Account, policies: dict[str, str | None]):
+    def __init__(self, app, account: Account):
         super().__init__(app, account.name)
         module = engine.aws("provider")
         provider = {
@@ -40,34 +44,33 @@ class AccountStack(cdktf.TerraformStack):
         self._terraform_block(account)
         data = EcrData(self, account)
         EcrRepositories(self, account, data)
-        EcrRepositoryPolicies(self, account, policies)
+        EcrRepositoryPolicies(self, account)
         if account.role:
-            EcrRole(self, account)
+            EcrRole(self, account, account.role)
         if account.scanning:
             EcrRegistryScanning(self, account.scanning)
         if account.alerts:
-            EcrScanAlerts(self, account, data)
+            EcrScanAlerts(self, account, account.alerts)
         if account.registry:
-            self._registry(account, data, policies)
+            self._registry(account.registry, data)
         self._outputs(account)
         for block, items in (
-            ("moved", moves.moved_blocks(account.repositories, policies)),
+            ("moved", moves.moved_blocks(account.repositories)),
             ("import", ownership.import_blocks(account)),
             ("removed", ownership.removed_blocks(account)),
         ):
             if items:
                 self.add_override(block, items)
 
-    def _registry(self, account: Account, data: EcrData, policies: dict[str, str | None]) -> None:
-        registry = account.registry
+    def _registry(self, registry: Registry, data: EcrData) -> None:
         if registry.replication:
             EcrReplication(self, registry)
-        if policies.get(REGISTRY_POLICY_KEY) is not None:
-            EcrRegistryPolicy(self, policies[REGISTRY_POLICY_KEY])
+        if registry.policy_text is not None:
+            EcrRegistryPolicy(self, registry)
         if registry.pull_through_cache:
             EcrPullThroughCache(self, registry, data)
         if registry.creation_templates:
-            EcrCreationTemplates(self, account, data, policies)
+            EcrCreationTemplates(self, registry.creation_templates, data)
 
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend
@@ -95,16 +98,16 @@ class AccountStack(cdktf.TerraformStack):
 
     def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:
-            return {r.name: ref("aws_ecr_repository", r.address, attribute) for r in account.repositories}
+            return {r.name: addresses.repository(r.address).ref(attribute) for r in account.repositories}
 
         values = {
             "repository_url": each("repository_url"),
             "repository_arn": each("arn"),
             "repository_name": each("name"),
-            "registry_id": ref("data.aws_caller_identity", "current", "account_id"),
+            "registry_id": addresses.CALLER.ref("account_id"),
             # The partition's DNS suffix as AWS reports it (amazonaws.com, amazonaws.com.cn, ...).
             "repository_registry_url": f"{account.id}.dkr.ecr.{account.region}."
-            + ref("data.aws_partition", "current", "dns_suffix"),
+            + addresses.PARTITION.ref("dns_suffix"),
         }
         for name, value in values.items():
             cdktf.TerraformOutput(

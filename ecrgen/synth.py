@@ -16,11 +16,11 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ecrgen import incremental
-from ecrgen.config.model import Account
+from ecrgen.config.model import REGISTRY_POLICY_KEY, Account
 from ecrgen.errors import EcrgenError, Problem
 
 STACK_FILE = "cdk.tf.json"
@@ -62,7 +62,7 @@ def render(
         app = cdktf.App(outdir=scratch)
         for account in accounts:
             own = {repo: text for (name, repo), text in policies.items() if name == account.name}
-            AccountStack(app, account, own)
+            AccountStack(app, _with_policies(account, own))
             built(account.name)
         app.synth()
         return {
@@ -70,6 +70,19 @@ def render(
         }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _with_policies(account: Account, own: dict[str, str | None]) -> Account:
+    """Glue (issue 14, until the façade fills `policy_text` itself): the rendered policies into the model."""
+    registry = account.registry and replace(
+        account.registry,
+        policy_text=own.get(REGISTRY_POLICY_KEY),
+        creation_templates=tuple(
+            replace(t, policy_text=own.get(t.policy_key)) for t in account.registry.creation_templates
+        ),
+    )
+    repositories = tuple(replace(r, policy_text=own.get(r.name)) for r in account.repositories)
+    return replace(account, repositories=repositories, registry=registry)
 
 
 def canonical(text: str) -> str:

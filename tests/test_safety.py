@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,9 @@ from ecrgen.rules.names import address
 def test_moved_blocks_follow_a_changed_derivation():
     (account,) = load_accounts(EXAMPLES, ["example_account"])
     policies = {name: text for (_, name), text in render_all([account], EXAMPLES).items()}
+    repositories = tuple(replace(r, policy_text=policies.get(r.name)) for r in account.repositories)
     history = [("0.0.1", lambda name: "repo_" + address(name)), ("0.0.2", address)]
-    blocks = moves.moved_blocks(account.repositories, policies, history)
+    blocks = moves.moved_blocks(repositories, history)
     assert {
         "from": "aws_ecr_repository.repo_base-images_python",
         "to": "aws_ecr_repository.base-images_python",
@@ -31,7 +33,7 @@ def test_moved_blocks_follow_a_changed_derivation():
     assert {"from": "aws_ecr_repository_policy.repo_app", "to": "aws_ecr_repository_policy.app"} in blocks
     assert not any(b["to"] == "aws_ecr_repository_policy.scratch" for b in blocks)  # scratch has no policy
     assert len(blocks) == 5 + 5 + 4  # repositories, lifecycle policies, repository policies
-    assert moves.moved_blocks(account.repositories, policies) == []  # today: no derivation has changed
+    assert moves.moved_blocks(repositories) == []  # today: no derivation has changed
 
 
 def test_the_stack_emits_moved_blocks(synthesized, monkeypatch, tmp_path):
@@ -284,7 +286,9 @@ def test_the_cli_never_prints_a_traceback_for_an_output_folder(
     monkeypatch.chdir(root)
     (root / "accounts").mkdir()
     (root / "accounts" / "one.toml").write_text(minimal("dev", '[[repository]]\nname = "app"\n'))
-    for slot, kind in zip(["out", "out/stacks", "out/stacks/one", "out/stacks/one/cdk.tf.json"], kinds):
+    for slot, kind in zip(
+        ["out", "out/stacks", "out/stacks/one", "out/stacks/one/cdk.tf.json"], kinds, strict=True
+    ):
         path = root / slot
         if kind != "absent" and path.parent.is_dir():
             path.write_text("{}") if kind == "file" else path.mkdir()

@@ -1,15 +1,29 @@
-"""Parity with terraform_modules/ecr: one construct per concern. Importing these starts CDKTF."""
+"""Parity with terraform_modules/ecr: one construct per concern. Importing these starts CDKTF.
+
+Every address a construct pins or references comes from `ecrgen.addresses`."""
 
 from __future__ import annotations
 
+from typing import Any, Protocol, TypeVar
 
-def ref(kind: str, address: str, attribute: str) -> str:
-    """A Terraform reference, written out. CDKTF resolves an attribute token to exactly this string;
-    writing it directly saves a jsii round trip per reference (they dominate synthesis time)."""
-    return "${" + f"{kind}.{address}.{attribute}" + "}"
+from ecrgen import engine
+from ecrgen.addresses import Address
+
+# The constructs' base class (`constructs.Construct`), typed loosely: the class exists only once CDKTF runs.
+Construct: Any = engine.construct_base()
 
 
-def pin(element, logical_id: str):
-    """Fix an element's Terraform address to one derived from config keys, never from construct paths."""
-    element.override_logical_id(logical_id)
+class Pinnable(Protocol):
+    """A CDKTF element (resource, data source) whose logical id can be fixed."""
+
+    def override_logical_id(self, new_logical_id: str) -> None: ...
+
+
+Element = TypeVar("Element", bound=Pinnable)
+
+
+def pin(element: Element, address: Address) -> Element:
+    """Fix an element's Terraform address to one derived from config keys, never from construct paths.
+    The element's class gives the kind; the table's address gives the name."""
+    element.override_logical_id(address.name)
     return element

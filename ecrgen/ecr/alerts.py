@@ -3,23 +3,25 @@ HIGH/CRITICAL findings, delivered to SQS and optionally to CloudWatch Logs."""
 
 from __future__ import annotations
 
-from ecrgen import documents, engine
-from ecrgen.config.model import Account
-from ecrgen.ecr import pin, ref
-from ecrgen.ecr.data import EcrData
+from typing import TYPE_CHECKING
+
+from ecrgen import addresses, documents, engine
+from ecrgen.addresses import ALERT_RULE
+from ecrgen.ecr import Construct, pin
 from ecrgen.rules.events import pattern_text, rule_name, scan_pattern
 
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account, Alerts
+
 LOG_RETENTION_DAYS = 365
-RULE_NAME = ref("aws_cloudwatch_event_rule", "scan_findings", "name")
-RULE_ARN = ref("aws_cloudwatch_event_rule", "scan_findings", "arn")
 
 
-class EcrScanAlerts(engine.construct_base()):
-    """EventBridge rule -> SQS queue (looked up, or created with its policy) and CloudWatch Logs."""
+class EcrScanAlerts(Construct):
+    """EventBridge rule -> SQS queue (looked up by `EcrData`, or created with its policy) and
+    CloudWatch Logs."""
 
-    def __init__(self, scope, account: Account, data: EcrData):
+    def __init__(self, scope, account: Account, alerts: Alerts):
         super().__init__(scope, "alerts")
-        alerts = account.alerts
         pattern = scan_pattern(alerts.severities, account.enhanced_scanning)
         kind = "Amazon Inspector findings" if account.enhanced_scanning else "basic scan findings"
         self.rule_name = rule_name(account.name)
@@ -31,23 +33,24 @@ class EcrScanAlerts(engine.construct_base()):
                 event_pattern=pattern_text(pattern),
                 description=f"ECR {kind} of severity {', '.join(alerts.severities)}",
             ),
-            "scan_findings",
+            ALERT_RULE,
         )
-        if data.queue is None:
+        queue = addresses.alert_queue(alerts)
+        if not queue.kind.data:
             self._queue(alerts)
-        queue_arn = ref("data.aws_sqs_queue" if data.queue is not None else "aws_sqs_queue", "alerts", "arn")
         target = {"sqs_target": {"message_group_id": "ecr-scan-findings"}} if alerts.fifo else {}
         # No role_arn: EventBridge delivers to SQS through the queue policy, and may fail with a role.
         pin(
             engine.aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self, "sqs", rule=RULE_NAME, target_id="sqs", arn=queue_arn, **target
+                self, "sqs", rule=ALERT_RULE.ref("name"), target_id="sqs", arn=queue.ref("arn"), **target
             ),
-            "scan_findings_sqs",
+            addresses.ALERT_QUEUE_TARGET,
         )
         if alerts.cloudwatch_log_group:
             self._logs(alerts.cloudwatch_log_group)
 
-    def _queue(self, alerts) -> None:
+    def _queue(self, alerts: Alerts) -> None:
+        queue = addresses.alert_queue(alerts)
         pin(
             engine.aws("sqs_queue").SqsQueue(
                 self,
@@ -58,17 +61,16 @@ class EcrScanAlerts(engine.construct_base()):
                 # EventBridge sends no deduplication id: a FIFO target needs content-based deduplication.
                 content_based_deduplication=alerts.fifo or None,
             ),
-            "alerts",
+            queue,
         )
-        queue_arn = ref("aws_sqs_queue", "alerts", "arn")
         pin(
             engine.aws("sqs_queue_policy").SqsQueuePolicy(
                 self,
                 "queue-policy",
-                queue_url=ref("aws_sqs_queue", "alerts", "url"),
-                policy=documents.text(documents.queue_policy(queue_arn, RULE_ARN)),
+                queue_url=queue.ref("url"),
+                policy=documents.text(documents.queue_policy(queue.ref("arn"), ALERT_RULE.ref("arn"))),
             ),
-            "alerts",
+            addresses.ALERT_QUEUE_POLICY,
         )
 
     def _logs(self, name: str) -> None:
@@ -76,9 +78,9 @@ class EcrScanAlerts(engine.construct_base()):
             engine.aws("cloudwatch_log_group").CloudwatchLogGroup(
                 self, "log-group", name=name, retention_in_days=LOG_RETENTION_DAYS
             ),
-            "scan_findings",
+            addresses.ALERT_LOG_GROUP,
         )
-        group_arn = ref("aws_cloudwatch_log_group", "scan_findings", "arn")
+        group_arn = addresses.ALERT_LOG_GROUP.ref("arn")
         pin(
             engine.aws("cloudwatch_log_resource_policy").CloudwatchLogResourcePolicy(
                 self,
@@ -86,11 +88,11 @@ class EcrScanAlerts(engine.construct_base()):
                 policy_name=f"{self.rule_name}-logs",
                 policy_document=documents.text(documents.log_resource_policy(group_arn)),
             ),
-            "scan_findings",
+            addresses.ALERT_LOG_POLICY,
         )
         pin(
             engine.aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self, "logs", rule=RULE_NAME, target_id="logs", arn=group_arn
+                self, "logs", rule=ALERT_RULE.ref("name"), target_id="logs", arn=group_arn
             ),
-            "scan_findings_logs",
+            addresses.ALERT_LOGS_TARGET,
         )

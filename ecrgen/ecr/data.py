@@ -4,50 +4,48 @@ secrets. Only what the stack reads is declared."""
 
 from __future__ import annotations
 
-from ecrgen import engine
-from ecrgen.config.model import Account
-from ecrgen.ecr import pin, ref
+from typing import TYPE_CHECKING
+
+from ecrgen import addresses, engine
+from ecrgen.ecr import Construct, pin
 from ecrgen.rules.arns import KMS_KEY_ARN
 from ecrgen.rules.names import address
+
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account, CreationTemplate, Repository
 
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 
 
-class EcrData(engine.construct_base()):
+class EcrData(Construct):
     """Looks up, at plan time, the resources this account's stack uses but does not own."""
 
     def __init__(self, scope, account: Account):
         super().__init__(scope, "data")
-        pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), "current")
-        pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), "current")
-        self._kms = {}
+        pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), addresses.CALLER)
+        pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), addresses.PARTITION)
+        self._kms: dict[str, str] = {}
         used: set[str] = set()
         templates = account.registry.creation_templates if account.registry else ()
-        keys = {
-            r.kms_key
-            for r in (*account.repositories, *templates)
-            if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)
-        }
+        settings: tuple[Repository | CreationTemplate, ...] = (*account.repositories, *templates)
+        keys = {r.kms_key for r in settings if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}
         for alias in sorted(keys):
             logical = address(alias.split("alias/", 1)[1])
             while logical in used:  # alias/a.b and alias/a_b share an address; sorted order keeps this stable
                 logical += "_"
             used.add(logical)
             data = engine.aws("data_aws_kms_alias").DataAwsKmsAlias(self, f"kms-{logical}", name=alias)
-            pin(data, logical)
-            self._kms[alias] = ref("data.aws_kms_alias", logical, "target_key_arn")
-        self.queue = None
-        if account.alerts and not account.alerts.create_queue:
-            self.queue = pin(
-                engine.aws("data_aws_sqs_queue").DataAwsSqsQueue(
-                    self, "queue", name=account.alerts.sqs_queue_name
-                ),
-                "alerts",
-            )
+            pin(data, addresses.kms_alias(logical))
+            self._kms[alias] = addresses.kms_alias(logical).ref("target_key_arn")
+        if account.alerts:
+            queue = addresses.alert_queue(account.alerts)
+            if queue.kind.data:
+                lookup = engine.aws("data_aws_sqs_queue").DataAwsSqsQueue
+                pin(lookup(self, "queue", name=account.alerts.sqs_queue_name), queue)
         if account.role and account.role.github_repositories:
             provider = engine.aws("data_aws_iam_openid_connect_provider").DataAwsIamOpenidConnectProvider
-            pin(provider(self, "github", url=GITHUB_OIDC_URL), "github")
-        self._secrets = {}
+            pin(provider(self, "github", url=GITHUB_OIDC_URL), addresses.GITHUB_OIDC_PROVIDER)
+        self._secrets: dict[str, str] = {}
         rules = account.registry.pull_through_cache if account.registry else ()
         for secret in sorted({rule.secret for rule in rules if rule.secret}):
             logical = address(secret)
@@ -58,9 +56,9 @@ class EcrData(engine.construct_base()):
                 engine.aws("data_aws_secretsmanager_secret").DataAwsSecretsmanagerSecret(
                     self, f"secret-{logical}", name=secret
                 ),
-                logical,
+                addresses.secret(logical),
             )
-            self._secrets[secret] = ref("data.aws_secretsmanager_secret", logical, "arn")
+            self._secrets[secret] = addresses.secret(logical).ref("arn")
 
     def secret_arn(self, name: str) -> str:
         """The ARN of a Secrets Manager secret, looked up by name (ECR wants the ARN)."""

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
-from ecrgen.config.model import Account
-from ecrgen.ecr import pin, ref
+from typing import TYPE_CHECKING
+
+from ecrgen import addresses, engine
+from ecrgen.ecr import Construct, pin
+
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account
 
 
-class EcrRepositoryPolicies(engine.construct_base()):
-    """One `aws_ecr_repository_policy` per repository whose template grants something."""
+class EcrRepositoryPolicies(Construct):
+    """One `aws_ecr_repository_policy` per repository whose template grants something (`policy_text`)."""
 
-    def __init__(self, scope, account: Account, rendered: dict[str, str | None]):
+    def __init__(self, scope, account: Account):
         super().__init__(scope, "repository-policies")
         policy_class = engine.aws("ecr_repository_policy").EcrRepositoryPolicy
         for repo in account.repositories:
-            text = rendered.get(repo.name)
-            if text is not None:
-                repository = ref("aws_ecr_repository", repo.address, "name")
-                pin(policy_class(self, repo.address, repository=repository, policy=text), repo.address)
+            if repo.policy_text is not None:
+                repository = addresses.repository(repo.address).ref("name")
+                pin(
+                    policy_class(self, repo.address, repository=repository, policy=repo.policy_text),
+                    addresses.repository_policy(repo.address),
+                )

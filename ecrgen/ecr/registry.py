@@ -1,15 +1,20 @@
 """Registry-level settings, one construct per concern: replication, the registry policy, pull through
-cache rules and repository creation templates. Addresses derive from config keys (prefixes), never positions."""
+cache rules and repository creation templates. Addresses derive from config keys (prefixes), never
+positions."""
 
 from __future__ import annotations
 
-from ecrgen import engine
-from ecrgen.config.model import Account, Registry
-from ecrgen.ecr import pin
+from typing import TYPE_CHECKING, Any
+
+from ecrgen import addresses, engine
+from ecrgen.ecr import Construct, pin
 from ecrgen.ecr.data import EcrData
 
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import CreationTemplate, Registry
 
-class EcrReplication(engine.construct_base()):
+
+class EcrReplication(Construct):
     """`aws_ecr_replication_configuration.this`: the registry's replication rules."""
 
     def __init__(self, scope, registry: Registry):
@@ -38,20 +43,24 @@ class EcrReplication(engine.construct_base()):
             module.EcrReplicationConfiguration(
                 self, "configuration", replication_configuration=configuration
             ),
-            "this",
+            addresses.REPLICATION,
         )
 
 
-class EcrRegistryPolicy(engine.construct_base()):
-    """`aws_ecr_registry_policy.this`, rendered from its Jinja2 template."""
+class EcrRegistryPolicy(Construct):
+    """`aws_ecr_registry_policy.this`, rendered from its Jinja2 template (`Registry.policy_text`)."""
 
-    def __init__(self, scope, text: str):
+    def __init__(self, scope, registry: Registry):
         super().__init__(scope, "registry-policy")
-        pin(engine.aws("ecr_registry_policy").EcrRegistryPolicy(self, "policy", policy=text), "this")
+        policy = engine.aws("ecr_registry_policy").EcrRegistryPolicy(
+            self, "policy", policy=registry.policy_text
+        )
+        pin(policy, addresses.REGISTRY_POLICY)
 
 
-class EcrPullThroughCache(engine.construct_base()):
-    """One `aws_ecr_pull_through_cache_rule` per prefix; credentials from a Secrets Manager secret (looked up)."""
+class EcrPullThroughCache(Construct):
+    """One `aws_ecr_pull_through_cache_rule` per prefix; credentials from a Secrets Manager secret (looked
+    up)."""
 
     def __init__(self, scope, registry: Registry, data: EcrData):
         super().__init__(scope, "pull-through-cache")
@@ -70,25 +79,25 @@ class EcrPullThroughCache(engine.construct_base()):
                     upstream_registry_url=rule.registry_url,
                     **{key: value for key, value in options.items() if value is not None},
                 ),
-                rule.address,
+                addresses.pull_through_cache_rule(rule.address),
             )
 
 
-class EcrCreationTemplates(engine.construct_base()):
+class EcrCreationTemplates(Construct):
     """One `aws_ecr_repository_creation_template` per prefix, with the repository settings it gives."""
 
-    def __init__(self, scope, account: Account, data: EcrData, policies: dict[str, str | None]):
+    def __init__(self, scope, templates: tuple[CreationTemplate, ...], data: EcrData):
         super().__init__(scope, "creation-templates")
         module = engine.aws("ecr_repository_creation_template")
-        for template in account.registry.creation_templates:
+        for template in templates:
             encryption = {"encryption_type": template.encryption}
             if template.kms_key:
                 encryption["kms_key"] = data.kms_key_arn(template.kms_key)
-            options = {
+            options: dict[str, Any] = {
                 "description": template.description,
                 "custom_role_arn": template.custom_role_arn,
                 "lifecycle_policy": template.lifecycle_policy,
-                "repository_policy": policies.get(template.policy_key),
+                "repository_policy": template.policy_text,
                 "resource_tags": dict(template.resource_tags) or None,
             }
             if template.mutable_tags:
@@ -109,4 +118,4 @@ class EcrCreationTemplates(engine.construct_base()):
                 ],
                 **{key: value for key, value in options.items() if value is not None},
             )
-            pin(resource, template.address)
+            pin(resource, addresses.creation_template(template.address))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
-from ecrgen.config.model import Account
-from ecrgen.ecr import pin, ref
+from typing import TYPE_CHECKING, Any
+
+from ecrgen import addresses, engine
+from ecrgen.ecr import Construct, pin
 from ecrgen.ecr.data import EcrData
 
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account
 
-class EcrRepositories(engine.construct_base()):
+
+class EcrRepositories(Construct):
     """One `aws_ecr_repository` and one `aws_ecr_lifecycle_policy` per repository, addressed by name."""
 
     def __init__(self, scope, account: Account, data: EcrData):
@@ -17,7 +21,7 @@ class EcrRepositories(engine.construct_base()):
         repository_class = module.EcrRepository
         lifecycle_class = engine.aws("ecr_lifecycle_policy").EcrLifecyclePolicy
         for repo in account.repositories:
-            options = {}
+            options: dict[str, Any] = {}
             if repo.mutable_tags:
                 options["image_tag_mutability_exclusion_filter"] = [
                     module.EcrRepositoryImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
@@ -28,6 +32,7 @@ class EcrRepositories(engine.construct_base()):
             encryption = {"encryption_type": repo.encryption}
             if repo.kms_key:
                 encryption["kms_key"] = data.kms_key_arn(repo.kms_key)
+            repository = addresses.repository(repo.address)
             resource = repository_class(
                 self,
                 repo.address,
@@ -38,12 +43,12 @@ class EcrRepositories(engine.construct_base()):
                 force_delete=repo.force_delete,
                 **options,
             )
-            pin(resource, repo.address)
+            pin(resource, repository)
             if repo.lifecycle_policy is not None:
                 policy = lifecycle_class(
                     self,
                     f"{repo.address}-lifecycle",
                     policy=repo.lifecycle_policy,
-                    repository=ref("aws_ecr_repository", repo.address, "name"),
+                    repository=repository.ref("name"),
                 )
-                pin(policy, repo.address)
+                pin(policy, addresses.lifecycle_policy(repo.address))

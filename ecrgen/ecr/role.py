@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from ecrgen import documents, engine
-from ecrgen.config.model import Account
-from ecrgen.ecr import pin, ref
+from typing import TYPE_CHECKING
+
+from ecrgen import addresses, documents, engine
+from ecrgen.addresses import ROLE
+from ecrgen.ecr import Construct, pin
+
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Account, Role
 
 
-class EcrRole(engine.construct_base()):
+class EcrRole(Construct):
     """`aws_iam_role` with its trust, and an inline policy scoped to this account's repositories; nothing
     else: the exclusive resources remove inline policies and managed policy attachments that another
     hand (an adopted role's past, the console) gave the role.
     https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policies_exclusive"""
 
-    def __init__(self, scope, account: Account):
+    def __init__(self, scope, account: Account, role: Role):
         super().__init__(scope, "role")
-        role, repositories = account.role, account.repositories
-        github_arn = (
-            ref("data.aws_iam_openid_connect_provider", "github", "arn") if role.github_repositories else None
-        )
+        github_arn = addresses.GITHUB_OIDC_PROVIDER.ref("arn") if role.github_repositories else None
         trust = documents.trust_policy(role, github_arn)
         resource = engine.aws("iam_role").IamRole(
             self,
@@ -27,37 +29,39 @@ class EcrRole(engine.construct_base()):
             assume_role_policy=documents.text(trust),
             description=f"ECR {role.access} role managed by ecrgen",
         )
-        self.role = pin(resource, "ecr")
-        if role.repository_prefix is not None:  # every ARN listed would pass IAM's inline policy limit
-            arns = [
-                f"arn:{account.partition}:ecr:{account.region}:{account.id}:repository/{role.repository_prefix}*"
-            ]
-        else:
-            arns = [
-                ref("aws_ecr_repository", address, "arn")
-                for address in sorted(r.address for r in repositories)
-            ]
+        self.role = pin(resource, ROLE)
         policy = engine.aws("iam_role_policy").IamRolePolicy(
             self,
             "policy",
             name=f"ecr-{role.access}",
-            role=ref("aws_iam_role", "ecr", "name"),
-            policy=documents.text(documents.role_policy(role.access, arns)),
+            role=ROLE.ref("name"),
+            policy=documents.text(documents.role_policy(role.access, self._arns(account, role))),
         )
-        pin(policy, "ecr")
-        role_name = ref("aws_iam_role", "ecr", "name")
+        pin(policy, addresses.ROLE_POLICY)
         pin(
             engine.aws("iam_role_policies_exclusive").IamRolePoliciesExclusive(
                 self,
                 "inline-only",
-                role_name=role_name,
-                policy_names=[ref("aws_iam_role_policy", "ecr", "name")],
+                role_name=ROLE.ref("name"),
+                policy_names=[addresses.ROLE_POLICY.ref("name")],
             ),
-            "ecr",
+            addresses.ROLE_POLICIES_EXCLUSIVE,
         )
         pin(
             engine.aws("iam_role_policy_attachments_exclusive").IamRolePolicyAttachmentsExclusive(
-                self, "no-attachments", role_name=role_name, policy_arns=[]
+                self, "no-attachments", role_name=ROLE.ref("name"), policy_arns=[]
             ),
-            "ecr",
+            addresses.ROLE_ATTACHMENTS_EXCLUSIVE,
         )
+
+    @staticmethod
+    def _arns(account: Account, role: Role) -> list[str]:
+        """The repositories the policy grants on: a prefix-scoped ARN when listing every repository
+        would pass IAM's inline policy limit, else each repository's ARN in address order."""
+        if role.repository_prefix is not None:
+            return [
+                f"arn:{account.partition}:ecr:{account.region}:{account.id}:repository/{role.repository_prefix}*"
+            ]
+        return [
+            addresses.repository(name).ref("arn") for name in sorted(r.address for r in account.repositories)
+        ]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
-from ecrgen.config.model import Scanning
-from ecrgen.ecr import pin
+from typing import TYPE_CHECKING
+
+from ecrgen import addresses, engine
+from ecrgen.ecr import Construct, pin
+
+if TYPE_CHECKING:  # the model is only read: no import at run time
+    from ecrgen.config.model import Scanning
 
 
-class EcrRegistryScanning(engine.construct_base()):
+class EcrRegistryScanning(Construct):
     """`aws_ecr_registry_scanning_configuration`: BASIC (scan on push) or ENHANCED (Amazon Inspector)."""
 
     def __init__(self, scope, scanning: Scanning):
@@ -25,5 +29,5 @@ class EcrRegistryScanning(engine.construct_base()):
             module.EcrRegistryScanningConfiguration(
                 self, "configuration", scan_type=scanning.type, rule=[rule]
             ),
-            "this",
+            addresses.SCANNING,
         )
