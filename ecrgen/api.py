@@ -23,8 +23,7 @@ PARALLEL_REPOSITORIES = 150
 
 @dataclass(frozen=True)
 class Checked:
-    accounts: list[Account]
-    policies: dict[tuple[str, str], str | None]
+    accounts: list[Account]  # their policies rendered (`policy_text`)
     warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
 
 
@@ -37,13 +36,11 @@ def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     try:
         rendered = policies.render_all(loaded, accounts_dir)
     except EcrgenError as error:
-        problems, rendered = problems + list(error.problems), {}
+        problems, rendered = problems + list(error.problems), []
     if problems:
         raise EcrgenError(problems)
     return Checked(
-        loaded,
-        rendered,
-        tuple(w for a in loaded for w in a.warnings) + tuple(policies.warnings(loaded, rendered)),
+        rendered, tuple(w for a in rendered for w in a.warnings) + tuple(policies.warnings(rendered))
     )
 
 
@@ -110,7 +107,7 @@ def synthesize(
         if workers:
             texts = render_parallel(checked, workers, progress.done)
         else:
-            texts = synth.render(checked.accounts, checked.policies, lambda name: progress.done([name]))
+            texts = synth.render(checked.accounts, lambda name: progress.done([name]))
     finally:  # a worker that is still running here (an error, Ctrl-C) has nothing left to do
         for worker in workers:
             if worker.poll() is None:
@@ -221,7 +218,7 @@ def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
     """The JSON every named account would get, without writing anything."""
     check_environment()
     checked = validate(accounts_dir, names)
-    return synth.render(checked.accounts, checked.policies)
+    return synth.render(checked.accounts)
 
 
 def check_drift(accounts_dir: Path, names: list[str] | None, out: Path):
@@ -293,8 +290,7 @@ def render_parallel(
 
     def run(worker: subprocess.Popen, share: list[Account]) -> dict[str, str]:
         names = {a.name for a in share}
-        policies = {key: text for key, text in checked.policies.items() if key[0] in names}
-        stdout, stderr = worker.communicate(pickle.dumps((share, policies)))
+        stdout, stderr = worker.communicate(pickle.dumps(share))
         if worker.returncode != 0:
             raise RuntimeError(
                 f"ecrgen worker failed ({worker.returncode}):\n{stderr.decode(errors='replace')}"

@@ -18,7 +18,6 @@ HISTORY: list[tuple[str, Callable[[str], str]]] = []
 
 def moved_blocks(
     repositories: tuple[Repository, ...],
-    policies: dict[str, str | None],
     history: list[tuple[str, Callable[[str], str]]] | None = None,
 ) -> list[dict[str, str]]:
     """One block per resource of each repository whose address used to be different."""
@@ -26,7 +25,7 @@ def moved_blocks(
     for repo in repositories:
         kinds = ["aws_ecr_repository"]
         kinds += ["aws_ecr_lifecycle_policy"] if repo.lifecycle_policy is not None else []
-        kinds += ["aws_ecr_repository_policy"] if policies.get(repo.name) is not None else []
+        kinds += ["aws_ecr_repository_policy"] if repo.policy_text is not None else []
         for _, derive in HISTORY if history is None else history:
             before = derive(repo.name)
             if before != repo.address:

@@ -7,15 +7,18 @@ adds templates or overrides built-ins by name (`iam_policies/<name>.json.j2`). N
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import jinja2
 import jinja2.meta
 
 from ecrgen.accounts import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, template_files, user_templates
 from ecrgen.errors import EcrgenError, Problem, show
-from ecrgen.model import REGISTRY_POLICY_KEY, Account, CreationTemplate, Repository
+from ecrgen.model import Account, CreationTemplate, Repository
 from ecrgen.rules.iam import check_registry_policy, check_repository_policy, open_statements
 
 PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
@@ -295,24 +298,24 @@ def registry_context(account: Account) -> dict:
     }
 
 
-def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None]) -> list[Problem]:
-    """Open `Principal: "*"` statements in non-production policies (production ones are errors)."""
+def warnings(accounts: list[Account]) -> list[Problem]:
+    """Open `Principal: "*"` statements in the rendered policies of non-production accounts (production
+    ones are errors)."""
     found = []
     for account in accounts:
         if account.production:
             continue
         uses = [
-            (f"repository[{index}].policy", repo.policy, repo.name)
+            (f"repository[{index}].policy", repo.policy, repo.policy_text)
             for index, repo in enumerate(account.repositories)
         ]
         if account.registry:
-            uses.append(("registry.policy", account.registry.policy, REGISTRY_POLICY_KEY))
+            uses.append(("registry.policy", account.registry.policy, account.registry.policy_text))
             uses += [
-                (f"registry.creation_template[{index}].policy", template.policy, template.policy_key)
+                (f"registry.creation_template[{index}].policy", template.policy, template.policy_text)
                 for index, template in enumerate(account.registry.creation_templates)
             ]
-        for where, name, key in uses:
-            text = rendered.get((account.name, key))
+        for where, name, text in uses:
             if text is not None:
                 found += [
                     Problem(account.file, where, f"template {name!r}: {sub}: {message}")
@@ -321,36 +324,43 @@ def warnings(accounts: list[Account], rendered: dict[tuple[str, str], str | None
     return found
 
 
-def render_all(accounts: list[Account], accounts_dir: Path) -> dict[tuple[str, str], str | None]:
-    """Every repository policy of these accounts, keyed by (account, repository), and every template
-    file checked; every problem at once (a broken template file is reported once, not per repository)."""
-    templates, rendered, problems = Templates(accounts_dir), {}, check_templates(accounts_dir)
+def render_all(accounts: list[Account], accounts_dir: Path) -> list[Account]:
+    """These accounts with every policy rendered into the model (`policy_text` of each repository,
+    creation template and registry), and every template file checked; every problem at once (a broken
+    template file is reported once, not per repository)."""
+    templates, problems = Templates(accounts_dir), check_templates(accounts_dir)
     broken = {Path(p.file) for p in problems}
+
+    def rendered(name: str | None, render: Callable[..., str | None], *args: Any) -> str | None:
+        """`render(*args)`, its problems collected; None when there is no template or its file is broken."""
+        if name is None or templates.files.get(name) in broken:
+            return None
+        try:
+            return render(*args)
+        except EcrgenError as error:
+            problems.extend(error.problems)
+            return None
+
+    filled = []
     for account in accounts:
-        jobs = [
-            (repo.name, repo.policy, lambda index=index, repo=repo: templates.render(account, index, repo))
+        repositories = tuple(
+            replace(repo, policy_text=rendered(repo.policy, templates.render, account, index, repo))
             for index, repo in enumerate(account.repositories)
-        ]
+        )
         registry = account.registry
         if registry is not None:
-            jobs.append((REGISTRY_POLICY_KEY, registry.policy, lambda: templates.render_registry(account)))
-            jobs += [
-                (
-                    template.policy_key,
-                    template.policy,
-                    lambda index=index, template=template: templates.render_template(
-                        account, index, template
+            policy_text = rendered(registry.policy, templates.render_registry, account)
+            creation_templates = tuple(
+                replace(
+                    template,
+                    policy_text=rendered(
+                        template.policy, templates.render_template, account, index, template
                     ),
                 )
                 for index, template in enumerate(registry.creation_templates)
-            ]
-        for key, name, render in jobs:
-            if name is None or templates.files.get(name) in broken:
-                continue
-            try:
-                rendered[(account.name, key)] = render()
-            except EcrgenError as error:
-                problems.extend(error.problems)
+            )
+            registry = replace(registry, policy_text=policy_text, creation_templates=creation_templates)
+        filled.append(replace(account, repositories=repositories, registry=registry))
     if problems:
         raise EcrgenError(dict.fromkeys(problems))  # an unknown template named in [defaults] is reported once
-    return rendered
+    return filled

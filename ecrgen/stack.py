@@ -11,7 +11,7 @@ from ecrgen.ecr.registry import EcrCreationTemplates, EcrPullThroughCache, EcrRe
 from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
-from ecrgen.model import REGISTRY_POLICY_KEY, Account
+from ecrgen.model import Account
 
 # hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
 # pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).
@@ -26,7 +26,7 @@ cdktf = engine.cdktf()
 class AccountStack(cdktf.TerraformStack):
     """Everything one account's `cdk.tf.json` holds."""
 
-    def __init__(self, app, account: Account, policies: dict[str, str | None]):
+    def __init__(self, app, account: Account):
         super().__init__(app, account.name)
         module = engine.aws("provider")
         provider = {
@@ -40,7 +40,7 @@ class AccountStack(cdktf.TerraformStack):
         self._terraform_block(account)
         data = EcrData(self, account)
         EcrRepositories(self, account, data)
-        EcrRepositoryPolicies(self, account, policies)
+        EcrRepositoryPolicies(self, account)
         if account.role:
             EcrRole(self, account)
         if account.scanning:
@@ -48,26 +48,26 @@ class AccountStack(cdktf.TerraformStack):
         if account.alerts:
             EcrScanAlerts(self, account, data)
         if account.registry:
-            self._registry(account, data, policies)
+            self._registry(account, data)
         self._outputs(account)
         for block, items in (
-            ("moved", moves.moved_blocks(account.repositories, policies)),
+            ("moved", moves.moved_blocks(account.repositories)),
             ("import", ownership.import_blocks(account)),
             ("removed", ownership.removed_blocks(account)),
         ):
             if items:
                 self.add_override(block, items)
 
-    def _registry(self, account: Account, data: EcrData, policies: dict[str, str | None]) -> None:
+    def _registry(self, account: Account, data: EcrData) -> None:
         registry = account.registry
         if registry.replication:
             EcrReplication(self, registry)
-        if policies.get(REGISTRY_POLICY_KEY) is not None:
-            EcrRegistryPolicy(self, policies[REGISTRY_POLICY_KEY])
+        if registry.policy_text is not None:
+            EcrRegistryPolicy(self, registry.policy_text)
         if registry.pull_through_cache:
             EcrPullThroughCache(self, registry, data)
         if registry.creation_templates:
-            EcrCreationTemplates(self, account, data, policies)
+            EcrCreationTemplates(self, account, data)
 
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend

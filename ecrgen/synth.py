@@ -35,11 +35,7 @@ class Result:
     )
 
 
-def render(
-    accounts: list[Account],
-    policies: dict[tuple[str, str], str | None],
-    built: Callable[[str], None] = lambda _: None,
-) -> dict[str, str]:
+def render(accounts: list[Account], built: Callable[[str], None] = lambda _: None) -> dict[str, str]:
     """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths)."""
     from ecrgen import engine
     from ecrgen.stack import AccountStack
@@ -61,8 +57,7 @@ def render(
     try:
         app = cdktf.App(outdir=scratch)
         for account in accounts:
-            own = {repo: text for (name, repo), text in policies.items() if name == account.name}
-            AccountStack(app, account, own)
+            AccountStack(app, account)
             built(account.name)
         app.synth()
         return {

@@ -1,5 +1,6 @@
 """A synthesis worker: `python -O -m ecrgen.worker` starts CDKTF and Node at once, then reads the
-validated accounts (pickled by the parent ecrgen process) from stdin and prints {account: JSON text}.
+validated accounts, their policies rendered (pickled by the parent ecrgen process), from stdin and
+prints {account: JSON text}.
 
 Run with -O: the provider bindings' runtime type checks sit under `if __debug__:` and cost about a
 third of synthesis time; ecrgen has validated every value before it reaches them. Starting before
@@ -19,8 +20,8 @@ def main() -> None:
         synth,
     )
 
-    accounts, policies = pickle.load(sys.stdin.buffer)
-    json.dump(synth.render(accounts, policies), sys.stdout)
+    accounts = pickle.load(sys.stdin.buffer)
+    json.dump(synth.render(accounts), sys.stdout)
 
 
 if __name__ == "__main__":

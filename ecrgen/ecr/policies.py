@@ -10,11 +10,11 @@ from ecrgen.model import Account
 class EcrRepositoryPolicies(engine.construct_base()):
     """One `aws_ecr_repository_policy` per repository whose template grants something."""
 
-    def __init__(self, scope, account: Account, rendered: dict[str, str | None]):
+    def __init__(self, scope, account: Account):
         super().__init__(scope, "repository-policies")
         policy_class = engine.aws("ecr_repository_policy").EcrRepositoryPolicy
         for repo in account.repositories:
-            text = rendered.get(repo.name)
-            if text is not None:
+            if repo.policy_text is not None:
                 repository = ref("aws_ecr_repository", repo.address, "name")
-                pin(policy_class(self, repo.address, repository=repository, policy=text), repo.address)
+                policy = policy_class(self, repo.address, repository=repository, policy=repo.policy_text)
+                pin(policy, repo.address)

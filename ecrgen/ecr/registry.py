@@ -77,7 +77,7 @@ class EcrPullThroughCache(engine.construct_base()):
 class EcrCreationTemplates(engine.construct_base()):
     """One `aws_ecr_repository_creation_template` per prefix, with the repository settings it gives."""
 
-    def __init__(self, scope, account: Account, data: EcrData, policies: dict[str, str | None]):
+    def __init__(self, scope, account: Account, data: EcrData):
         super().__init__(scope, "creation-templates")
         module = engine.aws("ecr_repository_creation_template")
         for template in account.registry.creation_templates:
@@ -88,7 +88,7 @@ class EcrCreationTemplates(engine.construct_base()):
                 "description": template.description,
                 "custom_role_arn": template.custom_role_arn,
                 "lifecycle_policy": template.lifecycle_policy,
-                "repository_policy": policies.get(template.policy_key),
+                "repository_policy": template.policy_text,
                 "resource_tags": dict(template.resource_tags) or None,
             }
             if template.mutable_tags:
