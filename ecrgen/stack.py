@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecrgen import engine, moves, ownership
+from ecrgen import moves, ownership
 from ecrgen.ecr import ref
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
@@ -12,6 +12,7 @@ from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
 from ecrgen.model import Account
+from ecrgen.synthesis import engine
 
 # hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
 # pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).

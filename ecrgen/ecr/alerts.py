@@ -3,11 +3,12 @@ HIGH/CRITICAL findings, delivered to SQS and optionally to CloudWatch Logs."""
 
 from __future__ import annotations
 
-from ecrgen import documents, engine
+from ecrgen import documents
 from ecrgen.ecr import pin, ref
 from ecrgen.ecr.data import EcrData
 from ecrgen.model import Account
 from ecrgen.rules.events import pattern_text, rule_name, scan_pattern
+from ecrgen.synthesis import engine
 
 LOG_RETENTION_DAYS = 365
 RULE_NAME = ref("aws_cloudwatch_event_rule", "scan_findings", "name")

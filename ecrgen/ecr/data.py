@@ -4,10 +4,10 @@ secrets. Only what the stack reads is declared."""
 
 from __future__ import annotations
 
-from ecrgen import engine
 from ecrgen.ecr import pin, ref
 from ecrgen.model import Account
 from ecrgen.rules.names import KMS_KEY_ARN, address
+from ecrgen.synthesis import engine
 
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 

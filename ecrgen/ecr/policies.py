@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
 from ecrgen.ecr import pin, ref
 from ecrgen.model import Account
+from ecrgen.synthesis import engine
 
 
 class EcrRepositoryPolicies(engine.construct_base()):

@@ -3,10 +3,10 @@ cache rules and repository creation templates. Addresses derive from config keys
 
 from __future__ import annotations
 
-from ecrgen import engine
 from ecrgen.ecr import pin
 from ecrgen.ecr.data import EcrData
 from ecrgen.model import Account, Registry
+from ecrgen.synthesis import engine
 
 
 class EcrReplication(engine.construct_base()):

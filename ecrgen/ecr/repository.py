@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
 from ecrgen.ecr import pin, ref
 from ecrgen.ecr.data import EcrData
 from ecrgen.model import Account
+from ecrgen.synthesis import engine
 
 
 class EcrRepositories(engine.construct_base()):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ecrgen import documents, engine
+from ecrgen import documents
 from ecrgen.ecr import pin, ref
 from ecrgen.model import Account
+from ecrgen.synthesis import engine
 
 
 class EcrRole(engine.construct_base()):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ecrgen import engine
 from ecrgen.ecr import pin
 from ecrgen.model import Scanning
+from ecrgen.synthesis import engine
 
 
 class EcrRegistryScanning(engine.construct_base()):

@@ -1,4 +1,4 @@
-"""A synthesis worker: `python -O -m ecrgen.worker` starts CDKTF and Node at once, then reads the
+"""A synthesis worker: `python -O -m ecrgen.synthesis.worker` starts CDKTF and Node at once, then reads the
 validated accounts, their policies rendered (pickled by the parent ecrgen process), from stdin and
 prints {account: JSON text}.
 
@@ -15,13 +15,12 @@ import sys
 
 
 def main() -> None:
-    from ecrgen import (
-        stack,  # noqa: F401  (starts Node and loads the provider assembly now)
-        synth,
-    )
+    """Read the pickled accounts from stdin, print their JSON texts as one JSON object."""
+    from ecrgen import stack  # noqa: F401  (starts Node and loads the provider assembly now)
+    from ecrgen.synthesis import render
 
     accounts = pickle.load(sys.stdin.buffer)
-    json.dump(synth.render(accounts), sys.stdout)
+    json.dump(render.render(accounts), sys.stdout)
 
 
 if __name__ == "__main__":
