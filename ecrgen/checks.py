@@ -23,17 +23,18 @@ class Checked:
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
     policies of every valid account; the problems of every stage in one EcrgenError."""
-    from ecrgen import config, policies
+    from ecrgen import config
+    from ecrgen.policies import render
 
     loaded, problems = config.load_all(accounts_dir, names)
     try:
-        rendered = policies.render_all(loaded, accounts_dir)
+        rendered = render.render_all(loaded, accounts_dir)
     except EcrgenError as error:
         problems, rendered = problems + list(error.problems), []
     if problems:
         raise EcrgenError(problems)
     return Checked(
-        rendered, tuple(w for a in rendered for w in a.warnings) + tuple(policies.warnings(rendered))
+        rendered, tuple(w for a in rendered for w in a.warnings) + tuple(render.warnings(rendered))
     )
 
 

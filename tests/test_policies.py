@@ -8,7 +8,7 @@ from conftest import EXAMPLES, minimal, repository_policies
 
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 
 ACCOUNT = minimal(
     "production",

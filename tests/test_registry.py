@@ -11,7 +11,7 @@ from conftest import minimal, repository_policies
 from ecrgen import api
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 
 F = "accounts/a.toml: "
 

@@ -15,7 +15,7 @@ from ecrgen import api, moves
 from ecrgen.cli import app
 from ecrgen.config import load_account, load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 from ecrgen.rules.names import address
 
 

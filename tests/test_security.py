@@ -12,7 +12,7 @@ from ecrgen import api
 from ecrgen.cli import app
 from ecrgen.config import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 from ecrgen.rules.access import broad_trust, check_role, github_subject
 from ecrgen.rules.iam import check_repository_policy
 

@@ -77,11 +77,11 @@ def assert_applied(stack: Stack) -> None:
 
 def assert_moto_holds(stack: Stack) -> None:
     """What moto holds after the apply is what the account file says."""
-    from ecrgen import policies
+    from ecrgen.policies.render import render_all
 
     account, moto, region = stack.account, stack.moto, stack.account.region
     ecr = moto.client("ecr", region)
-    (rendered,) = policies.render_all([account], stack.project / "accounts")
+    (rendered,) = render_all([account], stack.project / "accounts")
     for repo in rendered.repositories:
         (found,) = ecr.describe_repositories(repositoryNames=[repo.ecr_name])["repositories"]
         expected_mutability = (
