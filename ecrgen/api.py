@@ -20,6 +20,7 @@ from ecrgen.synthesis.run import QUIET, Progress
 from ecrgen.workflow import default_package
 
 if TYPE_CHECKING:
+    from ecrgen.model import Account
     from ecrgen.output import Result
 
 __all__ = [
@@ -47,9 +48,9 @@ __all__ = [
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
     policies of every valid account; the problems of every stage in one EcrgenError."""
-    from ecrgen import checks
+    from ecrgen import checks, config
 
-    return checks.validate(accounts_dir, names)
+    return checks.validate(config.load_all, accounts_dir, names)
 
 
 def listing(accounts_dir: Path) -> list[dict]:
@@ -79,23 +80,29 @@ def synthesize(
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
-    from ecrgen import checks
-    from ecrgen.synthesis import render, run
+    from ecrgen import checks, config
+    from ecrgen.synthesis import run
 
-    def check(stale: list[str]):
-        return checks.for_synth(accounts_dir, stale, out)
+    def check(stale: list[str]) -> tuple[list[Account], tuple[Problem, ...]]:
+        return checks.for_synth(config.load_all, accounts_dir, stale, out)
 
     return run.synthesize(
-        accounts_dir, names, out, force=force, check=check, render=render.render, progress=progress, warn=warn
+        accounts_dir, names, out, force=force, check=check, render=_render, progress=progress, warn=warn
     )
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
     """The JSON every named account would get, without writing anything."""
+    check_environment()
+    return _render(validate(accounts_dir, names).accounts)
+
+
+def _render(accounts: list[Account], built: Callable[[str], None] = lambda _: None) -> dict[str, str]:
+    """The accounts' texts, each an `ecrgen.stack.AccountStack` (imported only now: it starts Node)."""
+    from ecrgen.stack import AccountStack
     from ecrgen.synthesis import render
 
-    check_environment()
-    return render.render(validate(accounts_dir, names).accounts)
+    return render.render(accounts, AccountStack, built)
 
 
 def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Report:
@@ -108,9 +115,9 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Repor
 def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:
     """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
     `terraform show -json`) would delete or replace; else the number of repository changes checked."""
-    from ecrgen import checks
+    from ecrgen import checks, config
 
-    return checks.check_plan(accounts_dir, name, plan_file)
+    return checks.check_plan(config.load_all, accounts_dir, name, plan_file)
 
 
 def account_names(accounts_dir: Path) -> list[str]:

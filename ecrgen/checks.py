@@ -1,15 +1,20 @@
 """Every check that needs no synthesis: the accounts validated with their policies rendered, clashes
-with the folder's other accounts, the removal guard against the stacks on disk, the plan guard."""
+with the folder's other accounts, the removal guard against the stacks on disk, the plan guard. How
+account files are loaded is given (`ecrgen.config.load_all`, by `ecrgen.api`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ecrgen import accounts, guard, output
 from ecrgen.errors import EcrgenError, Problem
 from ecrgen.model import Account
+
+# The named accounts (all when None) that are valid, and every problem of the others.
+Load = Callable[[Path, list[str] | None], tuple[list[Account], list[Problem]]]
 
 
 @dataclass(frozen=True)
@@ -20,13 +25,12 @@ class Checked:
     warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
 
 
-def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
+def validate(load: Load, accounts_dir: Path, names: list[str] | None = None) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
     policies of every valid account; the problems of every stage in one EcrgenError."""
-    from ecrgen import config
     from ecrgen.policies import render
 
-    loaded, problems = config.load_all(accounts_dir, names)
+    loaded, problems = load(accounts_dir, names)
     try:
         rendered = render.render_all(loaded, accounts_dir)
     except EcrgenError as error:
@@ -38,25 +42,26 @@ def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     )
 
 
-def for_synth(accounts_dir: Path, names: list[str], out: Path) -> tuple[list[Account], tuple[Problem, ...]]:
+def for_synth(
+    load: Load, accounts_dir: Path, names: list[str], out: Path
+) -> tuple[list[Account], tuple[Problem, ...]]:
     """The accounts `synth` is about to write, validated together with what would stop writing them,
     checked for clashes with the folder's other accounts and against the stacks already in `out`; and
     every warning."""
     problems = output.obstacles(out, names)
     try:
-        checked = validate(accounts_dir, names)
+        checked = validate(load, accounts_dir, names)
     except EcrgenError as error:
         raise EcrgenError([*error.problems, *problems]) from None
     if problems:
         raise EcrgenError(problems)
-    folder_clashes(accounts_dir, checked.accounts)
+    folder_clashes(load, accounts_dir, checked.accounts)
     return checked.accounts, checked.warnings + guard_removals(checked.accounts, out)
 
 
-def folder_clashes(accounts_dir: Path, validated: list[Account]) -> None:
+def folder_clashes(load: Load, accounts_dir: Path, validated: list[Account]) -> None:
     """EcrgenError for clashes between these accounts and the folder's other account files (which an
     incremental or named synth does not validate): what they create exists once per account or registry."""
-    from ecrgen import config
     from ecrgen.clashes import clashes
 
     names = {account.name for account in validated}
@@ -64,7 +69,7 @@ def folder_clashes(accounts_dir: Path, validated: list[Account]) -> None:
     if not others:
         return
     # The other files' own problems are theirs: not reported here.
-    loaded, _ = config.load_all(accounts_dir, others)
+    loaded, _ = load(accounts_dir, others)
     files = [account.file for account in validated]
     problems = [
         p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)
@@ -97,12 +102,13 @@ def read_previous(path: Path) -> dict | None:
     return document if isinstance(document, dict) else None
 
 
-def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:
+def check_plan(load: Load, accounts_dir: Path, name: str, plan_file: Path) -> int:
     """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
     `terraform show -json`) would delete or replace; else the number of repository changes checked."""
-    from ecrgen import config
-
-    (account,) = config.load_accounts(accounts_dir, [name])
+    loaded, problems = load(accounts_dir, [name])
+    if problems:
+        raise EcrgenError(problems)
+    (account,) = loaded
     plan = read_plan(plan_file)
     problems = guard.plan_deletions(account, plan, plan_file.as_posix())
     if problems:

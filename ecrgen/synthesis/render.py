@@ -1,4 +1,5 @@
-"""Accounts -> CDKTF App -> the text of each account's `cdk.tf.json`, in memory (nothing is written)."""
+"""Accounts -> CDKTF App -> the text of each account's `cdk.tf.json`, in memory (nothing is written).
+The stack construct is given (`ecrgen.stack.AccountStack`): this module knows CDKTF, not the constructs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ecrgen.errors import EcrgenError, Problem
 from ecrgen.model import Account
@@ -14,11 +16,14 @@ from ecrgen.synthesis import engine
 from ecrgen.synthesis.manifest import STACK_FILE
 
 
-def render(accounts: list[Account], built: Callable[[str], None] = lambda _: None) -> dict[str, str]:
-    """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths).
-    CDKTF synthesizes into a temporary folder, removed again; `built` is told each account's name."""
-    from ecrgen.stack import AccountStack
-
+def render(
+    accounts: list[Account],
+    stack: Callable[[Any, Account], Any],
+    built: Callable[[str], None] = lambda _: None,
+) -> dict[str, str]:
+    """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths), each
+    account a `stack(app, account)`. CDKTF synthesizes into a temporary folder, removed again; `built` is
+    told each account's name."""
     cdktf = engine.cdktf()
     try:
         scratch = tempfile.mkdtemp(prefix="ecrgen-synth-")
@@ -36,7 +41,7 @@ def render(accounts: list[Account], built: Callable[[str], None] = lambda _: Non
     try:
         app = cdktf.App(outdir=scratch)
         for account in accounts:
-            AccountStack(app, account)
+            stack(app, account)
             built(account.name)
         app.synth()
         return {

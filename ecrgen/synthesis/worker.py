@@ -16,11 +16,11 @@ import sys
 
 def main() -> None:
     """Read the pickled accounts from stdin, print their JSON texts as one JSON object."""
-    from ecrgen import stack  # noqa: F401  (starts Node and loads the provider assembly now)
+    from ecrgen import stack  # starts Node and loads the provider assembly now
     from ecrgen.synthesis import render
 
     accounts = pickle.load(sys.stdin.buffer)
-    json.dump(render.render(accounts), sys.stdout)
+    json.dump(render.render(accounts, stack.AccountStack), sys.stdout)
 
 
 if __name__ == "__main__":
