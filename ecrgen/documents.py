@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from ecrgen.config.model import Role
-from ecrgen.policies import PULL_ACTIONS, PUSH_ACTIONS
 from ecrgen.rules.access import github_subject
+from ecrgen.rules.actions import PULL_ACTIONS, PUSH_ACTIONS
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 GITHUB_HOST = "token.actions.githubusercontent.com"
@@ -59,7 +59,9 @@ def trust_policy(role: Role, github_provider_arn: str | None) -> dict:
 
 def role_policy(access: str, repository_arns: list[str]) -> dict:
     """GetAuthorizationToken on * (it has no resource), push or pull on this account's repositories only."""
-    statements = [{"Sid": "Login", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]
+    statements: list[dict] = [
+        {"Sid": "Login", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+    ]
     if repository_arns:
         statements.append(
             {

@@ -1,4 +1,5 @@
-"""The drift check: synthesize in memory, compare with the output on disk, summarize per block.
+"""The drift check: what `synth` would write (synthesized in memory by the caller) compared with the
+output on disk, summarized per block.
 
 Exact: an account drifts whenever `synth` would change the bytes of its `cdk.tf.json`; the summary
 names every block that differs, whatever its kind (resource, data, output, provider, terraform, and
@@ -12,7 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecrgen import api, synth
+from ecrgen import output
+from ecrgen.config import files as accounts
 
 
 @dataclass
@@ -27,20 +29,33 @@ class Report:
         return "\n".join(self.lines) if self.lines else "no drift: the output on disk is up to date"
 
 
-def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Report:
-    """What `synth` would change on disk, per account and block; writes nothing. With every account
-    (no names), stack folders without an account file are reported as stale."""
+def check_drift(texts: dict[str, str], accounts_dir: Path, names: list[str] | None, out: Path) -> Report:
+    """What writing these texts (account -> what `synth` would write) would change on disk, per account
+    and block; writes nothing. With every account (no names), stack folders without an account file are
+    reported as stale."""
     report = Report()
-    for account, text in sorted(api.render_texts(accounts_dir, names).items()):
+    for account, text in sorted(texts.items()):
         report.lines += [
-            f"{account}: {line}" for line in _account_drift(synth.stack_path(out, account), text)
+            f"{account}: {line}" for line in _account_drift(output.stack_path(out, account), text)
         ]
     if not names:
         report.lines += [
             f"{folder.name}: {stale_message(folder, accounts_dir)}"
-            for folder in api.stale_stacks(accounts_dir, out)
+            for folder in stale_stacks(accounts_dir, out)
         ]
     return report
+
+
+def stale_stacks(accounts_dir: Path, out: Path) -> list[Path]:
+    """Stack folders under `<out>/stacks/` whose account file is gone (their state may still hold
+    resources)."""
+    stacks = out / "stacks"
+    known = accounts.account_files(accounts_dir)
+    try:
+        folders = sorted(p for p in stacks.iterdir() if p.is_dir() and not accounts.ignored(p.name))
+    except OSError:  # no output yet, or not a folder: nothing is stale
+        return []
+    return [folder for folder in folders if folder.name not in known]
 
 
 def _account_drift(path: Path, text: str) -> list[str]:
@@ -61,7 +76,8 @@ def _account_drift(path: Path, text: str) -> list[str]:
         return [f"{path.as_posix()} is not valid JSON"]
     if not isinstance(old, dict):
         return [
-            f"{path.as_posix()} is not a Terraform JSON document (a JSON object); found a {type(old).__name__}"
+            f"{path.as_posix()} is not a Terraform JSON document (a JSON object); "
+            f"found a {type(old).__name__}"
         ]
     return compare(old, json.loads(text)) or [f"{path.as_posix()} differs only in formatting"]
 

@@ -51,6 +51,17 @@ def minimal(environment: str = "production", extra: str = "") -> str:
     return MINIMAL.format(environment=environment) + textwrap.dedent(extra)
 
 
+def repository_policies(accounts) -> dict[tuple[str, str], str | None]:
+    """(account, repository) -> rendered policy (None: it grants nothing), for every repository that
+    names a policy template, read from accounts as `ecrgen.policies.render_all` returns them."""
+    return {
+        (account.name, repo.name): repo.policy_text
+        for account in accounts
+        for repo in account.repositories
+        if repo.policy is not None
+    }
+
+
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
     """One synthesis for the whole session: the two examples, a reordered copy of the production

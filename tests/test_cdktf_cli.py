@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, ROOT
 
-from ecrgen import engine, synth
+from ecrgen import output
+from ecrgen.synthesis import engine, manifest
 
 
 def cdktf_cli() -> str | None:
@@ -43,10 +44,10 @@ def test_manifest_is_what_cdktf_writes(synthesized):
 
 def test_manifest_lists_only_accounts_of_the_folder_and_is_rewritten_only_on_change(tmp_path):
     out = tmp_path / "out"
-    synth.write_manifest(out, ["b", "a"])
+    output.write_manifest(out, ["b", "a"])
     first = (out / "manifest.json").stat().st_mtime_ns
     assert list(json.loads((out / "manifest.json").read_text())["stacks"]) == ["a", "b"]
-    assert synth.write_file(out / "manifest.json", synth.manifest_text(["a", "b"])) is False
+    assert output.write_file(out / "manifest.json", manifest.text(["a", "b"])) is False
     assert (out / "manifest.json").stat().st_mtime_ns == first
 
 

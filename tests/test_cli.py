@@ -212,7 +212,7 @@ def test_shell_completion_is_available_and_completes_account_names(monkeypatch):
 def test_progress_goes_to_stderr():
     import io
 
-    from ecrgen import progress
+    from ecrgen.cli import progress
 
     bar = progress.Bar()
     assert bar.bar.console.stderr is True
@@ -288,8 +288,8 @@ def test_validate_format_github_annotates_the_lines(accounts):
 
 
 def test_github_annotations_escape_and_omit_unknown_lines():
+    from ecrgen.cli.report import github
     from ecrgen.errors import Problem
-    from ecrgen.report import github
 
     assert github(
         [Problem("ECRGEN_JOBS", "", "'a,b' is 100% wrong\nreally"), Problem("x:y,z.toml", "tags.x", "bad")]

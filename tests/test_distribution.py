@@ -16,14 +16,14 @@ import yaml
 from conftest import EXAMPLES, ROOT
 from typer.testing import CliRunner
 
-from ecrgen import api
 from ecrgen.cli import app
+from ecrgen.workflow import WORKFLOW_TEMPLATE, workflow_text
 
 DRIFT_CONDITION = "hashFiles('cdktf.out/stacks/**/cdk.tf.json') != ''"
 
 
 def workflow() -> dict:
-    return yaml.safe_load(api.workflow_text("ecrgen==0.1.0"))
+    return yaml.safe_load(workflow_text("ecrgen==0.1.0"))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_installed_wheel_synthesizes_a_folder_holding_only_accounts(wheel_env, s
 
 
 def test_every_action_is_pinned_by_full_commit_with_its_tag_beside_it():
-    uses = [line.strip() for line in api.WORKFLOW_TEMPLATE.read_text().splitlines() if "uses:" in line]
+    uses = [line.strip() for line in WORKFLOW_TEMPLATE.read_text().splitlines() if "uses:" in line]
     assert uses
     for line in uses:
         assert re.fullmatch(r"- uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*", line), line
@@ -146,7 +146,7 @@ def test_apply_runs_on_main_only_behind_an_environment_and_is_never_cancelled():
 
 
 def test_this_repository_runs_the_template_installing_itself():
-    assert (ROOT / ".github" / "workflows" / "ecrgen.yml").read_text() == api.workflow_text(".")
+    assert (ROOT / ".github" / "workflows" / "ecrgen.yml").read_text() == workflow_text(".")
 
 
 def test_init_ci_writes_the_workflow_and_keeps_a_different_one(tmp_path):

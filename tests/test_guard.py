@@ -28,7 +28,7 @@ def previous(*repositories: tuple[str, str, str], prevent_destroy: bool = True) 
         addr: {"name": ecr, **({"lifecycle": {"prevent_destroy": True}} if prevent_destroy else {})}
         for _, addr, ecr in repositories
     }
-    names = {name: "${aws_ecr_repository.%s.name}" % addr for name, addr, _ in repositories}
+    names = {name: f"${{aws_ecr_repository.{addr}.name}}" for name, addr, _ in repositories}
     return {"resource": {"aws_ecr_repository": body}, "output": {"repository_name": {"value": names}}}
 
 
@@ -307,7 +307,7 @@ def test_dropped_protections_and_new_adopted_repositories_are_warnings(accounts)
 
 def test_a_template_in_a_subfolder_or_of_another_suffix_is_part_of_the_input_hash(tmp_path):
     """An include may reach any file under iam_policies/: editing one must re-synthesize, not skip."""
-    from ecrgen import incremental
+    from ecrgen.synthesis import incremental
 
     (tmp_path / "accounts").mkdir()
     (tmp_path / "iam_policies" / "sub").mkdir(parents=True)

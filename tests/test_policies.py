@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, minimal
+from conftest import EXAMPLES, minimal, repository_policies
 
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 
 ACCOUNT = minimal(
     "production",
@@ -24,7 +24,7 @@ ACCOUNT = minimal(
 
 
 def render(folder):
-    return render_all(load_accounts(folder), folder)
+    return repository_policies(render_all(load_accounts(folder), folder))
 
 
 def statements(text):
@@ -156,7 +156,7 @@ def test_unknown_template(accounts):
 
 
 def test_examples_render():
-    rendered = render_all(load_accounts(EXAMPLES), EXAMPLES)
+    rendered = repository_policies(render_all(load_accounts(EXAMPLES), EXAMPLES))
     assert rendered[("example_account", "base-images/python")] is not None
     assert ("example_account", "scratch") not in rendered
 

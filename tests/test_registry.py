@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import minimal
+from conftest import minimal, repository_policies
 
 from ecrgen import api
 from ecrgen.config.load import load_accounts
-from ecrgen.config.model import REGISTRY_POLICY_KEY
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 
 F = "accounts/a.toml: "
 
@@ -275,7 +274,8 @@ def test_creation_template_renders_its_repository_policy_and_lifecycle(accounts)
         "docker-hub",
     )
     assert json.loads(template.lifecycle_policy)["rules"][-1]["selection"]["countNumber"] == 5
-    policy = json.loads(render_all([account], folder)[("a", ":template:docker-hub")])
+    (rendered,) = render_all([account], folder)
+    policy = json.loads(rendered.registry.creation_templates[0].policy_text)
     assert policy["Statement"][0]["Principal"] == {"AWS": ["arn:aws:iam::210987654321:root"]}
 
 
@@ -295,7 +295,8 @@ def test_registry_default_grants_replication_and_pull_through(accounts):
         )
     )
     accounts_ = load_accounts(folder)
-    policy = json.loads(render_all(accounts_, folder)[("a", REGISTRY_POLICY_KEY)])
+    (rendered,) = render_all(accounts_, folder)
+    policy = json.loads(rendered.registry.policy_text)
     assert policy["Statement"] == [
         {
             "Sid": "ReplicationFromSourceAccounts",
@@ -326,7 +327,9 @@ def test_no_registry_policy_without_grants_or_with_none(accounts):
     )
     loaded = load_accounts(folder)
     assert [a.registry.policy for a in loaded] == [None, None]
-    assert render_all(loaded, folder) == {}
+    rendered = render_all(loaded, folder)
+    assert repository_policies(rendered) == {}
+    assert [a.registry.policy_text for a in rendered] == [None, None]
 
 
 def test_registry_policy_shape(accounts, tmp_path):

@@ -2,12 +2,11 @@
 
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import EXAMPLES, ROOT, minimal
+from conftest import EXAMPLES, ROOT, minimal, repository_policies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -16,16 +15,14 @@ from ecrgen import api, moves
 from ecrgen.cli import app
 from ecrgen.config.load import load_account, load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 from ecrgen.rules.names import address
 
 
 def test_moved_blocks_follow_a_changed_derivation():
-    (account,) = load_accounts(EXAMPLES, ["example_account"])
-    policies = {name: text for (_, name), text in render_all([account], EXAMPLES).items()}
-    repositories = tuple(replace(r, policy_text=policies.get(r.name)) for r in account.repositories)
+    (account,) = render_all(load_accounts(EXAMPLES, ["example_account"]), EXAMPLES)
     history = [("0.0.1", lambda name: "repo_" + address(name)), ("0.0.2", address)]
-    blocks = moves.moved_blocks(repositories, history)
+    blocks = moves.moved_blocks(account.repositories, history)
     assert {
         "from": "aws_ecr_repository.repo_base-images_python",
         "to": "aws_ecr_repository.base-images_python",
@@ -33,7 +30,7 @@ def test_moved_blocks_follow_a_changed_derivation():
     assert {"from": "aws_ecr_repository_policy.repo_app", "to": "aws_ecr_repository_policy.app"} in blocks
     assert not any(b["to"] == "aws_ecr_repository_policy.scratch" for b in blocks)  # scratch has no policy
     assert len(blocks) == 5 + 5 + 4  # repositories, lifecycle policies, repository policies
-    assert moves.moved_blocks(repositories) == []  # today: no derivation has changed
+    assert moves.moved_blocks(account.repositories) == []  # today: no derivation has changed
 
 
 def test_the_stack_emits_moved_blocks(synthesized, monkeypatch, tmp_path):
@@ -127,18 +124,14 @@ def load(path: Path) -> str:
     anything else propagates and fails the test."""
     try:
         account = load_account(path)
-        policies = render_all([account], path.parent)
+        (rendered,) = render_all([account], path.parent)
     except EcrgenError as error:
         return (
             "invalid"
             if error.problems and all(str(p).startswith(str(path)) for p in error.problems)
             else repr(error)
         )
-    return (
-        "valid"
-        if account.name == path.stem and all(key[0] == account.name for key in policies)
-        else repr(account)
-    )
+    return "valid" if account.name == path.stem and rendered.name == account.name else repr(account)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -265,7 +258,7 @@ def test_random_templates_give_only_ecrgen_errors(tmp_path_factory, template):
     )
     try:
         account = load_account(path)
-        policies = render_all([account], root / "accounts")
+        policies = repository_policies(render_all([account], root / "accounts"))
     except EcrgenError as error:
         assert error.problems and all(
             p.file in (str(path), str(root / "iam_policies" / "self.json.j2")) for p in error.problems

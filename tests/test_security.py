@@ -5,14 +5,14 @@ import json
 import shutil
 
 import pytest
-from conftest import ROOT, minimal
+from conftest import ROOT, minimal, repository_policies
 from typer.testing import CliRunner
 
 from ecrgen import api
 from ecrgen.cli import app
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.policies import render_all
+from ecrgen.policies.render import render_all
 from ecrgen.rules.access import broad_trust, check_role, github_subject
 from ecrgen.rules.iam import check_repository_policy
 
@@ -65,7 +65,7 @@ def test_templates_that_include_others_render_per_repository_and_account(account
             'push_principals = ["arn:aws:iam::123456789012:role/b-web"]\n',
         ).replace("123456789012", OTHER_ID, 1),
     )
-    rendered = render_all(load_accounts(folder), folder)
+    rendered = repository_policies(render_all(load_accounts(folder), folder))
     principals = {
         key: json.loads(text)["Statement"][0]["Principal"]["AWS"] if text else None
         for key, text in rendered.items()
@@ -261,7 +261,7 @@ def test_readme_base_images_example_renders_without_org_id(accounts, tmp_path):
             'push_principals = ["arn:aws:iam::123456789012:role/ci"]\n[[repository]]\nname = "none"\npolicy = "base_images"\n',
         )
     )
-    rendered = render_all(load_accounts(folder), folder)
+    rendered = repository_policies(render_all(load_accounts(folder), folder))
     assert [s["Sid"] for s in json.loads(rendered[("a", "base")])["Statement"]] == ["CiPush"]
     assert rendered[("a", "none")] is None
 

@@ -77,12 +77,12 @@ def assert_applied(stack: Stack) -> None:
 
 def assert_moto_holds(stack: Stack) -> None:
     """What moto holds after the apply is what the account file says."""
-    from ecrgen import policies
+    from ecrgen.policies.render import render_all
 
     account, moto, region = stack.account, stack.moto, stack.account.region
     ecr = moto.client("ecr", region)
-    rendered = policies.render_all([account], stack.project / "accounts")
-    for repo in account.repositories:
+    (rendered,) = render_all([account], stack.project / "accounts")
+    for repo in rendered.repositories:
         (found,) = ecr.describe_repositories(repositoryNames=[repo.ecr_name])["repositories"]
         expected_mutability = (
             "IMMUTABLE"
@@ -98,7 +98,7 @@ def assert_moto_holds(stack: Stack) -> None:
         else:
             text = ecr.get_lifecycle_policy(repositoryName=repo.ecr_name)["lifecyclePolicyText"]
             assert json.loads(text) == json.loads(repo.lifecycle_policy)
-        policy = rendered.get((account.name, repo.name))
+        policy = repo.policy_text
         if policy is None:
             with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
                 ecr.get_repository_policy(repositoryName=repo.ecr_name)
@@ -141,10 +141,9 @@ def assert_moto_holds(stack: Stack) -> None:
         assert [f["filter"] for f in rule["repositoryFilters"]] == list(account.scanning.repository_filters)
 
 
-def assert_registry_holds(stack: Stack, rendered: dict) -> None:
-    """The replication rules and the registry policy moto holds are the account file's."""
-    from ecrgen.config.model import REGISTRY_POLICY_KEY
-
+def assert_registry_holds(stack: Stack, rendered) -> None:
+    """The replication rules and the registry policy moto holds are the account file's (`rendered`: the
+    account with its policies rendered)."""
     account, registry = stack.account, stack.account.registry
     ecr = stack.moto.client("ecr", account.region)
     held = ecr.describe_registry().get("replicationConfiguration", {}).get("rules", [])
@@ -155,7 +154,7 @@ def assert_registry_holds(stack: Stack, rendered: dict) -> None:
         )
         for rule in held
     ] == [(list(rule.destinations), list(rule.prefixes)) for rule in registry.replication]
-    policy = rendered.get((account.name, REGISTRY_POLICY_KEY))
+    policy = rendered.registry.policy_text
     if policy is None:
         with pytest.raises(ecr.exceptions.RegistryPolicyNotFoundException):
             ecr.get_registry_policy()

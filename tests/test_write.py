@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecrgen import synth
+from ecrgen import output
 from ecrgen.errors import EcrgenError
 
 TEXTS = {"a": '{"new": "a"}\n', "b": '{"new": "b"}\n'}
@@ -30,7 +30,7 @@ def tree(root: Path) -> dict[str, bytes | None]:
 
 def messages(out: Path) -> list[str]:
     with pytest.raises(EcrgenError) as caught:
-        synth.write(out, TEXTS, DIGESTS)
+        output.write(out, TEXTS, DIGESTS)
     return [str(p) for p in caught.value.problems]
 
 
@@ -41,13 +41,13 @@ def here(tmp_path, monkeypatch):
 
 
 def test_writes_every_account_and_its_record(here):
-    results = synth.write(Path("out"), TEXTS, DIGESTS)
+    results = output.write(Path("out"), TEXTS, DIGESTS)
     assert [(r.account, r.path.as_posix(), r.status) for r in results] == [
         ("a", "out/stacks/a/cdk.tf.json", "written"),
         ("b", "out/stacks/b/cdk.tf.json", "written"),
     ]
     assert Path("out/stacks/b/cdk.tf.json").read_text() == TEXTS["b"]
-    assert [r.status for r in synth.write(Path("out"), TEXTS, DIGESTS)] == ["unchanged", "unchanged"]
+    assert [r.status for r in output.write(Path("out"), TEXTS, DIGESTS)] == ["unchanged", "unchanged"]
 
 
 def test_out_is_a_file(here):
@@ -57,7 +57,7 @@ def test_out_is_a_file(here):
 
 
 def test_a_folder_named_like_the_stack_file_writes_no_account(here):
-    synth.write(Path("out"), {"a": "old a\n"}, DIGESTS)
+    output.write(Path("out"), {"a": "old a\n"}, DIGESTS)
     Path("out/stacks/b/cdk.tf.json").mkdir(parents=True)
     before = tree(here)
     assert messages(Path("out")) == [
@@ -67,7 +67,7 @@ def test_a_folder_named_like_the_stack_file_writes_no_account(here):
 
 
 def test_a_full_disk_leaves_no_temporary_file(here, monkeypatch):
-    synth.write(Path("out"), {"a": "old a\n"}, DIGESTS)
+    output.write(Path("out"), {"a": "old a\n"}, DIGESTS)
     before = tree(here)
     real = os.fdopen
 
@@ -127,7 +127,7 @@ def test_ctrl_c_while_staging_leaves_nothing(here, monkeypatch):
 
     monkeypatch.setattr(tempfile, "mkstemp", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        synth.write(Path("out"), TEXTS, DIGESTS)
+        output.write(Path("out"), TEXTS, DIGESTS)
     assert tree(here) == {}
 
 
@@ -143,7 +143,7 @@ def test_ctrl_c_while_renaming_waits_until_every_account_is_written(here, monkey
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
-        synth.write(Path("out"), TEXTS, DIGESTS)
+        output.write(Path("out"), TEXTS, DIGESTS)
     assert len(calls) == 4 and Path("out/stacks/b/cdk.tf.json").read_text() == TEXTS["b"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
@@ -178,7 +178,7 @@ def test_any_file_system_state_gives_all_or_nothing(
 ):
     root = tmp_path_factory.mktemp("fs")
     monkeypatch.chdir(root)
-    for slot, kind in zip(SLOTS, kinds):
+    for slot, kind in zip(SLOTS, kinds, strict=False):
         path = Path(slot)
         if kind == "absent" or not path.parent.is_dir():
             continue
@@ -197,7 +197,7 @@ def test_any_file_system_state_gives_all_or_nothing(
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     try:
-        synth.write(Path("out"), TEXTS, DIGESTS)
+        output.write(Path("out"), TEXTS, DIGESTS)
     except EcrgenError as error:
         assert error.problems and tree(root) == before
         assert all(p.message.endswith(("--out", "remove the folder")) for p in error.problems)

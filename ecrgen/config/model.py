@@ -136,14 +136,6 @@ class CreationTemplate:
     # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
 
-    @property
-    def policy_key(self) -> str:
-        """The key of its rendered repository policy beside the repositories' (no ECR name holds ':')."""
-        return f":template:{self.prefix}"
-
-
-REGISTRY_POLICY_KEY = ":registry"
-
 
 @dataclass(frozen=True)
 class Registry:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
-from ecrgen import engine
 from ecrgen.addresses import Address
+from ecrgen.synthesis import engine
 
 # The constructs' base class (`constructs.Construct`), typed loosely: the class exists only once CDKTF runs.
 Construct: Any = engine.construct_base()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecrgen import addresses, documents, engine
+from ecrgen import addresses, documents
 from ecrgen.addresses import ALERT_RULE
 from ecrgen.ecr import Construct, pin
 from ecrgen.rules.events import pattern_text, rule_name, scan_pattern
+from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, Alerts

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecrgen import addresses, engine
+from ecrgen import addresses
 from ecrgen.ecr import Construct, pin
 from ecrgen.rules.arns import KMS_KEY_ARN
 from ecrgen.rules.names import address
+from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, CreationTemplate, Repository

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecrgen import addresses, engine
+from ecrgen import addresses
 from ecrgen.ecr import Construct, pin
+from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Scanning

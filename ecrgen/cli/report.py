@@ -1,13 +1,20 @@
-"""Problems as GitHub Actions annotations (`::error file=F,line=N::message`), with the line found in
-the file: the parser's own line for a syntax error, else the line that sets the problem's field path."""
+"""What the command line prints besides data: problems (one per line, and as GitHub Actions annotations
+`::error file=F,line=N::message`, with the line found in the file: the parser's own line for a syntax
+error, else the line that sets the problem's field path), the interruption notice, the account table."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ecrgen.errors import Problem
+import typer
+
+if TYPE_CHECKING:
+    from ecrgen.api import Problem
 
 _AT_LINE = re.compile(r"\bline (\d+)\b")
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -15,6 +22,47 @@ _KEY = re.compile(
     r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
 )
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def warnings(found: Iterable[Problem]) -> None:
+    """Warnings: on stderr, never a failure."""
+    for problem in found:
+        typer.echo(f"warning: {problem}", err=True)
+
+
+def problems(found: list[Problem], github_too: bool, writes: bool) -> None:
+    """The problems, one per line on stderr (and as annotations on stdout with `github_too`), then how
+    many; a command that writes says that it wrote nothing."""
+    if github_too:
+        for line in github(found):
+            typer.echo(line)
+    for problem in found:
+        typer.echo(str(problem), err=True)
+    written = "; nothing was written" if writes else ""
+    typer.echo(f"ecrgen: {len(found)} problem(s) found{written}.", err=True)
+
+
+def interrupted(writes: bool) -> None:
+    """Ctrl-C: one line, and it is the last word: Node got the Ctrl-C too, and jsii's shutdown at exit
+    may report a broken pipe or relay Node's own complaint about its closed channel."""
+    written = " (every account's output is as it was, or completely written)" if writes else ""
+    typer.echo(f"\necrgen: interrupted{written}.", err=True)
+    sys.stderr.flush()
+    sys.stderr = open(os.devnull, "w")
+    sys.unraisablehook = lambda unraisable: None
+
+
+def table(rows: list[dict]) -> list[str]:
+    """`ecrgen list`'s rows as aligned columns under a header."""
+    header = ("ACCOUNT", "ID", "REGION", "ENVIRONMENT", "REPOSITORIES")
+    cells = [header] + [
+        (r["name"], r["id"], r["region"], r["environment"], str(r["repositories"])) for r in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    return [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
 
 
 def github(problems: Iterable[Problem]) -> list[str]:
@@ -66,7 +114,7 @@ def locate(lines: list[str], path: list[str | int]) -> int | None:
             key = _KEY.match(text)
             if not key:
                 continue
-            here = table + _keys(key.group(1))
+            here = [*table, *_keys(key.group(1))]
         length = _common(here, path)
         if length > best_length and length == len(here):
             best, best_length = number, length
@@ -90,7 +138,7 @@ def _keys(dotted: str) -> list[str]:
 
 def _common(here: list, path: list) -> int:
     length = 0
-    for a, b in zip(here, path):
+    for a, b in zip(here, path, strict=False):
         if a != b:
             break
         length += 1
@@ -105,6 +153,7 @@ def _lines(file: str) -> list[str] | None:
 
 
 def _escape(text: str, property_value: bool) -> str:
-    """https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts (escapeData, escapeProperty)."""
+    """As the toolkit escapes (escapeData, escapeProperty):
+    https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts"""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text

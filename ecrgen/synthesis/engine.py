@@ -26,8 +26,9 @@ from pathlib import Path
 
 PROVIDER = "cdktf_cdktf_provider_aws"
 PROVIDER_VERSION = "21.22.1"
-PRELOAD = Path(__file__).parent / "node" / "lazy_provider.js"
-QUIET_INTERRUPT = Path(__file__).parent / "node" / "quiet_interrupt.js"
+NODE_DIR = Path(__file__).parent.parent / "node"  # ecrgen/node/: package data beside the Python code
+PRELOAD = NODE_DIR / "lazy_provider.js"
+QUIET_INTERRUPT = NODE_DIR / "quiet_interrupt.js"
 
 _loaded = False
 
@@ -80,7 +81,7 @@ def _bare_provider_package() -> None:
         return
     root = Path(list(spec.submodule_search_locations)[0])
     if not (root / "_jsii" / f"provider-aws@{PROVIDER_VERSION}.jsii.tgz").is_file():
-        warnings.warn(
+        warnings.warn(  # noqa: B028  (a stacklevel would change the warning's printed location)
             f"ecrgen: {PROVIDER} is not version {PROVIDER_VERSION}; importing it the ordinary (slow) way"
         )
         return

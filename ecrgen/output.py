@@ -1,29 +1,26 @@
-"""Accounts -> CDKTF App -> files on disk. The only module that writes files, and it writes atomically.
+"""The output folder on disk: the only module that writes files, and it writes atomically.
 
-Each account's JSON is synthesized into a temporary folder first; only when every account has
-succeeded is each `cdk.tf.json` moved into place with an atomic rename. Other files in a stack
-folder (Terraform's `.terraform/`, lock file, local state) are never touched.
+Every account's JSON (synthesized by `ecrgen.synthesis`) is staged in a temporary file first; only when
+every account's file is staged is each `cdk.tf.json` moved into place with an atomic rename. Other
+files in a stack folder (Terraform's `.terraform/`, lock file, local state) are never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
-import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from ecrgen import incremental
-from ecrgen.config.model import REGISTRY_POLICY_KEY, Account
 from ecrgen.errors import EcrgenError, Problem
+from ecrgen.synthesis import incremental, manifest
 
-STACK_FILE = "cdk.tf.json"
+STACK_FILE = manifest.STACK_FILE
 
 
 @dataclass(frozen=True)
@@ -35,72 +32,8 @@ class Result:
     )
 
 
-def render(
-    accounts: list[Account],
-    policies: dict[tuple[str, str], str | None],
-    built: Callable[[str], None] = lambda _: None,
-) -> dict[str, str]:
-    """Account name -> the deterministic text of its `cdk.tf.json` (sorted keys, no absolute paths)."""
-    from ecrgen import engine
-    from ecrgen.stack import AccountStack
-
-    cdktf = engine.cdktf()
-    try:
-        scratch = tempfile.mkdtemp(prefix="ecrgen-synth-")
-    except OSError as error:
-        raise EcrgenError(
-            [
-                Problem(
-                    tempfile.gettempdir(),
-                    "",
-                    f"cannot be written ({error.strerror or error}): ecrgen synthesizes "
-                    "in a temporary folder there first; free some space or set TMPDIR to another folder",
-                )
-            ]
-        ) from None
-    try:
-        app = cdktf.App(outdir=scratch)
-        for account in accounts:
-            own = {repo: text for (name, repo), text in policies.items() if name == account.name}
-            AccountStack(app, _with_policies(account, own))
-            built(account.name)
-        app.synth()
-        return {
-            a.name: canonical((Path(scratch) / "stacks" / a.name / STACK_FILE).read_text()) for a in accounts
-        }
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _with_policies(account: Account, own: dict[str, str | None]) -> Account:
-    """Glue (issue 14, until the façade fills `policy_text` itself): the rendered policies into the model."""
-    registry = account.registry and replace(
-        account.registry,
-        policy_text=own.get(REGISTRY_POLICY_KEY),
-        creation_templates=tuple(
-            replace(t, policy_text=own.get(t.policy_key)) for t in account.registry.creation_templates
-        ),
-    )
-    repositories = tuple(replace(r, policy_text=own.get(r.name)) for r in account.repositories)
-    return replace(account, repositories=repositories, registry=registry)
-
-
-def canonical(text: str) -> str:
-    """Sorted keys, two-space indent, trailing newline: byte-identical on every machine."""
-    return json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-
-
 def stack_path(out: Path, account: str) -> Path:
     return out / "stacks" / account / STACK_FILE
-
-
-def read_previous(path: Path) -> dict | None:
-    """The stack written before (parsed), or None when there is none or it cannot be read as JSON."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return document if isinstance(document, dict) else None
 
 
 def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Result]:
@@ -222,7 +155,7 @@ def _write_problem(out: Path, target: Path, error: OSError) -> Problem:
 
 
 @contextlib.contextmanager
-def _uninterrupted():
+def _uninterrupted() -> Iterator[None]:
     """Ctrl-C during the renames would leave some accounts written and others not: it takes effect
     once they are done (the renames take microseconds)."""
     if threading.current_thread() is not threading.main_thread():
@@ -241,29 +174,9 @@ def _uninterrupted():
 MANIFEST = "manifest.json"
 
 
-def manifest_text(stacks: list[str]) -> str:
-    """The `manifest.json` CDKTF's `app.synth()` writes beside `stacks/`, which the `cdktf` CLI
-    reads (`cdktf list`, `diff`, `deploy`) to find each stack's folder and file."""
-    from importlib.metadata import version
-
-    entries = {
-        name: {
-            "annotations": [],
-            "constructPath": name,
-            "dependencies": [],
-            "name": name,
-            "stackMetadataPath": f"stacks/{name}/metadata.json",
-            "synthesizedStackPath": f"stacks/{name}/{STACK_FILE}",
-            "workingDirectory": f"stacks/{name}",
-        }
-        for name in sorted(stacks)
-    }
-    return json.dumps({"stacks": entries, "version": version("cdktf")}, sort_keys=True, indent=2) + "\n"
-
-
 def write_manifest(out: Path, stacks: list[str]) -> None:
     """Write `<out>/manifest.json` for these stacks (atomically, and only when its bytes change)."""
-    write_file(out / MANIFEST, manifest_text(stacks))
+    write_file(out / MANIFEST, manifest.text(stacks))
 
 
 def write_file(target: Path, text: str, option: str = "--out") -> bool:

@@ -1,0 +1,146 @@
+"""Every check that needs no synthesis: the accounts validated with their policies rendered, clashes
+with the folder's other accounts, the removal guard against the stacks on disk, the plan guard. How
+account files are loaded is given (`ecrgen.config.load_all`, by `ecrgen.api`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecrgen import guard, output
+from ecrgen.addresses import REPOSITORY_TYPE
+from ecrgen.config import files as accounts
+from ecrgen.config.model import Account
+from ecrgen.errors import EcrgenError, Problem
+
+# The named accounts (all when None) that are valid, and every problem of the others.
+Load = Callable[[Path, list[str] | None], tuple[list[Account], list[Problem]]]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Valid accounts, their policies rendered (`policy_text`), and what is worth a look."""
+
+    accounts: list[Account]
+    warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
+
+
+def validate(load: Load, accounts_dir: Path, names: list[str] | None = None) -> Checked:
+    """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
+    policies of every valid account; the problems of every stage in one EcrgenError."""
+    from ecrgen.policies import render
+
+    loaded, problems = load(accounts_dir, names)
+    try:
+        rendered = render.render_all(loaded, accounts_dir)
+    except EcrgenError as error:
+        problems, rendered = problems + list(error.problems), []
+    if problems:
+        raise EcrgenError(problems)
+    return Checked(
+        rendered, tuple(w for a in rendered for w in a.warnings) + tuple(render.warnings(rendered))
+    )
+
+
+def for_synth(
+    load: Load, accounts_dir: Path, names: list[str], out: Path
+) -> tuple[list[Account], tuple[Problem, ...]]:
+    """The accounts `synth` is about to write, validated together with what would stop writing them,
+    checked for clashes with the folder's other accounts and against the stacks already in `out`; and
+    every warning."""
+    problems = output.obstacles(out, names)
+    try:
+        checked = validate(load, accounts_dir, names)
+    except EcrgenError as error:
+        raise EcrgenError([*error.problems, *problems]) from None
+    if problems:
+        raise EcrgenError(problems)
+    folder_clashes(load, accounts_dir, checked.accounts)
+    return checked.accounts, checked.warnings + guard_removals(checked.accounts, out)
+
+
+def folder_clashes(load: Load, accounts_dir: Path, validated: list[Account]) -> None:
+    """EcrgenError for clashes between these accounts and the folder's other account files (which an
+    incremental or named synth does not validate): what they create exists once per account or registry."""
+    from ecrgen.config.clashes import clashes
+
+    names = {account.name for account in validated}
+    others = [name for name in accounts.account_files(accounts_dir) if name not in names]
+    if not others:
+        return
+    # The other files' own problems are theirs: not reported here.
+    loaded, _ = load(accounts_dir, others)
+    files = [account.file for account in validated]
+    problems = [
+        p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)
+    ]
+    if problems:
+        raise EcrgenError(problems)
+
+
+def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:
+    """Refuse (EcrgenError) to write stacks that would delete or rename production repositories of the
+    stacks already in `out`; else the warnings about protections these stacks drop."""
+    problems, warnings = [], []
+    for account in loaded:
+        path = output.stack_path(out, account.name)
+        previous = read_previous(path)
+        if previous is not None:
+            problems += guard.removals(account, previous, path.as_posix())
+            warnings += guard.dropped_protections(account, previous, path.as_posix())
+    if problems:
+        raise EcrgenError(problems)
+    return tuple(warnings)
+
+
+def read_previous(path: Path) -> dict | None:
+    """The stack written before (parsed), or None when there is none or it cannot be read as JSON."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def check_plan(load: Load, accounts_dir: Path, name: str, plan_file: Path) -> int:
+    """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
+    `terraform show -json`) would delete or replace; else the number of repository changes checked."""
+    loaded, problems = load(accounts_dir, [name])
+    if problems:
+        raise EcrgenError(problems)
+    (account,) = loaded
+    plan = read_plan(plan_file)
+    problems = guard.plan_deletions(account, plan, plan_file.as_posix())
+    if problems:
+        raise EcrgenError(problems)
+    return sum(1 for c in plan.get("resource_changes") or [] if c.get("type") == REPOSITORY_TYPE.type)
+
+
+def read_plan(path: Path) -> dict:
+    """A saved plan as `terraform show -json PLAN` prints it, or an EcrgenError saying what is wrong."""
+    where = path.as_posix()
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise EcrgenError([Problem(where, "", f"cannot be read ({error.strerror or error})")]) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise EcrgenError(
+            [Problem(where, "", f"is not JSON ({error}); give the output of `terraform show -json PLANFILE`")]
+        ) from None
+    if (
+        not isinstance(plan, dict)
+        or "format_version" not in plan
+        or not isinstance(plan.get("resource_changes", []), list)
+    ):
+        raise EcrgenError(
+            [
+                Problem(
+                    where,
+                    "",
+                    "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+                )
+            ]
+        )
+    return plan

@@ -1,0 +1,49 @@
+"""The command line's options and arguments (Typer declarations, no ecrgen import)."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+import typer
+
+
+class Format(str, enum.Enum):  # noqa: UP042  (a StrEnum would change str(Format.text))
+    """How `validate` reports problems: text lines (stderr), or GitHub annotations too (stdout)."""
+
+    text = "text"
+    github = "github"
+
+
+def flag(name: str, help: str) -> bool:
+    """A boolean flag; metavar="": it takes no value, so its help must not show a type such as <bool>."""
+    return typer.Option(False, name, help=help, metavar="", show_default=False)
+
+
+ACCOUNTS_DIR = typer.Option(
+    Path("accounts"), "--accounts-dir", metavar="PATH", help="Folder of account files (<ACCOUNT>.toml)."
+)
+OUT = typer.Option(
+    Path("cdktf.out"), "--out", metavar="PATH", help="Output folder (stacks/<ACCOUNT>/cdk.tf.json)."
+)
+ALL = flag("--all", "Every account file in the accounts folder.")
+FORCE_SYNTH = flag("--force", "Re-synthesize accounts whose inputs did not change.")
+CHECK = flag("--check", "Write nothing; exit 1 if the output on disk differs or a stack folder is stale.")
+FORMAT = typer.Option(
+    Format.text,
+    "--format",
+    case_sensitive=False,
+    help="text, or github: also print ::error annotations (stdout) for GitHub Actions.",
+)
+JSON = flag("--json", "Print a JSON list (for CI matrices).")
+PLAN = typer.Argument(..., metavar="PLAN.json", help="Output of `terraform show -json PLANFILE`.")
+PACKAGE = typer.Option(
+    None,
+    "--package",
+    metavar="SPEC",
+    show_default=False,
+    help="What the workflow pip-installs: a pinned version or a git URL at a "
+    "tag or commit (default: ecrgen==<this version>).",
+)
+ROOT = typer.Option(Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/.")
+FORCE_CI = flag("--force", "Replace an existing, different workflow.")

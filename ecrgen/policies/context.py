@@ -1,0 +1,82 @@
+"""What a policy template sees (documented in the README): the account, the repository (or the
+creation template's prefix) and its grants, or the registry's grants; ARNs in the account's partition."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from ecrgen.config.model import Account, CreationTemplate, Registry, Repository
+from ecrgen.rules.actions import PULL_ACTIONS, PULL_THROUGH_ACTIONS, PUSH_ACTIONS, REPLICATION_ACTIONS
+
+
+def context(account: Account, repo: Repository | SimpleNamespace) -> dict:
+    """What a template sees (documented in the README)."""
+    partition = account.partition
+    lambda_accounts = sorted(set(repo.pull_account_ids) | {account.id})
+    return {
+        "account": {
+            "name": account.name,
+            "id": account.id,
+            "region": account.region,
+            "environment": account.environment,
+            "project": account.project,
+            "production": account.production,
+        },
+        "repository": {"name": repo.name, "ecr_name": repo.ecr_name},
+        "partition": partition,
+        "pull_account_ids": list(repo.pull_account_ids),
+        "pull_principals": [f"arn:{partition}:iam::{a}:root" for a in repo.pull_account_ids],
+        "push_principals": list(repo.push_principals),
+        "org_id": repo.org_id,
+        "lambda_pull": repo.lambda_pull,
+        "lambda_function_arns": [f"arn:{partition}:lambda:*:{a}:function:*" for a in lambda_accounts],
+        "pull_actions": PULL_ACTIONS,
+        "push_actions": PUSH_ACTIONS,
+    }
+
+
+def template_context(account: Account, template: CreationTemplate) -> dict:
+    """What a template sees when it renders a creation template's repository policy: the repository is
+    the template's prefix (the repositories ECR creates from it are not known in advance)."""
+    return context(
+        account,
+        SimpleNamespace(
+            name=template.prefix,
+            ecr_name=template.prefix,
+            pull_account_ids=template.pull_account_ids,
+            push_principals=template.push_principals,
+            org_id=template.org_id,
+            lambda_pull=template.lambda_pull,
+        ),
+    )
+
+
+def registry_context(account: Account, registry: Registry) -> dict:
+    """What a registry policy template sees (documented in the README): the account's `registry`."""
+    partition = account.partition
+    arn = f"arn:{partition}:ecr:{account.region}:{account.id}:repository/"
+    return {
+        "account": {
+            "name": account.name,
+            "id": account.id,
+            "region": account.region,
+            "environment": account.environment,
+            "project": account.project,
+            "production": account.production,
+        },
+        "partition": partition,
+        "repository_arn_prefix": arn,
+        "replication_source_account_ids": list(registry.replication_source_account_ids),
+        "replication_source_principals": [
+            f"arn:{partition}:iam::{a}:root" for a in registry.replication_source_account_ids
+        ],
+        "pull_through_principals": list(registry.pull_through_principals),
+        "pull_through_repository_arns": sorted(
+            {
+                arn + ("*" if rule.prefix == "ROOT" else rule.prefix.rstrip("/") + "/*")
+                for rule in registry.pull_through_cache
+            }
+        ),
+        "replication_actions": REPLICATION_ACTIONS,
+        "pull_through_actions": PULL_THROUGH_ACTIONS,
+    }

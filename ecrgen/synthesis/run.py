@@ -1,0 +1,95 @@
+"""One synthesis run: which accounts are stale (file hashes only), checking and rendering those (in
+worker processes for large runs), writing them, and the manifest. How accounts are checked and
+rendered is given by the caller (`ecrgen.api`): this module knows neither the config nor CDKTF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from ecrgen import output
+from ecrgen.config import files as accounts
+from ecrgen.config.model import Account
+from ecrgen.errors import Problem
+from ecrgen.synthesis import incremental, pool
+from ecrgen.synthesis.environment import check_environment
+
+
+class Progress(Protocol):
+    """Told what synthesis is doing; the CLI shows it (a bar on a terminal, plain lines in CI)."""
+
+    def start(self, total: int, message: str) -> None: ...
+
+    def done(self, accounts: list[str]) -> None: ...
+
+
+class Quiet:
+    """Progress that shows nothing."""
+
+    def start(self, total: int, message: str) -> None:
+        """Nothing to show."""
+
+    def done(self, accounts: list[str]) -> None:
+        """Nothing to show."""
+
+
+QUIET = Quiet()
+
+# The accounts named (all when none), validated and checked against the output folder; their warnings.
+Check = Callable[[list[str]], tuple[list[Account], tuple[Problem, ...]]]
+Render = Callable[[list[Account], Callable[[str], None]], dict[str, str]]
+
+
+def synthesize(
+    accounts_dir: Path,
+    names: list[str] | None,
+    out: Path,
+    *,
+    force: bool,
+    check: Check,
+    render: Render,
+    progress: Progress = QUIET,
+    warn: Callable[[tuple[Problem, ...]], None] = lambda _: None,
+) -> list[output.Result]:
+    """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
+    atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
+    receives the warnings `check` returns."""
+    check_environment()
+    files = accounts.select(accounts_dir, names)
+    sources = {name: accounts.read(path) for name, path in files.items()}
+    templates = incremental.templates_digest(accounts_dir)
+    digests = {name: incremental.input_digest(name, source, templates) for name, source in sources.items()}
+    stale = [
+        name for name in files if force or not incremental.fresh(output.stack_path(out, name), digests[name])
+    ]
+    results = [
+        output.Result(name, output.stack_path(out, name), "skipped") for name in files if name not in stale
+    ]
+    if not stale:
+        write_manifest(accounts_dir, out)
+        return results
+    jobs = pool.jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
+    with pool.started(jobs) as workers:
+        checked, warnings = check(stale)
+        warn(warnings)
+        progress.start(
+            len(stale),
+            f"synthesizing {len(stale)} of {len(files)} accounts"
+            + (f" in {jobs} processes" if jobs > 1 else ""),
+        )
+        if workers:
+            texts = pool.render_parallel(checked, workers, progress.done)
+        else:
+            texts = render(checked, lambda name: progress.done([name]))
+    results += output.write(out, texts, {name: digests[name] for name in texts})
+    write_manifest(accounts_dir, out)
+    return sorted(results, key=lambda r: r.account)
+
+
+def write_manifest(accounts_dir: Path, out: Path) -> None:
+    """CDKTF's `manifest.json`, listing every account of the folder whose stack is on disk, so the
+    `cdktf` CLI (`cdktf list`, `diff STACK`, `deploy STACK`) works on ecrgen's output."""
+    output.write_manifest(
+        out, [name for name in accounts.account_files(accounts_dir) if output.stack_path(out, name).is_file()]
+    )
