@@ -90,7 +90,8 @@ def main() -> None:
     old = measure(args.source, OLD)
     print(line("old", old))
     print(
-        f"new/old: {new['seconds'] / old['seconds']:.2f}x the time ({old['seconds'] / new['seconds']:.1f}x faster), "
+        f"new/old: {new['seconds'] / old['seconds']:.2f}x the time "
+        f"({old['seconds'] / new['seconds']:.1f}x faster), "
         f"{new['venv'] / old['venv']:.2f}x the .venv size"
     )
 

@@ -57,12 +57,14 @@ def many_accounts(folder: Path, count: int = 100, repositories: int = 20) -> Non
         lines = [
             f'[account]\nid = "{100000000000 + index}"\nregion = "us-east-1"\n'
             f'environment = "{"production" if index % 2 else "dev"}"\nproject = "p{index}"\n',
-            '[defaults]\npull_account_ids = ["210987654321"]\npush_principals = ["arn:aws:iam::123456789012:role/ci"]\n'
+            '[defaults]\npull_account_ids = ["210987654321"]\n'
+            'push_principals = ["arn:aws:iam::123456789012:role/ci"]\n'
             '[defaults.lifecycle]\nprotected_tags = ["v*"]\n',
         ]
         lines += [f'[[repository]]\nname = "svc-{r}"\n' for r in range(repositories)]
         lines.append(
-            '[role]\nname = "ci"\ngithub_repositories = ["acme/app:ref:refs/heads/main"]\n[alerts]\nsqs_queue_name = "q"\n'
+            '[role]\nname = "ci"\ngithub_repositories = ["acme/app:ref:refs/heads/main"]\n'
+            '[alerts]\nsqs_queue_name = "q"\n'
         )
         (folder / "accounts" / f"acct{index:03d}.toml").write_text("\n".join(lines))
 
@@ -79,7 +81,8 @@ def main() -> None:
         naive_s, naive_mb = median_run(repeat, one, work / "one", ECRGEN_LAZY="0")
         lazy_s, lazy_mb = median_run(repeat, one, work / "one")
         print(
-            f"1. one account, cold:      naive {naive_s:6.2f} s {naive_mb:5.0f} MB | ecrgen {lazy_s:5.2f} s {lazy_mb:4.0f} MB"
+            f"1. one account, cold:      naive {naive_s:6.2f} s {naive_mb:5.0f} MB"
+            f" | ecrgen {lazy_s:5.2f} s {lazy_mb:4.0f} MB"
             f" | {naive_s / lazy_s:4.1f}x faster (target >= 12x, <= 250 MB)"
         )
 
@@ -91,17 +94,20 @@ def main() -> None:
         )
         validate_s, _ = median_run(repeat, ["validate"], work / "many")
         print(
-            f"3. validate 100 accounts:  {validate_s:5.2f} s | {validate_s / lazy_s:4.2f}x one cold account synth (target <= 1 s)"
+            f"3. validate 100 accounts:  {validate_s:5.2f} s"
+            f" | {validate_s / lazy_s:4.2f}x one cold account synth (target <= 1 s)"
         )
         unchanged_s, _ = median_run(repeat, ["synth", "--all"], work / "many")
         print(
-            f"4. synth --all, unchanged: {unchanged_s:5.2f} s | {unchanged_s / lazy_s:4.2f}x one cold account synth (target <= 0.5 s)"
+            f"4. synth --all, unchanged: {unchanged_s:5.2f} s"
+            f" | {unchanged_s / lazy_s:4.2f}x one cold account synth (target <= 0.5 s)"
         )
         with open(work / "many" / "accounts" / "acct042.toml", "a") as stream:
             stream.write("\n# changed\n")
         one_s, _, out = run(["synth", "--all"], work / "many")
         print(
-            f"5. one changed among 100:  {one_s:5.2f} s, {len(out.splitlines()) - out.count('(skipped)')} account(s) re-synthesized (target: 1)"
+            f"5. one changed among 100:  {one_s:5.2f} s, "
+            f"{len(out.splitlines()) - out.count('(skipped)')} account(s) re-synthesized (target: 1)"
         )
 
 
