@@ -1,0 +1,145 @@
+"""The shape of the code, as DESIGN.md and issue 14 ask: the import picture at most 8 floors with no
+cycles, no module over 200 lines, the CLI importing only the façade, CDKTF only in the engine, and the
+config wing and rules free of CDKTF. Floors count the modules on the longest import chain (every import,
+function-level ones too; only `if TYPE_CHECKING:` imports are left out; `ecrgen.__main__` is the entry
+shim and not counted)."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "ecrgen"
+MAX_FLOORS = 8
+MAX_LINES = 200
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in ROOT.rglob("*.py"):
+        parts = path.with_suffix("").relative_to(ROOT.parent).parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if name != "ecrgen.__main__":
+            found[name] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(path: Path) -> list[ast.Import | ast.ImportFrom]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
+    return [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) and id(n) not in skipped]
+
+
+def _targets(module: str, node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The names a statement imports, absolute (`from ecrgen import api` names `ecrgen.api`)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        package = module if MODULES[module].name == "__init__.py" else module.rpartition(".")[0]
+        parts = package.split(".")
+        base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+    subs = [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in MODULES]
+    return subs if len(subs) == len(node.names) else [base, *subs]
+
+
+def _owner(name: str) -> str | None:
+    """The ecrgen module that a dotted name lives in, or None for other packages."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+@cache
+def dependencies(module: str) -> frozenset[str]:
+    """The ecrgen modules `module` imports."""
+    found = {_owner(t) for node in _imports(MODULES[module]) for t in _targets(module, node)}
+    return frozenset(m for m in found if m and m != module)
+
+
+def external(module: str) -> set[str]:
+    """The top-level packages outside ecrgen that `module` imports."""
+    return {
+        t.split(".")[0]
+        for node in _imports(MODULES[module])
+        for t in _targets(module, node)
+        if not t.startswith("ecrgen")
+    } - {""}
+
+
+def floors() -> dict[str, int]:
+    """Module -> its floor (1: imports no ecrgen module); raises on a cycle."""
+    result: dict[str, int] = {}
+
+    def floor(module: str, path: tuple[str, ...]) -> int:
+        assert module not in path, f"import cycle: {' -> '.join((*path[path.index(module) :], module))}"
+        if module not in result:
+            result[module] = 1 + max((floor(d, (*path, module)) for d in dependencies(module)), default=0)
+        return result[module]
+
+    for module in MODULES:
+        floor(module, ())
+    return result
+
+
+def test_the_import_picture_is_at_most_8_floors_without_cycles():
+    heights = floors()
+    top = max(heights, key=heights.__getitem__)
+    chain = [top]
+    while dependencies(chain[-1]):
+        chain.append(max(dependencies(chain[-1]), key=heights.__getitem__))
+    assert heights[top] <= MAX_FLOORS, " -> ".join(chain)
+
+
+def test_no_module_is_over_200_lines():
+    long = {
+        name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def test_the_cli_imports_only_the_facade():
+    cli = {name for name in MODULES if name == "ecrgen.cli" or name.startswith("ecrgen.cli.")}
+    assert cli, "ecrgen.cli is missing"
+    outside = {d for name in cli for d in dependencies(name) if d not in cli}
+    assert outside == {"ecrgen.api"}
+
+
+def test_cdktf_is_imported_only_by_the_engine():
+    """The engine imports CDKTF through importlib (lazily, see its docstring); no other module imports it."""
+    cdktf = {"cdktf", "cdktf_cdktf_provider_aws", "constructs", "jsii"}
+    assert {name for name in MODULES if external(name) & cdktf} == set()
+    loaders = {name for name, path in MODULES.items() if "import_module(" in path.read_text(encoding="utf-8")}
+    assert loaders == {"ecrgen.synthesis.engine"}
+
+
+def test_config_and_rules_never_reach_cdktf():
+    """`ecrgen validate` and most tests run without starting Node: nothing the config wing or the rules
+    import (transitively) imports the engine."""
+    engine = {name for name in MODULES if name.endswith(".engine")}
+
+    def reach(module: str, seen: set[str]) -> set[str]:
+        for dep in dependencies(module) - seen:
+            seen.add(dep)
+            reach(dep, seen)
+        return seen
+
+    for name in MODULES:
+        if name.startswith(("ecrgen.config", "ecrgen.rules")):
+            assert not reach(name, set()) & engine, name
+
+
+def test_every_module_and_public_function_has_a_docstring():
+    missing = []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.stat().st_size and ast.get_docstring(tree) is None:
+            missing.append(name)
+    assert missing == []
