@@ -90,7 +90,7 @@ class MotoServer:
                 return
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"moto server for {account_id} did not start (see {log})")
+                    raise RuntimeError(f"moto server for {account_id} did not start (see {log})") from None
                 time.sleep(0.2)
 
     def client(self, service: str, region: str):
@@ -128,9 +128,10 @@ class Workspace:
 
     def env(self) -> dict[str, str]:
         rc = self.folder.parent / "terraform.rc"
+        mirror = find_mirror()
         rc.write_text(
-            'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["%s"]\n  }\n'
-            '  direct { exclude = ["%s"] }\n}\n' % (find_mirror(), PROVIDER, PROVIDER)
+            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n    include = ["{PROVIDER}"]\n  }}\n'
+            f'  direct {{ exclude = ["{PROVIDER}"] }}\n}}\n'
         )
         return {
             **os.environ,

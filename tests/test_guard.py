@@ -28,7 +28,7 @@ def previous(*repositories: tuple[str, str, str], prevent_destroy: bool = True) 
         addr: {"name": ecr, **({"lifecycle": {"prevent_destroy": True}} if prevent_destroy else {})}
         for _, addr, ecr in repositories
     }
-    names = {name: "${aws_ecr_repository.%s.name}" % addr for name, addr, _ in repositories}
+    names = {name: f"${{aws_ecr_repository.{addr}.name}}" for name, addr, _ in repositories}
     return {"resource": {"aws_ecr_repository": body}, "output": {"repository_name": {"value": names}}}
 
 

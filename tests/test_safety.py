@@ -284,7 +284,9 @@ def test_the_cli_never_prints_a_traceback_for_an_output_folder(
     monkeypatch.chdir(root)
     (root / "accounts").mkdir()
     (root / "accounts" / "one.toml").write_text(minimal("dev", '[[repository]]\nname = "app"\n'))
-    for slot, kind in zip(["out", "out/stacks", "out/stacks/one", "out/stacks/one/cdk.tf.json"], kinds):
+    for slot, kind in zip(
+        ["out", "out/stacks", "out/stacks/one", "out/stacks/one/cdk.tf.json"], kinds, strict=True
+    ):
         path = root / slot
         if kind != "absent" and path.parent.is_dir():
             path.write_text("{}") if kind == "file" else path.mkdir()
