@@ -54,7 +54,7 @@ def minimal(environment: str = "production", extra: str = "") -> str:
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
     """One synthesis for the whole session: the two examples, a reordered copy of the production
-    example (addresses must not depend on positions), tests/accounts/edge.toml and ownership.toml.
+    example (addresses must not depend on positions), tests/accounts/edge.toml and synth-only/ownership.toml.
     Returns {account: parsed JSON}."""
     from ecrgen import api
 
@@ -68,8 +68,8 @@ def synthesized(tmp_path_factory):
         .replace("ecr/example_account.tfstate", "ecr/reordered.tfstate")
     )
     (work / "accounts" / "reordered.toml").write_text(reordered)
-    for extra in ("edge.toml", "ownership.toml"):
-        shutil.copy(Path(__file__).parent / "accounts" / extra, work / "accounts" / extra)
+    for extra in ("edge.toml", "synth-only/ownership.toml"):
+        shutil.copy(Path(__file__).parent / "accounts" / extra, work / "accounts")
     results = api.synthesize(work / "accounts", None, work / "cdktf.out")
     return {r.account: json.loads(r.path.read_text()) for r in results} | {"_out": work / "cdktf.out"}
 
