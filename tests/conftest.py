@@ -65,7 +65,7 @@ def repository_policies(accounts) -> dict[tuple[str, str], str | None]:
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory):
     """One synthesis for the whole session: the two examples, a reordered copy of the production
-    example (addresses must not depend on positions) and tests/accounts/edge.toml.
+    example (addresses must not depend on positions), tests/accounts/edge.toml and synth-only/ownership.toml.
     Returns {account: parsed JSON}."""
     from ecrgen import api
 
@@ -79,7 +79,8 @@ def synthesized(tmp_path_factory):
         .replace("ecr/example_account.tfstate", "ecr/reordered.tfstate")
     )
     (work / "accounts" / "reordered.toml").write_text(reordered)
-    shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", work / "accounts" / "edge.toml")
+    for extra in ("edge.toml", "synth-only/ownership.toml"):
+        shutil.copy(Path(__file__).parent / "accounts" / extra, work / "accounts")
     results = api.synthesize(work / "accounts", None, work / "cdktf.out")
     return {r.account: json.loads(r.path.read_text()) for r in results} | {"_out": work / "cdktf.out"}
 

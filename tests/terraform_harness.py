@@ -77,20 +77,22 @@ class MotoServer:
         self.url = f"http://127.0.0.1:{self.port}"
         launcher = Path(__file__).with_name("moto_launcher.py")
         env = {**os.environ, "MOTO_ACCOUNT_ID": account_id}
-        self.process = subprocess.Popen(
-            [sys.executable, str(launcher), "-H", "127.0.0.1", "-p", str(self.port)],
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
+        with log.open("wb") as output:  # the server writes to its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, str(launcher), "-H", "127.0.0.1", "-p", str(self.port)],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1).read()
+                with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1) as response:
+                    response.read()
                 return
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"moto server for {account_id} did not start (see {log})")
+                    raise RuntimeError(f"moto server for {account_id} did not start (see {log})") from None
                 time.sleep(0.2)
 
     def client(self, service: str, region: str):
@@ -128,9 +130,10 @@ class Workspace:
 
     def env(self) -> dict[str, str]:
         rc = self.folder.parent / "terraform.rc"
+        mirror = find_mirror()
         rc.write_text(
-            'provider_installation {\n  filesystem_mirror {\n    path = "%s"\n    include = ["%s"]\n  }\n'
-            '  direct { exclude = ["%s"] }\n}\n' % (find_mirror(), PROVIDER, PROVIDER)
+            f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n    include = ["{PROVIDER}"]\n  }}\n'
+            f'  direct {{ exclude = ["{PROVIDER}"] }}\n}}\n'
         )
         return {
             **os.environ,

@@ -38,6 +38,7 @@ def test_manifest_is_what_cdktf_writes(synthesized):
         "example_account",
         "example_nonprod",
         "example_registry",
+        "ownership",
         "reordered",
     ]
 

@@ -178,7 +178,7 @@ def test_any_file_system_state_gives_all_or_nothing(
 ):
     root = tmp_path_factory.mktemp("fs")
     monkeypatch.chdir(root)
-    for slot, kind in zip(SLOTS, kinds, strict=False):
+    for slot, kind in zip(SLOTS, kinds, strict=True):
         path = Path(slot)
         if kind == "absent" or not path.parent.is_dir():
             continue
