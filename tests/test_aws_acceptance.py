@@ -45,7 +45,7 @@ def resources(synthesized, kind):
 def test_lifecycle_policies_are_accepted(synthesized, aws):
     policies = resources(synthesized, "aws_ecr_lifecycle_policy")
     # moto's lifecycle schema predates ECR's archive tier (targetStorageClass, storageClass): those
-    # policies are checked by ecrgen's own rules only (tests/test_rules_lifecycle.py::test_archive_tier).
+    # policies are checked by ecrgen's own rules only (tests/rules/test_lifecycle.py::test_archive_tier).
     archive = [(a, addr) for a, addr, body in policies if "storageClass" in body["policy"]]
     assert archive == [("edge", "_2fa_service")]
     policies = [p for p in policies if (p[0], p[1]) not in archive]

@@ -18,7 +18,7 @@ def _asserts(function: ast.FunctionDef) -> bool:
 def test_every_test_has_an_explicit_assertion():
     silent = [
         f"{path.name}::{node.name}"
-        for path in sorted(Path(__file__).parent.glob("test_*.py"))
+        for path in sorted(Path(__file__).parent.rglob("test_*.py"))
         for node in ast.parse(path.read_text()).body
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and not _asserts(node)
     ]

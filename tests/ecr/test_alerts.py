@@ -13,7 +13,7 @@ from moto import mock_aws
 
 from ecrgen.rules.events import check_alerts, pattern_text, scan_pattern
 
-EVENTS = Path(__file__).parent / "events"
+EVENTS = Path(__file__).parents[1] / "events"
 SCAN = json.loads((EVENTS / "ecr_image_scan.json").read_text())
 FINDING = json.loads((EVENTS / "inspector2_finding.json").read_text())
 

@@ -19,7 +19,7 @@ def test_output_is_byte_identical_to_the_ordinary_path(synthesized, tmp_path):
     """Slow on purpose: the ordinary path imports the whole provider package (~20 s)."""
     shutil.copytree(EXAMPLES, tmp_path / "accounts")
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
-    shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", tmp_path / "accounts")
+    shutil.copy(Path(__file__).parents[1] / "accounts" / "edge.toml", tmp_path / "accounts")
     env = {**os.environ, "ECRGEN_LAZY": "0", "ECRGEN_JOBS": "1"}
     subprocess.run(
         [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "plain"],
@@ -126,7 +126,7 @@ def test_validate_imports_no_cdktf():
 def _copy_examples(folder: Path) -> None:
     shutil.copytree(EXAMPLES, folder / "accounts")
     shutil.copytree(ROOT / "iam_policies", folder / "iam_policies")
-    shutil.copy(Path(__file__).parent / "accounts" / "edge.toml", folder / "accounts")
+    shutil.copy(Path(__file__).parents[1] / "accounts" / "edge.toml", folder / "accounts")
 
 
 def test_worker_processes_give_the_same_bytes(synthesized, tmp_path):
