@@ -26,6 +26,17 @@ class EcrgenError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def duplicates(values: Iterable[object]) -> str | None:
+    """`has duplicates: 'a', 'b'` naming every value listed more than once (in order), or None."""
+    seen: list[object] = []
+    repeated: list[object] = []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.append(value)
+    return f"has duplicates: {', '.join(show(value) for value in repeated)}" if repeated else None
+
+
 def show(value: object, limit: int = 80) -> str:
     """The bad value as the user wrote it (Python repr, like TOML's quoting), cut to a readable length."""
     text = repr(value)

@@ -223,7 +223,7 @@ def test_synth_refuses_and_keeps_the_previous_output(accounts):
                 "out of the file: remove its [[repository]] or take it out of retired"
             ],
         ),
-        ('retired = ["old", "old"]\n', ["account.retired: has duplicates"]),
+        ('retired = ["old", "old"]\n', ["account.retired: has duplicates: 'old'"]),
         (
             'retired = [" old"]\n',
             ["account.retired[0]: ' old' is not a repository name (the `name` of a former [[repository]])"],

@@ -48,7 +48,7 @@ MANY_TAGS = "[tags]\n" + "".join(f'k{i} = "v"\n' for i in range(48))
         ),
         (
             minimal("dev", ROLE + 'github_repositories = ["acme/app", "acme/app"]\n'),
-            "role.github_repositories: has duplicates",
+            "role.github_repositories: has duplicates: 'acme/app'",
         ),
         (
             minimal("dev", ROLE + 'trusted_services = ["ecs"]\n'),

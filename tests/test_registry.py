@@ -75,7 +75,7 @@ def destinations(count: int, start: int = 0) -> str:
             [
                 "registry.replication[0].prefixes[1]: 'Prod' is not a repository name prefix: 2-256 chars of lowercase letters, digits, and . _ - / separators",
                 "registry.replication[0].prefixes[2]: 'x' is not a repository name prefix: 2-256 chars of lowercase letters, digits, and . _ - / separators",
-                "registry.replication[0].prefixes: has duplicates",
+                "registry.replication[0].prefixes: has duplicates: 'prod'",
             ],
         ),
     ],
@@ -242,7 +242,7 @@ def test_creation_templates(accounts):
         f"{here}[0].prefix: 'Bad Prefix' is not a repository name prefix (1-256 chars: lowercase letters, digits, and . _ - / separators, "
         "optionally ending in '/'; or 'ROOT' for every repository without a template)",
         f"{here}[0].applied_for[0]: 'PUSH' is not allowed (allowed: PULL_THROUGH_CACHE, REPLICATION, CREATE_ON_PUSH)",
-        f"{here}[0].applied_for: has duplicates",
+        f"{here}[0].applied_for: has duplicates: 'REPLICATION'",
         f"{here}[0].description: is 257 characters; ECR allows at most 256",
         f"{here}[0].custom_role_arn: is required with KMS encryption and resource_tags: ECR creates the repositories through a role "
         "of this account that may use the key and tag them",
@@ -434,7 +434,7 @@ def test_registry_keys_are_checked(accounts):
         F
         + "registry.pull_through_principals[0]: 'arn:aws:iam::123456789012:role/*' has a wildcard: IAM accepts '*' only as the "
         "whole principal, never inside an ARN; name the principal exactly",
-        F + "registry.replication_source_account_ids: has duplicates",
+        F + "registry.replication_source_account_ids: has duplicates: '1'",
     ]
 
 

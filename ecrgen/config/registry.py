@@ -8,7 +8,7 @@ from ecrgen.config.findings import Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
 from ecrgen.config.repository_keys import check_grants, check_template_name, resolve_encryption
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import arns, mutability, names, prefixes
 from ecrgen.rules import tags as tag_rules
 from ecrgen.rules.creation_templates import check_creation_template
@@ -32,8 +32,8 @@ def registry(
     for i, arn in enumerate(table.pull_through_principals):
         found.add(f"registry.pull_through_principals[{i}]", arns.principal(arn, acct.region))
     for key in ("replication_source_account_ids", "pull_through_principals"):
-        if len(set(getattr(table, key))) != len(getattr(table, key)):
-            found.add(f"registry.{key}", [("", "has duplicates")])
+        if repeated := duplicates(getattr(table, key)):
+            found.add(f"registry.{key}", [("", repeated)])
     grants = table.replication_source_account_ids or table.pull_through_principals
     default = defaults.REGISTRY_POLICY if grants else "none"
     policy = table.policy if table.policy is not None else default

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ecrgen.config import defaults
 from ecrgen.config.findings import Findings
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found, arns, names
 from ecrgen.rules import encryption as encryption_rules
 
@@ -37,8 +37,8 @@ def check_grants(
     for i, arn in enumerate(pushes):
         found.add(f"{at('push_principals')}.push_principals[{i}]", arns.principal(arn, region))
     for key, values in (("pull_account_ids", pulls), ("push_principals", pushes)):
-        if len(set(values)) != len(values):
-            found.add(f"{at(key)}.{key}", [("", "has duplicates")])
+        if repeated := duplicates(values):
+            found.add(f"{at(key)}.{key}", [("", repeated)])
     if org is not None:
         found.add(
             f"{at('org_id')}.org_id",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ecrgen.config import schema
 from ecrgen.config.account import ecr_name
 from ecrgen.config.findings import Findings
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found, names
 
 
@@ -20,8 +20,8 @@ def check_retired(
         listed = getattr(acct, key)
         for i, name in enumerate(listed):
             found.add(f"account.{key}[{i}]", _check_entry(key, name, ecr_name(fmt, acct, name), current))
-        if len(set(listed)) != len(listed):
-            found.add(f"account.{key}", [("", "has duplicates")])
+        if repeated := duplicates(listed):
+            found.add(f"account.{key}", [("", repeated)])
     for i, name in enumerate(acct.allow_destroy):
         if name in acct.retired:
             found.add(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
@@ -61,10 +61,11 @@ def check_role(name: str, github: list[str], principals: list[str], services: li
         for i, v in enumerate(github)
         if not (GITHUB_REPOSITORY.fullmatch(v) or GITHUB_CUSTOM_SUBJECT.fullmatch(v))
     ]
-    if len(set(github)) != len(github):
-        found.append(("github_repositories", "has duplicates"))
-    if len(set(principals)) != len(principals):
-        found.append(("trusted_principals", "has duplicates"))
+    found += [
+        (key, repeated)
+        for key, values in (("github_repositories", github), ("trusted_principals", principals))
+        if (repeated := duplicates(values))
+    ]
     found += _each(
         "trusted_services", services, SERVICE, "an AWS service principal such as 'ecs-tasks.amazonaws.com'"
     )
@@ -145,6 +146,6 @@ def _each(key: str, values: list[str], pattern: re.Pattern[str], what: str) -> F
     found: Found = [
         (f"{key}[{i}]", f"{show(v)} is not {what}") for i, v in enumerate(values) if not pattern.fullmatch(v)
     ]
-    if len(set(values)) != len(values):
-        found.append((key, "has duplicates"))
+    if repeated := duplicates(values):
+        found.append((key, repeated))
     return found

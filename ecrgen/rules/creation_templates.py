@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
 from ecrgen.rules.arns import role_of_account
 from ecrgen.rules.names import PREFIX, ROOT
@@ -48,8 +48,8 @@ def check_creation_template(
         for i, v in enumerate(applied_for)
         if v not in APPLIED_FOR
     ]
-    if len(set(applied_for)) != len(applied_for):
-        found.append(("applied_for", "has duplicates"))
+    if repeated := duplicates(applied_for):
+        found.append(("applied_for", repeated))
     if description is not None and len(description) > MAX_DESCRIPTION:
         found.append(
             ("description", f"is {len(description)} characters; ECR allows at most {MAX_DESCRIPTION}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
 
 SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED")
@@ -93,8 +93,8 @@ def check_alerts(
             found.append(
                 (f"severities[{index}]", f"{show(severity)} is not allowed (allowed: {', '.join(allowed)})")
             )
-    if len(set(severities)) != len(severities):
-        found.append(("severities", "has duplicates"))
+    if repeated := duplicates(severities):
+        found.append(("severities", repeated))
     if log_group is not None and not LOG_GROUP.fullmatch(log_group):
         found.append(
             (

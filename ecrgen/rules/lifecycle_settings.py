@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
 from ecrgen.rules.lifecycle_selection import MAX_WILDCARDS
 
@@ -38,12 +38,13 @@ def check_protected_tags(protected: tuple[str, ...]) -> Found:
 
 def check_unique_protected_tags(protected: tuple[str, ...]) -> Found:
     """Two equal patterns would be two rules selecting the same images."""
-    if len(set(protected)) == len(protected):
+    repeated = duplicates(protected)
+    if repeated is None:
         return []
     return [
         (
             "",
-            "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules "
+            f"{repeated} (each pattern becomes one lifecycle rule, and ECR rejects two rules "
             "selecting the same images)",
         )
     ]

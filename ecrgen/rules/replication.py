@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ecrgen.errors import show
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
 from ecrgen.rules.arns import partition
 from ecrgen.rules.names import REGION_RULE, REGIONS
@@ -82,8 +82,8 @@ def check_replication(
         for j, prefix in enumerate(prefixes):
             if not (2 <= len(prefix) <= 256 and FILTER.fullmatch(prefix)):
                 found.append((f"{here}.prefixes[{j}]", f"{show(prefix)} is not {FILTER_RULE}"))
-        if len(set(prefixes)) != len(prefixes):
-            found.append((f"{here}.prefixes", "has duplicates"))
+        if repeated := duplicates(prefixes):
+            found.append((f"{here}.prefixes", repeated))
     if len(unique) > MAX_DESTINATIONS:
         found.append(
             (

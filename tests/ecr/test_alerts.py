@@ -101,7 +101,7 @@ def test_emitted_patterns_route(synthesized):
 
 
 def test_severities_are_checked():
-    assert check_alerts("q", ["HIGH", "HIGH"], None, False, "a") == [("severities", "has duplicates")]
+    assert check_alerts("q", ["HIGH", "HIGH"], None, False, "a") == [("severities", "has duplicates: 'HIGH'")]
     assert check_alerts("q", [], None, False, "a") == [
         (
             "severities",

@@ -59,11 +59,11 @@ def problems(folder, names=None) -> list[str]:
         (
             REPO
             + 'push_principals = ["arn:aws:iam::123456789012:role/ci", "arn:aws:iam::123456789012:role/ci"]\n',
-            "repository[0].push_principals: has duplicates",
+            "repository[0].push_principals: has duplicates: 'arn:aws:iam::123456789012:role/ci'",
         ),
         (
             REPO + 'pull_account_ids = ["210987654321", "210987654321"]\n',
-            "repository[0].pull_account_ids: has duplicates",
+            "repository[0].pull_account_ids: has duplicates: '210987654321'",
         ),
         (
             '[role]\nname = "ci"\ntrusted_principals = ["arn:aws:iam::123456789012:user/*"]\n',
@@ -148,7 +148,7 @@ def problems(folder, names=None) -> list[str]:
         # The default lifecycle policy passes the checks custom rules pass.
         (
             REPO + 'lifecycle = { protected_tags = ["v*", "v*"] }\n',
-            "repository[0].lifecycle.protected_tags: has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)",
+            "repository[0].lifecycle.protected_tags: has duplicates: 'v*' (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)",
         ),
     ],
 )

@@ -130,7 +130,7 @@ def test_lifecycle_settings():
     assert lifecycle_settings.check_unique_protected_tags(("a", "a")) == [
         (
             "",
-            "has duplicates (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)",
+            "has duplicates: 'a' (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)",
         )
     ]
 
@@ -151,3 +151,10 @@ def test_defaults_by_production():
     assert defaults.by_production(False) == defaults.ByProduction(
         policy="non_production", prevent_destroy=False
     )
+
+
+def test_duplicates_names_each_repeated_value_once_in_order():
+    from ecrgen.errors import duplicates
+
+    assert duplicates(["b", "a", "b", "c", "a", "b"]) == "has duplicates: 'b', 'a'"
+    assert duplicates(["a", "b"]) is None
