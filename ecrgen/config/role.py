@@ -4,6 +4,7 @@ hold them (`ecrgen.rules.role_limits`)."""
 from __future__ import annotations
 
 import dataclasses
+import string
 
 from ecrgen import documents
 from ecrgen.config import schema
@@ -88,5 +89,13 @@ def _sized(
 
 
 def _name_prefix(fmt: str | None, acct: schema.AccountTable) -> str:
-    """The literal part of the repository names before {name}, as name_format gives it."""
-    return fmt.split("{name}")[0].format(project=acct.project, environment=acct.environment) if fmt else ""
+    """What every repository name starts with, as name_format gives it: its text before the {name} field
+    (escaped braces, `{{` and `}}`, count as the one brace they stand for)."""
+    values = {"project": acct.project, "environment": acct.environment}
+    prefix = ""
+    for literal, field, _, _ in string.Formatter().parse(fmt or ""):
+        prefix += literal
+        if field == "name":
+            break
+        prefix += values.get(field or "", "")
+    return prefix

@@ -258,3 +258,24 @@ def test_the_protected_tags_warning_for_settings_from_defaults_is_given_once_the
         f"accounts/a.toml: defaults.lifecycle: {message}",
         f"accounts/a.toml: repository[2].lifecycle: {message}",
     ]
+
+
+def test_escaped_braces_in_name_format_scope_a_large_role_without_a_traceback(accounts):
+    """`{{` and `}}` are literal braces: the prefix a large role is scoped by is the text before the
+    {name} field, with each escaped brace counted once (it used to crash the prefix computation)."""
+    repositories = "".join(f'[[repository]]\nname = "service-number-{i:04d}-long"\n' for i in range(160))
+    text = minimal("dev", '[role]\nname = "ci"\ngithub_repositories = ["acme/app"]\n' + repositories)
+    text = text.replace("[account]\n", '[account]\nname_format = "x{{name}}{project}{name}"\n', 1)
+    found = problems(accounts(a=text))
+    assert len(found) == 161
+    assert found[0].startswith(
+        "accounts/a.toml: repository[0].name: 'service-number-0000-long' gives the ECR repository name "
+        "'x{name}"
+    )
+    assert found[-1] == (
+        "accounts/a.toml: role: its inline policy would be 13795 characters with 160 repository ARNs; IAM allows "
+        "10240 for a role's inline policies, and the name prefix 'x{name}demo' that name_format gives does not "
+        "end in a separator (/ - _ .), so granting on 'repository/x{name}demo*' would also cover other "
+        "repositories whose names start with 'x{name}demo': put a separator after the prefix in name_format "
+        "(e.g. '{project}/{name}')"
+    )
