@@ -467,3 +467,39 @@ def test_create_on_push_raises_the_provider_floor(accounts):
         "source": "hashicorp/aws",
         "version": "~> 6.25",
     }
+
+
+@pytest.mark.parametrize(
+    ("registry", "expected"),
+    [
+        (
+            'policy = "none"\nreplication_source_account_ids = ["210987654321"]\n',
+            "registry.policy: 'none' means no registry policy, so replication_source_account_ids grants nothing; "
+            "remove policy = 'none' to use the built-in 'registry_default', or remove replication_source_account_ids",
+        ),
+        (
+            'policy = "none"\nreplication_source_account_ids = ["210987654321"]\n'
+            'pull_through_principals = ["arn:aws:iam::123456789012:role/ci"]\n',
+            "registry.policy: 'none' means no registry policy, so replication_source_account_ids and "
+            "pull_through_principals grant nothing; remove policy = 'none' to use the built-in 'registry_default', "
+            "or remove replication_source_account_ids and pull_through_principals",
+        ),
+        (
+            'pull_through_principals = ["arn:aws:iam::123456789012:role/ci"]\n',
+            "registry.pull_through_principals: grant nothing: 'registry_default' grants them the prefixes of the "
+            "[[registry.pull_through_cache]] rules, and there are none; add a rule or remove them",
+        ),
+    ],
+)
+def test_registry_grants_that_grant_nothing_are_warned(accounts, registry, expected):
+    from ecrgen import api
+
+    checked = api.validate(accounts(a=minimal("dev", "[registry]\n" + registry)))
+    assert [str(w) for w in checked.warnings] == [f"accounts/a.toml: {expected}"]
+
+
+def test_registry_grants_in_use_are_not_warned(accounts):
+    from ecrgen import api
+
+    text = minimal("dev", '[registry]\nreplication_source_account_ids = ["210987654321"]\n')
+    assert api.validate(accounts(a=text)).warnings == ()

@@ -7,6 +7,7 @@ from ecrgen.config import defaults, schema
 from ecrgen.config.findings import Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
+from ecrgen.config.registry_grants import ineffective
 from ecrgen.config.repository_keys import check_grants, check_template_name, resolve_encryption
 from ecrgen.errors import duplicates, show
 from ecrgen.rules import arns, mutability, names, prefixes
@@ -38,6 +39,7 @@ def registry(
     default = defaults.REGISTRY_POLICY if grants else "none"
     policy = table.policy if table.policy is not None else default
     found.add("registry.policy", check_template_name(policy))
+    warned.add("registry", ineffective(table, policy))
     replication = [
         ([(d.region, d.account_id) for d in rule.destinations], rule.prefixes) for rule in table.replication
     ]
