@@ -3,12 +3,16 @@ resolution can still report every other problem at once)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic_core import ErrorDetails
 
 from ecrgen.config import schema
 from ecrgen.errors import Problem, show
+from ecrgen.rules.pull_through_upstreams import UPSTREAMS
+
+# Required string keys whose allowed values a rule (not the schema) knows: named when the key is missing.
+_CHOICES = {"upstream": tuple(UPSTREAMS)}
 
 _TYPES = {
     "string_type": "a string",
@@ -97,7 +101,7 @@ def problem(file: str, error: ErrorDetails) -> Problem:
     """The message for one pydantic error: what the key must be, in the user's words."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     if kind == "missing":
-        return Problem(file, field_path(loc), "is required")
+        return Problem(file, field_path(loc), _required(loc))
     if kind == "extra_forbidden":
         model = schema.model_at(loc[:-1])
         allowed = ", ".join(model.model_fields) if model else "none"
@@ -110,6 +114,25 @@ def problem(file: str, error: ErrorDetails) -> Problem:
         return Problem(
             file, "repository", "is a single table; use [[repository]] (double brackets) for each repository"
         )
+    if kind in ("dict_type", "model_type", "model_attributes_type") and _tables(value):
+        path = field_path(loc)
+        return Problem(
+            file, path, f"is an array of tables ([[{path}]]); use [{path}] (single brackets): there is one"
+        )
     if kind in _TYPES:
         return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
     return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")
+
+
+def _required(loc: tuple) -> str:
+    """`is required`, with the allowed values when the key takes one of a few."""
+    model = schema.model_at(loc[:-1])
+    field = model.model_fields.get(str(loc[-1])) if model else None
+    annotation = field.annotation if field else None
+    allowed = get_args(annotation) if get_origin(annotation) is Literal else _CHOICES.get(str(loc[-1]), ())
+    return f"is required (allowed: {', '.join(allowed)})" if allowed else "is required"
+
+
+def _tables(value: Any) -> bool:
+    """A TOML array of tables (`[[x]]`), written where one table (`[x]`) belongs."""
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)

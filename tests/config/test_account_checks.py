@@ -279,3 +279,19 @@ def test_escaped_braces_in_name_format_scope_a_large_role_without_a_traceback(ac
         "repositories whose names start with 'x{name}demo': put a separator after the prefix in name_format "
         "(e.g. '{project}/{name}')"
     )
+
+
+@pytest.mark.parametrize("table", ["role", "alerts", "registry", "backend", "defaults", "scanning"])
+def test_an_array_of_tables_where_one_table_belongs_says_so(accounts, table):
+    text = minimal("dev", f'[[{table}]]\nname = "x"\n')
+    assert problems(accounts(a=text)) == [
+        f"accounts/a.toml: {table}: is an array of tables ([[{table}]]); use [{table}] (single brackets): there is one"
+    ]
+
+
+def test_a_missing_upstream_lists_the_upstreams(accounts):
+    text = minimal("dev", '[[registry.pull_through_cache]]\nprefix = "docker-hub"\n')
+    assert problems(accounts(a=text)) == [
+        "accounts/a.toml: registry.pull_through_cache[0].upstream: is required (allowed: ecr-public, k8s, quay, "
+        "docker-hub, github-container-registry, gitlab-container-registry, azure-container-registry, chainguard, ecr)"
+    ]
