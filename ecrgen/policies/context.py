@@ -9,19 +9,18 @@ from ecrgen.config.model import Account, CreationTemplate, Registry, Repository
 from ecrgen.rules.actions import PULL_ACTIONS, PULL_THROUGH_ACTIONS, PUSH_ACTIONS, REPLICATION_ACTIONS
 
 
+def _account(account: Account) -> dict:
+    """The account as every template sees it."""
+    keys = ("name", "id", "region", "environment", "project", "production")
+    return {key: getattr(account, key) for key in keys}
+
+
 def context(account: Account, repo: Repository | SimpleNamespace) -> dict:
     """What a template sees (documented in the README)."""
     partition = account.partition
     lambda_accounts = sorted(set(repo.pull_account_ids) | {account.id})
     return {
-        "account": {
-            "name": account.name,
-            "id": account.id,
-            "region": account.region,
-            "environment": account.environment,
-            "project": account.project,
-            "production": account.production,
-        },
+        "account": _account(account),
         "repository": {"name": repo.name, "ecr_name": repo.ecr_name},
         "partition": partition,
         "pull_account_ids": list(repo.pull_account_ids),
@@ -56,14 +55,7 @@ def registry_context(account: Account, registry: Registry) -> dict:
     partition = account.partition
     arn = f"arn:{partition}:ecr:{account.region}:{account.id}:repository/"
     return {
-        "account": {
-            "name": account.name,
-            "id": account.id,
-            "region": account.region,
-            "environment": account.environment,
-            "project": account.project,
-            "production": account.production,
-        },
+        "account": _account(account),
         "partition": partition,
         "repository_arn_prefix": arn,
         "replication_source_account_ids": list(registry.replication_source_account_ids),
