@@ -133,6 +133,7 @@ def read_plan(path: Path) -> dict:
         not isinstance(plan, dict)
         or "format_version" not in plan
         or not isinstance(plan.get("resource_changes", []), list)
+        or not all(isinstance(change, dict) for change in plan.get("resource_changes") or [])
     ):
         raise EcrgenError(
             [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,5 +40,6 @@ def duplicates(values: Iterable[object]) -> str | None:
 
 def show(value: object, limit: int = 80) -> str:
     """The bad value as the user wrote it (Python repr, like TOML's quoting), cut to a readable length."""
-    text = repr(value)
+    # A TOML date or time reads as the user wrote it, not as Python's datetime(...).
+    text = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

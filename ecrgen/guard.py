@@ -160,6 +160,8 @@ def _planned_account_ids(plan: dict) -> list[str]:
         ]
     except (KeyError, TypeError):
         return []
+    if isinstance(ids, str):  # one id written as a string: still this one account
+        ids = [ids]
     return [str(i) for i in ids] if isinstance(ids, list) else []
 
 

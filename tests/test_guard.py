@@ -167,6 +167,10 @@ def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts)
             "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
         ),
         (
+            b'{"format_version": "1.2", "resource_changes": ["x", 1]}',
+            "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+        ),
+        (
             b"\xff\xfe",
             "is not JSON ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte); give the output of `terraform show -json PLANFILE`",
         ),
@@ -345,4 +349,15 @@ def test_allow_destroy_may_not_alias_another_repository_by_address(accounts):
     assert [f"{p.path}: {p.message}" for p in caught.value.problems] == [
         "account.allow_destroy[0]: 'base_images' has the Terraform address of the [[repository]] 'base.images', so it "
         "would let that repository be deleted; name the repository exactly, or take it out of allow_destroy"
+    ]
+
+
+def test_a_plan_naming_its_account_as_a_string_is_still_checked(accounts):
+    """allowed_account_ids written as one string (not a list) still names the plan's account."""
+    document = plan(("app", ["delete"]))
+    provider = {"aws": {"expressions": {"allowed_account_ids": {"constant_value": "999999999999"}}}}
+    document["configuration"] = {"provider_config": provider}
+    found = guard.plan_deletions(account(accounts), document, "p")
+    assert [p.message for p in found] == [
+        "is a plan for AWS account 999999999999, not for 'a' (123456789012): give the account the plan was made for"
     ]

@@ -43,6 +43,9 @@ def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
                 )
             ]
         )
+    elsewhere = [name for name in names or [] if "/" in name and not _inside(name, accounts_dir)]
+    if elsewhere:
+        raise EcrgenError([Problem(name, "", _outside(name, accounts_dir)) for name in elsewhere])
     wanted = list(dict.fromkeys(_bare(name) for name in names)) if names else list(files)
     unknown = [name for name in wanted if name not in files]
     if unknown:
@@ -56,8 +59,21 @@ def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
 
 
 def _bare(name: str) -> str:
-    """`prod.toml` (what shell completion of a file gives) names the account `prod`."""
+    """`prod.toml` and `accounts/prod.toml` (what shell completion gives) name the account `prod`."""
+    name = name.rsplit("/", 1)[-1]
     return name[: -len(ACCOUNT_SUFFIX)] if name.endswith(ACCOUNT_SUFFIX) else name
+
+
+def _inside(name: str, accounts_dir: Path) -> bool:
+    """A path to an account file names a file of the accounts folder."""
+    return Path(name).parent.resolve() == accounts_dir.resolve()
+
+
+def _outside(name: str, accounts_dir: Path) -> str:
+    return (
+        f"is not in the accounts folder {accounts_dir.as_posix()}: name the account ({_bare(name)!r}), "
+        "or point --accounts-dir at the folder that holds the file"
+    )
 
 
 def _unknown(name: str, known: list[str]) -> str:

@@ -537,3 +537,24 @@ def test_drift_check_of_an_unreadable_stack_file(tmp_path, monkeypatch):
         "example_nonprod: cdktf.out/stacks/example_nonprod/cdk.tf.json cannot be read (Permission denied)\n",
     ), (result.stderr, result.exception)
     assert stacks.is_dir()
+
+
+def test_accounts_named_by_their_file_path(accounts):
+    folder = accounts(a=minimal("dev"), b=minimal("dev").replace("123456789012", "123456789013"))
+    named = run("validate", f"{folder.as_posix()}/a.toml", "b.toml", "--accounts-dir", str(folder))
+    assert (named.exit_code, named.stdout) == (0, "2 account(s) valid: a, b\n")
+    elsewhere = run("validate", "other/a.toml", "--accounts-dir", str(folder))
+    assert (elsewhere.exit_code, elsewhere.stderr.splitlines()[0]) == (
+        1,
+        f"other/a.toml: is not in the accounts folder {folder.as_posix()}: name the account ('a'), "
+        "or point --accounts-dir at the folder that holds the file",
+    )
+
+
+def test_a_toml_date_is_shown_as_written(accounts):
+    text = minimal("dev").replace('id = "123456789012"', "id = 1979-05-27T07:32:00Z")
+    result = run("validate", "--accounts-dir", str(accounts(a=text)))
+    assert (
+        result.stderr.splitlines()[0]
+        == "accounts/a.toml: account.id: 1979-05-27T07:32:00+00:00 must be a string"
+    )
