@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ecrgen import output
 from ecrgen.config import files as accounts
+from ecrgen.synthesis import manifest
 
 
 @dataclass
@@ -43,7 +44,19 @@ def check_drift(texts: dict[str, str], accounts_dir: Path, names: list[str] | No
             f"{folder.name}: {stale_message(folder, accounts_dir)}"
             for folder in stale_stacks(accounts_dir, out)
         ]
+        report.lines += _manifest_drift(out / output.MANIFEST, list(accounts.account_files(accounts_dir)))
     return report
+
+
+def _manifest_drift(path: Path, stacks: list[str]) -> list[str]:
+    """CDKTF's `manifest.json` as `synth --all` would leave it (listing every account's stack)."""
+    try:
+        on_disk = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [f"manifest: {path.as_posix()} is missing"]
+    except (OSError, UnicodeDecodeError):
+        on_disk = None
+    return [] if on_disk == manifest.text(stacks) else [f"manifest: {path.as_posix()} differs"]
 
 
 def stale_stacks(accounts_dir: Path, out: Path) -> list[Path]:

@@ -4,6 +4,7 @@ rendered is given by the caller (`ecrgen.api`): this module knows neither the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -14,6 +15,9 @@ from ecrgen.config.model import Account
 from ecrgen.errors import Problem
 from ecrgen.synthesis import incremental, pool
 from ecrgen.synthesis.environment import check_environment
+
+# A [[repository]] table header, as TOML allows it written (`[[ repository ]]` too): counted, not parsed.
+REPOSITORY_TABLE = re.compile(rb"^[ \t]*\[\[[ \t]*repository[ \t]*\]\]", re.MULTILINE)
 
 
 class Progress(Protocol):
@@ -69,7 +73,7 @@ def synthesize(
     if not stale:
         write_manifest(accounts_dir, out)
         return results
-    jobs = pool.jobs_for(sum(sources[name].count(b"[[repository]]") for name in stale), len(stale))
+    jobs = pool.jobs_for(sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale), len(stale))
     with pool.started(jobs) as workers:
         checked, warnings = check(stale)
         warn(warnings)

@@ -123,6 +123,16 @@ def test_drift_check(tmp_path, monkeypatch):
     assert run("synth", "--all").exit_code == 0
     clean = run("synth", "--all", "--check")
     assert (clean.exit_code, clean.stdout) == (0, "no drift: the output on disk is up to date\n")
+    manifest = tmp_path / "cdktf.out" / "manifest.json"
+    written = manifest.read_text()
+    manifest.unlink()
+    assert (run("synth", "--all", "--check").stdout, manifest.exists()) == (
+        "manifest: cdktf.out/manifest.json is missing\n",
+        False,
+    )
+    manifest.write_text(written.replace('"example_registry"', '"elsewhere"', 1))
+    assert run("synth", "--all", "--check").stdout == "manifest: cdktf.out/manifest.json differs\n"
+    manifest.write_text(written)
     account = tmp_path / "accounts" / "example_nonprod.toml"
     account.write_text(
         account.read_text()
@@ -459,6 +469,7 @@ def test_drift_check_reports_stale_stack_folders(tmp_path, monkeypatch):
         (
             "example_nonprod: cdktf.out/stacks/example_nonprod is stale: there is no accounts/example_nonprod.toml "
             "(restore the account file, or delete the folder once its resources are destroyed or forgotten)\n"
+            "manifest: cdktf.out/manifest.json differs\n"  # synth would list only the accounts with a file
         ),
     )
     assert (

@@ -163,3 +163,14 @@ def test_invalid_input_stops_the_started_workers_and_writes_nothing(tmp_path):
     )
     assert done.returncode == 1 and "accounts/edge.toml: scanning.bogus: unknown key" in done.stderr
     assert not (tmp_path / "par").exists()
+
+
+def test_repositories_are_counted_as_toml_writes_their_headers():
+    """How many workers a run starts depends on the repositories counted, spaced headers included,
+    comments and strings not."""
+    from ecrgen.synthesis.run import REPOSITORY_TABLE
+
+    source = (
+        b'[[repository]]\n  [[ repository ]]\n# [[repository]]\nname = "[[repository]]"\n[[repository.x]]\n'
+    )
+    assert len(REPOSITORY_TABLE.findall(source)) == 2
