@@ -503,3 +503,30 @@ def test_registry_grants_in_use_are_not_warned(accounts):
 
     text = minimal("dev", '[registry]\nreplication_source_account_ids = ["210987654321"]\n')
     assert api.validate(accounts(a=text)).warnings == ()
+
+
+def test_registry_policy_resources_outside_the_registry_are_warned(accounts):
+    from ecrgen import api
+
+    folder = accounts(a=minimal("production", '[registry]\npolicy = "mine"\n'))
+    arns = [
+        "arn:aws:ecr:us-east-1:123456789012:repository/*",
+        "arn:aws:ecr:eu-west-1:123456789012:repository/*",
+        "arn:aws:ecr:us-east-1:999999999999:repository/x",
+    ]
+    statement = {
+        "Sid": "R",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+        "Action": ["ecr:ReplicateImage", "ecr:CreateRepository"],
+        "Resource": arns,
+    }
+    (folder.parent / "iam_policies").mkdir()
+    (folder.parent / "iam_policies" / "mine.json.j2").write_text(
+        json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    here = "accounts/a.toml: registry.policy: template 'mine': Statement[0].Resource:"
+    assert [str(w) for w in api.validate(folder).warnings] == [
+        f"{here} 'arn:aws:ecr:eu-west-1:123456789012:repository/*' is not a repository of this registry (account 123456789012, region us-east-1): a registry policy grants only on its own registry's repositories",
+        f"{here} 'arn:aws:ecr:us-east-1:999999999999:repository/x' is not a repository of this registry (account 123456789012, region us-east-1): a registry policy grants only on its own registry's repositories",
+    ]

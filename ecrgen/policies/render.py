@@ -13,7 +13,12 @@ from ecrgen.config.model import Account, CreationTemplate, Registry, Repository
 from ecrgen.errors import EcrgenError, Problem
 from ecrgen.policies.context import context, registry_context, template_context
 from ecrgen.policies.templates import Templates, check_templates
-from ecrgen.rules.iam import check_registry_policy, check_repository_policy, open_statements
+from ecrgen.rules.iam import (
+    check_registry_policy,
+    check_repository_policy,
+    foreign_resources,
+    open_statements,
+)
 
 
 def render_all(accounts: list[Account], accounts_dir: Path) -> list[Account]:
@@ -84,9 +89,17 @@ def _registry(name: str, templates: Templates, account: Account, registry: Regis
 
 def warnings(accounts: list[Account]) -> list[Problem]:
     """Open `Principal: "*"` statements in the rendered policies of non-production accounts (production
-    ones are errors)."""
+    ones are errors), and registry policy resources outside the registry."""
     found = []
     for account in accounts:
+        registry = account.registry
+        if registry is not None and registry.policy_text is not None:
+            found += [
+                Problem(account.file, "registry.policy", f"template {registry.policy!r}: {sub}: {message}")
+                for sub, message in foreign_resources(
+                    json.loads(registry.policy_text), account.id, account.region
+                )
+            ]
         if account.production:
             continue
         uses = [

@@ -94,3 +94,24 @@ def open_statements(policy: dict) -> Found:
                 )
             )
     return found
+
+
+def foreign_resources(policy: dict, account_id: str, region: str) -> Found:
+    """Registry policy Resource ARNs outside this registry: a registry policy is the policy of one
+    registry (one account, one region) and grants only on its repositories, so such an ARN grants nothing.
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html"""
+    statements = policy.get("Statement")
+    found: Found = []
+    for index, statement in enumerate([statements] if isinstance(statements, dict) else statements or []):
+        resources = statement.get("Resource") if isinstance(statement, dict) else None
+        for arn in [resources] if isinstance(resources, str) else resources or []:
+            parts = arn.split(":") if isinstance(arn, str) else []
+            if len(parts) >= 6 and (parts[3], parts[4]) != (region, account_id):
+                found.append(
+                    (
+                        f"Statement[{index}].Resource",
+                        f"{show(arn)} is not a repository of this registry (account {account_id}, "
+                        f"region {region}): a registry policy grants only on its own registry's repositories",
+                    )
+                )
+    return found
