@@ -164,7 +164,7 @@ def rule(**selection):
             [{**rule(), "description": date(2024, 1, 1)}],
             [
                 ("[0]", "holds a value JSON cannot represent (a date, a time or a non-finite number)"),
-                ("[0].description", "datetime.date(2024, 1, 1) must be a string"),
+                ("[0].description", "2024-01-01 must be a string"),
             ],
         ),
         (
