@@ -45,13 +45,13 @@ def test_production_grants_pull_to_accounts_org_lambda_and_push_only_to_push_pri
     assert "ecr:PutImage" in policy["Push"]["Action"]
 
 
-def test_non_production_lets_listed_principals_pull_and_push(accounts):
+def test_non_production_lets_pull_accounts_pull_and_push_principals_push(accounts):
+    """The contract: pull_account_ids are "accounts allowed to pull", in every environment."""
     policy = statements(render(accounts(a=ACCOUNT.replace('"production"', '"staging"')))[("a", "app")])
-    assert policy["PullAndPush"]["Principal"]["AWS"] == [
-        "arn:aws:iam::210987654321:root",
-        "arn:aws:iam::123456789012:role/ci",
-    ]
-    assert "ecr:PutImage" in policy["PullAndPush"]["Action"]
+    assert policy["CrossAccountPull"]["Principal"]["AWS"] == ["arn:aws:iam::210987654321:root"]
+    assert "ecr:PutImage" not in policy["CrossAccountPull"]["Action"]
+    assert policy["Push"]["Principal"]["AWS"] == ["arn:aws:iam::123456789012:role/ci"]
+    assert "ecr:PutImage" in policy["Push"]["Action"]
 
 
 def test_partition_follows_the_region(accounts):
