@@ -5,7 +5,7 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
   https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
 - One registry scanning configuration per registry:
   https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
-- IAM role names are unique per account (IAM is global): EntityAlreadyExists,
+- IAM role names are unique per account (IAM is global), and not case sensitive: EntityAlreadyExists,
   https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
 - SQS queue names and CloudWatch Logs log group names are unique per account and region:
   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html and
@@ -94,10 +94,10 @@ def clashes(accounts: list[Account]) -> list[Problem]:
         if account.role:
             claim(
                 account,
-                ("role", account.id, account.role.name),
+                ("role", account.id, account.role.name.lower()),  # IAM: 'CI' and 'ci' are one name
                 "role.name",
                 f"the IAM role {account.role.name!r}",
-                "role names are unique in an AWS account",
+                "role names are unique in an AWS account, whatever their case",
             )
         alerts = account.alerts
         if alerts and alerts.create_queue:

@@ -352,16 +352,16 @@ def test_two_files_for_one_account_and_region_clash(accounts):
     folder = accounts(
         a=minimal("dev", CLASH),
         b=minimal("dev", CLASH + '[[repository]]\nname = "other"\n'),
-        c=minimal("dev", CLASH).replace("us-east-1", "eu-west-1"),
+        c=minimal("dev", CLASH).replace("us-east-1", "eu-west-1").replace('name = "ci"', 'name = "CI"'),
     )
     assert problems(folder) == [
         "accounts/b.toml: repository[0].name: the ECR repository 'app' of account 123456789012 in us-east-1 is also made by accounts/a.toml (repository[0].name); a registry holds one repository of a name",
         "accounts/b.toml: scanning: the registry scanning configuration of account 123456789012 in us-east-1 is also made by accounts/a.toml (scanning); there is one per account and region, and two stacks would overwrite each other",
-        "accounts/b.toml: role.name: the IAM role 'ci' of account 123456789012 is also made by accounts/a.toml (role.name); role names are unique in an AWS account",
+        "accounts/b.toml: role.name: the IAM role 'ci' of account 123456789012 is also made by accounts/a.toml (role.name); role names are unique in an AWS account, whatever their case",
         "accounts/b.toml: alerts.sqs_queue_name: the SQS queue 'findings' of account 123456789012 in us-east-1 is also made by accounts/a.toml (alerts.sqs_queue_name); queue names are unique per account and region",
         "accounts/b.toml: alerts.cloudwatch_log_group: the log group '/aws/events/findings' of account 123456789012 in us-east-1 is also made by accounts/a.toml (alerts.cloudwatch_log_group); log group names are unique per account and region",
         # IAM is global: the role clashes across regions too; the rest is per region.
-        "accounts/c.toml: role.name: the IAM role 'ci' of account 123456789012 is also made by accounts/a.toml (role.name); role names are unique in an AWS account",
+        "accounts/c.toml: role.name: the IAM role 'CI' of account 123456789012 is also made by accounts/a.toml (role.name); role names are unique in an AWS account, whatever their case",
     ]
 
 
