@@ -9,6 +9,7 @@ from typing import Any
 from ecrgen.config import defaults, schema
 from ecrgen.config.findings import Findings
 from ecrgen.rules import lifecycle, lifecycle_settings
+from ecrgen.rules.lifecycle_selection import MAX_COUNT
 
 COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
 
@@ -91,7 +92,10 @@ def _default(
                 )
             ],
         )
-    text, problems = lifecycle.default_policy(max(max_count, 1), max(days, 1), protected)
+    # Counts out of range are reported on their keys above: the policy is built (and checked) with them
+    # clamped into range, so they are not reported twice.
+    count, days = (min(max(value, 1), MAX_COUNT) for value in (max_count, days))
+    text, problems = lifecycle.default_policy(count, days, protected)
     if not bad_tags:
         found.add(
             at(*COUNT_KEYS),

@@ -14,6 +14,8 @@ TAG_STATUSES = ("tagged", "untagged", "any")
 COUNT_TYPES = ("imageCountMoreThan", "sinceImagePushed", "sinceImagePulled", "sinceImageTransitioned")
 AGE_COUNT_TYPES = COUNT_TYPES[1:]
 MAX_WILDCARDS = 4
+# countNumber is an Integer in ECR's API (32-bit); the AWS provider fails on larger numbers at apply.
+MAX_COUNT = 2_147_483_647
 SELECTION_KEYS = (
     "tagStatus",
     "tagPrefixList",
@@ -92,4 +94,11 @@ def _check_count(sel: dict) -> Found:
         )
     if not is_int(number) or number < 1:
         found.append((".selection.countNumber", f"{show(number)} must be an integer greater than 0"))
+    elif number > MAX_COUNT:
+        found.append((".selection.countNumber", too_large(number)))
     return found
+
+
+def too_large(number: int) -> str:
+    """A countNumber past what ECR and the AWS provider read: the apply fails half-way."""
+    return f"{number} is more than a countNumber can be (at most {MAX_COUNT}, a 32-bit integer)"

@@ -13,14 +13,16 @@ import re
 
 from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
-from ecrgen.rules.lifecycle_selection import MAX_WILDCARDS
+from ecrgen.rules.lifecycle_selection import MAX_COUNT, MAX_WILDCARDS, too_large
 
 TAG_PATTERN = re.compile(r"[A-Za-z0-9._*-]{1,128}")
 
 
 def check_count(value: int) -> Found:
     """A count or a number of days (countNumber)."""
-    return [("", f"{value} must be an integer greater than 0")] if value < 1 else []
+    if value < 1:
+        return [("", f"{value} must be an integer greater than 0")]
+    return [("", too_large(value))] if value > MAX_COUNT else []
 
 
 def check_protected_tags(protected: tuple[str, ...]) -> Found:

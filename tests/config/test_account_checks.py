@@ -295,3 +295,21 @@ def test_a_missing_upstream_lists_the_upstreams(accounts):
         "accounts/a.toml: registry.pull_through_cache[0].upstream: is required (allowed: ecr-public, k8s, quay, "
         "docker-hub, github-container-registry, gitlab-container-registry, azure-container-registry, chainguard, ecr)"
     ]
+
+
+def test_lifecycle_counts_past_a_32_bit_integer_are_errors(accounts):
+    """The AWS provider fails half-way through apply on them (after the repository is created)."""
+    rule = (
+        '{ rulePriority = 1, selection = { tagStatus = "any", countType = "imageCountMoreThan", '
+        'countNumber = 2147483648 }, action = { type = "expire" } }'
+    )
+    text = minimal(
+        "dev",
+        '[[repository]]\nname = "aa"\nlifecycle = { max_image_count = 99999999999999999999, '
+        "untagged_image_days = 2147483647 }\n"
+        f'[[repository]]\nname = "bb"\nlifecycle = {{ rules = [{rule}] }}\n',
+    )
+    assert problems(accounts(a=text)) == [
+        "accounts/a.toml: repository[0].lifecycle.max_image_count: 99999999999999999999 is more than a countNumber can be (at most 2147483647, a 32-bit integer)",
+        "accounts/a.toml: repository[1].lifecycle.rules[0].selection.countNumber: 2147483648 is more than a countNumber can be (at most 2147483647, a 32-bit integer)",
+    ]
