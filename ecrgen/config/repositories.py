@@ -36,6 +36,10 @@ class _Keys:
                 return getattr(source, key)
         return default
 
+    def written_here(self, key: str) -> bool:
+        """The repository itself sets `key`."""
+        return self._written(self.repo, key)
+
     def at(self, *keys: str) -> str:
         """Where the values of `keys` in effect were written: `defaults` when every one of them that is
         set comes from [defaults] (so a problem there is reported once, not once per repository)."""
@@ -59,14 +63,18 @@ def repository(
     name = ecr_name(fmt, acct, repo.name)
     found.add(f"{keys.here}.name", _check_name(repo.name, name))
     setting, mutable_tags = _mutability(keys, production, found)
+    # A repository's own encryption = "AES256" wins over a kms_key it only inherits from [defaults].
+    inherited_key = keys.written_here("encryption") and not keys.written_here("kms_key")
+    kms_key = None if inherited_key and pick("encryption") == "AES256" else pick("kms_key")
     encryption, kms_key = resolve_encryption(
-        pick("encryption"), pick("kms_key"), acct.region, at("kms_key"), at("encryption", "kms_key"), found
+        pick("encryption"), kms_key, acct.region, at("kms_key"), at("encryption", "kms_key"), found
     )
     by_production = defaults.by_production(production)
     policy = pick("policy", by_production.policy)
     found.add(f"{at('policy')}.policy", check_template_name(policy))
     pulls, pushes = tuple(pick("pull_account_ids", [])), tuple(pick("push_principals", []))
-    org = pick("org_id")
+    # org_id = "" in a repository: no organization grant, whatever [defaults] says.
+    org = pick("org_id") or None
     check_grants(pulls, pushes, org, acct.region, at, found)
     return Repository(
         name=repo.name,

@@ -313,3 +313,25 @@ def test_lifecycle_counts_past_a_32_bit_integer_are_errors(accounts):
         "accounts/a.toml: repository[0].lifecycle.max_image_count: 99999999999999999999 is more than a countNumber can be (at most 2147483647, a 32-bit integer)",
         "accounts/a.toml: repository[1].lifecycle.rules[0].selection.countNumber: 2147483648 is more than a countNumber can be (at most 2147483647, a 32-bit integer)",
     ]
+
+
+def test_a_repository_opts_out_of_an_inherited_kms_key_and_org_id(accounts):
+    from ecrgen.config.load import load_accounts
+
+    text = minimal(
+        "dev",
+        '[defaults]\nencryption = "KMS"\nkms_key = "alias/k"\norg_id = "o-abc123def4"\n'
+        '[[repository]]\nname = "plain"\nencryption = "AES256"\norg_id = ""\n'
+        '[[repository]]\nname = "normal"\n',
+    )
+    (account,) = load_accounts(accounts(a=text))
+    plain, normal = account.repositories
+    assert (plain.encryption, plain.kms_key, plain.org_id) == ("AES256", None, None)
+    assert (normal.encryption, normal.kms_key, normal.org_id) == ("KMS", "alias/k", "o-abc123def4")
+
+
+def test_aes256_with_a_kms_key_in_the_same_table_is_still_an_error(accounts):
+    text = minimal("dev", '[[repository]]\nname = "xy"\nencryption = "AES256"\nkms_key = "alias/k"\n')
+    assert problems(accounts(a=text)) == [
+        "accounts/a.toml: repository[0].kms_key: is not allowed with encryption 'AES256'; set encryption = 'KMS' or remove kms_key"
+    ]
