@@ -68,6 +68,7 @@ CREATION_TEMPLATE_TYPE = Kind("aws_ecr_repository_creation_template")
 # Data sources: what other hands made, looked up at plan time.
 CALLER_IDENTITY_TYPE = Kind("aws_caller_identity", data=True)
 PARTITION_TYPE = Kind("aws_partition", data=True)
+REGION_TYPE = Kind("aws_region", data=True)
 KMS_ALIAS_TYPE = Kind("aws_kms_alias", data=True)
 QUEUE_DATA_TYPE = Kind("aws_sqs_queue", data=True)
 OIDC_PROVIDER_TYPE = Kind("aws_iam_openid_connect_provider", data=True)
@@ -79,6 +80,7 @@ REPOSITORY_KINDS = (REPOSITORY_TYPE, LIFECYCLE_POLICY_TYPE, REPOSITORY_POLICY_TY
 # One of each per account.
 CALLER = CALLER_IDENTITY_TYPE("current")
 PARTITION = PARTITION_TYPE("current")
+REGION = REGION_TYPE("current")
 GITHUB_OIDC_PROVIDER = OIDC_PROVIDER_TYPE("github")
 ROLE = ROLE_TYPE("ecr")
 ROLE_POLICY = ROLE_POLICY_TYPE("ecr")

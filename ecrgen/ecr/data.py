@@ -1,6 +1,6 @@
-"""Data sources for what other modules made (parity with data.tf): caller identity, partition,
-KMS aliases, the alert queue, the GitHub OIDC provider and the pull through cache rules' Secrets Manager
-secrets. Only what the stack reads is declared."""
+"""Data sources (parity with data.tf): caller identity, partition and region, and what other modules
+made: KMS aliases, the alert queue, the GitHub OIDC provider and the pull through cache rules' Secrets
+Manager secrets, each declared only when the stack reads it."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ class EcrData(Construct):
         super().__init__(scope, "data")
         pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), addresses.CALLER)
         pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), addresses.PARTITION)
+        # As data.tf declared it (the contract lists it); the stack reads the region from the provider.
+        pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), addresses.REGION)
         self._kms: dict[str, str] = {}
         used: set[str] = set()
         templates = account.registry.creation_templates if account.registry else ()

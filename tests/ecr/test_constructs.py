@@ -286,6 +286,7 @@ def test_a_full_stack_emits_exactly_these_addresses_of_the_table(stacks):
     expected = [
         addresses.CALLER,
         addresses.PARTITION,
+        addresses.REGION,
         kms,
         addresses.secret(secret),
         addresses.GITHUB_OIDC_PROVIDER,
