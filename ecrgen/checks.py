@@ -33,6 +33,8 @@ def validate(load: Load, accounts_dir: Path, names: list[str] | None = None) -> 
     from ecrgen.policies import render
 
     loaded, problems = load(accounts_dir, names)
+    if names:  # the named accounts against the folder's other files, as `synth NAME` checks them
+        problems += clashes_with_folder(load, accounts_dir, loaded)
     try:
         rendered = render.render_all(loaded, accounts_dir)
     except EcrgenError as error:
@@ -57,27 +59,22 @@ def for_synth(
         raise EcrgenError([*error.problems, *problems]) from None
     if problems:
         raise EcrgenError(problems)
-    folder_clashes(load, accounts_dir, checked.accounts)
     return checked.accounts, checked.warnings + guard_removals(checked.accounts, out)
 
 
-def folder_clashes(load: Load, accounts_dir: Path, validated: list[Account]) -> None:
-    """EcrgenError for clashes between these accounts and the folder's other account files (which an
-    incremental or named synth does not validate): what they create exists once per account or registry."""
+def clashes_with_folder(load: Load, accounts_dir: Path, validated: list[Account]) -> list[Problem]:
+    """Clashes between these accounts and the folder's other account files (which a named `validate` or
+    an incremental or named synth does not validate): what they create exists once per account or registry."""
     from ecrgen.config.clashes import clashes
 
     names = {account.name for account in validated}
     others = [name for name in accounts.account_files(accounts_dir) if name not in names]
     if not others:
-        return
+        return []
     # The other files' own problems are theirs: not reported here.
     loaded, _ = load(accounts_dir, others)
     files = [account.file for account in validated]
-    problems = [
-        p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)
-    ]
-    if problems:
-        raise EcrgenError(problems)
+    return [p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)]
 
 
 def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:

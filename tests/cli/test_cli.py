@@ -569,3 +569,22 @@ def test_a_toml_date_is_shown_as_written(accounts):
         result.stderr.splitlines()[0]
         == "accounts/a.toml: account.id: 1979-05-27T07:32:00+00:00 must be a string"
     )
+
+
+def test_validate_of_named_accounts_checks_clashes_with_the_other_files_as_synth_does(accounts):
+    role = '[role]\nname = "ecr-ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\n'
+    folder = accounts(
+        a=minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\nkey = "ecr/a.tfstate"\n' + role),
+        b=minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\nkey = "ecr/b.tfstate"\n' + role),
+    )
+    message = (
+        "accounts/a.toml: role.name: the IAM role 'ecr-ci' of account 123456789012 is also made by "
+        "accounts/b.toml (role.name); role names are unique in an AWS account, whatever their case"
+    )
+    validated = run("validate", "b", "--accounts-dir", str(folder))
+    assert (validated.exit_code, validated.stderr.splitlines()) == (
+        1,
+        [message, "ecrgen: 1 problem(s) found."],
+    )
+    synthesized = run("synth", "b", "--accounts-dir", str(folder), "--out", "out")
+    assert (synthesized.exit_code, synthesized.stderr.splitlines()[0]) == (1, message)
