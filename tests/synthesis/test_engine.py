@@ -129,17 +129,21 @@ def _copy_examples(folder: Path) -> None:
     shutil.copy(Path(__file__).parents[1] / "accounts" / "edge.toml", folder / "accounts")
 
 
-def test_worker_processes_give_the_same_bytes(synthesized, tmp_path):
-    _copy_examples(tmp_path)
-    env = {**os.environ, "ECRGEN_JOBS": "2"}
-    done = subprocess.run(
+def _synth_in_two_processes(folder):
+    """`ecrgen synth --all --out par` in `folder`, with two worker processes."""
+    return subprocess.run(
         [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"],
-        cwd=tmp_path,
-        env=env,
+        cwd=folder,
+        env={**os.environ, "ECRGEN_JOBS": "2"},
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_worker_processes_give_the_same_bytes(synthesized, tmp_path):
+    _copy_examples(tmp_path)
+    done = _synth_in_two_processes(tmp_path)
     assert done.returncode == 0 and "in 2 processes" in done.stderr
     for account in ("example_account", "example_nonprod", "edge"):
         assert (tmp_path / "par" / "stacks" / account / "cdk.tf.json").read_bytes() == (
@@ -152,15 +156,7 @@ def test_invalid_input_stops_the_started_workers_and_writes_nothing(tmp_path):
     (tmp_path / "accounts" / "edge.toml").write_text(
         (tmp_path / "accounts" / "edge.toml").read_text() + "\nbogus = 1\n"
     )
-    env = {**os.environ, "ECRGEN_JOBS": "2"}
-    done = subprocess.run(
-        [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _synth_in_two_processes(tmp_path)
     assert done.returncode == 1 and "accounts/edge.toml: scanning.bogus: unknown key" in done.stderr
     assert not (tmp_path / "par").exists()
 
