@@ -67,6 +67,10 @@ class EcrData(Construct):
         """The ARN of a Secrets Manager secret, looked up by name (ECR wants the ARN)."""
         return self._secrets[name]
 
+    def is_alias(self, kms_key: str) -> bool:
+        """Whether `kms_key` is an alias, resolved at plan time (its key ARN may change under it)."""
+        return kms_key in self._kms
+
     def kms_key_arn(self, kms_key: str) -> str:
         """A key ARN as given, or the key ARN an alias points to (a raw alias causes a perpetual diff)."""
         return self._kms.get(kms_key, kms_key)

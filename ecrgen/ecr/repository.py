@@ -1,4 +1,11 @@
-"""Repositories and their lifecycle policies (parity with the module's repository .tf file)."""
+"""Repositories and their lifecycle policies (parity with the module's repository .tf file).
+
+A repository encrypted through a KMS alias ignores later changes of the key ARN the alias resolves to:
+ECR fixes a repository's encryption when it creates it and cannot change it
+(https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html), so the provider plans
+a replacement whenever `kms_key` differs. Rotating an alias to a new key changes that ARN without any
+edit of the account file; the repository keeps its images and its key, new repositories get the new key.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,10 @@ from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account
+
+
+# The attribute an alias resolves into (Terraform's ignore_changes path).
+ALIASED_KEY = "encryption_configuration[0].kms_key"
 
 
 class EcrRepositories(Construct):
@@ -28,11 +39,14 @@ class EcrRepositories(Construct):
                     module.EcrRepositoryImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
                     for tag in repo.mutable_tags
                 ]
-            if repo.prevent_destroy:
-                options["lifecycle"] = {"prevent_destroy": True}
+            lifecycle: dict[str, Any] = {"prevent_destroy": True} if repo.prevent_destroy else {}
             encryption = {"encryption_type": repo.encryption}
             if repo.kms_key:
                 encryption["kms_key"] = data.kms_key_arn(repo.kms_key)
+                if data.is_alias(repo.kms_key):
+                    lifecycle["ignore_changes"] = [ALIASED_KEY]
+            if lifecycle:
+                options["lifecycle"] = lifecycle
             repository = addresses.repository(repo.address)
             resource = repository_class(
                 self,

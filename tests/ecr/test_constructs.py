@@ -341,7 +341,7 @@ def test_a_repository_carries_its_settings(stacks):
 
 
 def test_prevent_destroy_only_when_set(stacks):
-    assert body(stacks["full"], addresses.repository("app"))["lifecycle"] == {"prevent_destroy": True}
+    assert body(stacks["full"], addresses.repository("app"))["lifecycle"]["prevent_destroy"] is True
     assert "lifecycle" not in body(stacks["full"], addresses.repository("scratch"))
     assert "lifecycle" not in body(stacks["lookup"], addresses.repository("web"))
 
@@ -356,6 +356,16 @@ def test_a_kms_alias_is_looked_up_and_a_key_arn_kept(stacks):
     assert base["encryption_configuration"] == [{"encryption_type": "KMS", "kms_key": KEY_ARN}]
     assert len(full["data"]["aws_kms_alias"]) == 1  # one lookup for the repository and the template
     assert "aws_kms_alias" not in stacks["lookup"].get("data", {})
+
+
+def test_a_key_through_an_alias_ignores_what_the_alias_points_at_later(stacks):
+    """Rotating the alias changes the resolved key ARN; ECR cannot re-encrypt: no replacement."""
+    app = body(stacks["full"], addresses.repository("app"))
+    assert app["lifecycle"] == {
+        "prevent_destroy": True,
+        "ignore_changes": ["encryption_configuration[0].kms_key"],
+    }
+    assert "lifecycle" not in body(stacks["full"], addresses.repository("base-images_python"))
 
 
 def test_a_lifecycle_policy_only_when_the_repository_has_one(stacks):
