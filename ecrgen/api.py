@@ -115,13 +115,14 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Repor
     return drift.check_drift(render_texts(accounts_dir, names), accounts_dir, names, out)
 
 
-def check_plan(accounts_dir: Path, name: str, plan_file: Path) -> int:
-    """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
-    `terraform show -json`) would delete or replace; else the number of repository changes checked."""
+def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool = False) -> tuple[int, int]:
+    """The plan guard for CI: EcrgenError naming each production or adopted repository the saved plan
+    (JSON of `terraform show -json`) would delete or replace, and in a `migration` each it would create;
+    else the number of repository changes checked and of repositories imported."""
     from ecrgen import checks
     from ecrgen.config import load as config
 
-    return checks.check_plan(config.load_all, accounts_dir, name, plan_file)
+    return checks.check_plan(config.load_all, accounts_dir, name, plan_file, migration)
 
 
 def account_names(accounts_dir: Path) -> list[str]:

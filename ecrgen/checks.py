@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrgen import guard, output
-from ecrgen.addresses import REPOSITORY_TYPE
+from ecrgen import guard, output, plan_guard
 from ecrgen.config import files as accounts
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -78,22 +77,39 @@ def clashes_with_folder(load: Load, accounts_dir: Path, validated: list[Account]
 
 
 def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:
-    """Refuse (EcrgenError) to write stacks that would delete or rename production repositories of the
-    stacks already in `out`; else the warnings about protections these stacks drop."""
+    """Refuse (EcrgenError) to write stacks that would delete or rename deployed production repositories
+    of the stacks already in `out`; else the warnings about protections these stacks drop."""
     problems, warnings = [], []
     for account in loaded:
         path = output.stack_path(out, account.name)
         previous = read_previous(path)
         if previous is not None:
-            problems += guard.removals(account, previous, path.as_posix())
-            warnings += guard.dropped_protections(account, previous, path.as_posix())
+            refused, warned = guard.removals(
+                account, previous, path.as_posix(), deployed(account, path.parent)
+            )
+            problems += refused
+            warnings += warned + guard.dropped_protections(account, previous, path.as_posix())
     if problems:
         raise EcrgenError(problems)
     return tuple(warnings)
 
 
+def deployed(account: Account, folder: Path) -> dict[str, str] | None:
+    """The repositories a local state in the stack folder holds (address -> ECR name): none without a
+    state file (nothing was applied). None (unknown) for a remote state, which ecrgen does not read
+    offline, or a local one it cannot read (then the previous output is the evidence)."""
+    if account.backend.type != "local":
+        return None
+    path = folder / account.backend.path
+    if not path.exists():
+        return {}
+    state = read_previous(path)
+    return guard.deployed_repositories(state) if state is not None else None
+
+
 def read_previous(path: Path) -> dict | None:
-    """The stack written before (parsed), or None when there is none or it cannot be read as JSON."""
+    """A JSON document written before (the stack, a state), or None when there is none or it cannot be
+    read as a JSON object."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
@@ -101,18 +117,21 @@ def read_previous(path: Path) -> dict | None:
     return document if isinstance(document, dict) else None
 
 
-def check_plan(load: Load, accounts_dir: Path, name: str, plan_file: Path) -> int:
-    """The plan guard for CI: EcrgenError naming each production repository the saved plan (JSON of
-    `terraform show -json`) would delete or replace; else the number of repository changes checked."""
+def check_plan(
+    load: Load, accounts_dir: Path, name: str, plan_file: Path, migration: bool = False
+) -> tuple[int, int]:
+    """The plan guard for CI: EcrgenError naming each guarded repository the saved plan (JSON of
+    `terraform show -json`) would delete or replace (and, in a `migration`, create); else the number of
+    repository changes checked and of repositories imported."""
     loaded, problems = load(accounts_dir, [name])
     if problems:
         raise EcrgenError(problems)
     (account,) = loaded
     plan = read_plan(plan_file)
-    problems = guard.plan_deletions(account, plan, plan_file.as_posix())
+    problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration)
     if problems:
         raise EcrgenError(problems)
-    return sum(1 for c in plan.get("resource_changes") or [] if c.get("type") == REPOSITORY_TYPE.type)
+    return len(plan_guard.repository_changes(plan)), plan_guard.imported(plan)
 
 
 def read_plan(path: Path) -> dict:

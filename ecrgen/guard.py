@@ -1,9 +1,14 @@
-"""Nothing lost: production repositories that an edit would delete or replace, found before Terraform
-acts. Pure: the account model and a document (the previous stack, or a saved plan) in, problems out.
+"""Nothing lost at `synth`: production repositories that an edit would delete or replace, found before
+Terraform acts. Pure: the account model, the previous stack and (where ecrgen can read it) the state in,
+problems out. The saved plan has its own guard (`plan_guard`).
 
 Removing a [[repository]] removes its resource block, and with it `prevent_destroy`: Terraform then
 plans a delete. ECR cannot rename a repository, so a changed ECR name is a replacement.
 https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy
+The previous output says what was written, not what was applied: the state is the truth. A local state
+is read (its format: https://developer.hashicorp.com/terraform/language/state); without a state file
+nothing was applied, so nothing can be lost. A remote state is not read offline: what would be refused
+is a warning, and `check-plan` judges the real plan.
 """
 
 from __future__ import annotations
@@ -11,24 +16,27 @@ from __future__ import annotations
 import re
 
 from ecrgen.addresses import REPOSITORY_TYPE
-from ecrgen.config.model import PRODUCTION_NAMES, Account
+from ecrgen.config.model import Account
 from ecrgen.errors import Problem, show
 from ecrgen.rules.names import address
 
 # A repository's name as the previous `repository_name` output references it.
 REFERENCE = re.compile(re.escape(REPOSITORY_TYPE("@").ref("name")).replace("@", r"([\w-]+)"))
-CHOICES = (
+CHOICES = (  # what to do with a repository that left the file
     "list it in account.retired to keep it in AWS (Terraform forgets it), "
     "or in account.allow_destroy to let Terraform delete it and its images"
 )
 
 
-def removals(account: Account, previous: dict, where: str) -> list[Problem]:
+def removals(
+    account: Account, previous: dict, where: str, deployed: dict[str, str] | None
+) -> tuple[list[Problem], list[Problem]]:
     """Production repositories of the previous stack (at `where`) that this account file would delete
-    or rename, unless `retired` or `allow_destroy` lists them."""
+    or rename, unless `retired` or `allow_destroy` lists them: refusals for those in the state
+    (`deployed`: address -> ECR name), warnings for all when the state cannot be read offline (None)."""
     repositories = _blocks(previous, REPOSITORY_TYPE.type)
     if not repositories:
-        return []
+        return [], []
     names = _config_names(previous)
     current = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
     excused = {address(name) for name in account.retired + account.allow_destroy}
@@ -38,9 +46,10 @@ def removals(account: Account, previous: dict, where: str) -> list[Problem]:
         protected = (
             account.production or isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
         )
-        if not protected or addr in excused:
+        if not protected or addr in excused or deployed is not None and addr not in deployed:
             continue
-        name, ecr_name = names.get(addr, addr), body.get("name")
+        # The state names what AWS holds; without it, the previous output does.
+        name, ecr_name = names.get(addr, addr), (deployed or {}).get(addr, body.get("name"))
         if addr not in current:
             problems.append(
                 Problem(
@@ -59,11 +68,37 @@ def removals(account: Account, previous: dict, where: str) -> list[Problem]:
                     f"{show(repo.name)} would rename ECR repository {show(ecr_name)} to "
                     f"{show(repo.ecr_name)} (its name, project or name_format changed): ECR cannot rename a "
                     "repository, so Terraform would replace it and its images would be lost; "
-                    "keep the old name, or list it in account.allow_destroy and set prevent_destroy = false "
-                    "to replace it",
+                    "keep the old name, or give the new repository another `name` and list this one in "
+                    "account.retired (AWS keeps it and its images)",
                 )
             )
-    return problems
+    if deployed is None:
+        return [], [Problem(p.file, p.path, p.message + REMOTE) for p in problems]
+    return problems, []
+
+
+REMOTE = (
+    " (if that output was applied: the state is remote and ecrgen stays offline, so `ecrgen check-plan` "
+    "judges the real plan)"
+)
+
+
+def deployed_repositories(state: dict) -> dict[str, str]:
+    """Address -> ECR name of every repository a Terraform state (format version 4) holds."""
+    found: dict[str, str] = {}
+    resources = state.get("resources") if isinstance(state, dict) else None
+    for resource in resources if isinstance(resources, list) else []:
+        if (
+            isinstance(resource, dict)
+            and resource.get("mode") == "managed"
+            and resource.get("type") == REPOSITORY_TYPE.type
+        ):
+            instances = resource.get("instances")
+            for instance in instances if isinstance(instances, list) else []:
+                attributes = instance.get("attributes") if isinstance(instance, dict) else None
+                if isinstance(attributes, dict):
+                    found[str(resource.get("name"))] = str(attributes.get("name"))
+    return found
 
 
 def dropped_protections(account: Account, previous: dict, where: str) -> list[Problem]:
@@ -103,71 +138,6 @@ def dropped_protections(account: Account, previous: dict, where: str) -> list[Pr
                 )
             )
     return warnings
-
-
-def plan_deletions(account: Account, plan: dict, where: str) -> list[Problem]:
-    """Production repositories that a saved plan (`terraform show -json`, at `where`) would delete or
-    replace and that `allow_destroy` does not list: every repository of a production account, and in
-    any account a repository whose tags (before the change) say a production environment."""
-    ids = _planned_account_ids(plan)
-    if ids and account.id not in ids:
-        return [
-            Problem(
-                where,
-                "",
-                f"is a plan for AWS account {', '.join(ids)}, not for {account.name!r} ({account.id}): "
-                "give the account the plan was made for",
-            )
-        ]
-    allowed = {address(name) for name in account.allow_destroy}
-    problems = []
-    for change in plan.get("resource_changes") or []:
-        detail = change.get("change") if isinstance(change, dict) else None
-        if not isinstance(detail, dict):  # then it has no actions
-            continue
-        actions = detail.get("actions")
-        if (
-            not isinstance(actions, list)
-            or "delete" not in actions
-            or change.get("type") != REPOSITORY_TYPE.type
-            or change.get("mode") == "data"
-            or change.get("name") in allowed
-        ):
-            continue
-        before = _dict(detail.get("before"))
-        tags = _dict(before.get("tags_all"))
-        if not account.production and str(tags.get("Environment", "")).lower() not in PRODUCTION_NAMES:
-            continue
-        verb = "replace" if "create" in actions else "delete"
-        problems.append(
-            Problem(
-                where,
-                change.get("address", ""),
-                f"the plan would {verb} production repository "
-                f"{show(before.get('name'))} and its images; revert the change, "
-                f"or in {account.file} {CHOICES}",
-            )
-        )
-    return problems
-
-
-def _planned_account_ids(plan: dict) -> list[str]:
-    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets
-    them)."""
-    try:
-        ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"][
-            "constant_value"
-        ]
-    except (KeyError, TypeError):
-        return []
-    if isinstance(ids, str):  # one id written as a string: still this one account
-        ids = [ids]
-    return [str(i) for i in ids] if isinstance(ids, list) else []
-
-
-def _dict(value: object) -> dict:
-    """The value if it is a JSON object, else an empty one (a plan's fields may be null or missing)."""
-    return value if isinstance(value, dict) else {}
 
 
 def _blocks(document: dict, kind: str) -> dict[str, dict]:

@@ -10,7 +10,7 @@ import pytest
 from conftest import minimal
 from typer.testing import CliRunner
 
-from ecrgen import api, guard, ownership
+from ecrgen import api, guard, ownership, plan_guard
 from ecrgen.cli import app
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
@@ -32,6 +32,20 @@ def previous(*repositories: tuple[str, str, str], prevent_destroy: bool = True) 
     return {"resource": {"aws_ecr_repository": body}, "output": {"repository_name": {"value": names}}}
 
 
+def applied(document: dict) -> dict[str, str]:
+    """The state after applying a previous stack: every repository it has (address -> ECR name)."""
+    resources = document.get("resource")
+    blocks = resources.get("aws_ecr_repository") if isinstance(resources, dict) else None
+    return {addr: body["name"] for addr, body in blocks.items()} if isinstance(blocks, dict) else {}
+
+
+def refused(loaded, document: dict, where: str) -> list:
+    """The removal guard's refusals when the previous stack was applied."""
+    problems, warnings = guard.removals(loaded, document, where, applied(document))
+    assert warnings == []
+    return problems
+
+
 def account(accounts, environment="production", extra="", repos=REPOS):
     (loaded,) = load_accounts(accounts(a=minimal(environment, extra + "\n" + repos)))
     return loaded
@@ -39,7 +53,7 @@ def account(accounts, environment="production", extra="", repos=REPOS):
 
 def test_a_production_repository_gone_from_the_file_is_refused(accounts):
     loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
-    problems = guard.removals(
+    problems = refused(
         loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "out/a.json"
     )
     assert [str(p) for p in problems] == [
@@ -48,49 +62,117 @@ def test_a_production_repository_gone_from_the_file_is_refused(accounts):
     ]
 
 
+def test_a_removal_is_refused_only_when_the_state_holds_the_repository(accounts):
+    """A first apply that failed: the previous output was never applied; the corrected file is written."""
+    loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
+    document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    assert guard.removals(loaded, document, "out/a.json", {}) == ([], [])
+    assert guard.removals(loaded, document, "out/a.json", {"app": "app"}) == ([], [])
+    assert len(guard.removals(loaded, document, "out/a.json", {"base_images": "base.images"})[0]) == 1
+
+
+def test_with_a_remote_state_a_removal_is_a_warning_left_to_check_plan(accounts):
+    loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
+    document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    problems, warnings = guard.removals(loaded, document, "out/a.json", None)
+    assert problems == []
+    assert [str(p) for p in warnings] == [
+        "accounts/a.toml: repository: 'base.images' (ECR repository 'base.images') is in the previous output out/a.json "
+        f"but no longer in the file: Terraform would delete it; {CHOICES} (if that output was applied: the state is "
+        "remote and ecrgen stays offline, so `ecrgen check-plan` judges the real plan)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "state, expected",
+    [
+        ({}, {}),
+        ({"resources": 3}, {}),
+        ([1], {}),
+        (
+            {
+                "version": 4,
+                "resources": [
+                    {
+                        "mode": "managed",
+                        "type": "aws_ecr_repository",
+                        "name": "app",
+                        "instances": [{"attributes": {"name": "demo/app"}}],
+                    },
+                    {
+                        "mode": "data",
+                        "type": "aws_ecr_repository",
+                        "name": "looked",
+                        "instances": [{"attributes": {"name": "x"}}],
+                    },
+                    {
+                        "mode": "managed",
+                        "type": "aws_ecr_lifecycle_policy",
+                        "name": "app",
+                        "instances": [{"attributes": {}}],
+                    },
+                    {"mode": "managed", "type": "aws_ecr_repository", "name": "gone", "instances": []},
+                    {
+                        "mode": "managed",
+                        "type": "aws_ecr_repository",
+                        "name": "odd",
+                        "instances": [3, {"attributes": None}],
+                    },
+                ],
+            },
+            {"app": "demo/app"},
+        ),
+    ],
+)
+def test_the_repositories_a_state_holds(state, expected):
+    assert guard.deployed_repositories(state) == expected
+
+
 @pytest.mark.parametrize("key", ["retired", "allow_destroy"])
 def test_retired_or_allowed_repositories_may_go(accounts, key):
     loaded = account(accounts, extra=f'{key} = ["base.images"]\n', repos='[[repository]]\nname = "app"\n')
     assert (
-        guard.removals(
-            loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "x"
-        )
+        refused(loaded, previous(("app", "app", "app"), ("base.images", "base_images", "base.images")), "x")
         == []
     )
 
 
 def test_non_production_accounts_follow_plain_terraform(accounts):
     loaded = account(accounts, "dev", repos='[[repository]]\nname = "app"\n')
-    assert guard.removals(loaded, previous(("gone", "gone", "gone"), prevent_destroy=False), "x") == []
+    assert refused(loaded, previous(("gone", "gone", "gone"), prevent_destroy=False), "x") == []
     # ...unless the repository carried prevent_destroy: that protection is not dropped silently.
-    assert len(guard.removals(loaded, previous(("gone", "gone", "gone")), "x")) == 1
+    assert len(refused(loaded, previous(("gone", "gone", "gone")), "x")) == 1
 
 
 def test_a_changed_ecr_name_of_a_production_repository_is_refused(accounts):
     loaded = account(accounts, extra='name_format = "{project}-{name}"\n')
-    problems = guard.removals(
+    problems = refused(
         loaded, previous(("app", "app", "app"), ("base.images", "base_images", "demo-base.images")), "x"
     )
     assert [str(p) for p in problems] == [
         "accounts/a.toml: repository[0].name: 'app' would rename ECR repository 'app' to 'demo-app' (its name, project or "
         "name_format changed): ECR cannot rename a repository, so Terraform would replace it and its images would be lost; keep the old "
-        "name, or list it in account.allow_destroy and set prevent_destroy = false to replace it"
+        "name, or give the new repository another `name` and list this one in account.retired (AWS keeps it and its images)"
     ]
+    # The state says what AWS holds: a rename the previous output shows, but the state does not, is no rename.
+    document = previous(("app", "app", "app"), ("base.images", "base_images", "demo-base.images"))
+    state = {"app": "demo-app", "base_images": "demo-base.images"}
+    assert guard.removals(loaded, document, "x", state) == ([], [])
 
 
 @pytest.mark.parametrize(
     "document", [{}, {"resource": []}, {"resource": {"aws_ecr_repository": "x"}}, {"output": 3}]
 )
 def test_a_previous_stack_of_another_shape_is_not_a_crash(accounts, document):
-    assert guard.removals(account(accounts), document, "x") == []
+    assert refused(account(accounts), document, "x") == []
 
 
 def test_a_hand_edited_lifecycle_block_is_not_a_crash(accounts):
     odd = {"resource": {"aws_ecr_repository": {"gone": {"name": "gone", "lifecycle": [1]}}}}
-    assert [p.message[:38] for p in guard.removals(account(accounts), odd, "x")] == [
+    assert [p.message[:38] for p in refused(account(accounts), odd, "x")] == [
         "'gone' (ECR repository 'gone') is in t"
     ]
-    assert guard.removals(account(accounts, "dev"), odd, "x") == []
+    assert refused(account(accounts, "dev"), odd, "x") == []
 
 
 def plan(*changes: tuple[str, list[str]]) -> dict:
@@ -109,17 +191,123 @@ def plan(*changes: tuple[str, list[str]]) -> dict:
     }
 
 
-@pytest.mark.parametrize(
-    "actions, verb",
-    [(["delete"], "delete"), (["delete", "create"], "replace"), (["create", "delete"], "replace")],
+REPLACED = (
+    "the plan would replace production repository 'demo/app' and its images, forced by an attribute the plan does "
+    "not name; ECR cannot change this in place: make repository[0] in accounts/a.toml say what AWS holds, or give a "
+    "new repository another `name` and list this one in account.retired (AWS keeps it and its images)"
 )
-def test_the_plan_guard_names_deleted_or_replaced_production_repositories(accounts, actions, verb):
-    problems = guard.plan_deletions(
-        account(accounts), plan(("app", actions), ("keep", ["update"])), "plan.json"
+
+
+@pytest.mark.parametrize(
+    "name, actions, message",
+    [
+        (
+            "gone",
+            ["delete"],
+            f"the plan would delete production repository 'demo/gone' and its images; in accounts/a.toml {CHOICES}",
+        ),
+        (
+            "app",
+            ["delete"],
+            "the plan would delete production repository 'demo/app' and its images although accounts/a.toml still has it "
+            "(a destroy plan?): plan without -destroy, or list it in account.allow_destroy to let Terraform delete it",
+        ),
+        ("app", ["delete", "create"], REPLACED),
+        ("app", ["create", "delete"], REPLACED),
+    ],
+)
+def test_the_plan_guard_names_deleted_or_replaced_production_repositories(accounts, name, actions, message):
+    problems = plan_guard.plan_deletions(
+        account(accounts), plan((name, actions), ("keep", ["update"])), "plan.json"
     )
-    assert [str(p) for p in problems] == [
-        f"plan.json: aws_ecr_repository.app: the plan would {verb} production repository 'demo/app' and its images; "
-        f"revert the change, or in accounts/a.toml {CHOICES}"
+    assert [str(p) for p in problems] == [f"plan.json: aws_ecr_repository.{name}: {message}"]
+
+
+def replacing(name: str, before: dict, after: dict, paths: list, **change) -> dict:
+    """A plan replacing one repository, as Terraform records it (`replace_paths`)."""
+    detail = {
+        "actions": ["delete", "create"],
+        "before": before,
+        "after": after,
+        "after_unknown": {},
+        **change,
+    }
+    detail["replace_paths"] = paths
+    return {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": f"aws_ecr_repository.{name}",
+                "type": "aws_ecr_repository",
+                "name": name,
+                "mode": "managed",
+                "change": detail,
+            }
+        ],
+    }
+
+
+def test_a_replaced_adopted_repository_is_refused_in_every_environment_naming_what_forces_it(accounts):
+    """adopt takes a repository over: an import that replaces it (its settings differ) is refused."""
+    held = {"name": "demo/app", "encryption_configuration": [{"encryption_type": "KMS", "kms_key": "arn:k"}]}
+    wanted = {"name": "demo/app", "encryption_configuration": [{"encryption_type": "AES256", "kms_key": ""}]}
+    document = replacing("app", held, wanted, [["encryption_configuration"]], importing={"id": "demo/app"})
+    dev = account(accounts, "dev", repos='[[repository]]\nname = "app"\n')
+    assert [str(p) for p in plan_guard.plan_deletions(dev, document, "p")] == [
+        "p: aws_ecr_repository.app: the plan would replace adopted repository 'demo/app' and its images, forced by "
+        "encryption_configuration (the file's encryption and kms_key): AWS holds "
+        '[{"encryption_type": "KMS", "kms_key": "arn:k"}], the plan writes [{"encryption_type": "AES256", "kms_key": ""}]; '
+        "ECR cannot change this in place: make repository[0] in accounts/a.toml say what AWS holds, or give a new "
+        "repository another `name` and list this one in account.retired (AWS keeps it and its images); to let "
+        "Terraform replace it and lose its images, list it in account.allow_destroy"
+    ]
+    # adopt in the file guards it on later plans too (no import then), and allow_destroy lets it go.
+    adopted = account(accounts, "dev", repos='[[repository]]\nname = "app"\nadopt = true\n')
+    assert (
+        len(
+            plan_guard.plan_deletions(
+                adopted, replacing("app", held, wanted, [["encryption_configuration"]]), "p"
+            )
+        )
+        == 1
+    )
+    allowed = account(
+        accounts, "dev", extra='allow_destroy = ["app"]\n', repos='[[repository]]\nname = "app"\n'
+    )
+    assert plan_guard.plan_deletions(allowed, document, "p") == []
+    # Not adopted, not production: plain Terraform.
+    assert (
+        plan_guard.plan_deletions(dev, replacing("app", held, wanted, [["encryption_configuration"]]), "p")
+        == []
+    )
+
+
+def test_a_renamed_production_repository_names_the_name_and_a_value_known_after_apply(accounts):
+    document = replacing(
+        "app",
+        {"name": "old/app"},
+        {"name": None},
+        [["name"]],
+        after_unknown={"name": True},
+    )
+    (problem,) = plan_guard.plan_deletions(account(accounts), document, "p")
+    assert problem.message == (
+        "the plan would replace production repository 'old/app' and its images, forced by name (the file's name (with "
+        'project and name_format)): AWS holds "old/app", the plan writes a value known only after apply; ECR cannot '
+        "change this in place: make repository[0] in accounts/a.toml say what AWS holds, or give a new repository "
+        "another `name` and list this one in account.retired (AWS keeps it and its images)"
+    )
+
+
+def test_a_migration_plan_creates_no_repository(accounts):
+    loaded = account(accounts, "dev")
+    document = plan(("app", ["create"]), ("base_images", ["update"]))
+    document["resource_changes"][0]["change"]["after"] = {"name": "demo/app"}
+    assert plan_guard.plan_deletions(loaded, document, "p") == []
+    assert [str(p) for p in plan_guard.plan_deletions(loaded, document, "p", migration=True)] == [
+        "p: aws_ecr_repository.app: the plan would create repository 'demo/app': a migration takes over what exists "
+        "and creates no repository; if it exists in AWS, set adopt = true on repository[0] in accounts/a.toml; if it "
+        "is new, add it once the migration is applied"
     ]
 
 
@@ -133,25 +321,26 @@ def test_the_plan_guard_names_deleted_or_replaced_production_repositories(accoun
     ],
 )
 def test_plans_of_odd_shapes_are_not_a_crash(accounts, changes):
-    found = guard.plan_deletions(account(accounts), {"format_version": "1", "resource_changes": changes}, "p")
+    found = plan_guard.plan_deletions(
+        account(accounts), {"format_version": "1", "resource_changes": changes}, "p"
+    )
     assert [p.message for p in found] == (
         []
         if changes[0] in (3, {"change": 3}) or "name" not in changes[0]
         else [
-            "the plan would delete production repository None and its images; revert the "
-            f"change, or in accounts/a.toml {CHOICES}"
+            f"the plan would delete production repository None and its images; in accounts/a.toml {CHOICES}"
         ]
     )
 
 
 def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts):
     assert (
-        guard.plan_deletions(
+        plan_guard.plan_deletions(
             account(accounts, extra='allow_destroy = ["app"]\n'), plan(("app", ["delete"])), "p"
         )
         == []
     )
-    assert guard.plan_deletions(account(accounts, "dev"), plan(("app", ["delete"])), "p") == []
+    assert plan_guard.plan_deletions(account(accounts, "dev"), plan(("app", ["delete"])), "p") == []
 
 
 @pytest.mark.parametrize(
@@ -195,11 +384,64 @@ def test_check_plan_of_a_missing_file(accounts):
     )
 
 
+def state(*repositories: tuple[str, str]) -> str:
+    """A local Terraform state holding these (address, ECR name) repositories, as `apply` leaves it."""
+    resources = [
+        {
+            "mode": "managed",
+            "type": "aws_ecr_repository",
+            "name": addr,
+            "instances": [{"attributes": {"name": ecr}}],
+        }
+        for addr, ecr in repositories
+    ]
+    return json.dumps({"version": 4, "terraform_version": "1.11.4", "resources": resources})
+
+
+def test_a_stack_never_applied_can_always_be_corrected(accounts):
+    """A first plan or apply that failed leaves no state (or one without the repository): the previous
+    output was never deployed, and a corrected file that drops a repository is written."""
+    folder = accounts(a=minimal("production", REPOS))
+    out = folder.parent / "out"
+    api.synthesize(folder, None, out)
+    (folder / "a.toml").write_text(minimal("production", '[[repository]]\nname = "app"\n'))
+    api.synthesize(folder, None, out)
+    assert "base_images" not in (out / "stacks" / "a" / "cdk.tf.json").read_text()
+    # Half-way: the state holds what was created before the failure; the rest can still change.
+    (folder / "a.toml").write_text(minimal("production", REPOS))
+    api.synthesize(folder, None, out)
+    (out / "stacks" / "a" / "terraform.tfstate").write_text(state(("app", "app")))
+    (folder / "a.toml").write_text(minimal("production", '[[repository]]\nname = "app"\n'))
+    api.synthesize(folder, None, out)
+    (folder / "a.toml").write_text(minimal("production", ""))
+    with pytest.raises(EcrgenError) as caught:
+        api.synthesize(folder, None, out)
+    assert [p.message[:40] for p in caught.value.problems] == ["'app' (ECR repository 'app') is in the p"]
+
+
+def test_with_a_remote_state_synth_warns_and_check_plan_judges(accounts):
+    backend = '[backend]\ntype = "s3"\nbucket = "state-bucket"\n'
+    folder = accounts(a=minimal("production", backend + REPOS))
+    out = folder.parent / "out"
+    api.synthesize(folder, None, out)
+    (folder / "a.toml").write_text(minimal("production", backend + '[[repository]]\nname = "app"\n'))
+    warned = []
+    api.synthesize(folder, None, out, warn=warned.extend)
+    assert [p.message for p in warned if "remote" in p.message] == [
+        f"'base.images' (ECR repository 'base.images') is in the previous output {(out / 'stacks' / 'a' / 'cdk.tf.json').as_posix()} "
+        f"but no longer in the file: Terraform would delete it; {CHOICES} (if that output was applied: the state is "
+        "remote and ecrgen stays offline, so `ecrgen check-plan` judges the real plan)"
+    ]
+
+
 def test_synth_refuses_and_keeps_the_previous_output(accounts):
     folder = accounts(a=minimal("production", REPOS))
     out = folder.parent / "out"
     api.synthesize(folder, None, out)
     before = (out / "stacks" / "a" / "cdk.tf.json").read_bytes()
+    (out / "stacks" / "a" / "terraform.tfstate").write_text(
+        state(("app", "app"), ("base_images", "base.images"))
+    )
     (folder / "a.toml").write_text(minimal("production", '[[repository]]\nname = "app"\n'))
     with pytest.raises(EcrgenError) as refused:
         api.synthesize(folder, None, out)
@@ -280,7 +522,7 @@ def test_the_plan_guard_refuses_a_plan_of_another_aws_account(accounts):
             }
         },
     }
-    assert [str(p) for p in guard.plan_deletions(account(accounts, "dev"), other, "p.json")] == [
+    assert [str(p) for p in plan_guard.plan_deletions(account(accounts, "dev"), other, "p.json")] == [
         "p.json: is a plan for AWS account 210987654321, not for 'a' (123456789012): give the account the plan was made for"
     ]
 
@@ -289,7 +531,7 @@ def test_a_repository_tagged_production_is_guarded_after_the_account_turned_non_
     flipped = plan(("app", ["delete"]), ("scratch", ["delete"]))
     flipped["resource_changes"][0]["change"]["before"]["tags_all"] = {"Environment": "Production"}
     flipped["resource_changes"][1]["change"]["before"]["tags_all"] = {"Environment": "dev"}
-    assert [p.path for p in guard.plan_deletions(account(accounts, "dev"), flipped, "p")] == [
+    assert [p.path for p in plan_guard.plan_deletions(account(accounts, "dev"), flipped, "p")] == [
         "aws_ecr_repository.app"
     ]
 
@@ -357,7 +599,7 @@ def test_a_plan_naming_its_account_as_a_string_is_still_checked(accounts):
     document = plan(("app", ["delete"]))
     provider = {"aws": {"expressions": {"allowed_account_ids": {"constant_value": "999999999999"}}}}
     document["configuration"] = {"provider_config": provider}
-    found = guard.plan_deletions(account(accounts), document, "p")
+    found = plan_guard.plan_deletions(account(accounts), document, "p")
     assert [p.message for p in found] == [
         "is a plan for AWS account 999999999999, not for 'a' (123456789012): give the account the plan was made for"
     ]

@@ -179,7 +179,12 @@ def test_clashes_between_account_files(accounts):
 
 def test_check_plan_names_a_replaced_production_repository(accounts, tmp_path):
     folder = accounts(a=minimal("production", '[[repository]]\nname = "app"\n'))
-    change = {"actions": ["delete", "create"], "before": {"name": "app"}}
+    change = {
+        "actions": ["delete", "create"],
+        "before": {"name": "app", "encryption_configuration": [{"encryption_type": "KMS"}]},
+        "after": {"name": "app", "encryption_configuration": [{"encryption_type": "AES256"}]},
+        "replace_paths": [["encryption_configuration", 0, "encryption_type"]],
+    }
     plan = {
         "format_version": "1.2",
         "resource_changes": [
@@ -196,7 +201,7 @@ def test_check_plan_names_a_replaced_production_repository(accounts, tmp_path):
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
         [
-            "plan.json: aws_ecr_repository.app: the plan would replace production repository 'app' and its images; revert the change, or in accounts/a.toml list it in account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let Terraform delete it and its images",
+            'plan.json: aws_ecr_repository.app: the plan would replace production repository \'app\' and its images, forced by encryption_configuration.0.encryption_type (the file\'s encryption and kms_key): AWS holds "KMS", the plan writes "AES256"; ECR cannot change this in place: make repository[0] in accounts/a.toml say what AWS holds, or give a new repository another `name` and list this one in account.retired (AWS keeps it and its images)',
             "ecrgen: 1 problem(s) found.",
         ],
     )

@@ -5,7 +5,6 @@ into the stack folder) loses no image, and the guards judge from the plan and th
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -86,3 +85,181 @@ def test_rotating_a_kms_alias_never_replaces_the_repository(tmp_path, moto, envi
     assert all(address.endswith(".worker") and c == ["create"] for address, c in planned.items()), planned
     worker = stack.moto.client("ecr", "us-east-1").describe_repositories(repositoryNames=["worker"])
     assert worker["repositories"][0]["encryptionConfiguration"]["kmsKey"] == new_key
+
+
+ADOPTING = """
+[account]
+id = "123456789012"
+region = "us-east-1"
+environment = "development"
+project = "shop"
+
+[[repository]]
+name = "app"
+adopt = true
+"""
+
+
+def test_adopt_never_recreates_a_repository_that_differs_from_the_file(tmp_path, moto):
+    """The repository exists KMS-encrypted; the file says AES256 (the default): importing it plans a
+    replacement. check-plan refuses it in every environment, names what forces it and what to do."""
+    write_account(tmp_path, ADOPTING)
+    stack = Stack(tmp_path, "shop", moto)
+    key = stack.moto.client("kms", "us-east-1").create_key(Description="theirs")["KeyMetadata"]["Arn"]
+    stack.moto.client("ecr", "us-east-1").create_repository(
+        repositoryName="app", encryptionConfiguration={"encryptionType": "KMS", "kmsKey": key}
+    )
+    digest = push_image(stack.moto, "app", "v1")
+    stack.synth()
+    stack.workspace.init()
+    plan = stack.workspace.plan()
+    (change,) = [c for c in plan["resource_changes"] if c["address"] == "aws_ecr_repository.app"]
+    assert change["change"]["importing"] == {"id": "app"}
+    assert sorted(change["change"]["actions"]) == ["create", "delete"], "the defect: import, then replace"
+    result = check_plan(tmp_path, "shop", plan)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.app: the plan would replace adopted repository "
+        "'app' and its images, forced by encryption_configuration.0.encryption_type (the file's encryption and "
+        'kms_key): AWS holds "KMS", the plan writes "AES256"; '
+        f"ECR cannot change this in place: make repository[0] in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} say "
+        "what AWS holds, or give a new repository another `name` and list this one in account.retired (AWS keeps it "
+        "and its images); to let Terraform replace it and lose its images, list it in account.allow_destroy",
+        "ecrgen: 1 problem(s) found.",
+    ]
+
+    # The advice works: the file says what AWS holds; the import takes the repository over as it is.
+    stack.edit(lambda text: text + f'encryption = "KMS"\nkms_key = "{key}"\n')
+    stack.synth()
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("fixed")
+    assert repository_changes(plan) == {"aws_ecr_repository.app": ["update"]}  # tags and settings, in place
+    assert [
+        c["change"].get("importing")
+        for c in plan["resource_changes"]
+        if c["address"] == "aws_ecr_repository.app"
+    ] == [{"id": "app"}]
+    result = check_plan(tmp_path, "shop", plan)
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == "shop: the plan deletes or replaces no production or adopted repository (1 repository change(s) checked)\n"
+    )
+    stack.workspace.apply("fixed")
+    images = stack.moto.client("ecr", "us-east-1").list_images(repositoryName="app")["imageIds"]
+    assert images == [{"imageDigest": digest, "imageTag": "v1"}]
+    assert changes(stack.workspace.plan("again")) == {}
+
+
+def test_a_failed_first_apply_never_locks_the_file(tmp_path, moto):
+    """The first plan fails (a KMS alias that does not exist yet): nothing applied, no state. The
+    corrected file, which drops that repository, is written; no message advises dropping a protection."""
+    write_account(
+        tmp_path,
+        KMS_ACCOUNT.format(environment="production").replace("alias/ecr", "alias/missing")
+        + '\n[[repository]]\nname = "web"\n',
+    )
+    stack = Stack(tmp_path, "shop", moto)
+    stack.synth()
+    stack.workspace.init()
+    failed = stack.workspace.run(["terraform", "plan", "-input=false", "-out=first.tfplan"], check=False)
+    assert failed.code != 0 and "alias/missing" in failed.output
+    assert not (stack.workspace.folder / "terraform.tfstate").exists()
+
+    stack.edit(
+        lambda text: text.replace(
+            'name = "app"\nencryption = "KMS"\nkms_key = "alias/missing"\n', 'name = "api"\n'
+        )
+    )
+    warned = []
+    from ecrgen import api
+
+    api.synthesize(tmp_path / "accounts", ["shop"], tmp_path / "cdktf.out", warn=warned.extend)
+    assert not any("prevent_destroy = false" in p.message for p in warned)
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("corrected")
+    assert repository_changes(plan) == {
+        "aws_ecr_repository.api": ["create"],
+        "aws_ecr_repository.web": ["create"],
+    }
+    stack.workspace.apply("corrected")
+
+    # Applied now: the state holds them, and dropping one is refused again, with advice that keeps it.
+    stack.edit(lambda text: text.replace('[[repository]]\nname = "api"\n', ""))
+    from ecrgen.errors import EcrgenError
+
+    with pytest.raises(EcrgenError) as refused:
+        stack.synth()
+    (problem,) = refused.value.problems
+    assert "account.retired" in problem.message and "prevent_destroy" not in problem.message
+
+
+def test_check_plan_proves_a_migration_imports_every_repository(tmp_path, moto):
+    """--migration: a repository the file forgot to adopt would be created (and the apply fail on it)."""
+    write_account(tmp_path, ADOPTING + '\n[[repository]]\nname = "api"\n')
+    stack = Stack(tmp_path, "shop", moto)
+    ecr = stack.moto.client("ecr", "us-east-1")
+    for name in ("app", "api"):
+        ecr.create_repository(repositoryName=name)
+    stack.synth()
+    stack.workspace.init()
+    plan = stack.workspace.plan()
+    assert check_plan(tmp_path, "shop", plan).exit_code == 0  # an ordinary plan guard: nothing deleted
+    result = check_plan(tmp_path, "shop", plan, "--migration")
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.api: the plan would create repository 'api': a "
+            "migration takes over what exists and creates no repository; if it exists in AWS, set adopt = true on "
+            f"repository[1] in {(tmp_path / 'accounts' / 'shop.toml').as_posix()}; if it is new, add it once the "
+            "migration is applied",
+            "ecrgen: 1 problem(s) found.",
+        ],
+    )
+    stack.edit(lambda text: text + "adopt = true\n")
+    stack.synth()
+    stack.workspace.pin_provider()
+    result = check_plan(tmp_path, "shop", stack.workspace.plan("adopted"), "--migration")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "shop: the migration plan imports 2 repository(ies) and creates, deletes or replaces none "
+        "(2 repository change(s) checked)\n",
+    )
+    stack.workspace.apply("adopted")
+    assert changes(stack.workspace.plan("again")) == {}
+
+
+def test_a_file_dropped_into_the_stack_folder_is_drift(tmp_path, moto):
+    """An override file really drops prevent_destroy (Terraform then plans the delete); the drift check
+    reports it instead of "no drift"."""
+    from ecrgen.cli import app
+
+    write_account(tmp_path, KMS_ACCOUNT.format(environment="production"))
+    stack = Stack(tmp_path, "shop", moto)
+    assert changes(stack.up()) == {}
+    folder = stack.workspace.folder
+    refused = stack.workspace.run(["terraform", "plan", "-destroy", "-input=false"], check=False)
+    assert refused.code != 0 and "prevent_destroy" in refused.output
+    override = {"resource": {"aws_ecr_repository": {"app": {"lifecycle": {"prevent_destroy": False}}}}}
+    (folder / "override.tf.json").write_text(json.dumps(override))
+    destroy = stack.workspace.run(["terraform", "plan", "-destroy", "-input=false"], check=False)
+    assert destroy.code == 0, "the override file switched the protection off"
+
+    (folder / "provider_override.tf.json").unlink()  # the harness's own pin, for the check below
+    result = CliRunner().invoke(
+        app,
+        [
+            "synth",
+            "shop",
+            "--check",
+            "--accounts-dir",
+            str(tmp_path / "accounts"),
+            "--out",
+            str(tmp_path / "cdktf.out"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert (
+        f"shop: {(folder / 'override.tf.json').as_posix()} is Terraform configuration that ecrgen did not write"
+        in result.stdout
+    )

@@ -141,7 +141,7 @@ def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
     assert result.exit_code == 1
     assert (
         f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.worker: the plan would delete production repository "
-        f"'shop/worker' and its images; revert the change, or in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} list it in "
+        f"'shop/worker' and its images; in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} list it in "
         "account.retired to keep it in AWS (Terraform forgets it), or in account.allow_destroy to let Terraform delete it "
         "and its images"
     ) in result.output
@@ -152,7 +152,7 @@ def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
     )
     assert result.exit_code == 0, result.output
     assert (
-        "shop: the plan deletes or replaces no production repository (3 repository change(s) checked)"
+        "shop: the plan deletes or replaces no production or adopted repository (3 repository change(s) checked)"
         in result.output
     )
 

@@ -162,18 +162,18 @@ def list_accounts(accounts_dir: Path = params.ACCOUNTS_DIR, as_json: bool = para
         typer.echo(line)
 
 
-@app.command("check-plan", short_help="The plan guard for CI: no production repository deleted or replaced.")
+@app.command("check-plan", short_help="The plan guard for CI: no guarded repository deleted or replaced.")
 def check_plan(
-    account: str = PlanAccount, plan: Path = params.PLAN, accounts_dir: Path = params.ACCOUNTS_DIR
+    account: str = PlanAccount,
+    plan: Path = params.PLAN,
+    accounts_dir: Path = params.ACCOUNTS_DIR,
+    migration: bool = params.MIGRATION,
 ) -> None:
-    """Exit 1 naming each production repository that the saved plan would delete or replace and that
-    the account file does not list in allow_destroy. Run it between `terraform plan` and `apply`."""
+    """Exit 1 naming each production or adopted repository that the saved plan would delete or replace
+    and that the account file does not list in allow_destroy. Run it between `terraform plan` and `apply`."""
     with _reported(writes=False):
-        checked = api.check_plan(accounts_dir, account, plan)
-    typer.echo(
-        f"{account}: the plan deletes or replaces no production repository "
-        f"({checked} repository change(s) checked)"
-    )
+        checked, imported = api.check_plan(accounts_dir, account, plan, migration)
+    typer.echo(report.plan_checked(account, checked, imported, migration))
 
 
 @app.command("schema")

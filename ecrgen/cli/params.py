@@ -36,6 +36,10 @@ FORMAT = typer.Option(
     help="text, or github: also print ::error annotations (stdout) for GitHub Actions.",
 )
 JSON = flag("--json", "Print a JSON list (for CI matrices).")
+MIGRATION = flag(
+    "--migration",
+    "Also refuse any repository the plan would create: a migration imports every repository.",
+)
 PLAN = typer.Argument(..., metavar="PLAN.json", help="Output of `terraform show -json PLANFILE`.")
 PACKAGE = typer.Option(
     None,

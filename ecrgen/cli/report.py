@@ -157,3 +157,16 @@ def _escape(text: str, property_value: bool) -> str:
     https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts"""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def plan_checked(account: str, checked: int, imported: int, migration: bool) -> str:
+    """What `check-plan` says of a plan it lets through."""
+    if migration:
+        return (
+            f"{account}: the migration plan imports {imported} repository(ies) and creates, deletes or "
+            f"replaces none ({checked} repository change(s) checked)"
+        )
+    return (
+        f"{account}: the plan deletes or replaces no production or adopted repository "
+        f"({checked} repository change(s) checked)"
+    )

@@ -1,0 +1,181 @@
+"""The plan guard (`check-plan`): the saved plan is the truth about what Terraform will do. Pure: the
+account model and a plan (`terraform show -json`) in, problems out.
+
+A plan may delete or replace a repository for reasons outside the account file (a repository adopted
+with other settings, a rename, a destroy plan). Guarded, in every environment: the repositories of a
+production account, those tagged with a production environment, and adopted ones (`adopt` in the file,
+or imported by this plan): adopt promises to take a repository over, never to recreate it.
+JSON plan format (`resource_changes`, `actions`, `importing`, `replace_paths`):
+https://developer.hashicorp.com/terraform/internals/json-format#change-representation
+"""
+
+from __future__ import annotations
+
+import json
+
+from ecrgen.addresses import REPOSITORY_TYPE
+from ecrgen.config.model import PRODUCTION_NAMES, Account, Repository
+from ecrgen.errors import Problem, show
+from ecrgen.guard import CHOICES
+from ecrgen.rules.names import address
+
+# What forces a replacement of an aws_ecr_repository (ForceNew in the provider), as account file keys.
+FORCING_KEYS = {
+    "name": "name (with project and name_format)",
+    "encryption_configuration": "encryption and kms_key",
+}
+
+
+def plan_deletions(account: Account, plan: dict, where: str, migration: bool = False) -> list[Problem]:
+    """Guarded repositories that a saved plan (at `where`) would delete or replace and that
+    `allow_destroy` does not list; with `migration`, also every repository the plan would create (a
+    migration takes over what exists)."""
+    ids = _planned_account_ids(plan)
+    if ids and account.id not in ids:
+        return [
+            Problem(
+                where,
+                "",
+                f"is a plan for AWS account {', '.join(ids)}, not for {account.name!r} ({account.id}): "
+                "give the account the plan was made for",
+            )
+        ]
+    allowed = {address(name) for name in account.allow_destroy}
+    in_file = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
+    problems = []
+    for change in repository_changes(plan):
+        detail = change["change"]
+        actions, name = detail["actions"], change.get("name")
+        before = _dict(detail.get("before"))
+        found = in_file.get(name) if isinstance(name, str) else None
+        if "delete" in actions and name not in allowed and _guarded(account, before, detail, found):
+            problems.append(Problem(where, change.get("address", ""), _refusal(account, change, found)))
+        elif migration and "create" in actions and "delete" not in actions:
+            problems.append(Problem(where, change.get("address", ""), _created(account, change, found)))
+    return problems
+
+
+def repository_changes(plan: dict) -> list[dict]:
+    """The plan's changes of managed repositories whose actions are a list (other shapes are skipped)."""
+    found = []
+    for change in plan.get("resource_changes") or []:
+        detail = change.get("change") if isinstance(change, dict) else None
+        if (
+            isinstance(detail, dict)
+            and isinstance(detail.get("actions"), list)
+            and change.get("type") == REPOSITORY_TYPE.type
+            and change.get("mode") != "data"
+        ):
+            found.append(change)
+    return found
+
+
+def imported(plan: dict) -> int:
+    """How many repositories the plan imports."""
+    return sum(1 for change in repository_changes(plan) if change["change"].get("importing"))
+
+
+def _guarded(account: Account, before: dict, detail: dict, found: tuple[int, Repository] | None) -> bool:
+    tags = _dict(before.get("tags_all"))
+    return (
+        account.production
+        or str(tags.get("Environment", "")).lower() in PRODUCTION_NAMES
+        or bool(detail.get("importing"))
+        or (found is not None and found[1].adopt)
+    )
+
+
+def _refusal(account: Account, change: dict, found: tuple[int, Repository] | None) -> str:
+    detail = change["change"]
+    before = _dict(detail.get("before"))
+    kind = "production" if account.production else "adopted" if _adopted(detail, found) else "production"
+    if "create" not in detail["actions"]:
+        what = f"the plan would delete {kind} repository {show(before.get('name'))} and its images"
+        if found is None:
+            return f"{what}; in {account.file} {CHOICES}"
+        return (
+            f"{what} although {account.file} still has it (a destroy plan?): plan without -destroy, or "
+            f"list it in account.allow_destroy to let Terraform delete it"
+        )
+    forced = _replace_paths(change)
+    index, repo = found if found is not None else (None, None)
+    where = f"repository[{index}] in {account.file}" if repo is not None else account.file
+    causes = (
+        "; ".join(_difference(path, before, detail) for path in forced)
+        or "an attribute the plan does not name"
+    )
+    advice = (
+        f"ECR cannot change this in place: make {where} say what AWS holds, or give a new repository "
+        "another `name` and list this one in account.retired (AWS keeps it and its images)"
+    )
+    if not account.production and repo is not None and not repo.prevent_destroy:
+        advice += "; to let Terraform replace it and lose its images, list it in account.allow_destroy"
+    what = f"the plan would replace {kind} repository {show(before.get('name'))} and its images"
+    return f"{what}, forced by {causes}; {advice}"
+
+
+def _created(account: Account, change: dict, found: tuple[int, Repository] | None) -> str:
+    after = _dict(change["change"].get("after"))
+    where = f"repository[{found[0]}] in {account.file}" if found is not None else account.file
+    return (
+        f"the plan would create repository {show(after.get('name'))}: a migration takes over what exists and "
+        f"creates no repository; if it exists in AWS, set adopt = true on {where}; if it is new, add it "
+        "once the migration is applied"
+    )
+
+
+def _adopted(detail: dict, found: tuple[int, Repository] | None) -> bool:
+    return bool(detail.get("importing")) or (found is not None and found[1].adopt)
+
+
+def _replace_paths(change: dict) -> list[list]:
+    """The attribute paths that force the replacement (Terraform >= 1.2 records them)."""
+    paths = change["change"].get("replace_paths", change.get("replace_paths"))
+    return [p for p in paths if isinstance(p, list) and p] if isinstance(paths, list) else []
+
+
+def _difference(path: list, before: dict, detail: dict) -> str:
+    """`encryption_configuration (the file's encryption and kms_key): AWS holds X, the plan writes Y`."""
+    top = str(path[0])
+    after = _at(detail.get("after"), path)
+    unknown = _at(detail.get("after_unknown"), path)
+    planned = (
+        "a value known only after apply" if unknown not in (None, False) and after is None else _text(after)
+    )
+    keys = f" (the file's {FORCING_KEYS[top]})" if top in FORCING_KEYS else ""
+    held = _text(_at(before, path))
+    return f"{'.'.join(str(p) for p in path)}{keys}: AWS holds {held}, the plan writes {planned}"
+
+
+def _at(value: object, path: list) -> object:
+    for step in path:
+        if isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def _text(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+
+
+def _planned_account_ids(plan: dict) -> list[str]:
+    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets
+    them)."""
+    try:
+        ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"][
+            "constant_value"
+        ]
+    except (KeyError, TypeError):
+        return []
+    if isinstance(ids, str):  # one id written as a string: still this one account
+        ids = [ids]
+    return [str(i) for i in ids] if isinstance(ids, list) else []
+
+
+def _dict(value: object) -> dict:
+    """The value if it is a JSON object, else an empty one (a plan's fields may be null or missing)."""
+    return value if isinstance(value, dict) else {}
