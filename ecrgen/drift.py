@@ -4,7 +4,11 @@ output on disk, summarized per block.
 Exact: an account drifts whenever `synth` would change the bytes of its `cdk.tf.json`; the summary
 names every block that differs, whatever its kind (resource, data, output, provider, terraform, and
 hand-added ones such as import, moved, removed or locals). Stack folders of accounts whose file is
-gone are reported too.
+gone are reported too, and so is every configuration file in a stack folder that ecrgen did not write:
+Terraform (and OpenTofu, which adds `.tofu` files) loads every such file of the folder and merges
+them, override files last, so one of them can drop `prevent_destroy` unseen.
+https://developer.hashicorp.com/terraform/language/files and
+https://developer.hashicorp.com/terraform/language/files/override
 """
 
 from __future__ import annotations
@@ -36,9 +40,9 @@ def check_drift(texts: dict[str, str], accounts_dir: Path, names: list[str] | No
     reported as stale."""
     report = Report()
     for account, text in sorted(texts.items()):
-        report.lines += [
-            f"{account}: {line}" for line in _account_drift(output.stack_path(out, account), text)
-        ]
+        path = output.stack_path(out, account)
+        lines = _account_drift(path, text) + foreign_configuration(path.parent)
+        report.lines += [f"{account}: {line}" for line in lines]
     if not names:
         report.lines += [
             f"{folder.name}: {stale_message(folder, accounts_dir)}"
@@ -46,6 +50,29 @@ def check_drift(texts: dict[str, str], accounts_dir: Path, names: list[str] | No
         ]
         report.lines += _manifest_drift(out / output.MANIFEST, list(accounts.account_files(accounts_dir)))
     return report
+
+
+CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+
+
+def foreign_configuration(folder: Path) -> list[str]:
+    """Configuration files in a stack folder besides ecrgen's own (state, the lock file, `.terraform/`
+    and saved plans are not configuration). Terraform skips hidden and editor backup files."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [
+        f"{entry.as_posix()} is Terraform configuration that ecrgen did not write: Terraform merges every "
+        "*.tf and *.tf.json file of the folder into the stack (an override file can drop prevent_destroy); "
+        "move what it does into the account file, or delete it"
+        for entry in entries
+        if entry.name != output.STACK_FILE
+        and entry.name.endswith(CONFIGURATION_SUFFIXES)
+        and not entry.name.startswith((".", "#"))
+        and not entry.name.endswith("~")
+        and entry.is_file()
+    ]
 
 
 def _manifest_drift(path: Path, stacks: list[str]) -> list[str]:

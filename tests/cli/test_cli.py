@@ -427,6 +427,42 @@ def test_drift_check_sees_hand_added_blocks(tmp_path, monkeypatch):
     )
 
 
+def test_drift_check_reports_configuration_files_ecrgen_did_not_write(tmp_path, monkeypatch):
+    """Terraform merges every *.tf and *.tf.json of the folder: an override file can drop prevent_destroy."""
+    stacks = _synthesized_examples(tmp_path, monkeypatch)
+    folder = stacks / "example_account"
+    override = {"resource": {"aws_ecr_repository": {"app": {"lifecycle": {"prevent_destroy": False}}}}}
+    (folder / "override.tf.json").write_text(json.dumps(override))
+    (folder / "extra.tf").write_text('output "x" { value = 1 }\n')
+    (folder / "main.tofu").write_text("")
+    # Not configuration, or skipped by Terraform: state, lock file, .terraform/, plans, hidden and backup files.
+    for name in (
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+        ".terraform.lock.hcl",
+        "plan.tfplan",
+        ".hidden.tf",
+        "x.tf~",
+    ):
+        (folder / name).write_text("{}")
+    (folder / ".terraform").mkdir()
+    (folder / ".terraform" / "modules.tf.json").write_text("{}")
+    (folder / "folder.tf").mkdir()
+    result = run("synth", "--all", "--check")
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        1,
+        [
+            f"example_account: cdktf.out/stacks/example_account/{name} is Terraform configuration that ecrgen did not "
+            "write: Terraform merges every *.tf and *.tf.json file of the folder into the stack (an override file can "
+            "drop prevent_destroy); move what it does into the account file, or delete it"
+            for name in ("extra.tf", "main.tofu", "override.tf.json")
+        ],
+    )
+    for name in ("extra.tf", "main.tofu", "override.tf.json"):
+        (folder / name).unlink()
+    assert run("synth", "--all", "--check").exit_code == 0
+
+
 @pytest.mark.parametrize(
     "content, expected",
     [
