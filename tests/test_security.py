@@ -319,9 +319,24 @@ def test_github_subject_forms(entry, subject, every_ref):
             "repository_owner_id:65:repository_id:74:pull_request",
             "every pull request of the repository (the code of any branch, before review)",
         ),
+        (
+            "acme/app:ref:refs/heads/main*",
+            "every branch matching 'main*' of the repository (anybody who can push a branch of such a name)",
+        ),
+        (
+            "acme/app:ref:refs/heads/release-*",
+            "every branch matching 'release-*' of the repository (anybody who can push a branch of such a name)",
+        ),
+        (
+            "acme/app:ref:refs/tags/v*",
+            "every tag matching 'v*' of the repository (anybody who can push a tag of such a name)",
+        ),
+        (
+            "acme/app:environment:prod*",
+            "every environment matching 'prod*' of the repository (a workflow that names a new environment creates it)",
+        ),
+        ("acme/app:ref:refs/pull/*", "every ref matching 'refs/pull/*' of the repository"),
         ("acme/app:ref:refs/heads/main", None),
-        ("acme/app:ref:refs/heads/release-*", None),
-        ("acme/app:ref:refs/tags/v*", None),
         ("acme/app:environment:production", None),
         ("repository_owner_id:65:repository_id:74:ref:refs/heads/main", None),
     ],

@@ -96,22 +96,32 @@ def _split(entry: str) -> tuple[str, str]:
 def broad_trust(entry: str) -> str | None:
     """Whom an entry lets assume the role when that is anybody with write access to the repository (who
     can push a branch or tag, open a pull request, or name a new environment: GitHub creates an environment
-    a workflow names), or None for a narrow entry. StringLike '*' matches '/' too, so a leading '*' matches
-    all."""
+    a workflow names), or None for a narrow entry. StringLike '*' matches any characters, '/' too: a
+    wildcard anywhere in a branch, tag or environment name ('main*', 'prod*') is met by a new branch, tag
+    or environment of a matching name ('main-x', 'prod-x'), which anybody with write access can make."""
     repo, context = _split(entry)
     kind, _, value = context.partition(":")
     if not context:
         return "every branch, tag, pull request and environment of the repository"
     if kind == "pull_request":
         return "every pull request of the repository (the code of any branch, before review)"
-    if kind == "environment" and value.startswith("*"):
-        return "every environment of the repository (a workflow that names a new environment creates it)"
+    if kind == "environment" and "*" in value:
+        which = "every environment" if value.startswith("*") else f"every environment matching {show(value)}"
+        return f"{which} of the repository (a workflow that names a new environment creates it)"
     ref = value.removeprefix("refs/")
-    if kind == "ref" and ref.startswith("*"):
+    if kind != "ref" or "*" not in ref:
+        return None
+    if ref.startswith("*"):
         return "every branch and tag of the repository"
-    if kind == "ref" and ref.startswith(("heads/*", "tags/*")):
+    if ref.startswith(("heads/*", "tags/*")):
         return f"every {'branch' if ref.startswith('heads/') else 'tag'} of the repository"
-    return None
+    if ref.startswith(("heads/", "tags/")):
+        noun = "branch" if ref.startswith("heads/") else "tag"
+        return (
+            f"every {noun} matching {show(ref.split('/', 1)[1])} of the repository "
+            f"(anybody who can push a {noun} of such a name)"
+        )
+    return f"every ref matching {show(value)} of the repository"
 
 
 def repository_part(entry: str) -> str:
