@@ -3,6 +3,10 @@ blocks for what Terraform should forget but AWS keep (`retired`). Pure: account 
 
 - import blocks (Terraform >= 1.5): https://developer.hashicorp.com/terraform/language/import
   (ECR repositories import by name, IAM roles by name; a block for a resource already in state is a no-op)
+- EventBridge rules import by `[event_bus_name/]rule_name`, targets by
+  `event_bus_name/rule_name/target_id` (the bus `default` when left out):
+  https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_event_rule#import
+  and https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_event_target#import
 - removed blocks (Terraform >= 1.7): https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources
 """
 
@@ -18,12 +22,14 @@ if TYPE_CHECKING:  # the model is only read: no import at run time
 
 # The resources a repository's name addresses (see ecrgen/ecr/repository.py and policies.py).
 REPOSITORY_KINDS = addresses.REPOSITORY_KINDS
+# The bus the alert rule is on (ecrgen's rule names none: EventBridge's default bus).
+EVENT_BUS = "default"
 
 
 def import_blocks(account: Account) -> list[dict[str, str]]:
-    """Take over the repositories and the role marked `adopt` instead of creating them. Their policies
-    need no import: ECR and IAM replace a repository's lifecycle or repository policy, and a role's
-    inline policy, when they are put again."""
+    """Take over the repositories, the role and the alert rule (with its SQS target) marked `adopt`
+    instead of creating them. Their policies need no import: ECR and IAM replace a repository's
+    lifecycle or repository policy, and a role's inline policy, when they are put again."""
     blocks = [
         {"to": str(addresses.repository(repo.address)), "id": repo.ecr_name}
         for repo in account.repositories
@@ -31,6 +37,11 @@ def import_blocks(account: Account) -> list[dict[str, str]]:
     ]
     if account.role and account.role.adopt:
         blocks.append({"to": str(addresses.ROLE), "id": account.role.name})
+    alerts = account.alerts
+    if alerts and alerts.adopt:
+        blocks.append({"to": str(addresses.ALERT_RULE), "id": alerts.rule_name})
+        target = f"{EVENT_BUS}/{alerts.rule_name}/{alerts.target_id}"
+        blocks.append({"to": str(addresses.ALERT_QUEUE_TARGET), "id": target})
     return sorted(blocks, key=lambda block: block["to"])
 
 

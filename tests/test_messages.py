@@ -231,6 +231,6 @@ def test_an_event_pattern_over_eventbridges_limit(monkeypatch):
     from ecrgen.rules import events
 
     monkeypatch.setattr(events, "MAX_PATTERN", 10)
-    assert check_alerts("q", ["HIGH"], None, False, "a") == [
+    assert check_alerts("q", ["HIGH"], None, False) == [
         ("severities", "make an event pattern over EventBridge's 10-character limit")
     ]

@@ -1,7 +1,7 @@
 """Nothing lost, proven with Terraform against moto: removing a production repository is refused,
 `retired` forgets it (AWS keeps it and its images), `allow_destroy` lets it go, `check-plan` catches the
 CI path with no previous output, `adopt` takes over what exists, and the migration from the old
-`terraform_modules/ecr` module keeps every repository and image."""
+`terraform_modules/ecr` module keeps every repository and image and ends with one alert path."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from localstack.services.events.event_rule_engine import EventPatternCompiler, EventRuleEngine
 from terraform_harness import MotoServer, Stack, Workspace, changes, missing
 from typer.testing import CliRunner
 
 pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 
 MIGRATION = Path(__file__).parent / "migration"
+# An ECR image scan with CRITICAL findings, as AWS documents it.
+SCAN = json.loads((Path(__file__).parent / "events" / "ecr_image_scan.json").read_text())
 ACCOUNT = """
 [account]
 id = "123456789012"
@@ -64,6 +67,20 @@ def push_image(moto_server: MotoServer, repository: str, tag: str) -> str:
         repositoryName=repository, imageManifest=manifest, imageTag=tag
     )
     return image["image"]["imageId"]["imageDigest"]
+
+
+def alert_paths(moto_server: MotoServer) -> list[tuple[str, str, str]]:
+    """(rule name, target id, target ARN) for every target of every rule on the default bus that routes
+    an ECR scan with CRITICAL findings: each is one copy of every finding. (LocalStack's pattern engine:
+    moto's has no $or.)"""
+    events = moto_server.client("events", "us-east-1")
+    paths = []
+    for rule in events.list_rules()["Rules"]:
+        pattern = EventPatternCompiler().compile_event_pattern(rule.get("EventPattern", "{}"))
+        if EventRuleEngine().evaluate_pattern_on_event(pattern, SCAN):
+            targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+            paths += [(rule["Name"], target["Id"], target["Arn"]) for target in targets]
+    return sorted(paths)
 
 
 def tags_in(moto_server: MotoServer, repository: str) -> list[str]:
@@ -234,10 +251,18 @@ def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
 
 
 def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path, moto):
-    """README, "Migrating from terraform_modules/ecr": the old stack forgets, the new account file adopts."""
+    """README, "Migrating from terraform_modules/ecr": the old stack forgets, the new account file adopts,
+    and the findings reach the queue once (issue 20, defect 5: the old rule, forgotten, kept sending and
+    ecrgen added its own)."""
     old = tmp_path / "old"
     shutil.copytree(MIGRATION, old)
     server = moto("123456789012")
+    sqs = server.client("sqs", "us-east-1")
+    queue_url = sqs.create_queue(QueueName="security-alerts")["QueueUrl"]  # the alerts module made it
+    queue = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    old_path = [("canvas-ta-ecr-image-scan", "SendToSQS", queue)]
     legacy = Workspace(old / "my_folder" / "example_account", server, "us-east-1")
     legacy.run(["terraform", "init", "-input=false"])
     legacy.plan()
@@ -248,6 +273,7 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
         for r in server.client("ecr", "us-east-1").describe_repositories()["repositories"]
     }
     assert set(before) == {"canvas-ta/app", "canvas-ta/api"}
+    assert alert_paths(server) == old_path, "ecr-alerts.tf's rule sends the findings to the queue"
 
     # Step 1: the old stack forgets the module without destroying anything.
     main_tf = old / "my_folder" / "example_account" / "main.tf"
@@ -255,13 +281,37 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     forget = legacy.plan("forget")
     actions = {c["address"]: c["change"]["actions"] for c in forget["resource_changes"]}
     assert actions and all(a == ["forget"] for a in actions.values()), actions
+    assert "module.ecr.aws_cloudwatch_event_target.ecr_scan_sqs" in actions
     legacy.apply("forget")
+    assert alert_paths(server) == old_path, "forgotten, the old rule keeps sending"
+
+    # The defect: without rule_name, target_id and adopt, the new stack adds a rule of its own beside the
+    # old one, which AWS keeps: every finding would arrive twice.
+    adopting = (MIGRATION / "example_account.toml").read_text()
+    keys = adopting.index("rule_name = ")  # the last three lines: [alerts] rule_name, target_id, adopt
+    assert [line.split(" =")[0] for line in adopting[keys:].splitlines()] == [
+        "rule_name",
+        "target_id",
+        "adopt",
+    ]
+    without = adopting[:keys]
+    write_account(tmp_path / "new", without, "example_account")
+    stack = Stack(tmp_path / "new", "example_account", moto)
+    assert stack.synth()["resource"]["aws_cloudwatch_event_rule"]["scan_findings"]["name"] == (
+        "example_account-ecr-scan-findings"
+    )
+    stack.workspace.init()
+    defect = stack.workspace.plan("defect")
+    assert {a: c for a, c in changes(defect).items() if a.startswith("aws_cloudwatch_event")} == {
+        "aws_cloudwatch_event_rule.scan_findings": ["create"],
+        "aws_cloudwatch_event_target.scan_findings_sqs": ["create"],
+    }
+    assert alert_paths(server) == old_path
 
     # Steps 2-4: the account file adopts; synth; check-plan; apply.
-    write_account(tmp_path / "new", (MIGRATION / "example_account.toml").read_text(), "example_account")
-    stack = Stack(tmp_path / "new", "example_account", moto)
+    write_account(tmp_path / "new", adopting, "example_account")
     stack.synth()
-    stack.workspace.init()
+    stack.workspace.pin_provider()
     plan = stack.workspace.plan()
     repositories = [c for c in plan["resource_changes"] if c["type"] == "aws_ecr_repository"]
     assert sorted(c["address"] for c in repositories if c["change"].get("importing")) == [
@@ -271,7 +321,20 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     assert not any(a in ("create", "delete") for c in repositories for a in c["change"]["actions"])
     role = next(c for c in plan["resource_changes"] if c["type"] == "aws_iam_role")
     assert role["change"].get("importing") and "create" not in role["change"]["actions"]
+    alert = {
+        c["address"]: c["change"]
+        for c in plan["resource_changes"]
+        if c["type"].startswith("aws_cloudwatch_event")
+    }
+    assert {address: change["importing"] for address, change in alert.items()} == {
+        "aws_cloudwatch_event_rule.scan_findings": {"id": "canvas-ta-ecr-image-scan"},
+        "aws_cloudwatch_event_target.scan_findings_sqs": {"id": "default/canvas-ta-ecr-image-scan/SendToSQS"},
+    }
+    assert not any(a in ("create", "delete") for change in alert.values() for a in change["actions"]), alert
     stack.workspace.apply()
+    assert alert_paths(server) == old_path, (
+        "one rule, the old one adopted, sends the findings to the queue once"
+    )
 
     after = {
         r["repositoryName"]: r["createdAt"]

@@ -14,12 +14,17 @@ def alerts(table: schema.AlertsTable | None, enhanced: bool, account: str, found
         return None
     found.add(
         "alerts",
-        events.check_alerts(
-            table.sqs_queue_name, table.severities, table.cloudwatch_log_group, enhanced, account
-        ),
+        events.check_alerts(table.sqs_queue_name, table.severities, table.cloudwatch_log_group, enhanced),
     )
+    found.add("alerts", events.check_rule(table.rule_name, table.target_id, account))
     return Alerts(
-        table.sqs_queue_name, table.create_queue, tuple(table.severities), table.cloudwatch_log_group
+        table.sqs_queue_name,
+        table.create_queue,
+        tuple(table.severities),
+        table.cloudwatch_log_group,
+        rule_name=events.rule_name(account) if table.rule_name is None else table.rule_name,
+        target_id=table.target_id,
+        adopt=table.adopt,
     )
 
 

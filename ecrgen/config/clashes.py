@@ -10,6 +10,9 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
 - SQS queue names and CloudWatch Logs log group names are unique per account and region:
   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html and
   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+- EventBridge rule names are unique per event bus (the alert rule is on the account's default bus, one
+  per region): https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (PutRule of
+  an existing name replaces that rule)
 - Two stacks sharing one Terraform state would each plan to destroy the other's resources:
   https://developer.hashicorp.com/terraform/language/state (one state per configuration)
 - One replication configuration and one registry policy per registry, one pull through cache rule and
@@ -100,6 +103,14 @@ def clashes(accounts: list[Account]) -> list[Problem]:
                 "role names are unique in an AWS account, whatever their case",
             )
         alerts = account.alerts
+        if alerts:
+            claim(
+                account,
+                ("event rule", *registry, alerts.rule_name),
+                "alerts.rule_name",
+                f"the EventBridge rule {alerts.rule_name!r}",
+                "rule names are unique on an event bus, and two stacks would overwrite each other's rule",
+            )
         if alerts and alerts.create_queue:
             claim(
                 account,

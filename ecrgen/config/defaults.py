@@ -58,9 +58,11 @@ UNTAGGED_IMAGE_DAYS: Final = 7
 ROLE_ACCESS: Final = "push"
 ROLE_ADOPT: Final = False
 
-# [alerts]
+# [alerts]; rule_name defaults to '<ACCOUNT>-ecr-scan-findings' (`ecrgen.rules.events.rule_name`).
 CREATE_QUEUE: Final = False
 SEVERITIES: Final = ["HIGH", "CRITICAL"]
+ALERTS_ADOPT: Final = False
+TARGET_ID: Final = "sqs"  # the id of the rule's SQS target
 
 # [scanning]
 SCANNING_TYPE: Final = "BASIC"

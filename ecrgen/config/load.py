@@ -18,7 +18,7 @@ from ecrgen.config import account, alerts, backend, registry, repositories, reti
 from ecrgen.config.clashes import clashes
 from ecrgen.config.files import read, select
 from ecrgen.config.findings import Findings
-from ecrgen.config.model import Account, Backend, Repository, Role
+from ecrgen.config.model import Account, Backend
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import terraform
 
@@ -101,9 +101,9 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     ecr_role = role.role(parsed.role, acct, production, fmt, repos, found, warned)
     settings = registry.registry(parsed.registry, acct, production, found, warned)
     registry.check_unique(parsed.registry, found)
-    version, problems = terraform.required_version(
-        acct.terraform_version, _needs(acct, state, repos, ecr_role)
-    )
+    adopts = any(r.adopt for r in repos) or bool(ecr_role and ecr_role.adopt)
+    adopts = adopts or bool(parsed.alerts and parsed.alerts.adopt)
+    version, problems = terraform.required_version(acct.terraform_version, _needs(acct, state, adopts))
     found.add("account.terraform_version", problems)
     enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
     resolved = Account(
@@ -133,11 +133,12 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
 
 
 def _needs(
-    acct: schema.AccountTable, state: Backend, repos: list[Repository], ecr_role: Role | None
+    acct: schema.AccountTable, state: Backend, adopts: bool
 ) -> tuple[tuple[str, tuple[int, int, int], str], ...]:
-    """What the file uses that needs a recent Terraform (`ecrgen.rules.terraform`)."""
+    """What the file uses that needs a recent Terraform (`ecrgen.rules.terraform`); `adopts`: some
+    repository, the role or the alert rule is adopted (import blocks)."""
     return (
         ((terraform.LOCKFILE,) if state.type == "s3" and state.use_lockfile else ())
-        + ((terraform.IMPORT,) if any(r.adopt for r in repos) or (ecr_role and ecr_role.adopt) else ())
+        + ((terraform.IMPORT,) if adopts else ())
         + ((terraform.REMOVED,) if acct.retired else ())
     )

@@ -85,6 +85,9 @@ class Alerts:
     create_queue: bool
     severities: tuple[str, ...]
     cloudwatch_log_group: str | None
+    rule_name: str  # the EventBridge rule's name (default derived from the account's name)
+    target_id: str = defaults.TARGET_ID  # the id of the rule's SQS target
+    adopt: bool = defaults.ALERTS_ADOPT  # the rule and its SQS target exist: `import` blocks take them over
 
     @property
     def fifo(self) -> bool:

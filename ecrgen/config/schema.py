@@ -87,6 +87,9 @@ class AlertsTable(_Table):
     create_queue: bool = defaults.CREATE_QUEUE
     severities: list[str] = defaults.SEVERITIES
     cloudwatch_log_group: str | None = None
+    rule_name: str | None = None
+    target_id: str = defaults.TARGET_ID
+    adopt: bool = defaults.ALERTS_ADOPT
 
 
 class ScanningTable(_Table):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ecrgen import addresses, documents
 from ecrgen.addresses import ALERT_RULE
 from ecrgen.ecr import Construct, pin
-from ecrgen.rules.events import pattern_text, rule_name, scan_pattern
+from ecrgen.rules.events import pattern_text, scan_pattern
 from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
@@ -25,7 +25,7 @@ class EcrScanAlerts(Construct):
         super().__init__(scope, "alerts")
         pattern = scan_pattern(alerts.severities, account.enhanced_scanning)
         kind = "Amazon Inspector findings" if account.enhanced_scanning else "basic scan findings"
-        self.rule_name = rule_name(account.name)
+        self.rule_name = alerts.rule_name
         pin(
             engine.aws("cloudwatch_event_rule").CloudwatchEventRule(
                 self,
@@ -43,7 +43,12 @@ class EcrScanAlerts(Construct):
         # No role_arn: EventBridge delivers to SQS through the queue policy, and may fail with a role.
         pin(
             engine.aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self, "sqs", rule=ALERT_RULE.ref("name"), target_id="sqs", arn=queue.ref("arn"), **target
+                self,
+                "sqs",
+                rule=ALERT_RULE.ref("name"),
+                target_id=alerts.target_id,
+                arn=queue.ref("arn"),
+                **target,
             ),
             addresses.ALERT_QUEUE_TARGET,
         )

@@ -7,6 +7,8 @@
 - Numeric matching and `$or`: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
 - A pattern is at most 4,096 characters: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
 - Rule names: 1-64 chars of [.-_A-Za-z0-9]: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+- Target ids (PutTargets' Id): 1-64 chars of [.-_A-Za-z0-9]:
+  https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html
 - A FIFO queue target needs a message group id, and the queue content-based deduplication (EventBridge
   sends no deduplication id): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html
 """
@@ -24,6 +26,7 @@ SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED")
 INSPECTOR_SEVERITIES = ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNTRIAGED")
 MAX_PATTERN = 4096
 RULE_NAME = re.compile(r"[.\-_A-Za-z0-9]{1,64}")
+TARGET_ID = re.compile(r"[.\-_A-Za-z0-9]{1,64}")
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html (QueueName)
 QUEUE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")
 # EventBridge writes only to log groups named /aws/events/...:
@@ -53,7 +56,8 @@ def scan_pattern(severities: tuple[str, ...], enhanced: bool) -> dict:
 
 
 def rule_name(account: str) -> str:
-    """The scan-findings rule's name (the log resource policy's name adds '-logs')."""
+    """The scan-findings rule's default name, when `[alerts] rule_name` is not given (the log resource
+    policy's name adds '-logs' to the rule's name)."""
     return f"{account}-ecr-scan-findings"
 
 
@@ -62,21 +66,40 @@ def pattern_text(pattern: dict) -> str:
     return json.dumps(pattern, sort_keys=True, separators=(",", ":"))
 
 
-def check_alerts(
-    queue: str, severities: list[str], log_group: str | None, enhanced: bool, account: str
-) -> Found:
-    """Queue name, severities, log group, the rule's name and the pattern's size."""
+def check_rule(rule: str | None, target_id: str, account: str) -> Found:
+    """The rule's name (configured, or derived from the account's name) and the SQS target's id."""
     found: Found = []
-    name = rule_name(account)
-    if not RULE_NAME.fullmatch(name):
+    name = rule_name(account) if rule is None else rule
+    if rule is None and not RULE_NAME.fullmatch(name):
         found.append(
             (
                 "",
                 f"the account name gives the EventBridge rule name {show(name)} ({len(name)} chars); "
                 f"EventBridge allows 64: shorten the account file's name "
-                f"to at most {64 - len(rule_name(''))} characters",
+                f"to at most {64 - len(rule_name(''))} characters, or name the rule with rule_name",
             )
         )
+    elif not RULE_NAME.fullmatch(name):
+        found.append(
+            (
+                "rule_name",
+                f"{show(name)} is not a valid EventBridge rule name (1-64 chars: letters, digits, . - and _)",
+            )
+        )
+    if not TARGET_ID.fullmatch(target_id):
+        found.append(
+            (
+                "target_id",
+                f"{show(target_id)} is not a valid EventBridge target id "
+                "(1-64 chars: letters, digits, . - and _)",
+            )
+        )
+    return found
+
+
+def check_alerts(queue: str, severities: list[str], log_group: str | None, enhanced: bool) -> Found:
+    """Queue name, severities, log group and the pattern's size."""
+    found: Found = []
     if not QUEUE_NAME.fullmatch(queue):
         found.append(
             (

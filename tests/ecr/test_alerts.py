@@ -11,7 +11,7 @@ import pytest
 from localstack.services.events.event_rule_engine import EventPatternCompiler, EventRuleEngine
 from moto import mock_aws
 
-from ecrgen.rules.events import check_alerts, pattern_text, scan_pattern
+from ecrgen.rules.events import check_alerts, check_rule, pattern_text, scan_pattern
 
 EVENTS = Path(__file__).parents[1] / "events"
 SCAN = json.loads((EVENTS / "ecr_image_scan.json").read_text())
@@ -101,27 +101,48 @@ def test_emitted_patterns_route(synthesized):
 
 
 def test_severities_are_checked():
-    assert check_alerts("q", ["HIGH", "HIGH"], None, False, "a") == [("severities", "has duplicates: 'HIGH'")]
-    assert check_alerts("q", [], None, False, "a") == [
+    assert check_alerts("q", ["HIGH", "HIGH"], None, False) == [("severities", "has duplicates: 'HIGH'")]
+    assert check_alerts("q", [], None, False) == [
         (
             "severities",
             "must name at least one severity (allowed: INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, UNDEFINED)",
         )
     ]
-    assert check_alerts("q.fifo", ["UNTRIAGED"], None, True, "a") == []
-    assert check_alerts("a" * 81, ["HIGH"], None, False, "a") == [
+    assert check_alerts("q.fifo", ["UNTRIAGED"], None, True) == []
+    assert check_alerts("a" * 81, ["HIGH"], None, False) == [
         (
             "sqs_queue_name",
             f"'{'a' * 76}... is not a valid SQS queue name (1-80 chars: letters, digits, - and _; FIFO queues end in .fifo)",
         )
     ]
-    assert check_alerts("q", ["HIGH"], None, False, "a" * 46) == []
-    assert check_alerts("q", ["HIGH"], None, False, "a" * 47) == [
+
+
+def test_the_rule_name_and_target_id_are_checked():
+    assert check_rule(None, "sqs", "a" * 46) == []
+    assert check_rule(None, "sqs", "a" * 47) == [
         (
             "",
-            f"the account name gives the EventBridge rule name '{'a' * 47}-ecr-scan-findings' (65 chars); EventBridge allows 64: shorten the account file's name to at most 46 characters",
+            f"the account name gives the EventBridge rule name '{'a' * 47}-ecr-scan-findings' (65 chars); EventBridge allows 64: shorten the account file's name to at most 46 characters, or name the rule with rule_name",
         )
     ]
+    # A rule_name of its own frees the account's name from the limit.
+    assert check_rule("legacy.ecr_scan-findings", "SendToSQS", "a" * 47) == []
+    assert check_rule("r" * 64, "t" * 64, "a") == []
+    assert check_rule("ecr findings", "sqs/1", "a") == [
+        (
+            "rule_name",
+            "'ecr findings' is not a valid EventBridge rule name (1-64 chars: letters, digits, . - and _)",
+        ),
+        (
+            "target_id",
+            "'sqs/1' is not a valid EventBridge target id (1-64 chars: letters, digits, . - and _)",
+        ),
+    ]
+    assert check_rule("", "", "a") == [
+        ("rule_name", "'' is not a valid EventBridge rule name (1-64 chars: letters, digits, . - and _)"),
+        ("target_id", "'' is not a valid EventBridge target id (1-64 chars: letters, digits, . - and _)"),
+    ]
+    assert [path for path, _ in check_rule("r" * 65, "t" * 65, "a")] == ["rule_name", "target_id"]
 
 
 def test_end_to_end_in_moto(synthesized):

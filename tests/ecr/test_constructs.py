@@ -129,7 +129,9 @@ FULL = account(
         repository("scratch", force_delete=True, policy_text=POLICY),
     ),
     role=Role("ecr-ci", "push", ("acme/app",), (), (), adopt=True),
-    alerts=Alerts("findings.fifo", True, ("HIGH", "CRITICAL"), "/aws/events/ecr-findings"),
+    alerts=Alerts(
+        "findings.fifo", True, ("HIGH", "CRITICAL"), "/aws/events/ecr-findings", "full-ecr-scan-findings"
+    ),
     scanning=Scanning("ENHANCED", True, ("prod-*",)),
     registry=registry(
         replication=(ReplicationRule((("eu-west-1", "210987654321"),), ("app",)),),
@@ -164,7 +166,8 @@ LOOKUP = account(
     "lookup",
     (repository("web"), repository("api", lifecycle_policy=LIFECYCLE)),
     role=Role("ecr-ci", "pull", (), (f"arn:aws:iam::{ID}:root",), (), repository_prefix="demo/"),
-    alerts=Alerts("findings", False, ("CRITICAL",), None),
+    # The old module's rule and SQS target, adopted (issue 20: a migration ends with one alert path).
+    alerts=Alerts("findings", False, ("CRITICAL",), None, "legacy-ecr-findings", "SendToSQS", adopt=True),
     registry=registry(creation_templates=(template("ROOT"),)),
 )
 
@@ -471,14 +474,15 @@ def test_a_created_fifo_queue_deduplicates_by_content(stacks):
 
 
 def test_a_looked_up_queue_is_neither_created_nor_given_a_policy(stacks):
-    lookup = stacks["lookup"]
+    lookup, full = stacks["lookup"], stacks["full"]
     queue = addresses.alert_queue(LOOKUP.alerts)
     assert body(lookup, queue) == {"name": "findings"}
     assert body(lookup, addresses.ALERT_QUEUE_TARGET) == {
         "arn": queue.ref("arn"),
         "rule": addresses.ALERT_RULE.ref("name"),
-        "target_id": "sqs",
+        "target_id": "SendToSQS",  # the configured target_id
     }
+    assert body(full, addresses.ALERT_QUEUE_TARGET)["target_id"] == "sqs"
     assert not {"aws_sqs_queue", "aws_sqs_queue_policy", "aws_cloudwatch_log_group"} & set(lookup["resource"])
     assert "aws_sqs_queue" not in stacks["full"].get("data", {})
 
@@ -508,6 +512,7 @@ def test_the_rule_matches_inspector_findings_when_scanning_is_enhanced(stacks):
     assert body(stacks["lookup"], addresses.ALERT_RULE)["description"] == (
         "ECR basic scan findings of severity CRITICAL"
     )
+    assert body(stacks["lookup"], addresses.ALERT_RULE)["name"] == "legacy-ecr-findings"  # rule_name
 
 
 def test_scanning_only_when_configured(stacks):
@@ -599,7 +604,20 @@ def test_adopted_repositories_and_role_are_imported(stacks):
         {"to": str(addresses.repository("app")), "id": "demo/app"},
         {"to": str(addresses.ROLE), "id": "ecr-ci"},
     ]
-    assert "import" not in stacks["lookup"]
+    assert "import" not in stacks["moved"]
+
+
+def test_an_adopted_alert_imports_its_rule_and_sqs_target(stacks):
+    """The rule by its name on the default bus, the target by bus/rule/target id (the provider's import
+    IDs); the logs target, were there one, would be created."""
+    assert stacks["lookup"]["import"] == [
+        {"to": str(addresses.ALERT_RULE), "id": "legacy-ecr-findings"},
+        {"to": str(addresses.ALERT_QUEUE_TARGET), "id": "default/legacy-ecr-findings/SendToSQS"},
+    ]
+    assert [block["to"] for block in stacks["lookup"]["import"]] == [
+        "aws_cloudwatch_event_rule.scan_findings",
+        "aws_cloudwatch_event_target.scan_findings_sqs",
+    ]
 
 
 def test_retired_repositories_are_forgotten_with_their_policies(stacks):

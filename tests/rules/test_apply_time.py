@@ -165,7 +165,7 @@ def test_long_values_for_tags_and_names(accounts):
     folder = accounts(**{long_name: minimal("dev", '[alerts]\nsqs_queue_name = "q"\n')})
     assert problems(folder, [long_name]) == [
         f"accounts/{long_name}.toml: alerts: the account name gives the EventBridge rule name '{long_name}-ecr-scan-findings' (65 chars); "
-        "EventBridge allows 64: shorten the account file's name to at most 46 characters"
+        "EventBridge allows 64: shorten the account file's name to at most 46 characters, or name the rule with rule_name"
     ]
 
 

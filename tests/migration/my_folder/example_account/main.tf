@@ -8,4 +8,5 @@ module "ecr" {
   environment         = "production"
   repositories        = ["app", "api"]
   allowed_account_ids = ["210987654321"]
+  alerts_queue_name   = "security-alerts"
 }

@@ -14,3 +14,7 @@ variable "allowed_account_ids" {
   type    = list(string)
   default = []
 }
+
+variable "alerts_queue_name" {
+  type = string
+}
