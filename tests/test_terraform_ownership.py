@@ -83,6 +83,18 @@ def alert_paths(moto_server: MotoServer) -> list[tuple[str, str, str]]:
     return sorted(paths)
 
 
+def plan_counts(plan: dict) -> dict[str, int]:
+    """How many resources a plan imports, creates, updates, deletes and replaces (for the closing notes)."""
+    counts = dict.fromkeys(("import", "create", "update", "delete", "replace"), 0)
+    for change in plan.get("resource_changes", []):
+        actions = change["change"]["actions"]
+        counts["import"] += bool(change["change"].get("importing"))
+        key = "replace" if sorted(actions) == ["create", "delete"] else actions[0]
+        if key in counts:
+            counts[key] += 1
+    return counts
+
+
 def tags_in(moto_server: MotoServer, repository: str) -> list[str]:
     images = moto_server.client("ecr", "us-east-1").list_images(repositoryName=repository)["imageIds"]
     return sorted(image.get("imageTag", "") for image in images)
@@ -331,6 +343,27 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
         "aws_cloudwatch_event_target.scan_findings_sqs": {"id": "default/canvas-ta-ecr-image-scan/SendToSQS"},
     }
     assert not any(a in ("create", "delete") for change in alert.values() for a in change["actions"]), alert
+    from ecrgen.cli import app
+
+    # check-plan --migration proves the claim: every repository imported, none created, replaced or deleted.
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    result = CliRunner().invoke(
+        app,
+        [
+            "check-plan",
+            "example_account",
+            str(tmp_path / "plan.json"),
+            "--migration",
+            "--accounts-dir",
+            str(tmp_path / "new" / "accounts"),
+        ],
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "example_account: the migration plan imports 2 repository(ies) and creates, deletes or replaces none "
+        "(2 repository change(s) checked)\n",
+    )
+    print("migration plan:", plan_counts(plan))
     stack.workspace.apply()
     assert alert_paths(server) == old_path, (
         "one rule, the old one adopted, sends the findings to the queue once"
