@@ -18,7 +18,7 @@ from ecrgen.config import account, alerts, backend, registry, repositories, reti
 from ecrgen.config.clashes import clashes
 from ecrgen.config.files import read, select
 from ecrgen.config.findings import Findings
-from ecrgen.config.model import Account, Backend, Repository, Role
+from ecrgen.config.model import Account, Backend, Registry, Repository, Role
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import terraform
 
@@ -102,7 +102,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     settings = registry.registry(parsed.registry, acct, production, found, warned)
     registry.check_unique(parsed.registry, found)
     version, problems = terraform.required_version(
-        acct.terraform_version, _needs(acct, state, repos, ecr_role)
+        acct.terraform_version, _needs(acct, state, repos, ecr_role, settings)
     )
     found.add("account.terraform_version", problems)
     enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
@@ -133,11 +133,19 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
 
 
 def _needs(
-    acct: schema.AccountTable, state: Backend, repos: list[Repository], ecr_role: Role | None
+    acct: schema.AccountTable,
+    state: Backend,
+    repos: list[Repository],
+    ecr_role: Role | None,
+    settings: Registry | None,
 ) -> tuple[tuple[str, tuple[int, int, int], str], ...]:
     """What the file uses that needs a recent Terraform (`ecrgen.rules.terraform`)."""
+    adopts = [r.adopt for r in repos] + [ecr_role is not None and ecr_role.adopt]
+    if settings is not None:
+        adopts += [r.adopt for r in settings.pull_through_cache]
+        adopts += [t.adopt for t in settings.creation_templates]
     return (
         ((terraform.LOCKFILE,) if state.type == "s3" and state.use_lockfile else ())
-        + ((terraform.IMPORT,) if any(r.adopt for r in repos) or (ecr_role and ecr_role.adopt) else ())
+        + ((terraform.IMPORT,) if any(adopts) else ())
         + ((terraform.REMOVED,) if acct.retired else ())
     )
