@@ -40,19 +40,35 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     """Write every account's file (and its input hash), each through a temporary file and an atomic
     rename. Nothing is renamed into place until every file is staged; a folder that cannot be written
     is an EcrgenError naming it, with every temporary file and new folder removed again."""
+    files = {}
+    for account, text in texts.items():
+        target = stack_path(out, account)
+        files[target] = text
+        files[target.parent / incremental.RECORD] = incremental.record(digests[account], text)
+    changed = write_files(files, out)
+    return [
+        Result(target.parent.name, target, "written" if changed[target] else "unchanged")
+        for target in files
+        if target.name == STACK_FILE
+    ]
+
+
+def write_files(files: dict[Path, str], root: Path, option: str = "--out") -> dict[Path, bool]:
+    """Write every file or none: each is staged in a temporary file beside it, and only when all are
+    staged is each renamed into place. A file that cannot be staged is an EcrgenError naming the path
+    the user can act on (under `root`, chosen with `option`), with every temporary file and new folder
+    removed again. Returns, per file, whether its bytes changed."""
     staged: list[_Staged] = []
     created: list[Path] = []
     problems: list[Problem] = []
     try:
-        for account, text in texts.items():
-            target = stack_path(out, account)
-            record = target.parent / incremental.RECORD
+        for target, text in files.items():
             try:
                 _make_folder(target.parent, created)
                 staged.append(_stage(target, text))
-                staged.append(_stage(record, incremental.record(digests[account], text)))
             except OSError as error:
-                problems.append(_write_problem(out, target, error))
+                problem = _write_problem(root, target, error)
+                problems.append(Problem(problem.file, "", problem.message.replace("--out", option)))
         if problems:
             raise EcrgenError(dict.fromkeys(problems))
     except BaseException:
@@ -61,11 +77,7 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     with _uninterrupted():
         for item in staged:
             os.replace(item.temporary, item.target)
-    return [
-        Result(item.target.parent.name, item.target, "written" if item.changed else "unchanged")
-        for item in staged
-        if item.target.name == STACK_FILE
-    ]
+    return {item.target: item.changed for item in staged}
 
 
 @dataclass(frozen=True)
@@ -183,14 +195,4 @@ def write_file(target: Path, text: str, option: str = "--out") -> bool:
     """Write one file through a temporary file and an atomic rename; False when it already held `text`."""
     if target.is_file() and not _differs(target, text):
         return False
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = _stage(target, text)
-    except OSError as error:
-        problem = _write_problem(target.parent, target, error)
-        raise EcrgenError(
-            [Problem(problem.file, problem.path, problem.message.replace("--out", option))]
-        ) from None
-    with _uninterrupted():
-        os.replace(staged.temporary, target)
-    return True
+    return write_files({target: text}, target.parent, option)[target]
