@@ -55,11 +55,18 @@ READ_ACCESS = "ecr:Describe*, ecr:Get*, ecr:List* and sts:GetCallerIdentity"
 class NotImplementedByEndpoint(EcrgenError):
     """The endpoint answered that it does not implement this API (`evidence` says how it answered)."""
 
-    def __init__(self, api: str, endpoint: str, evidence: str):
-        self.api, self.endpoint, self.evidence = api, endpoint, evidence
-        super().__init__(
-            [Problem("", "", f"AWS {api}: not implemented by {endpoint} ({evidence}); ecrgen needs it")]
-        )
+    api: str
+    endpoint: str
+    evidence: str
+
+
+def not_implemented(api: str, endpoint: str, evidence: str) -> NotImplementedByEndpoint:
+    """The error for an API the endpoint does not implement."""
+    error = NotImplementedByEndpoint(
+        [Problem("", "", f"AWS {api}: not implemented by {endpoint} ({evidence}); ecrgen needs it")]
+    )
+    error.api, error.endpoint, error.evidence = api, endpoint, evidence
+    return error
 
 
 class Aws:
@@ -127,9 +134,9 @@ class Aws:
         api, code = self._api(service, operation), _code(error)
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         if code in NOT_IMPLEMENTED_CODES or status == 501:
-            return NotImplementedByEndpoint(api, self._endpoint(service), f"{code}, HTTP {status}")
+            return not_implemented(api, self._endpoint(service), f"{code}, HTTP {status}")
         if status == 500 and code == "500":  # no AWS error in the body: moto's server, for an unknown action
-            return NotImplementedByEndpoint(api, self._endpoint(service), "HTTP 500 without an AWS error")
+            return not_implemented(api, self._endpoint(service), "HTTP 500 without an AWS error")
         detail = f"{code}: {error.response.get('Error', {}).get('Message') or 'no message'}"
         attempts = error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0) + 1
         return EcrgenError([Problem("", "", _client_message(api, code, detail, attempts))])
@@ -139,7 +146,7 @@ class Aws:
 
         api = self._api(service, operation)
         if isinstance(error, NotImplementedError):
-            return NotImplementedByEndpoint(api, self._endpoint(service), "NotImplementedError")
+            return not_implemented(api, self._endpoint(service), "NotImplementedError")
         if isinstance(error, exceptions.NoCredentialsError):
             message = (
                 f"AWS {api}: no credentials found (environment variables, AWS_PROFILE and the shared config "

@@ -2,7 +2,8 @@
 
 Every account's JSON (synthesized by `ecrgen.synthesis`) is staged in a temporary file first; only when
 every account's file is staged is each `cdk.tf.json` moved into place with an atomic rename. Other
-files in a stack folder (Terraform's `.terraform/`, lock file, local state) are never touched.
+files in a stack folder (Terraform's `.terraform/`, lock file, local state) are never touched. The
+account file and policy templates of `ecrgen import` are written the same way, all or none.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,7 @@ STACK_FILE = manifest.STACK_FILE
 class Result:
     account: str
     path: Path
-    status: (
-        str  # "written" (new bytes), "unchanged" (re-synthesized, same bytes), "skipped" (inputs unchanged)
-    )
+    status: str  # "written" (new bytes), "unchanged" (synthesized, same bytes), "skipped" (inputs same)
 
 
 def stack_path(out: Path, account: str) -> Path:
@@ -53,11 +52,11 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     ]
 
 
-def write_files(files: dict[Path, str], root: Path, option: str = "--out") -> dict[Path, bool]:
-    """Write every file or none: each is staged in a temporary file beside it, and only when all are
-    staged is each renamed into place. A file that cannot be staged is an EcrgenError naming the path
-    the user can act on (under `root`, chosen with `option`), with every temporary file and new folder
-    removed again. Returns, per file, whether its bytes changed."""
+def write_files(files: Mapping[Path, str | bytes], root: Path, option: str = "--out") -> dict[Path, bool]:
+    """Write every file (text as UTF-8) or none: each is staged in a temporary file beside it, and only
+    when all are staged is each renamed into place. A file that cannot be staged is an EcrgenError
+    naming the path the user can act on (under `root`, chosen with `option`), with every temporary file
+    and new folder removed again. Returns, per file, whether its bytes changed."""
     staged: list[_Staged] = []
     created: list[Path] = []
     problems: list[Problem] = []
@@ -93,23 +92,24 @@ def _make_folder(folder: Path, created: list[Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _stage(target: Path, text: str) -> _Staged:
+def _stage(target: Path, text: str | bytes) -> _Staged:
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.chmod(temporary, 0o644)  # mkstemp's 0600 would make the stack unreadable to other users
     except BaseException:
         os.unlink(temporary)
         raise
-    return _Staged(Path(temporary), target, _differs(target, text))
+    return _Staged(Path(temporary), target, _differs(target, data))
 
 
-def _differs(target: Path, text: str) -> bool:
+def _differs(target: Path, data: bytes) -> bool:
     try:
-        return target.read_bytes() != text.encode("utf-8")
+        return target.read_bytes() != data
     except OSError:
         return True
 
@@ -193,6 +193,6 @@ def write_manifest(out: Path, stacks: list[str]) -> None:
 
 def write_file(target: Path, text: str, option: str = "--out") -> bool:
     """Write one file through a temporary file and an atomic rename; False when it already held `text`."""
-    if target.is_file() and not _differs(target, text):
+    if target.is_file() and not _differs(target, text.encode("utf-8")):
         return False
     return write_files({target: text}, target.parent, option)[target]

@@ -185,6 +185,10 @@ def test_moto_in_process_raises_not_implemented_error(aws_env):
     with mock_aws(), pytest.raises(NotImplementedByEndpoint) as caught:
         Aws(REGION).pages("ecr", "describe_repository_creation_templates", "repositoryCreationTemplates")
     assert caught.value.evidence == "NotImplementedError"
+    assert messages(caught) == [
+        "AWS ecr:DescribeRepositoryCreationTemplates: not implemented by https://api.ecr.eu-west-1.amazonaws.com "
+        "(NotImplementedError); ecrgen needs it"
+    ]
 
 
 @pytest.mark.parametrize(

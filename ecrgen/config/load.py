@@ -8,7 +8,6 @@ defaults (`defaults`) and wire each field to its AWS rule (`ecrgen.rules`), and 
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
@@ -16,13 +15,11 @@ from pydantic import ValidationError
 
 from ecrgen.config import account, alerts, backend, registry, repositories, retired, role, schema, shape
 from ecrgen.config.clashes import clashes
-from ecrgen.config.files import read, select
+from ecrgen.config.files import ACCOUNT_NAME, NOT_AN_ACCOUNT_NAME, read, select
 from ecrgen.config.findings import Findings
 from ecrgen.config.model import Account, Backend, Registry, Repository, Role
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import terraform
-
-ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
@@ -51,9 +48,7 @@ def load_account(path: Path) -> Account:
     """One account file, read, parsed and resolved. A UTF-8 byte order mark is accepted."""
     file = str(path)
     if not ACCOUNT_NAME.fullmatch(path.stem):
-        raise EcrgenError(
-            [Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")]
-        )
+        raise EcrgenError([Problem(file, "", f"{show(path.stem)} {NOT_AN_ACCOUNT_NAME}")])
     source = read(path)
     try:
         raw = tomllib.loads(source.decode("utf-8-sig"))
