@@ -476,3 +476,31 @@ def test_access_denied_exits_with_the_api_and_writes_nothing(here):
         "and sts:GetCallerIdentity"
     ]
     assert files(here) == []
+
+
+def test_the_synthesized_stack_adopts_and_keeps_exclusion_filters(aws, here):
+    """What provider 5.100 (the Terraform tier's mirror) cannot plan, checked in the JSON ecrgen emits."""
+    from ecrgen import api
+
+    aws.create_repository(
+        repositoryName="base",
+        imageTagMutability="IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters=[
+            {"filter": "latest", "filterType": "WILDCARD"},
+            {"filter": "dev-*", "filterType": "WILDCARD"},
+        ],
+    )
+    assert imported().exit_code == 0
+    (result,) = api.synthesize(Path("accounts"), ["prod"], Path("cdktf.out"))
+    stack = json.loads(result.path.read_text())
+    repository = stack["resource"]["aws_ecr_repository"]["base"]
+    assert repository["image_tag_mutability"] == "IMMUTABLE_WITH_EXCLUSION"
+    assert repository["image_tag_mutability_exclusion_filter"] == [
+        {"filter": "latest", "filter_type": "WILDCARD"},
+        {"filter": "dev-*", "filter_type": "WILDCARD"},
+    ]
+    assert stack["import"] == [{"to": "aws_ecr_repository.base", "id": "base"}]
+    assert (
+        "aws_ecr_lifecycle_policy" not in stack["resource"]
+        and "aws_ecr_repository_policy" not in stack["resource"]
+    )
