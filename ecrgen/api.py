@@ -22,6 +22,7 @@ from ecrgen.workflow import default_package
 
 if TYPE_CHECKING:
     from ecrgen.config.model import Account
+    from ecrgen.importer.run import Imported
     from ecrgen.output import Result
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "check_drift",
     "check_plan",
     "default_package",
+    "import_account",
     "init_ci",
     "listing",
     "render_texts",
@@ -143,3 +145,29 @@ def init_ci(root: Path, package: str, force: bool = False) -> tuple[Path, bool]:
     from ecrgen import workflow
 
     return workflow.init_ci(root, package, force)
+
+
+def import_account(
+    accounts_dir: Path,
+    name: str,
+    region: str,
+    environment: str,
+    project: str | None = None,
+    force: bool = False,
+) -> Imported:
+    """Write `<accounts_dir>/<name>.toml` (and `iam_policies/` templates) from the ECR set-up of the AWS
+    account the credential chain reaches, checked as `validate` checks it; an existing file only with
+    `force`. Nothing is written on any error (EcrgenError); sections the endpoint does not implement are
+    left out with a warning (`Imported.warnings`)."""
+    from ecrgen import checks
+    from ecrgen.config import load as config
+    from ecrgen.importer import run
+    from ecrgen.importer.translate import Options
+
+    file = str(accounts_dir / f"{name}{accounts.ACCOUNT_SUFFIX}")
+    options = Options(name, file, region, environment, project or name)
+
+    def verify(folder: Path, names: list[str]) -> Checked:
+        return checks.validate(config.load_all, folder, names)
+
+    return run.import_account(accounts_dir, options, force, verify)

@@ -2,7 +2,8 @@
 
 Every account's JSON (synthesized by `ecrgen.synthesis`) is staged in a temporary file first; only when
 every account's file is staged is each `cdk.tf.json` moved into place with an atomic rename. Other
-files in a stack folder (Terraform's `.terraform/`, lock file, local state) are never touched.
+files in a stack folder (Terraform's `.terraform/`, lock file, local state) are never touched. The
+account file and policy templates of `ecrgen import` are written the same way, all or none.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,7 @@ STACK_FILE = manifest.STACK_FILE
 class Result:
     account: str
     path: Path
-    status: (
-        str  # "written" (new bytes), "unchanged" (re-synthesized, same bytes), "skipped" (inputs unchanged)
-    )
+    status: str  # "written" (new bytes), "unchanged" (synthesized, same bytes), "skipped" (inputs same)
 
 
 def stack_path(out: Path, account: str) -> Path:
@@ -40,19 +39,35 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     """Write every account's file (and its input hash), each through a temporary file and an atomic
     rename. Nothing is renamed into place until every file is staged; a folder that cannot be written
     is an EcrgenError naming it, with every temporary file and new folder removed again."""
+    files = {}
+    for account, text in texts.items():
+        target = stack_path(out, account)
+        files[target] = text
+        files[target.parent / incremental.RECORD] = incremental.record(digests[account], text)
+    changed = write_files(files, out)
+    return [
+        Result(target.parent.name, target, "written" if changed[target] else "unchanged")
+        for target in files
+        if target.name == STACK_FILE
+    ]
+
+
+def write_files(files: Mapping[Path, str | bytes], root: Path, option: str = "--out") -> dict[Path, bool]:
+    """Write every file (text as UTF-8) or none: each is staged in a temporary file beside it, and only
+    when all are staged is each renamed into place. A file that cannot be staged is an EcrgenError
+    naming the path the user can act on (under `root`, chosen with `option`), with every temporary file
+    and new folder removed again. Returns, per file, whether its bytes changed."""
     staged: list[_Staged] = []
     created: list[Path] = []
     problems: list[Problem] = []
     try:
-        for account, text in texts.items():
-            target = stack_path(out, account)
-            record = target.parent / incremental.RECORD
+        for target, text in files.items():
             try:
                 _make_folder(target.parent, created)
                 staged.append(_stage(target, text))
-                staged.append(_stage(record, incremental.record(digests[account], text)))
             except OSError as error:
-                problems.append(_write_problem(out, target, error))
+                problem = _write_problem(root, target, error)
+                problems.append(Problem(problem.file, "", problem.message.replace("--out", option)))
         if problems:
             raise EcrgenError(dict.fromkeys(problems))
     except BaseException:
@@ -61,11 +76,7 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     with _uninterrupted():
         for item in staged:
             os.replace(item.temporary, item.target)
-    return [
-        Result(item.target.parent.name, item.target, "written" if item.changed else "unchanged")
-        for item in staged
-        if item.target.name == STACK_FILE
-    ]
+    return {item.target: item.changed for item in staged}
 
 
 @dataclass(frozen=True)
@@ -81,23 +92,24 @@ def _make_folder(folder: Path, created: list[Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _stage(target: Path, text: str) -> _Staged:
+def _stage(target: Path, text: str | bytes) -> _Staged:
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.chmod(temporary, 0o644)  # mkstemp's 0600 would make the stack unreadable to other users
     except BaseException:
         os.unlink(temporary)
         raise
-    return _Staged(Path(temporary), target, _differs(target, text))
+    return _Staged(Path(temporary), target, _differs(target, data))
 
 
-def _differs(target: Path, text: str) -> bool:
+def _differs(target: Path, data: bytes) -> bool:
     try:
-        return target.read_bytes() != text.encode("utf-8")
+        return target.read_bytes() != data
     except OSError:
         return True
 
@@ -181,16 +193,6 @@ def write_manifest(out: Path, stacks: list[str]) -> None:
 
 def write_file(target: Path, text: str, option: str = "--out") -> bool:
     """Write one file through a temporary file and an atomic rename; False when it already held `text`."""
-    if target.is_file() and not _differs(target, text):
+    if target.is_file() and not _differs(target, text.encode("utf-8")):
         return False
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = _stage(target, text)
-    except OSError as error:
-        problem = _write_problem(target.parent, target, error)
-        raise EcrgenError(
-            [Problem(problem.file, problem.path, problem.message.replace("--out", option))]
-        ) from None
-    with _uninterrupted():
-        os.replace(staged.temporary, target)
-    return True
+    return write_files({target: text}, target.parent, option)[target]

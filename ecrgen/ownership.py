@@ -27,9 +27,11 @@ EVENT_BUS = "default"
 
 
 def import_blocks(account: Account) -> list[dict[str, str]]:
-    """Take over the repositories, the role and the alert rule (with its SQS target) marked `adopt`
-    instead of creating them. Their policies need no import: ECR and IAM replace a repository's
-    lifecycle or repository policy, and a role's inline policy, when they are put again."""
+    """Take over the repositories, the role, the alert rule (with its SQS target), and the pull through
+    cache rules and creation templates marked `adopt` instead of creating them (ECR refuses to create a
+    rule or template whose prefix has one; both import by prefix). Their policies need no import: ECR
+    and IAM replace a repository's lifecycle or repository policy, a role's inline policy, and the
+    registry's replication, scanning and policy, when they are put again."""
     blocks = [
         {"to": str(addresses.repository(repo.address)), "id": repo.ecr_name}
         for repo in account.repositories
@@ -42,6 +44,18 @@ def import_blocks(account: Account) -> list[dict[str, str]]:
         blocks.append({"to": str(addresses.ALERT_RULE), "id": alerts.rule_name})
         target = f"{EVENT_BUS}/{alerts.rule_name}/{alerts.target_id}"
         blocks.append({"to": str(addresses.ALERT_QUEUE_TARGET), "id": target})
+    registry = account.registry
+    if registry is not None:
+        blocks += [
+            {"to": str(addresses.pull_through_cache_rule(rule.address)), "id": rule.prefix}
+            for rule in registry.pull_through_cache
+            if rule.adopt
+        ]
+        blocks += [
+            {"to": str(addresses.creation_template(template.address)), "id": template.prefix}
+            for template in registry.creation_templates
+            if template.adopt
+        ]
     return sorted(blocks, key=lambda block: block["to"])
 
 

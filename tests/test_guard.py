@@ -5,6 +5,7 @@ tests/test_terraform_ownership.py)."""
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pytest
 from conftest import minimal
@@ -511,6 +512,34 @@ def test_adopt_emits_import_blocks_for_repositories_and_the_role(accounts):
         {"to": "aws_iam_role.ecr", "id": "ci"},
     ]
     assert ownership.removed_blocks(loaded) == []
+
+
+def test_adopt_emits_import_blocks_for_pull_through_cache_rules_and_creation_templates(accounts):
+    """Both import by prefix; a rule or template without adopt is created (ECR refuses a second one)."""
+    registry = """
+        [[registry.pull_through_cache]]
+        prefix = "ecr-public/"
+        upstream = "ecr-public"
+        adopt = true
+
+        [[registry.pull_through_cache]]
+        prefix = "quay"
+        upstream = "quay"
+
+        [[registry.creation_template]]
+        prefix = "ROOT"
+        applied_for = ["REPLICATION"]
+        lifecycle = false
+        adopt = true
+    """
+    loaded = account(
+        accounts, "dev", extra='terraform_version = ">= 1.0.0"\n', repos=textwrap.dedent(registry)
+    )
+    assert ownership.import_blocks(loaded) == [
+        {"to": "aws_ecr_pull_through_cache_rule.ecr-public", "id": "ecr-public/"},
+        {"to": "aws_ecr_repository_creation_template.ROOT", "id": "ROOT"},
+    ]
+    assert loaded.terraform_version == ">= 1.0.0, >= 1.5.0"
 
 
 def test_the_plan_guard_refuses_a_plan_of_another_aws_account(accounts):

@@ -7,40 +7,22 @@ problems, progress and warnings go to stderr. Of ecrgen it imports only the faç
 
 from __future__ import annotations
 
+from ecrgen.cli.shell import INTERRUPTED, app  # first: it catches a Ctrl-C while the rest imports
+
+# isort: split
+
+import contextlib
+import json
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
+import typer
 
-def _interrupted(kind, value, traceback) -> None:
-    """Ctrl-C before a command runs (while Python imports): one line instead of a traceback."""
-    if issubclass(kind, KeyboardInterrupt):
-        sys.stderr.write("\necrgen: interrupted.\n")
-    else:
-        sys.__excepthook__(kind, value, traceback)
+from ecrgen import api
+from ecrgen.cli import params, progress, report
+from ecrgen.cli.params import Format
 
-
-if sys.excepthook is sys.__excepthook__:  # leave a hook someone else installed alone
-    sys.excepthook = _interrupted
-
-import contextlib  # noqa: E402  (after the hook: imports are where an early Ctrl-C lands)
-import json  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import typer  # noqa: E402
-
-from ecrgen import api  # noqa: E402
-from ecrgen.cli import params, progress, report  # noqa: E402
-from ecrgen.cli.params import Format  # noqa: E402
-
-app = typer.Typer(
-    help="Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
-)
-
-
-INTERRUPTED = 130  # the shell's code for a command ended by Ctrl-C (128 + SIGINT)
 _said_interrupted = False
 
 
@@ -174,6 +156,24 @@ def check_plan(
     with _reported(writes=False):
         checked, imported = api.check_plan(accounts_dir, account, plan, migration)
     typer.echo(report.plan_checked(account, checked, imported, migration))
+
+
+@app.command("import", short_help="Write accounts/<ACCOUNT>.toml from what the AWS account holds.")
+def import_account(
+    account: str = params.IMPORT_ACCOUNT,
+    region: str = params.REGION,
+    environment: str = params.ENVIRONMENT,
+    project: str | None = params.PROJECT,
+    accounts_dir: Path = params.ACCOUNTS_DIR,
+    force: bool = params.FORCE_IMPORT,
+) -> None:
+    """Write <accounts-dir>/<ACCOUNT>.toml from the AWS account the credential chain reaches (honours
+    AWS_ENDPOINT_URL), every repository adopted (adopt = true); nothing is written on any error."""
+    with _reported(writes=True):
+        imported = api.import_account(accounts_dir, account, region, environment, project, force)
+    report.warnings(imported.warnings)
+    for path in imported.written:
+        typer.echo(f"{path.as_posix()} (written)")
 
 
 @app.command("schema")

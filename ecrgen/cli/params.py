@@ -51,3 +51,17 @@ PACKAGE = typer.Option(
 )
 ROOT = typer.Option(Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/.")
 FORCE_CI = flag("--force", "Replace an existing, different workflow.")
+IMPORT_ACCOUNT = typer.Argument(
+    ..., metavar="ACCOUNT", help="The account file to write: <accounts-dir>/<ACCOUNT>.toml."
+)
+REGION = typer.Option(..., "--region", metavar="REGION", help="The AWS region to read (e.g. eu-west-1).")
+ENVIRONMENT = typer.Option(
+    ...,
+    "--environment",
+    metavar="ENV",
+    help="[account] environment (production names switch on its defaults).",
+)
+PROJECT = typer.Option(
+    None, "--project", metavar="P", show_default=False, help="[account] project (default: the account name)."
+)
+FORCE_IMPORT = flag("--force", "Replace an existing account file (and policy templates of other text).")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from ecrgen.errors import EcrgenError, Problem
 
 ACCOUNT_SUFFIX = ".toml"
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+NOT_AN_ACCOUNT_NAME = "is not a valid account name (letters, digits, _ and -)"
 TEMPLATE_SUFFIX = ".json.j2"
 BUILTIN_TEMPLATES = Path(__file__).parent.parent / "iam_policies"
 

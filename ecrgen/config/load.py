@@ -8,7 +8,6 @@ defaults (`defaults`) and wire each field to its AWS rule (`ecrgen.rules`), and 
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
@@ -16,13 +15,11 @@ from pydantic import ValidationError
 
 from ecrgen.config import account, alerts, backend, registry, repositories, retired, role, schema, shape
 from ecrgen.config.clashes import clashes
-from ecrgen.config.files import read, select
+from ecrgen.config.files import ACCOUNT_NAME, NOT_AN_ACCOUNT_NAME, read, select
 from ecrgen.config.findings import Findings
-from ecrgen.config.model import Account, Backend
+from ecrgen.config.model import Account, Backend, Registry, Repository, Role
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import terraform
-
-ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Account]:
@@ -51,9 +48,7 @@ def load_account(path: Path) -> Account:
     """One account file, read, parsed and resolved. A UTF-8 byte order mark is accepted."""
     file = str(path)
     if not ACCOUNT_NAME.fullmatch(path.stem):
-        raise EcrgenError(
-            [Problem(file, "", f"{show(path.stem)} is not a valid account name (letters, digits, _ and -)")]
-        )
+        raise EcrgenError([Problem(file, "", f"{show(path.stem)} {NOT_AN_ACCOUNT_NAME}")])
     source = read(path)
     try:
         raw = tomllib.loads(source.decode("utf-8-sig"))
@@ -101,9 +96,9 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     ecr_role = role.role(parsed.role, acct, production, fmt, repos, found, warned)
     settings = registry.registry(parsed.registry, acct, production, found, warned)
     registry.check_unique(parsed.registry, found)
-    adopts = any(r.adopt for r in repos) or bool(ecr_role and ecr_role.adopt)
-    adopts = adopts or bool(parsed.alerts and parsed.alerts.adopt)
-    version, problems = terraform.required_version(acct.terraform_version, _needs(acct, state, adopts))
+    version, problems = terraform.required_version(
+        acct.terraform_version, _needs(acct, state, repos, ecr_role, settings, parsed.alerts)
+    )
     found.add("account.terraform_version", problems)
     enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
     resolved = Account(
@@ -133,12 +128,22 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
 
 
 def _needs(
-    acct: schema.AccountTable, state: Backend, adopts: bool
+    acct: schema.AccountTable,
+    state: Backend,
+    repos: list[Repository],
+    ecr_role: Role | None,
+    settings: Registry | None,
+    alerts_table: schema.AlertsTable | None,
 ) -> tuple[tuple[str, tuple[int, int, int], str], ...]:
-    """What the file uses that needs a recent Terraform (`ecrgen.rules.terraform`); `adopts`: some
-    repository, the role or the alert rule is adopted (import blocks)."""
+    """What the file uses that needs a recent Terraform (`ecrgen.rules.terraform`): import blocks for
+    whatever is adopted (repositories, the role, the alert rule, registry rules and templates)."""
+    adopts = [r.adopt for r in repos] + [ecr_role is not None and ecr_role.adopt]
+    adopts += [alerts_table is not None and bool(alerts_table.adopt)]
+    if settings is not None:
+        adopts += [r.adopt for r in settings.pull_through_cache]
+        adopts += [t.adopt for t in settings.creation_templates]
     return (
         ((terraform.LOCKFILE,) if state.type == "s3" and state.use_lockfile else ())
-        + ((terraform.IMPORT,) if adopts else ())
+        + ((terraform.IMPORT,) if any(adopts) else ())
         + ((terraform.REMOVED,) if acct.retired else ())
     )

@@ -116,6 +116,7 @@ class PullThroughCacheRule:
     secret: str | None  # Secrets Manager secret name (ecr-pullthroughcache/...), looked up by a data source
     custom_role_arn: str | None
     upstream_prefix: str | None
+    adopt: bool = False  # the rule exists already: an `import` block takes it over
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class CreationTemplate:
     org_id: str | None
     lambda_pull: bool
     lifecycle_policy: str | None
+    adopt: bool = False  # the template exists already: an `import` block takes it over
     # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
 

@@ -121,6 +121,7 @@ def _pull_through(
         secret=rule.secret,
         custom_role_arn=rule.custom_role_arn,
         upstream_prefix=rule.upstream_prefix,
+        adopt=rule.adopt,
     )
 
 
@@ -162,6 +163,7 @@ def _template(
         lifecycle_policy=lifecycle_policy(
             table.lifecycle, None, f"{here}.lifecycle", production, found, warned
         ),
+        adopt=table.adopt,
     )
 
 

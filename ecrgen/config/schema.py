@@ -115,6 +115,7 @@ class PullThroughCacheTable(_Table):
     secret: str | None = None
     custom_role_arn: str | None = None
     upstream_prefix: str | None = None
+    adopt: bool = defaults.ADOPT
 
 
 class CreationTemplateTable(_Table):
@@ -135,6 +136,7 @@ class CreationTemplateTable(_Table):
     org_id: str | None = None
     lambda_pull: bool | None = None
     lifecycle: LifecycleTable | None = None
+    adopt: bool = defaults.ADOPT
 
 
 class RegistryTable(_Table):
