@@ -262,7 +262,7 @@ def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
     assert iam.list_attached_role_policies(RoleName="shop-ci")["AttachedPolicies"] == []
 
 
-def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path, moto):
+def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path, moto, monkeypatch):
     """README, "Migrating from terraform_modules/ecr": the old stack forgets, the new account file adopts,
     and the findings reach the queue once (issue 20, defect 5: the old rule, forgotten, kept sending and
     ecrgen added its own)."""
@@ -287,9 +287,15 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     assert set(before) == {"canvas-ta/app", "canvas-ta/api"}
     assert alert_paths(server) == old_path, "ecr-alerts.tf's rule sends the findings to the queue"
 
-    # Step 1: the old stack forgets the module without destroying anything.
+    # Step 1: the old stack forgets the module without destroying anything. Its outputs reading module.ecr
+    # must go in the same edit: with them, the plan fails.
     main_tf = old / "my_folder" / "example_account" / "main.tf"
-    main_tf.write_text((old / "my_folder" / "example_account" / "main.tf.forget").read_text())
+    forget_text = (old / "my_folder" / "example_account" / "main.tf.forget").read_text()
+    output = main_tf.read_text()[main_tf.read_text().index('output "repository_url"') :]
+    main_tf.write_text(forget_text + "\n" + output)
+    kept_output = legacy.run(["terraform", "plan", "-input=false"], check=False)
+    assert kept_output.code != 0 and "Reference to undeclared module" in kept_output.output
+    main_tf.write_text(forget_text)
     forget = legacy.plan("forget")
     actions = {c["address"]: c["change"]["actions"] for c in forget["resource_changes"]}
     assert actions and all(a == ["forget"] for a in actions.values()), actions
@@ -320,15 +326,40 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     }
     assert alert_paths(server) == old_path
 
-    # Steps 2-4: the account file adopts; synth; check-plan; apply.
-    write_account(tmp_path / "new", adopting, "example_account")
+    # Step 2: ecrgen import writes the account file from what AWS holds (the defect's file goes first).
+    from ecrgen.cli import app
+
+    accounts = tmp_path / "new" / "accounts"
+    (accounts / "example_account.toml").unlink()
+    for name, value in {
+        "AWS_ENDPOINT_URL": server.url,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    imported = CliRunner().invoke(
+        app,
+        [
+            *("import", "example_account", "--region", "us-east-1", "--environment", "production"),
+            *("--project", "canvas-ta", "--accounts-dir", str(accounts)),
+        ],
+    )
+    assert imported.exit_code == 0, imported.output
+    # Step 3: review the file: add what import does not read, the role and the alert, adopted.
+    written = (accounts / "example_account.toml").read_text()
+    assert 'name = "canvas-ta/app"' in written and "adopt = true" in written
+    (accounts / "example_account.toml").write_text(written + "\n" + adopting[adopting.index("[role]") :])
+
+    # Step 4: synth; plan; check-plan --migration; then apply.
     stack.synth()
     stack.workspace.pin_provider()
     plan = stack.workspace.plan()
     repositories = [c for c in plan["resource_changes"] if c["type"] == "aws_ecr_repository"]
     assert sorted(c["address"] for c in repositories if c["change"].get("importing")) == [
-        "aws_ecr_repository.api",
-        "aws_ecr_repository.app",
+        "aws_ecr_repository.canvas-ta_api",
+        "aws_ecr_repository.canvas-ta_app",
     ]
     assert not any(a in ("create", "delete") for c in repositories for a in c["change"]["actions"])
     role = next(c for c in plan["resource_changes"] if c["type"] == "aws_iam_role")
@@ -343,8 +374,6 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
         "aws_cloudwatch_event_target.scan_findings_sqs": {"id": "default/canvas-ta-ecr-image-scan/SendToSQS"},
     }
     assert not any(a in ("create", "delete") for change in alert.values() for a in change["actions"]), alert
-    from ecrgen.cli import app
-
     # check-plan --migration proves the claim: every repository imported, none created, replaced or deleted.
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     result = CliRunner().invoke(
