@@ -1,4 +1,4 @@
-"""The one module that talks to AWS (boto3), as `ecrgen.synthesis.engine` is the one CDKTF import.
+"""The one module that talks to AWS (boto3), as `ecrgen.ecr.engine` is the one CDKTF import.
 
 Clients are made on first use, and boto3 is imported only then, so `validate` and `synth` never pay for
 it. They come from the standard credential chain and endpoint settings (`AWS_PROFILE`,

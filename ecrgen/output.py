@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import signal
 import tempfile
@@ -19,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrgen.errors import EcrgenError, Problem
-from ecrgen.synthesis import incremental, manifest
 
-STACK_FILE = manifest.STACK_FILE
+# What the output folder holds (its layout is the writer's; the synthesis wing reads it from here):
+STACK_FILE = "cdk.tf.json"  # what CDKTF writes per stack, under stacks/<NAME>/
+RECORD = ".ecrgen.sha256"  # beside it: the input hash and the hash of the JSON written
+MANIFEST = "manifest.json"  # CDKTF's list of stacks, beside stacks/
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Res
     for account, text in texts.items():
         target = stack_path(out, account)
         files[target] = text
-        files[target.parent / incremental.RECORD] = incremental.record(digests[account], text)
+        files[target.parent / RECORD] = record(digests[account], text)
     changed = write_files(files, out)
     return [
         Result(target.parent.name, target, "written" if changed[target] else "unchanged")
@@ -130,7 +133,7 @@ def obstacles(out: Path, accounts: list[str]) -> list[Problem]:
     problems = []
     for account in accounts:
         target = stack_path(out, account)
-        for path in (target, target.parent / incremental.RECORD):
+        for path in (target, target.parent / RECORD):
             blocking = _blocking_file(path)
             if blocking is not None:
                 problems.append(Problem(str(blocking), "", FILE_IN_THE_WAY))
@@ -183,12 +186,9 @@ def _uninterrupted() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-MANIFEST = "manifest.json"
-
-
-def write_manifest(out: Path, stacks: list[str]) -> None:
-    """Write `<out>/manifest.json` for these stacks (atomically, and only when its bytes change)."""
-    write_file(out / MANIFEST, manifest.text(stacks))
+def record(digest: str, text: str) -> str:
+    """The RECORD file's text: the input hash, and the hash of the JSON written."""
+    return f"{digest} {hashlib.sha256(text.encode('utf-8')).hexdigest()}\n"
 
 
 def write_file(target: Path, text: str, option: str = "--out") -> bool:

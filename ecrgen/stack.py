@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ecrgen import addresses, moves, ownership
+from ecrgen.ecr import engine
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.policies import EcrRepositoryPolicies
@@ -12,7 +13,6 @@ from ecrgen.ecr.registry import EcrCreationTemplates, EcrPullThroughCache, EcrRe
 from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
-from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, Registry

@@ -98,6 +98,42 @@ def test_the_import_picture_is_at_most_8_floors_without_cycles():
     assert heights[top] <= MAX_FLOORS, " -> ".join(chain)
 
 
+MAX_FOLDER_FLOORS = 9
+
+
+def folder(module: str) -> str:
+    """The node a module is in the folders' picture: its folder (`ecrgen.config`), or itself for a
+    top-level module (`ecrgen.guard`)."""
+    parts = module.split(".")
+    package = len(parts) > 2 or MODULES[module].name == "__init__.py" and len(parts) == 2
+    return ".".join(parts[:2]) if package else module
+
+
+def folder_dependencies() -> dict[str, set[str]]:
+    """Folder or top-level module -> the folders and top-level modules it imports."""
+    graph: dict[str, set[str]] = {}
+    for module in MODULES:
+        graph.setdefault(folder(module), set()).update(folder(d) for d in dependencies(module))
+    return {node: targets - {node} for node, targets in graph.items()}
+
+
+def test_arrows_between_folders_point_down():
+    """Each folder one node, each top-level module its own: no cycle, so every arrow points down (the
+    engine sits with the constructs, the writer below the run, IAM document builders with the rules)."""
+    graph = folder_dependencies()
+    heights: dict[str, int] = {}
+
+    def height(node: str, path: tuple[str, ...]) -> int:
+        assert node not in path, f"arrow up: {' -> '.join((*path[path.index(node) :], node))}"
+        if node not in heights:
+            heights[node] = 1 + max((height(d, (*path, node)) for d in graph[node]), default=0)
+        return heights[node]
+
+    for node in graph:
+        height(node, ())
+    assert max(heights.values()) <= MAX_FOLDER_FLOORS, heights
+
+
 def test_no_module_is_over_200_lines():
     long = {
         name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > MAX_LINES
@@ -117,7 +153,7 @@ def test_cdktf_is_imported_only_by_the_engine():
     cdktf = {"cdktf", "cdktf_cdktf_provider_aws", "constructs", "jsii"}
     assert {name for name in MODULES if external(name) & cdktf} == set()
     loaders = {name for name, path in MODULES.items() if "import_module(" in path.read_text(encoding="utf-8")}
-    assert loaders == {"ecrgen.synthesis.engine"}
+    assert loaders == {"ecrgen.ecr.engine"}
 
 
 def test_config_and_rules_never_reach_cdktf():

@@ -13,7 +13,8 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 from ecrgen import output
-from ecrgen.synthesis import engine, manifest
+from ecrgen.ecr import engine
+from ecrgen.synthesis import manifest
 
 
 def cdktf_cli() -> str | None:
@@ -45,7 +46,7 @@ def test_manifest_is_what_cdktf_writes(synthesized):
 
 def test_manifest_lists_only_accounts_of_the_folder_and_is_rewritten_only_on_change(tmp_path):
     out = tmp_path / "out"
-    output.write_manifest(out, ["b", "a"])
+    output.write_file(out / output.MANIFEST, manifest.text(["b", "a"]))
     first = (out / "manifest.json").stat().st_mtime_ns
     assert list(json.loads((out / "manifest.json").read_text())["stacks"]) == ["a", "b"]
     assert output.write_file(out / "manifest.json", manifest.text(["a", "b"])) is False

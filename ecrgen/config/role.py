@@ -6,12 +6,11 @@ from __future__ import annotations
 import dataclasses
 import string
 
-from ecrgen import documents
 from ecrgen.config import schema
 from ecrgen.config.findings import Findings
 from ecrgen.config.model import Repository, Role
 from ecrgen.errors import show
-from ecrgen.rules import access, arns, role_limits
+from ecrgen.rules import access, arns, policy_documents, role_limits
 
 
 def role(
@@ -71,17 +70,17 @@ def _sized(
     the name prefix that name_format gives."""
     part = arns.partition(acct.region)
     arn = f"arn:{part}:ecr:{acct.region}:{acct.id}:repository/"
-    policy = documents.role_policy(resolved.access, [arn + r.ecr_name for r in repositories])
-    size = len(documents.text(policy))
+    policy = policy_documents.role_policy(resolved.access, [arn + r.ecr_name for r in repositories])
+    size = len(policy_documents.text(policy))
     # Only a policy over the limit needs the prefix (and only then is it computed, as it always was).
     prefix = _name_prefix(fmt, acct) if size > role_limits.ROLE_POLICY_LIMIT else ""
     scope, problems = role_limits.inline_policy_scope(size, len(repositories), prefix)
     found.add("role", problems)
     if scope is not None:
         resolved = dataclasses.replace(resolved, repository_prefix=scope)
-    oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{documents.GITHUB_HOST}"
+    oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{policy_documents.GITHUB_HOST}"
     errors, warnings = role_limits.check_trust_policy(
-        len(documents.text(documents.trust_policy(resolved, oidc)))
+        len(policy_documents.text(policy_documents.trust_policy(resolved, oidc)))
     )
     found.add("role", errors)
     warned.add("role", warnings)

@@ -1,29 +1,3 @@
-"""Parity with terraform_modules/ecr: one construct per concern. Importing these starts CDKTF.
-
-Every address a construct pins or references comes from `ecrgen.addresses`."""
-
-from __future__ import annotations
-
-from typing import Any, Protocol, TypeVar
-
-from ecrgen.addresses import Address
-from ecrgen.synthesis import engine
-
-# The constructs' base class (`constructs.Construct`), typed loosely: the class exists only once CDKTF runs.
-Construct: Any = engine.construct_base()
-
-
-class Pinnable(Protocol):
-    """A CDKTF element (resource, data source) whose logical id can be fixed."""
-
-    def override_logical_id(self, new_logical_id: str) -> None: ...
-
-
-Element = TypeVar("Element", bound=Pinnable)
-
-
-def pin(element: Element, address: Address) -> Element:
-    """Fix an element's Terraform address to one derived from config keys, never from construct paths.
-    The element's class gives the kind; the table's address gives the name."""
-    element.override_logical_id(address.name)
-    return element
+"""Parity with terraform_modules/ecr: one construct per AWS concern (`construct` is their base), and
+the engine they are built with (`engine`: the one CDKTF import, loaded lazily). Importing this package
+starts nothing; importing a construct starts CDKTF."""

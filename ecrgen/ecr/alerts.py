@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecrgen import addresses, documents
+from ecrgen import addresses
 from ecrgen.addresses import ALERT_RULE
-from ecrgen.ecr import Construct, pin
+from ecrgen.ecr import engine
+from ecrgen.ecr.construct import Construct, pin
+from ecrgen.rules import policy_documents
 from ecrgen.rules.events import pattern_text, scan_pattern
-from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, Alerts
@@ -74,7 +75,9 @@ class EcrScanAlerts(Construct):
                 self,
                 "queue-policy",
                 queue_url=queue.ref("url"),
-                policy=documents.text(documents.queue_policy(queue.ref("arn"), ALERT_RULE.ref("arn"))),
+                policy=policy_documents.text(
+                    policy_documents.queue_policy(queue.ref("arn"), ALERT_RULE.ref("arn"))
+                ),
             ),
             addresses.ALERT_QUEUE_POLICY,
         )
@@ -92,7 +95,7 @@ class EcrScanAlerts(Construct):
                 self,
                 "log-policy",
                 policy_name=f"{self.rule_name}-logs",
-                policy_document=documents.text(documents.log_resource_policy(group_arn)),
+                policy_document=policy_documents.text(policy_documents.log_resource_policy(group_arn)),
             ),
             addresses.ALERT_LOG_POLICY,
         )

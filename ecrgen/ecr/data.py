@@ -7,15 +7,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecrgen import addresses
-from ecrgen.ecr import Construct, pin
+from ecrgen.ecr import engine
+from ecrgen.ecr.construct import Construct, pin
 from ecrgen.rules.arns import KMS_KEY_ARN
 from ecrgen.rules.names import address
-from ecrgen.synthesis import engine
+from ecrgen.rules.policy_documents import GITHUB_HOST
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, CreationTemplate, Repository
 
-GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
+GITHUB_OIDC_URL = f"https://{GITHUB_HOST}"
 
 
 class EcrData(Construct):

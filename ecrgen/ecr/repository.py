@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ecrgen import addresses
-from ecrgen.ecr import Construct, pin
+from ecrgen.ecr import engine
+from ecrgen.ecr.construct import Construct, pin
 from ecrgen.ecr.data import EcrData
-from ecrgen.synthesis import engine
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account

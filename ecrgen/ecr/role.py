@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecrgen import addresses, documents
+from ecrgen import addresses
 from ecrgen.addresses import ROLE
-from ecrgen.ecr import Construct, pin
-from ecrgen.synthesis import engine
+from ecrgen.ecr import engine
+from ecrgen.ecr.construct import Construct, pin
+from ecrgen.rules import policy_documents
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, Role
@@ -22,12 +23,12 @@ class EcrRole(Construct):
     def __init__(self, scope, account: Account, role: Role):
         super().__init__(scope, "role")
         github_arn = addresses.GITHUB_OIDC_PROVIDER.ref("arn") if role.github_repositories else None
-        trust = documents.trust_policy(role, github_arn)
+        trust = policy_documents.trust_policy(role, github_arn)
         resource = engine.aws("iam_role").IamRole(
             self,
             "role",
             name=role.name,
-            assume_role_policy=documents.text(trust),
+            assume_role_policy=policy_documents.text(trust),
             description=f"ECR {role.access} role managed by ecrgen",
         )
         self.role = pin(resource, ROLE)
@@ -36,7 +37,9 @@ class EcrRole(Construct):
             "policy",
             name=f"ecr-{role.access}",
             role=ROLE.ref("name"),
-            policy=documents.text(documents.role_policy(role.access, self._arns(account, role))),
+            policy=policy_documents.text(
+                policy_documents.role_policy(role.access, self._arns(account, role))
+            ),
         )
         pin(policy, addresses.ROLE_POLICY)
         pin(

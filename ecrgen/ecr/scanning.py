@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecrgen import addresses
-from ecrgen.ecr import Construct, pin
-from ecrgen.synthesis import engine
+from ecrgen.ecr import engine
+from ecrgen.ecr.construct import Construct, pin
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Scanning

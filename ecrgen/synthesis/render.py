@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ecrgen.config.model import Account
+from ecrgen.ecr import engine
 from ecrgen.errors import EcrgenError, Problem
-from ecrgen.synthesis import engine
-from ecrgen.synthesis.manifest import STACK_FILE
+from ecrgen.output import STACK_FILE
 
 
 def render(

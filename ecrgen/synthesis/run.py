@@ -13,7 +13,7 @@ from ecrgen import output
 from ecrgen.config import files as accounts
 from ecrgen.config.model import Account
 from ecrgen.errors import Problem
-from ecrgen.synthesis import incremental, pool
+from ecrgen.synthesis import incremental, manifest, pool
 from ecrgen.synthesis.environment import check_environment
 
 # A [[repository]] table header, as TOML allows it written (`[[ repository ]]` too): counted, not parsed.
@@ -94,6 +94,5 @@ def synthesize(
 def write_manifest(accounts_dir: Path, out: Path) -> None:
     """CDKTF's `manifest.json`, listing every account of the folder whose stack is on disk, so the
     `cdktf` CLI (`cdktf list`, `diff STACK`, `deploy STACK`) works on ecrgen's output."""
-    output.write_manifest(
-        out, [name for name in accounts.account_files(accounts_dir) if output.stack_path(out, name).is_file()]
-    )
+    stacks = [name for name in accounts.account_files(accounts_dir) if output.stack_path(out, name).is_file()]
+    output.write_file(out / output.MANIFEST, manifest.text(stacks))

@@ -185,8 +185,8 @@ def old_address(name: str) -> str:
 @pytest.fixture(scope="session")
 def stacks() -> dict[str, dict]:
     """Account name -> its synthesized `cdk.tf.json`, parsed: one App, one synthesis for the session."""
+    from ecrgen.ecr import engine
     from ecrgen.stack import AccountStack
-    from ecrgen.synthesis import engine
 
     with tempfile.TemporaryDirectory(prefix="ecrgen-constructs-") as scratch:
         app = engine.cdktf().App(outdir=scratch)

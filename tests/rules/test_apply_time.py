@@ -4,10 +4,9 @@ class is a `validate` error with the rule, or output that applies."""
 import pytest
 from conftest import minimal
 
-from ecrgen import documents
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
-from ecrgen.rules import arns, lifecycle, terraform
+from ecrgen.rules import arns, lifecycle, policy_documents, terraform
 
 REPO = '[[repository]]\nname = "app"\n'
 
@@ -278,11 +277,11 @@ def test_role_policy_over_iam_limit_is_scoped_by_the_name_prefix(accounts):
     (many,) = load_accounts(accounts(a=_many(150, "{project}/{name}")))
     assert many.role.repository_prefix == "demo/"
     arns = [f"arn:aws:ecr:us-east-1:123456789012:repository/{r.ecr_name}" for r in many.repositories]
-    assert len(documents.text(documents.role_policy("push", arns))) > 10_240
+    assert len(policy_documents.text(policy_documents.role_policy("push", arns))) > 10_240
     assert (
         len(
-            documents.text(
-                documents.role_policy("push", ["arn:aws:ecr:us-east-1:123456789012:repository/demo/*"])
+            policy_documents.text(
+                policy_documents.role_policy("push", ["arn:aws:ecr:us-east-1:123456789012:repository/demo/*"])
             )
         )
         < 10_240

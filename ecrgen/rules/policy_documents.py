@@ -1,13 +1,18 @@
-"""IAM policy documents built from plain values (ARNs may be Terraform references). No CDKTF import,
-so tests feed these same builders to moto with real ARNs."""
+"""IAM policy documents built from plain values (ARNs may be Terraform references): the role's trust
+and inline policies, the alert queue's and log group's resource policies. Pure, no CDKTF import: the
+config wing measures the role's documents against IAM's size limits with the same builders the
+constructs emit."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from ecrgen.config.model import Role
 from ecrgen.rules.access import github_subject
 from ecrgen.rules.actions import PULL_ACTIONS, PUSH_ACTIONS
+
+if TYPE_CHECKING:  # the model is only read
+    from ecrgen.config.model import Role
 
 GITHUB_AUDIENCE = "sts.amazonaws.com"
 GITHUB_HOST = "token.actions.githubusercontent.com"
