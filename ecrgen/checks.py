@@ -148,6 +148,7 @@ def read_plan(path: Path) -> dict:
     if (
         not isinstance(plan, dict)
         or "format_version" not in plan
+        or "planned_values" not in plan  # `terraform show -json` of a state has none
         or not isinstance(plan.get("resource_changes", []), list)
         or not all(isinstance(change, dict) for change in plan.get("resource_changes") or [])
     ):
@@ -157,6 +158,17 @@ def read_plan(path: Path) -> dict:
                     where,
                     "",
                     "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+                )
+            ]
+        )
+    if plan.get("errored") is True:  # Terraform writes a plan file even when planning failed
+        raise EcrgenError(
+            [
+                Problem(
+                    where,
+                    "",
+                    "is a plan that errored (Terraform stopped planning half-way, so it does not show every "
+                    "change); fix the error `terraform plan` printed and plan again",
                 )
             ]
         )

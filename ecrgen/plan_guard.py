@@ -26,6 +26,16 @@ FORCING_KEYS = {
 }
 
 
+# Replacements that Terraform was asked for, not ones the configuration forces (`action_reason`).
+REASONS = {
+    "replace_because_tainted": (
+        "because it is tainted (a create that failed half-way, or `terraform taint`): "
+        "`terraform untaint {address}` and plan again"
+    ),
+    "replace_by_request": "because the plan was made with `-replace={address}`: plan without it",
+}
+
+
 def plan_deletions(account: Account, plan: dict, where: str, migration: bool = False) -> list[Problem]:
     """Guarded repositories that a saved plan (at `where`) would delete or replace and that
     `allow_destroy` does not list; with `migration`, also every repository the plan would create (a
@@ -97,6 +107,10 @@ def _refusal(account: Account, change: dict, found: tuple[int, Repository] | Non
             f"{what} although {account.file} still has it (a destroy plan?): plan without -destroy, or "
             f"list it in account.allow_destroy to let Terraform delete it"
         )
+    what = f"the plan would replace {kind} repository {show(before.get('name'))} and its images"
+    reason = change.get("action_reason")
+    if reason in REASONS:  # the replacement comes from outside the file: no edit of it can help
+        return f"{what}, {REASONS[reason].format(address=change.get('address', ''))}"
     forced = _replace_paths(change)
     index, repo = found if found is not None else (None, None)
     where = f"repository[{index}] in {account.file}" if repo is not None else account.file
@@ -110,7 +124,6 @@ def _refusal(account: Account, change: dict, found: tuple[int, Repository] | Non
     )
     if not account.production and repo is not None and not repo.prevent_destroy:
         advice += "; to let Terraform replace it and lose its images, list it in account.allow_destroy"
-    what = f"the plan would replace {kind} repository {show(before.get('name'))} and its images"
     return f"{what}, forced by {causes}; {advice}"
 
 

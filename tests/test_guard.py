@@ -300,6 +300,29 @@ def test_a_renamed_production_repository_names_the_name_and_a_value_known_after_
     )
 
 
+@pytest.mark.parametrize(
+    "reason, advice",
+    [
+        (
+            "replace_because_tainted",
+            "because it is tainted (a create that failed half-way, or `terraform taint`): `terraform untaint "
+            "aws_ecr_repository.app` and plan again",
+        ),
+        (
+            "replace_by_request",
+            "because the plan was made with `-replace=aws_ecr_repository.app`: plan without it",
+        ),
+    ],
+)
+def test_a_replacement_terraform_was_asked_for_gets_advice_about_terraform(accounts, reason, advice):
+    document = replacing("app", {"name": "demo/app"}, {"name": "demo/app"}, [])
+    document["resource_changes"][0]["action_reason"] = reason
+    (problem,) = plan_guard.plan_deletions(account(accounts), document, "p")
+    assert (
+        problem.message == f"the plan would replace production repository 'demo/app' and its images, {advice}"
+    )
+
+
 def test_a_migration_plan_creates_no_repository(accounts):
     loaded = account(accounts, "dev")
     document = plan(("app", ["create"]), ("base_images", ["update"]))
@@ -359,6 +382,15 @@ def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts)
         (
             b'{"format_version": "1.2", "resource_changes": ["x", 1]}',
             "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+        ),
+        (  # `terraform show -json` without a plan file: the state, no planned changes at all
+            b'{"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {}}}',
+            "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
+        ),
+        (
+            b'{"format_version": "1.2", "planned_values": {}, "resource_changes": [], "errored": true}',
+            "is a plan that errored (Terraform stopped planning half-way, so it does not show every change); fix "
+            "the error `terraform plan` printed and plan again",
         ),
         (
             b"\xff\xfe",

@@ -187,6 +187,7 @@ def test_check_plan_names_a_replaced_production_repository(accounts, tmp_path):
     }
     plan = {
         "format_version": "1.2",
+        "planned_values": {},
         "resource_changes": [
             {
                 "address": "aws_ecr_repository.app",
