@@ -82,29 +82,27 @@ def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:
     problems, warnings = [], []
     for account in loaded:
         path = output.stack_path(out, account.name)
-        previous = read_previous(path)
-        if previous is not None:
-            refused, warned = guard.removals(
-                account, previous, path.as_posix(), deployed(account, path.parent)
-            )
+        previous, state = read_previous(path), deployed(account, path.parent)
+        if previous is not None or state is not None and state.names:
+            refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
             problems += refused
-            warnings += warned + guard.dropped_protections(account, previous, path.as_posix())
+            warnings += warned + guard.dropped_protections(account, previous or {}, path.as_posix())
     if problems:
         raise EcrgenError(problems)
     return tuple(warnings)
 
 
-def deployed(account: Account, folder: Path) -> dict[str, str] | None:
-    """The repositories a local state in the stack folder holds (address -> ECR name): none without a
-    state file (nothing was applied). None (unknown) for a remote state, which ecrgen does not read
-    offline, or a local one it cannot read (then the previous output is the evidence)."""
+def deployed(account: Account, folder: Path) -> guard.State | None:
+    """What a local state in the stack folder holds: nothing without a state file (nothing was applied).
+    None (unknown) for a remote state, which ecrgen does not read offline, or a local one it cannot read
+    (then the previous output is the evidence)."""
     if account.backend.type != "local":
         return None
     path = folder / account.backend.path
     if not path.exists():
-        return {}
+        return guard.State(path.as_posix(), {})
     state = read_previous(path)
-    return guard.deployed_repositories(state) if state is not None else None
+    return guard.deployed_repositories(state, path.as_posix()) if state is not None else None
 
 
 def read_previous(path: Path) -> dict | None:

@@ -14,11 +14,13 @@ is a warning, and `check-plan` judges the real plan.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.model import Account
 from ecrgen.errors import Problem, show
 from ecrgen.rules.names import address
+from ecrgen.rules.tags import GUARD_TAG
 
 # A repository's name as the previous `repository_name` output references it.
 REFERENCE = re.compile(re.escape(REPOSITORY_TYPE("@").ref("name")).replace("@", r"([\w-]+)"))
@@ -28,35 +30,50 @@ CHOICES = (  # what to do with a repository that left the file
 )
 
 
+@dataclass(frozen=True)
+class State:
+    """What a Terraform state (at `where`) says of the account's repositories."""
+
+    where: str
+    names: dict[str, str]  # address -> the ECR name AWS holds
+    guarded: frozenset[str] = frozenset()  # addresses whose tags carry the guard tag
+
+
 def removals(
-    account: Account, previous: dict, where: str, deployed: dict[str, str] | None
+    account: Account, previous: dict, where: str, state: State | None
 ) -> tuple[list[Problem], list[Problem]]:
-    """Production repositories of the previous stack (at `where`) that this account file would delete
-    or rename, unless `retired` or `allow_destroy` lists them: refusals for those in the state
-    (`deployed`: address -> ECR name), warnings for all when the state cannot be read offline (None)."""
+    """Protected repositories of the previous stack (at `where`) or of the state that this account file
+    would delete or rename, unless `retired` or `allow_destroy` lists them: refusals for those the state
+    holds, warnings for all when the state cannot be read offline (None)."""
     repositories = _blocks(previous, REPOSITORY_TYPE.type)
-    if not repositories:
-        return [], []
     names = _config_names(previous)
     current = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
     excused = {address(name) for name in account.retired + account.allow_destroy}
     problems = []
-    for addr, body in sorted(repositories.items()):
+    for addr in sorted(set(repositories) | set(state.names if state else ())):
+        body = repositories.get(addr, {})
         lifecycle = body.get("lifecycle")
         protected = (
-            account.production or isinstance(lifecycle, dict) and lifecycle.get("prevent_destroy") is True
+            account.production
+            or isinstance(lifecycle, dict)
+            and lifecycle.get("prevent_destroy") is True
+            or state is not None
+            and addr in state.guarded
         )
-        if not protected or addr in excused or deployed is not None and addr not in deployed:
+        if not protected or addr in excused or state is not None and addr not in state.names:
             continue
         # The state names what AWS holds; without it, the previous output does.
-        name, ecr_name = names.get(addr, addr), (deployed or {}).get(addr, body.get("name"))
+        name, ecr_name = names.get(addr, addr), state.names[addr] if state else body.get("name")
+        found_in = f"the previous output {where}"
+        if state is not None and addr not in repositories:
+            found_in = f"the Terraform state {state.where}"
         if addr not in current:
             problems.append(
                 Problem(
                     account.file,
                     "repository",
-                    f"{show(name)} (ECR repository {show(ecr_name)}) is in the previous "
-                    f"output {where} but no longer in the file: Terraform would delete it; {CHOICES}",
+                    f"{show(name)} (ECR repository {show(ecr_name)}) is in {found_in} but no longer in the "
+                    f"file: Terraform would delete it; {CHOICES}",
                 )
             )
         elif ecr_name != current[addr][1].ecr_name:
@@ -72,7 +89,7 @@ def removals(
                     "account.retired (AWS keeps it and its images)",
                 )
             )
-    if deployed is None:
+    if state is None:
         return [], [Problem(p.file, p.path, p.message + REMOTE) for p in problems]
     return problems, []
 
@@ -83,10 +100,11 @@ REMOTE = (
 )
 
 
-def deployed_repositories(state: dict) -> dict[str, str]:
-    """Address -> ECR name of every repository a Terraform state (format version 4) holds."""
-    found: dict[str, str] = {}
-    resources = state.get("resources") if isinstance(state, dict) else None
+def deployed_repositories(document: dict, where: str) -> State:
+    """Every repository a Terraform state (format version 4, at `where`) holds."""
+    names: dict[str, str] = {}
+    guarded = set()
+    resources = document.get("resources") if isinstance(document, dict) else None
     for resource in resources if isinstance(resources, list) else []:
         if (
             isinstance(resource, dict)
@@ -97,8 +115,11 @@ def deployed_repositories(state: dict) -> dict[str, str]:
             for instance in instances if isinstance(instances, list) else []:
                 attributes = instance.get("attributes") if isinstance(instance, dict) else None
                 if isinstance(attributes, dict):
-                    found[str(resource.get("name"))] = str(attributes.get("name"))
-    return found
+                    names[str(resource.get("name"))] = str(attributes.get("name"))
+                    tags = attributes.get("tags_all")
+                    if isinstance(tags, dict) and tags.get(GUARD_TAG) == "true":
+                        guarded.add(str(resource.get("name")))
+    return State(where, names, frozenset(guarded))
 
 
 def dropped_protections(account: Account, previous: dict, where: str) -> list[Problem]:
@@ -133,8 +154,8 @@ def dropped_protections(account: Account, previous: dict, where: str) -> list[Pr
                     f"repository[{index}].adopt",
                     f"{show(repo.name)} is new since {where} and marked "
                     "adopt: the plan fails if its ECR repository does not exist yet (Terraform imports "
-                    "only what exists); set adopt = false on it, or take adopt out of [defaults] once the "
-                    "migration is applied",
+                    "only what exists); if it does not, set adopt = false on it (adopt may stay on the "
+                    "repositories that exist: it keeps them guarded)",
                 )
             )
     return warnings

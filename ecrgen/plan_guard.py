@@ -3,14 +3,18 @@ account model and a plan (`terraform show -json`) in, problems out.
 
 A plan may delete or replace a repository for reasons outside the account file (a repository adopted
 with other settings, a rename, a destroy plan). Guarded, in every environment: the repositories of a
-production account, those tagged with a production environment, and adopted ones (`adopt` in the file,
-or imported by this plan): adopt promises to take a repository over, never to recreate it.
+production account, those tagged with a production environment, adopted ones (`adopt` in the file, or
+imported by this plan: adopt promises to take a repository over, never to recreate it), and every
+repository whose state carries ecrgen's guard tag (`rules.tags.GUARD_TAG`): the state remembers a
+protection that the same change takes away (an account demoted, prevent_destroy or adopt dropped, the
+repository removed from the file).
 JSON plan format (`resource_changes`, `actions`, `importing`, `replace_paths`):
 https://developer.hashicorp.com/terraform/internals/json-format#change-representation
 """
 
 from __future__ import annotations
 
+import functools
 import json
 
 from ecrgen.addresses import REPOSITORY_TYPE
@@ -18,6 +22,7 @@ from ecrgen.config.model import PRODUCTION_NAMES, Account, Repository
 from ecrgen.errors import Problem, show
 from ecrgen.guard import CHOICES
 from ecrgen.rules.names import address
+from ecrgen.rules.tags import GUARD_TAG
 
 # What forces a replacement of an aws_ecr_repository (ForceNew in the provider), as account file keys.
 FORCING_KEYS = {
@@ -34,6 +39,9 @@ REASONS = {
     ),
     "replace_by_request": "because the plan was made with `-replace={address}`: plan without it",
 }
+
+
+_text = functools.partial(json.dumps, sort_keys=True, separators=(", ", ": "))  # a value, as the plan has it
 
 
 def plan_deletions(account: Account, plan: dict, where: str, migration: bool = False) -> list[Problem]:
@@ -58,8 +66,9 @@ def plan_deletions(account: Account, plan: dict, where: str, migration: bool = F
         actions, name = detail["actions"], change.get("name")
         before = _dict(detail.get("before"))
         found = in_file.get(name) if isinstance(name, str) else None
-        if "delete" in actions and name not in allowed and _guarded(account, before, detail, found):
-            problems.append(Problem(where, change.get("address", ""), _refusal(account, change, found)))
+        kind = _kind(account, before, detail, found)
+        if "delete" in actions and name not in allowed and kind:
+            problems.append(Problem(where, change.get("address", ""), _refusal(account, change, found, kind)))
         elif migration and "create" in actions and "delete" not in actions:
             problems.append(Problem(where, change.get("address", ""), _created(account, change, found)))
     return problems
@@ -85,20 +94,9 @@ def imported(plan: dict) -> int:
     return sum(1 for change in repository_changes(plan) if change["change"].get("importing"))
 
 
-def _guarded(account: Account, before: dict, detail: dict, found: tuple[int, Repository] | None) -> bool:
-    tags = _dict(before.get("tags_all"))
-    return (
-        account.production
-        or str(tags.get("Environment", "")).lower() in PRODUCTION_NAMES
-        or bool(detail.get("importing"))
-        or (found is not None and found[1].adopt)
-    )
-
-
-def _refusal(account: Account, change: dict, found: tuple[int, Repository] | None) -> str:
+def _refusal(account: Account, change: dict, found: tuple[int, Repository] | None, kind: str) -> str:
     detail = change["change"]
     before = _dict(detail.get("before"))
-    kind = "production" if account.production else "adopted" if _adopted(detail, found) else "production"
     if "create" not in detail["actions"]:
         what = f"the plan would delete {kind} repository {show(before.get('name'))} and its images"
         if found is None:
@@ -137,8 +135,19 @@ def _created(account: Account, change: dict, found: tuple[int, Repository] | Non
     )
 
 
+def _kind(account: Account, before: dict, detail: dict, found: tuple[int, Repository] | None) -> str | None:
+    """Whether the plan guards the repository, as what: production, adopted, or guarded (only the guard
+    tag its state carries says so: the file no longer does); None when it is not guarded."""
+    tags = _dict(before.get("tags_all"))
+    if account.production or str(tags.get("Environment", "")).lower() in PRODUCTION_NAMES:
+        return "production"
+    if _adopted(detail, found):
+        return "adopted"
+    return "guarded" if tags.get(GUARD_TAG) == "true" else None
+
+
 def _adopted(detail: dict, found: tuple[int, Repository] | None) -> bool:
-    return bool(detail.get("importing")) or (found is not None and found[1].adopt)
+    return bool(detail.get("importing")) or found is not None and found[1].adopt
 
 
 def _replace_paths(change: dict) -> list[list]:
@@ -171,13 +180,8 @@ def _at(value: object, path: list) -> object:
     return value
 
 
-def _text(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
-
-
 def _planned_account_ids(plan: dict) -> list[str]:
-    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen always sets
-    them)."""
+    """The provider's allowed_account_ids as the plan's configuration records them (ecrgen sets them)."""
     try:
         ids = plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"][
             "constant_value"

@@ -33,11 +33,13 @@ def previous(*repositories: tuple[str, str, str], prevent_destroy: bool = True) 
     return {"resource": {"aws_ecr_repository": body}, "output": {"repository_name": {"value": names}}}
 
 
-def applied(document: dict) -> dict[str, str]:
+def applied(document: dict) -> guard.State:
     """The state after applying a previous stack: every repository it has (address -> ECR name)."""
     resources = document.get("resource")
     blocks = resources.get("aws_ecr_repository") if isinstance(resources, dict) else None
-    return {addr: body["name"] for addr, body in blocks.items()} if isinstance(blocks, dict) else {}
+    return guard.State(
+        "s", {addr: body["name"] for addr, body in blocks.items()} if isinstance(blocks, dict) else {}
+    )
 
 
 def refused(loaded, document: dict, where: str) -> list:
@@ -67,9 +69,29 @@ def test_a_removal_is_refused_only_when_the_state_holds_the_repository(accounts)
     """A first apply that failed: the previous output was never applied; the corrected file is written."""
     loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
     document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
-    assert guard.removals(loaded, document, "out/a.json", {}) == ([], [])
-    assert guard.removals(loaded, document, "out/a.json", {"app": "app"}) == ([], [])
-    assert len(guard.removals(loaded, document, "out/a.json", {"base_images": "base.images"})[0]) == 1
+    assert guard.removals(loaded, document, "out/a.json", guard.State("s", {})) == ([], [])
+    assert guard.removals(loaded, document, "out/a.json", guard.State("s", {"app": "app"})) == ([], [])
+    assert (
+        len(
+            guard.removals(loaded, document, "out/a.json", guard.State("s", {"base_images": "base.images"}))[
+                0
+            ]
+        )
+        == 1
+    )
+
+
+def test_a_repository_only_the_state_holds_is_refused_and_its_guard_tag_counts(accounts):
+    dev = account(accounts, "dev", repos='[[repository]]\nname = "app"\n')
+    state = guard.State(
+        "out/terraform.tfstate", {"app": "app", "golden": "golden", "e2e": "e2e"}, frozenset({"golden"})
+    )
+    problems, warnings = guard.removals(dev, {}, "out/a.json", state)
+    assert warnings == []
+    assert [str(p) for p in problems] == [
+        "accounts/a.toml: repository: 'golden' (ECR repository 'golden') is in the Terraform state out/terraform.tfstate "
+        f"but no longer in the file: Terraform would delete it; {CHOICES}"
+    ]
 
 
 def test_with_a_remote_state_a_removal_is_a_warning_left_to_check_plan(accounts):
@@ -116,17 +138,26 @@ def test_with_a_remote_state_a_removal_is_a_warning_left_to_check_plan(accounts)
                     {
                         "mode": "managed",
                         "type": "aws_ecr_repository",
+                        "name": "kept",
+                        "instances": [
+                            {"attributes": {"name": "kept", "tags_all": {"ecrgen:guarded": "true"}}}
+                        ],
+                    },
+                    {
+                        "mode": "managed",
+                        "type": "aws_ecr_repository",
                         "name": "odd",
                         "instances": [3, {"attributes": None}],
                     },
                 ],
             },
-            {"app": "demo/app"},
+            guard.State("s", {"app": "demo/app", "kept": "kept"}, frozenset({"kept"})),
         ),
     ],
 )
 def test_the_repositories_a_state_holds(state, expected):
-    assert guard.deployed_repositories(state) == expected
+    expected = expected if isinstance(expected, guard.State) else guard.State("s", expected)
+    assert guard.deployed_repositories(state, "s") == expected
 
 
 @pytest.mark.parametrize("key", ["retired", "allow_destroy"])
@@ -157,7 +188,7 @@ def test_a_changed_ecr_name_of_a_production_repository_is_refused(accounts):
     ]
     # The state says what AWS holds: a rename the previous output shows, but the state does not, is no rename.
     document = previous(("app", "app", "app"), ("base.images", "base_images", "demo-base.images"))
-    state = {"app": "demo-app", "base_images": "demo-base.images"}
+    state = guard.State("s", {"app": "demo-app", "base_images": "demo-base.images"})
     assert guard.removals(loaded, document, "x", state) == ([], [])
 
 
@@ -321,6 +352,24 @@ def test_a_replacement_terraform_was_asked_for_gets_advice_about_terraform(accou
     assert (
         problem.message == f"the plan would replace production repository 'demo/app' and its images, {advice}"
     )
+
+
+def test_the_guard_tag_in_the_state_guards_what_the_file_no_longer_protects(accounts):
+    """An account demoted from a custom production name ('live'), a prevent_destroy or adopt dropped, or
+    the repository removed: the state's tags still say it was guarded (the file and the plan's own
+    Environment tag no longer do)."""
+    document = plan(("golden", ["delete"]), ("e2e", ["delete"]))
+    document["resource_changes"][0]["change"]["before"]["tags_all"] = {
+        "Environment": "live",
+        "ecrgen:guarded": "true",
+    }
+    document["resource_changes"][1]["change"]["before"]["tags_all"] = {"Environment": "live"}
+    dev = account(accounts, "dev", repos="")
+    assert [str(p) for p in plan_guard.plan_deletions(dev, document, "p")] == [
+        f"p: aws_ecr_repository.golden: the plan would delete guarded repository 'demo/golden' and its images; in accounts/a.toml {CHOICES}"
+    ]
+    allowed = account(accounts, "dev", extra='allow_destroy = ["golden"]\n', repos="")
+    assert plan_guard.plan_deletions(allowed, document, "p") == []
 
 
 def test_a_migration_plan_creates_no_repository(accounts):
@@ -606,8 +655,8 @@ def test_dropped_protections_and_new_adopted_repositories_are_warnings(accounts)
         "accounts/a.toml: repository[1]: 'base.images' loses the prevent_destroy it has in out/a.json (the account is no "
         "longer production): Terraform may then delete it and its images",
         "accounts/a.toml: repository[2].adopt: 'new' is new since out/a.json and marked adopt: the plan fails if its ECR "
-        "repository does not exist yet (Terraform imports only what exists); set adopt = false on it, or take adopt out of "
-        "[defaults] once the migration is applied",
+        "repository does not exist yet (Terraform imports only what exists); if it does not, set adopt = false on it "
+        "(adopt may stay on the repositories that exist: it keeps them guarded)",
     ]
     assert guard.dropped_protections(account(accounts), before, "x") == []
 

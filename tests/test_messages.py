@@ -24,7 +24,7 @@ MANY_TAGS = "[tags]\n" + "".join(f'k{i} = "v"\n' for i in range(48))
         (minimal("dev").replace('project = "demo"', 'project = " "'), "account.project: must not be empty"),
         (
             minimal("dev", MANY_TAGS),
-            "tags: has 48 tags; with Project, Environment and ManagedBy that makes 51 and AWS allows 50",
+            "tags: has 48 tags; with Project, Environment, ManagedBy and ecrgen:guarded (on guarded repositories) that makes 52 and AWS allows 50",
         ),
         (
             minimal("dev", '[tags]\nk = "' + "v" * 257 + '"\n'),

@@ -263,3 +263,59 @@ def test_a_file_dropped_into_the_stack_folder_is_drift(tmp_path, moto):
         f"shop: {(folder / 'override.tf.json').as_posix()} is Terraform configuration that ecrgen did not write"
         in result.stdout
     )
+
+
+LIVE = """
+[account]
+id = "123456789012"
+region = "us-east-1"
+environment = "live"
+production = true
+project = "pay"
+
+[[repository]]
+name = "api"
+
+[[repository]]
+name = "web"
+"""
+
+
+def test_the_state_remembers_a_protection_the_same_change_takes_away(tmp_path, moto):
+    """A production account of a custom name demoted, and a repository removed in the same change, in CI
+    (no previous output): the plan's own tags no longer say production, the state's guard tag does."""
+    write_account(tmp_path, LIVE)
+    stack = Stack(tmp_path, "shop", moto)
+    assert changes(stack.up()) == {}
+    push_image(stack.moto, "api", "v1")
+    stack.edit(
+        lambda text: text.replace('environment = "live"\nproduction = true', 'environment = "staging"')
+    )
+    stack.edit(lambda text: text.replace('[[repository]]\nname = "api"\n', ""))
+    # synth reads the local state: the removal is refused there, whatever the output on disk says.
+    state = stack.workspace.folder / "terraform.tfstate"
+    (stack.workspace.folder / "cdk.tf.json").unlink()
+    from ecrgen.errors import EcrgenError
+
+    with pytest.raises(EcrgenError) as refused:
+        stack.synth()
+    assert [p.message.split(": Terraform")[0] for p in refused.value.problems] == [
+        f"'api' (ECR repository 'api') is in the Terraform state {state.as_posix()} but no longer in the file"
+    ]
+    # CI, where the state is remote and the checkout fresh: the plan is the evidence.
+    state.rename(state.with_suffix(".aside"))
+    stack.synth()
+    state.with_suffix(".aside").rename(state)
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("demoted")
+    assert changes(plan)["aws_ecr_repository.api"] == ["delete"]
+    result = check_plan(tmp_path, "shop", plan)
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.api: the plan would delete guarded repository "
+            f"'api' and its images; in {(tmp_path / 'accounts' / 'shop.toml').as_posix()} list it in account.retired to "
+            "keep it in AWS (Terraform forgets it), or in account.allow_destroy to let Terraform delete it and its images",
+            "ecrgen: 1 problem(s) found.",
+        ],
+    )

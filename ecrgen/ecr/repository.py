@@ -15,6 +15,7 @@ from ecrgen import addresses
 from ecrgen.ecr import engine
 from ecrgen.ecr.construct import Construct, pin
 from ecrgen.ecr.data import EcrData
+from ecrgen.rules.tags import GUARD_TAG
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account
@@ -47,6 +48,8 @@ class EcrRepositories(Construct):
                     lifecycle["ignore_changes"] = [ALIASED_KEY]
             if lifecycle:
                 options["lifecycle"] = lifecycle
+            if account.production or repo.prevent_destroy or repo.adopt:
+                options["tags"] = {GUARD_TAG: "true"}
             repository = addresses.repository(repo.address)
             resource = repository_class(
                 self,

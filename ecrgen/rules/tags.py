@@ -16,18 +16,22 @@ from ecrgen.rules import Found
 MAX_TAGS = 50
 # The tags every resource gets from the provider's default_tags (`Account.default_tags`).
 DEFAULT_TAG_KEYS = ("Project", "Environment", "ManagedBy")
+# The tag ecrgen writes on every repository it guards (a production account's, one with prevent_destroy,
+# an adopted one). The state keeps it, so the plan's `before` says the repository was guarded even when
+# the same change demotes the account, drops prevent_destroy or adopt, or removes the repository.
+GUARD_TAG = "ecrgen:guarded"
 
 
 def check_account_tags(tags: Mapping[str, str]) -> Found:
     """The account's tags with the default ones: a user tag of a default's key replaces it."""
-    total = len(set(tags) | set(DEFAULT_TAG_KEYS))
+    total = len(set(tags) | set(DEFAULT_TAG_KEYS) | {GUARD_TAG})
     if total <= MAX_TAGS:
         return []
     return [
         (
             "",
-            f"has {len(tags)} tags; with Project, Environment and ManagedBy that makes {total} "
-            f"and AWS allows {MAX_TAGS}",
+            f"has {len(tags)} tags; with Project, Environment, ManagedBy and {GUARD_TAG} (on guarded "
+            f"repositories) that makes {total} and AWS allows {MAX_TAGS}",
         )
     ]
 

@@ -7,11 +7,14 @@ from ecrgen.rules import encryption, lifecycle_settings, name_parts, prefixes, p
 
 
 def test_account_tags_count_the_default_keys_once():
-    fifty = {f"k{i}": "v" for i in range(47)}
+    fifty = {f"k{i}": "v" for i in range(46)}  # with the three defaults and the guard tag
     assert tags.check_account_tags(fifty) == []
     assert tags.check_account_tags({**fifty, "Project": "x"}) == []
     assert tags.check_account_tags({**fifty, "extra": "x"}) == [
-        ("", "has 48 tags; with Project, Environment and ManagedBy that makes 51 and AWS allows 50")
+        (
+            "",
+            "has 47 tags; with Project, Environment, ManagedBy and ecrgen:guarded (on guarded repositories) that makes 51 and AWS allows 50",
+        )
     ]
 
 
