@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrgen import guard, output, plan_guard
+from ecrgen import drift, guard, output, plan_guard
 from ecrgen.config import files as accounts
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -58,7 +58,12 @@ def for_synth(
         raise EcrgenError([*error.problems, *problems]) from None
     if problems:
         raise EcrgenError(problems)
-    return checked.accounts, checked.warnings + guard_removals(checked.accounts, out)
+    foreign = tuple(
+        Problem(path.as_posix(), "", drift.FOREIGN)
+        for account in checked.accounts
+        for path in drift.foreign_files(output.stack_path(out, account.name).parent)
+    )
+    return checked.accounts, checked.warnings + guard_removals(checked.accounts, out) + foreign
 
 
 def clashes_with_folder(load: Load, accounts_dir: Path, validated: list[Account]) -> list[Problem]:

@@ -55,7 +55,14 @@ def check_drift(texts: dict[str, str], accounts_dir: Path, names: list[str] | No
 CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 
 
-def foreign_configuration(folder: Path) -> list[str]:
+FOREIGN = (
+    "is Terraform configuration that ecrgen did not write: Terraform merges every *.tf and *.tf.json file "
+    "of the folder into the stack (an override file can drop prevent_destroy); move what it does into the "
+    "account file, or delete it"
+)
+
+
+def foreign_files(folder: Path) -> list[Path]:
     """Configuration files in a stack folder besides ecrgen's own (state, the lock file, `.terraform/`
     and saved plans are not configuration). Terraform skips hidden and editor backup files."""
     try:
@@ -63,9 +70,7 @@ def foreign_configuration(folder: Path) -> list[str]:
     except OSError:
         return []
     return [
-        f"{entry.as_posix()} is Terraform configuration that ecrgen did not write: Terraform merges every "
-        "*.tf and *.tf.json file of the folder into the stack (an override file can drop prevent_destroy); "
-        "move what it does into the account file, or delete it"
+        entry
         for entry in entries
         if entry.name != output.STACK_FILE
         and entry.name.endswith(CONFIGURATION_SUFFIXES)
@@ -73,6 +78,11 @@ def foreign_configuration(folder: Path) -> list[str]:
         and not entry.name.endswith("~")
         and entry.is_file()
     ]
+
+
+def foreign_configuration(folder: Path) -> list[str]:
+    """The drift lines of the configuration files ecrgen did not write."""
+    return [f"{entry.as_posix()} {FOREIGN}" for entry in foreign_files(folder)]
 
 
 def _manifest_drift(path: Path, stacks: list[str]) -> list[str]:

@@ -458,6 +458,15 @@ def test_drift_check_reports_configuration_files_ecrgen_did_not_write(tmp_path, 
             for name in ("extra.tf", "main.tofu", "override.tf.json")
         ],
     )
+    # A plain synth of the account warns too (it writes the folder Terraform will read).
+    synthesized = run("synth", "example_account", "--force")
+    assert synthesized.exit_code == 0
+    assert [line for line in synthesized.stderr.splitlines() if "did not write" in line] == [
+        f"warning: cdktf.out/stacks/example_account/{name}: is Terraform configuration that ecrgen did not write: "
+        "Terraform merges every *.tf and *.tf.json file of the folder into the stack (an override file can drop "
+        "prevent_destroy); move what it does into the account file, or delete it"
+        for name in ("extra.tf", "main.tofu", "override.tf.json")
+    ]
     for name in ("extra.tf", "main.tofu", "override.tf.json"):
         (folder / name).unlink()
     assert run("synth", "--all", "--check").exit_code == 0
