@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrgen import __version__
-from ecrgen.checks import Checked
+from ecrgen.checks import Checked, PlanChecked
 from ecrgen.config import files as accounts
 from ecrgen.drift import Report, stale_message, stale_stacks
 from ecrgen.errors import EcrgenError, Problem
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Checked",
+    "PlanChecked",
     "EcrgenError",
     "Problem",
     "Progress",
@@ -117,10 +118,10 @@ def check_drift(accounts_dir: Path, names: list[str] | None, out: Path) -> Repor
     return drift.check_drift(render_texts(accounts_dir, names), accounts_dir, names, out)
 
 
-def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool = False) -> tuple[int, int]:
+def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool = False) -> PlanChecked:
     """The plan guard for CI: EcrgenError naming each production or adopted repository the saved plan
     (JSON of `terraform show -json`) would delete or replace, and in a `migration` each it would create;
-    else the number of repository changes checked and of repositories imported."""
+    else what was checked, and as warnings what the plan takes away from guarded repositories."""
     from ecrgen import checks
     from ecrgen.config import load as config
 

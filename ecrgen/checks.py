@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrgen import drift, guard, output, plan_guard
+from ecrgen import drift, guard, output, plan_guard, protections
 from ecrgen.config import files as accounts
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -120,12 +120,21 @@ def read_previous(path: Path) -> dict | None:
     return document if isinstance(document, dict) else None
 
 
+@dataclass(frozen=True)
+class PlanChecked:
+    """A plan `check-plan` lets through: repository changes checked, repositories imported, warnings."""
+
+    changes: int
+    imported: int
+    warnings: tuple[Problem, ...] = ()
+
+
 def check_plan(
     load: Load, accounts_dir: Path, name: str, plan_file: Path, migration: bool = False
-) -> tuple[int, int]:
+) -> PlanChecked:
     """The plan guard for CI: EcrgenError naming each guarded repository the saved plan (JSON of
-    `terraform show -json`) would delete or replace (and, in a `migration`, create); else the number of
-    repository changes checked and of repositories imported."""
+    `terraform show -json`) would delete or replace (and, in a `migration`, create); else what was
+    checked, with the protections the plan takes away from guarded repositories as warnings."""
     loaded, problems = load(accounts_dir, [name])
     if problems:
         raise EcrgenError(problems)
@@ -134,7 +143,9 @@ def check_plan(
     problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration)
     if problems:
         raise EcrgenError(problems)
-    return len(plan_guard.repository_changes(plan)), plan_guard.imported(plan)
+    changes = plan_guard.repository_changes(plan)
+    dropped = protections.dropped(changes, plan_file.as_posix())
+    return PlanChecked(len(changes), plan_guard.imported(plan), tuple(dropped))
 
 
 def read_plan(path: Path) -> dict:

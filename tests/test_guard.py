@@ -372,6 +372,31 @@ def test_the_guard_tag_in_the_state_guards_what_the_file_no_longer_protects(acco
     assert plan_guard.plan_deletions(allowed, document, "p") == []
 
 
+def test_check_plan_names_what_a_plan_takes_away_from_guarded_repositories(accounts, tmp_path):
+    """A demotion plans only in-place updates: let through, with a warning per weakened repository."""
+    guarded = {"Environment": "production", "ecrgen:guarded": "true"}
+    document = plan(("app", ["update"]), ("base_images", ["update"]), ("plain", ["update"]))
+    document["planned_values"] = {}
+    changes = [c["change"] for c in document["resource_changes"]]
+    changes[0]["before"] |= {"image_tag_mutability": "IMMUTABLE", "tags_all": guarded}
+    changes[0]["after"] = {"image_tag_mutability": "MUTABLE", "tags_all": {"Environment": "development"}}
+    changes[1]["before"] |= {"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION", "tags_all": guarded}
+    changes[1]["after"] = {"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION", "tags_all": guarded}
+    changes[2]["before"] |= {"image_tag_mutability": "IMMUTABLE", "tags_all": {"Environment": "dev"}}
+    changes[2]["after"] = {"image_tag_mutability": "MUTABLE", "tags_all": {"Environment": "dev"}}
+    folder = accounts(a=minimal("dev", REPOS))
+    (tmp_path / "plan.json").write_text(json.dumps(document))
+    result = CliRunner().invoke(app, ["check-plan", "a", "plan.json", "--accounts-dir", str(folder)])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        0,
+        [
+            "warning: plan.json: aws_ecr_repository.app: guarded repository 'demo/app': its tags become MUTABLE (an "
+            "image can be pushed over a tag); its Environment tag changes from 'production' to 'development'; it loses "
+            "the ecrgen:guarded tag (check-plan will no longer refuse deleting it)"
+        ],
+    )
+
+
 def test_a_migration_plan_creates_no_repository(accounts):
     loaded = account(accounts, "dev")
     document = plan(("app", ["create"]), ("base_images", ["update"]))

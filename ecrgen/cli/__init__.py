@@ -154,8 +154,8 @@ def check_plan(
     """Exit 1 naming each production or adopted repository that the saved plan would delete or replace
     and that the account file does not list in allow_destroy. Run it between `terraform plan` and `apply`."""
     with _reported(writes=False):
-        checked, imported = api.check_plan(accounts_dir, account, plan, migration)
-    typer.echo(report.plan_checked(account, checked, imported, migration))
+        checked = api.check_plan(accounts_dir, account, plan, migration)
+    typer.echo(report.plan_checked(account, checked, migration))
 
 
 @app.command("import", short_help="Write accounts/<ACCOUNT>.toml from what the AWS account holds.")

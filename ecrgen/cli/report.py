@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from ecrgen import api
     from ecrgen.api import Problem
 
 _AT_LINE = re.compile(r"\bline (\d+)\b")
@@ -159,14 +160,15 @@ def _escape(text: str, property_value: bool) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
-def plan_checked(account: str, checked: int, imported: int, migration: bool) -> str:
-    """What `check-plan` says of a plan it lets through."""
+def plan_checked(account: str, checked: api.PlanChecked, migration: bool) -> str:
+    """What `check-plan` says of a plan it lets through (its warnings go to stderr first)."""
+    warnings(checked.warnings)
     if migration:
         return (
-            f"{account}: the migration plan imports {imported} repository(ies) and creates, deletes or "
-            f"replaces none ({checked} repository change(s) checked)"
+            f"{account}: the migration plan imports {checked.imported} repository(ies) and creates, deletes "
+            f"or replaces none ({checked.changes} repository change(s) checked)"
         )
     return (
         f"{account}: the plan deletes or replaces no production or adopted repository "
-        f"({checked} repository change(s) checked)"
+        f"({checked.changes} repository change(s) checked)"
     )
