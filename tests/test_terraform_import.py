@@ -206,11 +206,12 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
     ]
     assert all(c["change"]["actions"] in (["no-op"], ["update"]) for c in repositories)
     for change in repositories:
-        # An update is ecrgen's default tags, and force_delete, which lives in Terraform's state only
-        # (an import leaves it null; the file's false is written into the state, nothing into AWS).
+        # An update is ecrgen's tags (the provider's default tags, and the guard tag of an adopted
+        # repository), and force_delete, which lives in Terraform's state only (an import leaves it null;
+        # the file's false is written into the state, nothing into AWS).
         before_change, after_change = change["change"]["before"], change["change"]["after"]
         differing = {k for k in before_change if k in after_change and before_change[k] != after_change[k]}
-        assert differing <= {"tags_all", "force_delete"}, (change["address"], differing)
+        assert differing <= {"tags", "tags_all", "force_delete"}, (change["address"], differing)
         assert (before_change["force_delete"], after_change["force_delete"]) in (
             (None, False),
             (False, False),
@@ -224,6 +225,7 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
             {"Key": "Environment", "Value": "production"},
             {"Key": "ManagedBy", "Value": "ecrgen"},
             {"Key": "Project", "Value": "shop"},
+            {"Key": "ecrgen:guarded", "Value": "true"},
         ]
         after[name]["tags"] = before[name]["tags"]
     assert after == before

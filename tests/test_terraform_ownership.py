@@ -157,8 +157,13 @@ def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
     stack = Stack(tmp_path, "shop", moto)
     assert changes(stack.up()) == {}
     stack.edit(lambda text: text.replace('[[repository]]\nname = "worker"\n', ""))
-    (stack.workspace.folder / "cdk.tf.json").unlink()  # as in a fresh CI checkout: no previous stack
+    # As in a fresh CI checkout with a remote state: no previous stack, no state for synth to read (the
+    # local state here is put aside while synth runs; synth reading it would refuse the removal itself).
+    (stack.workspace.folder / "cdk.tf.json").unlink()
+    state = stack.workspace.folder / "terraform.tfstate"
+    state.rename(state.with_suffix(".aside"))
     stack.synth()
+    state.with_suffix(".aside").rename(state)
     stack.workspace.pin_provider()
     plan = stack.workspace.plan("ci")
     assert changes(plan)["aws_ecr_repository.worker"] == ["delete"]
