@@ -84,7 +84,7 @@ class MotoServer:
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded 2-core machine starts it slowly
         while True:
             try:
                 with urllib.request.urlopen(self.url + "/moto-api/data.json", timeout=1) as response:
@@ -94,6 +94,17 @@ class MotoServer:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     raise RuntimeError(f"moto server for {account_id} did not start (see {log})") from None
                 time.sleep(0.2)
+
+    def point_at(self, monkeypatch) -> None:
+        """Make this server the AWS that boto3 (and `ecrgen import`) reaches, with test credentials."""
+        for name, value in {
+            "AWS_ENDPOINT_URL": self.url,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
 
     def client(self, service: str, region: str):
         return boto3.client(
@@ -307,6 +318,17 @@ class Stack:
         api.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
         self.account = config.load_accounts(self.project / "accounts", [self.name])[0]
         return json.loads((self.workspace.folder / "cdk.tf.json").read_text())
+
+    def synth_as_ci(self) -> dict:
+        """Synthesize as CI does: a fresh checkout (no previous stack) with a remote state (no state file
+        for synth to read: the local one is put aside meanwhile), so only check-plan can judge."""
+        (self.workspace.folder / "cdk.tf.json").unlink()
+        state = self.workspace.folder / "terraform.tfstate"
+        state.rename(state.with_suffix(".aside"))
+        try:
+            return self.synth()
+        finally:
+            state.with_suffix(".aside").rename(state)
 
     def edit(self, change) -> None:
         path = self.project / "accounts" / f"{self.name}.toml"

@@ -303,9 +303,7 @@ def test_the_state_remembers_a_protection_the_same_change_takes_away(tmp_path, m
         f"'api' (ECR repository 'api') is in the Terraform state {state.as_posix()} but no longer in the file"
     ]
     # CI, where the state is remote and the checkout fresh: the plan is the evidence.
-    state.rename(state.with_suffix(".aside"))
-    stack.synth()
-    state.with_suffix(".aside").rename(state)
+    stack.synth_as_ci()
     stack.workspace.pin_provider()
     plan = stack.workspace.plan("demoted")
     assert changes(plan)["aws_ecr_repository.api"] == ["delete"]

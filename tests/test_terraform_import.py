@@ -158,15 +158,8 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
     server = moto(ACCOUNT)
     populate(server)
     before = held(server)
-    for name, value in {
-        "AWS_ENDPOINT_URL": server.url,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_MAX_ATTEMPTS": "2",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    server.point_at(monkeypatch)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     accounts = str(tmp_path / "accounts")
 
     imported = CliRunner().invoke(

@@ -157,13 +157,7 @@ def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
     stack = Stack(tmp_path, "shop", moto)
     assert changes(stack.up()) == {}
     stack.edit(lambda text: text.replace('[[repository]]\nname = "worker"\n', ""))
-    # As in a fresh CI checkout with a remote state: no previous stack, no state for synth to read (the
-    # local state here is put aside while synth runs; synth reading it would refuse the removal itself).
-    (stack.workspace.folder / "cdk.tf.json").unlink()
-    state = stack.workspace.folder / "terraform.tfstate"
-    state.rename(state.with_suffix(".aside"))
-    stack.synth()
-    state.with_suffix(".aside").rename(state)
+    stack.synth_as_ci()  # synth reading the local state would refuse the removal itself
     stack.workspace.pin_provider()
     plan = stack.workspace.plan("ci")
     assert changes(plan)["aws_ecr_repository.worker"] == ["delete"]
@@ -336,14 +330,7 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
 
     accounts = tmp_path / "new" / "accounts"
     (accounts / "example_account.toml").unlink()
-    for name, value in {
-        "AWS_ENDPOINT_URL": server.url,
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    server.point_at(monkeypatch)
     imported = CliRunner().invoke(
         app,
         [
