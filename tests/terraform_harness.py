@@ -322,7 +322,7 @@ class Stack:
     def synth_as_ci(self) -> dict:
         """Synthesize as CI does: a fresh checkout (no previous stack) with a remote state (no state file
         for synth to read: the local one is put aside meanwhile), so only check-plan can judge."""
-        (self.workspace.folder / "cdk.tf.json").unlink()
+        (self.workspace.folder / "cdk.tf.json").unlink(missing_ok=True)
         state = self.workspace.folder / "terraform.tfstate"
         state.rename(state.with_suffix(".aside"))
         try:
