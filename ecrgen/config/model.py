@@ -29,29 +29,36 @@ NON_PRODUCTION_NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class Repository:
-    name: str  # the key in the account file; outputs are keyed by it
-    ecr_name: str  # the ECR repository name (name_format applied)
-    address: str  # the Terraform address part, derived from `name` only
+@dataclass(frozen=True, kw_only=True)
+class SharedSettings:
+    """The settings a repository and a repository creation template share, resolved: the constructs and
+    the policy templates read them alike."""
+
     image_tag_mutability: str
     mutable_tags: tuple[str, ...]
-    scan_on_push: bool
     encryption: str
     kms_key: str | None
-    force_delete: bool
-    prevent_destroy: bool
     policy: str | None  # template name, or None for no repository policy
     pull_account_ids: tuple[str, ...]
     push_principals: tuple[str, ...]
     org_id: str | None
     lambda_pull: bool
     lifecycle_policy: str | None  # the policy JSON text, or None when turned off
-    adopt: bool = False  # the repository exists already: an `import` block takes it over
-    # `policy` was written in [defaults] (where an unknown name is reported)
-    policy_from_defaults: bool = False
+    adopt: bool = False  # it exists already: an `import` block takes it over
     # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Repository(SharedSettings):
+    name: str  # the key in the account file; outputs are keyed by it
+    ecr_name: str  # the ECR repository name (name_format applied)
+    address: str  # the Terraform address part, derived from `name` only
+    scan_on_push: bool
+    force_delete: bool
+    prevent_destroy: bool
+    # `policy` was written in [defaults] (where an unknown name is reported)
+    policy_from_defaults: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,27 +126,14 @@ class PullThroughCacheRule:
     adopt: bool = False  # the rule exists already: an `import` block takes it over
 
 
-@dataclass(frozen=True)
-class CreationTemplate:
+@dataclass(frozen=True, kw_only=True)
+class CreationTemplate(SharedSettings):
     prefix: str  # a repository name prefix, or ROOT; the Terraform address derives from it
     address: str
     applied_for: tuple[str, ...]
     description: str | None
     custom_role_arn: str | None
     resource_tags: tuple[tuple[str, str], ...]
-    image_tag_mutability: str
-    mutable_tags: tuple[str, ...]
-    encryption: str
-    kms_key: str | None
-    policy: str | None  # repository policy template name, or None
-    pull_account_ids: tuple[str, ...]
-    push_principals: tuple[str, ...]
-    org_id: str | None
-    lambda_pull: bool
-    lifecycle_policy: str | None
-    adopt: bool = False  # the template exists already: an `import` block takes it over
-    # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
-    policy_text: str | None = None
 
 
 @dataclass(frozen=True)
