@@ -66,7 +66,7 @@ def load_account(path: Path) -> Account:
     try:
         return resolve(path.stem, file, schema.AccountFile.model_validate(raw))
     except ValidationError as error:
-        errors = error.errors()
+        errors = shape.ordered(error.errors())
     found = list(dict.fromkeys(shape.problem(file, e) for e in errors))
     try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
         resolve(path.stem, file, schema.AccountFile.model_validate(shape.pruned(raw, errors)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args, get_origin
 
+from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from ecrgen.config import schema
@@ -51,6 +52,32 @@ def switches(raw: dict) -> dict:
             ],
         }
     return out
+
+
+def listed(model: type[BaseModel]) -> list[str]:
+    """A table's keys in the order `unknown key (allowed: ...)` names them: as declared, but a key of
+    `LISTED_AFTER` right after the key it names there."""
+    after: dict[str, str] = getattr(model, "LISTED_AFTER", {})
+    keys = [key for key in model.model_fields if key not in after]
+    for key, anchor in after.items():
+        keys.insert(keys.index(anchor) + 1, key)
+    return keys
+
+
+def ordered(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """pydantic's errors with each table's keys in the order `listed` gives them (pydantic checks
+    them in the order of declaration, where a repository's own keys follow the shared ones); unknown keys
+    after the known ones, as pydantic reports them."""
+
+    def position(loc: tuple) -> tuple[int, ...]:
+        found = []
+        for i, part in enumerate(loc):
+            model = None if isinstance(part, int) else schema.model_at(loc[:i])
+            keys = listed(model) if model else []
+            found.append(part if isinstance(part, int) else keys.index(part) if part in keys else len(keys))
+        return tuple(found)
+
+    return sorted(errors, key=lambda error: position(tuple(error["loc"])))
 
 
 def pruned(raw: dict, errors: list[ErrorDetails]) -> dict:
@@ -104,7 +131,7 @@ def problem(file: str, error: ErrorDetails) -> Problem:
         return Problem(file, field_path(loc), _required(loc))
     if kind == "extra_forbidden":
         model = schema.model_at(loc[:-1])
-        allowed = ", ".join(model.model_fields) if model else "none"
+        allowed = ", ".join(listed(model)) if model else "none"
         return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
     if kind == "literal_error":
         return Problem(
