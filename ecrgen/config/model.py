@@ -186,6 +186,6 @@ class Account:
         return {
             "Project": self.project,
             "Environment": self.environment,
-            "ManagedBy": "ecrgen",
+            "ManagedBy": defaults.MANAGED_BY,
             **dict(self.tags),
         }

@@ -41,7 +41,14 @@ def registry(
     found.add("registry.policy", check_template_name(policy))
     warned.add("registry", ineffective(table, policy))
     replication = [
-        ([(d.region, d.account_id) for d in rule.destinations], rule.prefixes) for rule in table.replication
+        (
+            [
+                (d.region, d.account_id, defaults.replication_account(d.account_id, acct.id))
+                for d in rule.destinations
+            ],
+            rule.prefixes,
+        )
+        for rule in table.replication
     ]
     found.add("registry.replication", check_replication(replication, acct.id, acct.region))
     return Registry(
@@ -49,9 +56,7 @@ def registry(
         replication_source_account_ids=tuple(table.replication_source_account_ids),
         pull_through_principals=tuple(table.pull_through_principals),
         replication=tuple(
-            ReplicationRule(
-                tuple((region, account or acct.id) for region, account in destinations), tuple(prefixes)
-            )
+            ReplicationRule(tuple((region, account) for region, _, account in destinations), tuple(prefixes))
             for destinations, prefixes in replication
         ),
         pull_through_cache=tuple(

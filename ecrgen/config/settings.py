@@ -78,7 +78,9 @@ def resolve(
     pulls, pushes = tuple(pick("pull_account_ids", [])), tuple(pick("push_principals", []))
     org = pick("org_id")
     if layers.defaults is not None:
-        org = org or None  # org_id = "" in a repository: no organization grant, whatever [defaults] says.
+        org = (
+            org or None
+        )  # org_id = "" in a repository: no grant, whatever [defaults] says (a template's is checked)
     check_grants(pulls, pushes, org, region, at, found)
     return SharedSettings(
         image_tag_mutability=setting,
@@ -108,7 +110,8 @@ def _mutability(layers: Layers, production: bool, found: Findings) -> tuple[str,
     )
     if empty:
         found.add(f"{at_tags}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")])
-    setting, problems = mutability.resolve(layers.pick("image_tag_mutability"), mutable_tags, production)
+    default = defaults.by_production(production).image_tag_mutability
+    setting, problems = mutability.resolve(layers.pick("image_tag_mutability"), mutable_tags, default)
     if not empty:
         found.add(at_tags if setting else layers.at("image_tag_mutability", "mutable_tags"), problems)
     return setting or "", mutable_tags
