@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ecrgen.config import defaults
 from ecrgen.errors import Problem
 from ecrgen.rules.arns import partition
+
+if TYPE_CHECKING:  # read, not imported
+    from ecrgen.config.schema import ScanningTable
 
 # Environment names (any case) that say by themselves whether an account is production. Any other name
 # needs `[account] production = true|false`: a typo must never silently drop production protections.
@@ -108,6 +112,11 @@ class Scanning:
     repository_filters: tuple[str, ...]
 
 
+def enhanced(scanning: Scanning | ScanningTable | None) -> bool:
+    """The registry scans with Amazon Inspector (ENHANCED), not ECR's basic scanning."""
+    return scanning is not None and scanning.type == "ENHANCED"
+
+
 @dataclass(frozen=True)
 class ReplicationRule:
     destinations: tuple[tuple[str, str], ...]  # (region, registry id = account id)
@@ -168,9 +177,7 @@ class Account:
     registry: Registry | None = None
     warnings: tuple[Problem, ...] = ()  # printed by validate and synth; they never fail them
     retired: tuple[str, ...] = ()  # repository names Terraform forgets (`removed` blocks); AWS keeps them
-    allow_destroy: tuple[
-        str, ...
-    ] = ()  # production repositories Terraform may delete once gone from the file
+    allow_destroy: tuple[str, ...] = ()  # production repositories Terraform may delete, once not in the file
 
     @property
     def partition(self) -> str:
@@ -179,7 +186,7 @@ class Account:
 
     @property
     def enhanced_scanning(self) -> bool:
-        return self.scanning is not None and self.scanning.type == "ENHANCED"
+        return enhanced(self.scanning)
 
     def default_tags(self) -> dict[str, str]:
         """Provider default_tags: Project, Environment, ManagedBy, then the user's tags (which win)."""

@@ -109,7 +109,7 @@ def _mutability(layers: Layers, production: bool, found: Findings) -> tuple[str,
         and not (at_tags == layers.here and layers.defaults.mutable_tags)
     )
     if empty:
-        found.add(f"{at_tags}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")])
+        found.add(f"{at_tags}.mutable_tags", [("", f"must list {mutability.FILTER_COUNT} (or leave it out)")])
     default = defaults.by_production(production).image_tag_mutability
     setting, problems = mutability.resolve(layers.pick("image_tag_mutability"), mutable_tags, default)
     if not empty:

@@ -15,6 +15,7 @@ from ecrgen.rules import Found
 SETTINGS = ("MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 FILTER = re.compile(r"[0-9a-zA-Z._*-]{1,128}")
 MAX_FILTERS = 5
+FILTER_COUNT = f"1 to {MAX_FILTERS} tag filters"  # how many ECR takes, as messages say it
 
 
 def resolve(explicit: str | None, mutable_tags: tuple[str, ...], default: str) -> tuple[str | None, Found]:
@@ -32,7 +33,7 @@ def resolve(explicit: str | None, mutable_tags: tuple[str, ...], default: str) -
         return None, [
             (
                 "mutable_tags",
-                "is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' (1 to 5 tag filters)",
+                f"is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' ({FILTER_COUNT})",
             )
         ]
     if mutable_tags:
