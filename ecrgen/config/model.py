@@ -35,8 +35,8 @@ NON_PRODUCTION_NAMES = (
 
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings:
-    """The settings a repository and a repository creation template share, resolved: the constructs and
-    the policy templates read them alike."""
+    """The settings a repository and a repository creation template share, resolved
+    (`ecrgen.config.settings`); constructs (`ecrgen.ecr.settings`) and policy templates read them alike."""
 
     image_tag_mutability: str
     mutable_tags: tuple[str, ...]

@@ -52,7 +52,7 @@ class LifecycleTable(_Table):
 
 class SharedSettings(_Table):
     """The repository settings that a [[repository]] (and [defaults]) and a [[registry.creation_template]]
-    share, declared once; resolved into `ecrgen.config.model.SharedSettings`."""
+    share, declared once; `ecrgen.config.settings` resolves them into `ecrgen.config.model.SharedSettings`."""
 
     image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
     mutable_tags: list[str] | None = None

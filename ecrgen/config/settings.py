@@ -1,7 +1,10 @@
 """The settings a repository and a repository creation template share (`schema.SharedSettings`) ->
 `model.SharedSettings`: one resolver for both, each key wired to its AWS rule (`ecrgen.rules`), its
 default from `ecrgen.config.defaults`. A repository's own keys win over [defaults]; a problem is reported
-once at [defaults] when every value in effect was written there."""
+once at [defaults] when every value in effect was written there.
+
+A new shared key: its type in `schema.SharedSettings`, its default in `defaults`, its resolved value in
+`model.SharedSettings`, resolved in `resolve` below, and emitted by `ecrgen.ecr.settings.arguments`."""
 
 from __future__ import annotations
 
