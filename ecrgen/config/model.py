@@ -12,26 +12,6 @@ from ecrgen.rules.arns import partition
 if TYPE_CHECKING:  # read, not imported
     from ecrgen.config.schema import ScanningTable
 
-# Environment names (any case) that say by themselves whether an account is production. Any other name
-# needs `[account] production = true|false`: a typo must never silently drop production protections.
-PRODUCTION_NAMES = ("production", "prod")
-NON_PRODUCTION_NAMES = (
-    "development",
-    "dev",
-    "staging",
-    "stage",
-    "test",
-    "testing",
-    "qa",
-    "uat",
-    "sandbox",
-    "nonprod",
-    "non-production",
-    "preprod",
-    "pre-production",
-    "demo",
-)
-
 
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings:

@@ -173,28 +173,3 @@ def lifecycle_switch(raw: dict) -> dict:
     if isinstance(raw.get("lifecycle"), bool):
         return {**raw, "lifecycle": {"enabled": raw["lifecycle"]}}
     return raw
-
-
-def model_at(loc: tuple) -> type[BaseModel] | None:
-    """The model class that owns the table at `loc` (for listing the keys allowed there)."""
-    model: Any = AccountFile
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-        if model is None:
-            return None
-    return model
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
