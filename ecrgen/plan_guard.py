@@ -18,7 +18,8 @@ import functools
 import json
 
 from ecrgen.addresses import REPOSITORY_TYPE
-from ecrgen.config.model import PRODUCTION_NAMES, Account, Repository
+from ecrgen.config.account import PRODUCTION_NAMES
+from ecrgen.config.model import Account, Repository
 from ecrgen.errors import Problem, show
 from ecrgen.guard import CHOICES
 from ecrgen.rules.names import address

@@ -9,7 +9,7 @@ against deletion. Such a plan is legitimate, so it is not refused; it is named, 
 
 from __future__ import annotations
 
-from ecrgen.config.model import PRODUCTION_NAMES
+from ecrgen.config.account import PRODUCTION_NAMES
 from ecrgen.errors import Problem, show
 from ecrgen.rules.tags import GUARD_TAG
 

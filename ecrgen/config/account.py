@@ -8,12 +8,31 @@ import string
 
 from ecrgen.config import schema
 from ecrgen.config.findings import Findings
-from ecrgen.config.model import NON_PRODUCTION_NAMES, PRODUCTION_NAMES
 from ecrgen.errors import show
 from ecrgen.rules import Found, arns, name_parts, names, provider
 from ecrgen.rules import tags as tag_rules
 
 FORMAT_FIELDS = ("project", "environment", "name")
+
+# Environment names (any case) that say by themselves whether an account is production. Any other name
+# needs `[account] production = true|false`: a typo must never silently drop production protections.
+PRODUCTION_NAMES = ("production", "prod")
+NON_PRODUCTION_NAMES = (
+    "development",
+    "dev",
+    "staging",
+    "stage",
+    "test",
+    "testing",
+    "qa",
+    "uat",
+    "sandbox",
+    "nonprod",
+    "non-production",
+    "preprod",
+    "pre-production",
+    "demo",
+)
 
 
 def check_account(acct: schema.AccountTable, found: Findings) -> None:

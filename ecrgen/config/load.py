@@ -17,7 +17,7 @@ from ecrgen.config import account, alerts, backend, registry, repositories, reti
 from ecrgen.config.clashes import clashes
 from ecrgen.config.files import ACCOUNT_NAME, NOT_AN_ACCOUNT_NAME, read, select
 from ecrgen.config.findings import Findings
-from ecrgen.config.model import Account, Backend, Registry, Repository, Role
+from ecrgen.config.model import Account, Backend, Registry, Repository, Role, enhanced
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import terraform
 
@@ -66,7 +66,7 @@ def load_account(path: Path) -> Account:
     try:
         return resolve(path.stem, file, schema.AccountFile.model_validate(raw))
     except ValidationError as error:
-        errors = error.errors()
+        errors = shape.ordered(error.errors())
     found = list(dict.fromkeys(shape.problem(file, e) for e in errors))
     try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
         resolve(path.stem, file, schema.AccountFile.model_validate(shape.pruned(raw, errors)))
@@ -100,7 +100,6 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
         acct.terraform_version, _needs(acct, state, repos, ecr_role, settings, parsed.alerts)
     )
     found.add("account.terraform_version", problems)
-    enhanced = parsed.scanning is not None and parsed.scanning.type == "ENHANCED"
     resolved = Account(
         name=name,
         file=file,
@@ -117,7 +116,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
         role=ecr_role,
         retired=tuple(acct.retired),
         allow_destroy=tuple(acct.allow_destroy),
-        alerts=alerts.alerts(parsed.alerts, enhanced, name, found),
+        alerts=alerts.alerts(parsed.alerts, enhanced(parsed.scanning), name, found),
         scanning=alerts.scanning(parsed.scanning, found),
         registry=settings,
         warnings=tuple(dict.fromkeys(Problem(file, path, message) for path, message in warned.items)),

@@ -3,55 +3,46 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ecrgen.config import defaults
 from ecrgen.errors import Problem
 from ecrgen.rules.arns import partition
 
-# Environment names (any case) that say by themselves whether an account is production. Any other name
-# needs `[account] production = true|false`: a typo must never silently drop production protections.
-PRODUCTION_NAMES = ("production", "prod")
-NON_PRODUCTION_NAMES = (
-    "development",
-    "dev",
-    "staging",
-    "stage",
-    "test",
-    "testing",
-    "qa",
-    "uat",
-    "sandbox",
-    "nonprod",
-    "non-production",
-    "preprod",
-    "pre-production",
-    "demo",
-)
+if TYPE_CHECKING:  # read, not imported
+    from ecrgen.config.schema import ScanningTable
 
 
-@dataclass(frozen=True)
-class Repository:
-    name: str  # the key in the account file; outputs are keyed by it
-    ecr_name: str  # the ECR repository name (name_format applied)
-    address: str  # the Terraform address part, derived from `name` only
+@dataclass(frozen=True, kw_only=True)
+class SharedSettings:
+    """The settings a repository and a repository creation template share, resolved
+    (`ecrgen.config.settings`); constructs (`ecrgen.ecr.settings`) and policy templates read them alike."""
+
     image_tag_mutability: str
     mutable_tags: tuple[str, ...]
-    scan_on_push: bool
     encryption: str
     kms_key: str | None
-    force_delete: bool
-    prevent_destroy: bool
     policy: str | None  # template name, or None for no repository policy
     pull_account_ids: tuple[str, ...]
     push_principals: tuple[str, ...]
     org_id: str | None
     lambda_pull: bool
     lifecycle_policy: str | None  # the policy JSON text, or None when turned off
-    adopt: bool = False  # the repository exists already: an `import` block takes it over
-    # `policy` was written in [defaults] (where an unknown name is reported)
-    policy_from_defaults: bool = False
+    adopt: bool = False  # it exists already: an `import` block takes it over
     # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Repository(SharedSettings):
+    name: str  # the key in the account file; outputs are keyed by it
+    ecr_name: str  # the ECR repository name (name_format applied)
+    address: str  # the Terraform address part, derived from `name` only
+    scan_on_push: bool
+    force_delete: bool
+    prevent_destroy: bool
+    # `policy` was written in [defaults] (where an unknown name is reported)
+    policy_from_defaults: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +92,11 @@ class Scanning:
     repository_filters: tuple[str, ...]
 
 
+def enhanced(scanning: Scanning | ScanningTable | None) -> bool:
+    """The registry scans with Amazon Inspector (ENHANCED), not ECR's basic scanning."""
+    return scanning is not None and scanning.type == "ENHANCED"
+
+
 @dataclass(frozen=True)
 class ReplicationRule:
     destinations: tuple[tuple[str, str], ...]  # (region, registry id = account id)
@@ -119,27 +115,14 @@ class PullThroughCacheRule:
     adopt: bool = False  # the rule exists already: an `import` block takes it over
 
 
-@dataclass(frozen=True)
-class CreationTemplate:
+@dataclass(frozen=True, kw_only=True)
+class CreationTemplate(SharedSettings):
     prefix: str  # a repository name prefix, or ROOT; the Terraform address derives from it
     address: str
     applied_for: tuple[str, ...]
     description: str | None
     custom_role_arn: str | None
     resource_tags: tuple[tuple[str, str], ...]
-    image_tag_mutability: str
-    mutable_tags: tuple[str, ...]
-    encryption: str
-    kms_key: str | None
-    policy: str | None  # repository policy template name, or None
-    pull_account_ids: tuple[str, ...]
-    push_principals: tuple[str, ...]
-    org_id: str | None
-    lambda_pull: bool
-    lifecycle_policy: str | None
-    adopt: bool = False  # the template exists already: an `import` block takes it over
-    # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
-    policy_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,9 +157,7 @@ class Account:
     registry: Registry | None = None
     warnings: tuple[Problem, ...] = ()  # printed by validate and synth; they never fail them
     retired: tuple[str, ...] = ()  # repository names Terraform forgets (`removed` blocks); AWS keeps them
-    allow_destroy: tuple[
-        str, ...
-    ] = ()  # production repositories Terraform may delete once gone from the file
+    allow_destroy: tuple[str, ...] = ()  # production repositories Terraform may delete, once not in the file
 
     @property
     def partition(self) -> str:
@@ -185,13 +166,13 @@ class Account:
 
     @property
     def enhanced_scanning(self) -> bool:
-        return self.scanning is not None and self.scanning.type == "ENHANCED"
+        return enhanced(self.scanning)
 
     def default_tags(self) -> dict[str, str]:
         """Provider default_tags: Project, Environment, ManagedBy, then the user's tags (which win)."""
         return {
             "Project": self.project,
             "Environment": self.environment,
-            "ManagedBy": "ecrgen",
+            "ManagedBy": defaults.MANAGED_BY,
             **dict(self.tags),
         }

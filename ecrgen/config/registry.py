@@ -8,9 +8,9 @@ from ecrgen.config.findings import Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
 from ecrgen.config.registry_grants import ineffective
-from ecrgen.config.repository_keys import check_grants, check_template_name, resolve_encryption
+from ecrgen.config.settings import Layers, check_template_name, resolve
 from ecrgen.errors import duplicates, show
-from ecrgen.rules import arns, mutability, names, prefixes
+from ecrgen.rules import arns, names, prefixes
 from ecrgen.rules import tags as tag_rules
 from ecrgen.rules.creation_templates import check_creation_template
 from ecrgen.rules.pull_through_cache import check_pull_through
@@ -41,7 +41,14 @@ def registry(
     found.add("registry.policy", check_template_name(policy))
     warned.add("registry", ineffective(table, policy))
     replication = [
-        ([(d.region, d.account_id) for d in rule.destinations], rule.prefixes) for rule in table.replication
+        (
+            [
+                (d.region, d.account_id, defaults.replication_account(d.account_id, acct.id))
+                for d in rule.destinations
+            ],
+            rule.prefixes,
+        )
+        for rule in table.replication
     ]
     found.add("registry.replication", check_replication(replication, acct.id, acct.region))
     return Registry(
@@ -49,9 +56,7 @@ def registry(
         replication_source_account_ids=tuple(table.replication_source_account_ids),
         pull_through_principals=tuple(table.pull_through_principals),
         replication=tuple(
-            ReplicationRule(
-                tuple((region, account or acct.id) for region, account in destinations), tuple(prefixes)
-            )
+            ReplicationRule(tuple((region, account) for region, _, account in destinations), tuple(prefixes))
             for destinations, prefixes in replication
         ),
         pull_through_cache=tuple(
@@ -133,37 +138,26 @@ def _template(
     found: Findings,
     warned: Findings,
 ) -> CreationTemplate:
-    """A creation template: its own keys, and the repository keys checked as a repository's are."""
+    """A creation template: its own keys, and the settings it shares with repositories, checked alike."""
     here = f"registry.creation_template[{index}]"
-    mutable_tags = tuple(table.mutable_tags or ())
-    setting, problems = mutability.resolve(table.image_tag_mutability, mutable_tags, production)
-    found.add(here, problems)
-    encryption, kms_key = resolve_encryption(table.encryption, table.kms_key, acct.region, here, here, found)
-    _check_template_keys(here, table, encryption == "KMS", acct, found)
-    policy = table.policy if table.policy is not None else defaults.by_production(production).policy
-    found.add(f"{here}.policy", check_template_name(policy))
-    pulls, pushes = tuple(table.pull_account_ids or ()), tuple(table.push_principals or ())
-    check_grants(pulls, pushes, table.org_id, acct.region, lambda key: here, found)
+    shared = resolve(
+        Layers(table, None, here),
+        production,
+        acct.region,
+        found,
+        lifecycle=lambda: lifecycle_policy(
+            table.lifecycle, None, f"{here}.lifecycle", production, found, warned
+        ),
+        then=lambda encryption: _check_template_keys(here, table, encryption == "KMS", acct, found),
+    )
     return CreationTemplate(
+        **vars(shared),
         prefix=table.prefix,
         address=names.address(table.prefix.rstrip("/")),
         applied_for=tuple(table.applied_for),
         description=table.description,
         custom_role_arn=table.custom_role_arn,
         resource_tags=tuple(sorted(table.resource_tags.items())),
-        image_tag_mutability=setting or "",
-        mutable_tags=mutable_tags,
-        encryption=encryption,
-        kms_key=kms_key,
-        policy=None if policy == "none" else policy,
-        pull_account_ids=pulls,
-        push_principals=pushes,
-        org_id=table.org_id,
-        lambda_pull=bool(table.lambda_pull),
-        lifecycle_policy=lifecycle_policy(
-            table.lifecycle, None, f"{here}.lifecycle", production, found, warned
-        ),
-        adopt=table.adopt,
     )
 
 

@@ -1,50 +1,18 @@
-"""`[defaults]` and `[[repository]]` -> `Repository`: a repository's keys (its own winning over
-[defaults], then the defaults table), each wired to its AWS rule; problems reported once at [defaults]
-when every value in effect was written there."""
+"""`[defaults]` and `[[repository]]` -> `Repository`: the settings a repository shares with creation
+templates (`ecrgen.config.settings`, its own keys winning over [defaults]), and its own: the name, and
+scan_on_push, force_delete and prevent_destroy; problems reported once at [defaults] when every value in
+effect was written there."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from ecrgen.config import defaults, schema
 from ecrgen.config.account import ecr_name
 from ecrgen.config.findings import Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import Repository
-from ecrgen.config.repository_keys import check_grants, check_template_name, resolve_encryption
+from ecrgen.config.settings import Layers, resolve
 from ecrgen.errors import show
-from ecrgen.rules import Found, mutability, names
-
-
-@dataclass(frozen=True)
-class _Keys:
-    """A repository's keys over [defaults]: the value in effect, and where it was written."""
-
-    repo: schema.RepositoryTable
-    table: schema.RepositorySettings  # [defaults]
-    here: str  # the repository's path, repository[i]
-
-    @staticmethod
-    def _written(source: schema.RepositorySettings, key: str) -> bool:
-        return key in source.model_fields_set and getattr(source, key) is not None
-
-    def pick(self, key: str, default: Any = None) -> Any:
-        """The value in effect: the repository's own, else [defaults]'s, else `default`."""
-        for source in (self.repo, self.table):
-            if self._written(source, key):
-                return getattr(source, key)
-        return default
-
-    def written_here(self, key: str) -> bool:
-        """The repository itself sets `key`."""
-        return self._written(self.repo, key)
-
-    def at(self, *keys: str) -> str:
-        """Where the values of `keys` in effect were written: `defaults` when every one of them that is
-        set comes from [defaults] (so a problem there is reported once, not once per repository)."""
-        given = [key for key in keys if self._written(self.repo, key) or self._written(self.table, key)]
-        return "defaults" if given and not any(self._written(self.repo, key) for key in given) else self.here
+from ecrgen.rules import Found, names
 
 
 def repository(
@@ -58,60 +26,28 @@ def repository(
     warned: Findings,
 ) -> Repository:
     """One [[repository]] with [defaults] (`table`) applied."""
-    keys = _Keys(repo, table, f"repository[{index}]")
-    pick, at = keys.pick, keys.at
+    layers = Layers(repo, table, f"repository[{index}]")
     name = ecr_name(fmt, acct, repo.name)
-    found.add(f"{keys.here}.name", _check_name(repo.name, name))
-    setting, mutable_tags = _mutability(keys, production, found)
-    # A repository's own encryption = "AES256" wins over a kms_key it only inherits from [defaults].
-    inherited_key = keys.written_here("encryption") and not keys.written_here("kms_key")
-    kms_key = None if inherited_key and pick("encryption") == "AES256" else pick("kms_key")
-    encryption, kms_key = resolve_encryption(
-        pick("encryption"), kms_key, acct.region, at("kms_key"), at("encryption", "kms_key"), found
+    found.add(f"{layers.here}.name", _check_name(repo.name, name))
+    shared = resolve(
+        layers,
+        production,
+        acct.region,
+        found,
+        lifecycle=lambda: lifecycle_policy(
+            repo.lifecycle, table.lifecycle, f"{layers.here}.lifecycle", production, found, warned
+        ),
     )
-    by_production = defaults.by_production(production)
-    policy = pick("policy", by_production.policy)
-    found.add(f"{at('policy')}.policy", check_template_name(policy))
-    pulls, pushes = tuple(pick("pull_account_ids", [])), tuple(pick("push_principals", []))
-    # org_id = "" in a repository: no organization grant, whatever [defaults] says.
-    org = pick("org_id") or None
-    check_grants(pulls, pushes, org, acct.region, at, found)
     return Repository(
+        **vars(shared),
         name=repo.name,
         ecr_name=name,
         address=names.address(repo.name),
-        image_tag_mutability=setting,
-        mutable_tags=mutable_tags,
-        scan_on_push=pick("scan_on_push", defaults.SCAN_ON_PUSH),
-        encryption=encryption,
-        kms_key=kms_key,
-        force_delete=pick("force_delete", defaults.FORCE_DELETE),
-        prevent_destroy=pick("prevent_destroy", by_production.prevent_destroy),
-        policy=None if policy == "none" else policy,
-        pull_account_ids=pulls,
-        push_principals=pushes,
-        org_id=org,
-        lambda_pull=pick("lambda_pull", defaults.LAMBDA_PULL),
-        adopt=pick("adopt", defaults.ADOPT),
-        policy_from_defaults=at("policy") == "defaults",
-        lifecycle_policy=lifecycle_policy(
-            repo.lifecycle, table.lifecycle, f"{keys.here}.lifecycle", production, found, warned
-        ),
+        scan_on_push=layers.pick("scan_on_push", defaults.SCAN_ON_PUSH),
+        force_delete=layers.pick("force_delete", defaults.FORCE_DELETE),
+        prevent_destroy=layers.pick("prevent_destroy", defaults.by_production(production).prevent_destroy),
+        policy_from_defaults=layers.at("policy") == "defaults",
     )
-
-
-def _mutability(keys: _Keys, production: bool, found: Findings) -> tuple[str, tuple[str, ...]]:
-    """image_tag_mutability ("" when reported) and the mutable_tags in effect."""
-    mutable_tags = tuple(keys.pick("mutable_tags", []))
-    # An empty list says nothing; in a repository it may only clear the filters [defaults] gives.
-    at_tags = keys.at("mutable_tags")
-    empty = keys.pick("mutable_tags") == [] and not (at_tags == keys.here and keys.table.mutable_tags)
-    if empty:
-        found.add(f"{at_tags}.mutable_tags", [("", "must list 1 to 5 tag filters (or leave it out)")])
-    setting, problems = mutability.resolve(keys.pick("image_tag_mutability"), mutable_tags, production)
-    if not empty:
-        found.add(at_tags if setting else keys.at("image_tag_mutability", "mutable_tags"), problems)
-    return setting or "", mutable_tags
 
 
 def _check_name(name: str, ecr: str) -> Found:

@@ -7,7 +7,7 @@ Cross-field rules and AWS rules live in `ecrgen.config` and `ecrgen.rules`; ever
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -50,16 +50,14 @@ class LifecycleTable(_Table):
     rules: list[Any] | None = None
 
 
-class RepositorySettings(_Table):
-    """Every repository key but `name`: the shape of `[defaults]`."""
+class SharedSettings(_Table):
+    """The repository settings that a [[repository]] (and [defaults]) and a [[registry.creation_template]]
+    share, declared once; `ecrgen.config.settings` resolves them into `ecrgen.config.model.SharedSettings`."""
 
     image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
     mutable_tags: list[str] | None = None
-    scan_on_push: bool | None = None
     encryption: Literal["AES256", "KMS"] | None = None
     kms_key: str | None = None
-    force_delete: bool | None = None
-    prevent_destroy: bool | None = None
     policy: str | None = None
     pull_account_ids: list[str] | None = None
     push_principals: list[str] | None = None
@@ -67,6 +65,22 @@ class RepositorySettings(_Table):
     lambda_pull: bool | None = None
     lifecycle: LifecycleTable | None = None
     adopt: bool | None = None
+
+
+class RepositorySettings(SharedSettings):
+    """Every repository key but `name`: the shape of `[defaults]`."""
+
+    # A repository's own settings: a creation template has no scan on push (ECR's registry scanning
+    # settings apply), and force_delete and prevent_destroy belong to a Terraform resource.
+    scan_on_push: bool | None = None
+    force_delete: bool | None = None
+    prevent_destroy: bool | None = None
+    # Messages name these keys after the given ones, where they always stood (`ecrgen.config.shape.listed`).
+    LISTED_AFTER: ClassVar = {
+        "scan_on_push": "mutable_tags",
+        "force_delete": "kms_key",
+        "prevent_destroy": "force_delete",
+    }
 
 
 class RepositoryTable(RepositorySettings):
@@ -118,24 +132,18 @@ class PullThroughCacheTable(_Table):
     adopt: bool = defaults.ADOPT
 
 
-class CreationTemplateTable(_Table):
-    """A repository creation template: the repository keys that a template can carry, and its own."""
-
+class _TemplateKeys(_Table):
     prefix: str
     applied_for: list[str]
     description: str | None = None
     custom_role_arn: str | None = None
     resource_tags: dict[str, str] = {}
-    image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
-    mutable_tags: list[str] | None = None
-    encryption: Literal["AES256", "KMS"] | None = None
-    kms_key: str | None = None
-    policy: str | None = None
-    pull_account_ids: list[str] | None = None
-    push_principals: list[str] | None = None
-    org_id: str | None = None
-    lambda_pull: bool | None = None
-    lifecycle: LifecycleTable | None = None
+
+
+# pydantic orders fields from the last base up: a template's own keys, then the shared settings.
+class CreationTemplateTable(SharedSettings, _TemplateKeys):
+    """A repository creation template: the repository keys that a template can carry, and its own."""
+
     adopt: bool = defaults.ADOPT
 
 
@@ -165,28 +173,3 @@ def lifecycle_switch(raw: dict) -> dict:
     if isinstance(raw.get("lifecycle"), bool):
         return {**raw, "lifecycle": {"enabled": raw["lifecycle"]}}
     return raw
-
-
-def model_at(loc: tuple) -> type[BaseModel] | None:
-    """The model class that owns the table at `loc` (for listing the keys allowed there)."""
-    model: Any = AccountFile
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-        if model is None:
-            return None
-    return model
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args, get_origin
 
+from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from ecrgen.config import schema
@@ -53,6 +54,32 @@ def switches(raw: dict) -> dict:
     return out
 
 
+def listed(model: type[BaseModel]) -> list[str]:
+    """A table's keys in the order `unknown key (allowed: ...)` names them: as declared, but a key of
+    `LISTED_AFTER` right after the key it names there."""
+    after: dict[str, str] = getattr(model, "LISTED_AFTER", {})
+    keys = [key for key in model.model_fields if key not in after]
+    for key, anchor in after.items():
+        keys.insert(keys.index(anchor) + 1, key)
+    return keys
+
+
+def ordered(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """pydantic's errors with each table's keys in the order `listed` gives them (pydantic checks
+    them in the order of declaration, where a repository's own keys follow the shared ones); unknown keys
+    after the known ones, as pydantic reports them."""
+
+    def position(loc: tuple) -> tuple[int, ...]:
+        found = []
+        for i, part in enumerate(loc):
+            model = None if isinstance(part, int) else model_at(loc[:i])
+            keys = listed(model) if model else []
+            found.append(part if isinstance(part, int) else keys.index(part) if part in keys else len(keys))
+        return tuple(found)
+
+    return sorted(errors, key=lambda error: position(tuple(error["loc"])))
+
+
 def pruned(raw: dict, errors: list[ErrorDetails]) -> dict:
     """A copy of `raw` without the keys that failed the shape check (list items are kept). A required
     string key (wrong type or missing) gets a placeholder instead, so that the rest still resolves: its
@@ -69,7 +96,7 @@ def pruned(raw: dict, errors: list[ErrorDetails]) -> dict:
             node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
         if not (isinstance(node, dict) and isinstance(last, str)):
             continue
-        model = schema.model_at(tuple(parents))
+        model = model_at(tuple(parents))
         field = model.model_fields.get(last) if model else None
         if field is not None and field.is_required() and field.annotation is str:
             value = node.get(last)
@@ -103,8 +130,8 @@ def problem(file: str, error: ErrorDetails) -> Problem:
     if kind == "missing":
         return Problem(file, field_path(loc), _required(loc))
     if kind == "extra_forbidden":
-        model = schema.model_at(loc[:-1])
-        allowed = ", ".join(model.model_fields) if model else "none"
+        model = model_at(loc[:-1])
+        allowed = ", ".join(listed(model)) if model else "none"
         return Problem(file, field_path(loc), f"unknown key (allowed: {allowed})")
     if kind == "literal_error":
         return Problem(
@@ -126,7 +153,7 @@ def problem(file: str, error: ErrorDetails) -> Problem:
 
 def _required(loc: tuple) -> str:
     """`is required`, with the allowed values when the key takes one of a few."""
-    model = schema.model_at(loc[:-1])
+    model = model_at(loc[:-1])
     field = model.model_fields.get(str(loc[-1])) if model else None
     annotation = field.annotation if field else None
     allowed = get_args(annotation) if get_origin(annotation) is Literal else _CHOICES.get(str(loc[-1]), ())
@@ -136,3 +163,28 @@ def _required(loc: tuple) -> str:
 def _tables(value: Any) -> bool:
     """A TOML array of tables (`[[x]]`), written where one table (`[x]`) belongs."""
     return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the table at `loc` (for listing the keys allowed there)."""
+    model: Any = schema.AccountFile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -14,7 +14,7 @@ from ecrgen.rules.names import address
 from ecrgen.rules.policy_documents import GITHUB_HOST
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
-    from ecrgen.config.model import Account, CreationTemplate, Repository
+    from ecrgen.config.model import Account, SharedSettings
 
 GITHUB_OIDC_URL = f"https://{GITHUB_HOST}"
 
@@ -31,7 +31,7 @@ class EcrData(Construct):
         self._kms: dict[str, str] = {}
         used: set[str] = set()
         templates = account.registry.creation_templates if account.registry else ()
-        settings: tuple[Repository | CreationTemplate, ...] = (*account.repositories, *templates)
+        settings: tuple[SharedSettings, ...] = (*account.repositories, *templates)
         keys = {r.kms_key for r in settings if r.kms_key and not KMS_KEY_ARN.fullmatch(r.kms_key)}
         for alias in sorted(keys):
             logical = address(alias.split("alias/", 1)[1])

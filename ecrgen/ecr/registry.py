@@ -10,6 +10,7 @@ from ecrgen import addresses
 from ecrgen.ecr import engine
 from ecrgen.ecr.construct import Construct, pin
 from ecrgen.ecr.data import EcrData
+from ecrgen.ecr.settings import arguments
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import CreationTemplate, Registry
@@ -91,9 +92,6 @@ class EcrCreationTemplates(Construct):
         super().__init__(scope, "creation-templates")
         module = engine.aws("ecr_repository_creation_template")
         for template in templates:
-            encryption = {"encryption_type": template.encryption}
-            if template.kms_key:
-                encryption["kms_key"] = data.kms_key_arn(template.kms_key)
             options: dict[str, Any] = {
                 "description": template.description,
                 "custom_role_arn": template.custom_role_arn,
@@ -101,22 +99,12 @@ class EcrCreationTemplates(Construct):
                 "repository_policy": template.policy_text,
                 "resource_tags": dict(template.resource_tags) or None,
             }
-            if template.mutable_tags:
-                options["image_tag_mutability_exclusion_filter"] = [
-                    module.EcrRepositoryCreationTemplateImageTagMutabilityExclusionFilter(
-                        filter=tag, filter_type="WILDCARD"
-                    )
-                    for tag in template.mutable_tags
-                ]
             resource = module.EcrRepositoryCreationTemplate(
                 self,
                 template.address,
                 prefix=template.prefix,
                 applied_for=sorted(template.applied_for),
-                image_tag_mutability=template.image_tag_mutability,
-                encryption_configuration=[
-                    module.EcrRepositoryCreationTemplateEncryptionConfiguration(**encryption)
-                ],
+                **arguments(template, module, "EcrRepositoryCreationTemplate", data),
                 **{key: value for key, value in options.items() if value is not None},
             )
             pin(resource, addresses.creation_template(template.address))

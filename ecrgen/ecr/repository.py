@@ -15,6 +15,7 @@ from ecrgen import addresses
 from ecrgen.ecr import engine
 from ecrgen.ecr.construct import Construct, pin
 from ecrgen.ecr.data import EcrData
+from ecrgen.ecr.settings import arguments
 from ecrgen.rules.tags import GUARD_TAG
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
@@ -34,18 +35,10 @@ class EcrRepositories(Construct):
         repository_class = module.EcrRepository
         lifecycle_class = engine.aws("ecr_lifecycle_policy").EcrLifecyclePolicy
         for repo in account.repositories:
-            options: dict[str, Any] = {}
-            if repo.mutable_tags:
-                options["image_tag_mutability_exclusion_filter"] = [
-                    module.EcrRepositoryImageTagMutabilityExclusionFilter(filter=tag, filter_type="WILDCARD")
-                    for tag in repo.mutable_tags
-                ]
+            options = arguments(repo, module, "EcrRepository", data)
             lifecycle: dict[str, Any] = {"prevent_destroy": True} if repo.prevent_destroy else {}
-            encryption = {"encryption_type": repo.encryption}
-            if repo.kms_key:
-                encryption["kms_key"] = data.kms_key_arn(repo.kms_key)
-                if data.is_alias(repo.kms_key):
-                    lifecycle["ignore_changes"] = [ALIASED_KEY]
+            if repo.kms_key and data.is_alias(repo.kms_key):
+                lifecycle["ignore_changes"] = [ALIASED_KEY]
             if lifecycle:
                 options["lifecycle"] = lifecycle
             if account.production or repo.prevent_destroy or repo.adopt:
@@ -55,9 +48,7 @@ class EcrRepositories(Construct):
                 self,
                 repo.address,
                 name=repo.ecr_name,
-                image_tag_mutability=repo.image_tag_mutability,
                 image_scanning_configuration={"scan_on_push": repo.scan_on_push},
-                encryption_configuration=[module.EcrRepositoryEncryptionConfiguration(**encryption)],
                 force_delete=repo.force_delete,
                 **options,
             )

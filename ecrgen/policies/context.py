@@ -3,9 +3,7 @@ creation template's prefix) and its grants, or the registry's grants; ARNs in th
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-from ecrgen.config.model import Account, CreationTemplate, Registry, Repository
+from ecrgen.config.model import Account, CreationTemplate, Registry, Repository, SharedSettings
 from ecrgen.rules.actions import PULL_ACTIONS, PULL_THROUGH_ACTIONS, PUSH_ACTIONS, REPLICATION_ACTIONS
 
 
@@ -15,39 +13,34 @@ def _account(account: Account) -> dict:
     return {key: getattr(account, key) for key in keys}
 
 
-def context(account: Account, repo: Repository | SimpleNamespace) -> dict:
+def context(account: Account, repo: Repository) -> dict:
     """What a template sees (documented in the README)."""
-    partition = account.partition
-    lambda_accounts = sorted(set(repo.pull_account_ids) | {account.id})
-    return {
-        "account": _account(account),
-        "repository": {"name": repo.name, "ecr_name": repo.ecr_name},
-        "partition": partition,
-        "pull_account_ids": list(repo.pull_account_ids),
-        "pull_principals": [f"arn:{partition}:iam::{a}:root" for a in repo.pull_account_ids],
-        "push_principals": list(repo.push_principals),
-        "org_id": repo.org_id,
-        "lambda_pull": repo.lambda_pull,
-        "lambda_function_arns": [f"arn:{partition}:lambda:*:{a}:function:*" for a in lambda_accounts],
-        "pull_actions": PULL_ACTIONS,
-        "push_actions": PUSH_ACTIONS,
-    }
+    return _context(account, repo, repo.name, repo.ecr_name)
 
 
 def template_context(account: Account, template: CreationTemplate) -> dict:
     """What a template sees when it renders a creation template's repository policy: the repository is
     the template's prefix (the repositories ECR creates from it are not known in advance)."""
-    return context(
-        account,
-        SimpleNamespace(
-            name=template.prefix,
-            ecr_name=template.prefix,
-            pull_account_ids=template.pull_account_ids,
-            push_principals=template.push_principals,
-            org_id=template.org_id,
-            lambda_pull=template.lambda_pull,
-        ),
-    )
+    return _context(account, template, template.prefix, template.prefix)
+
+
+def _context(account: Account, settings: SharedSettings, name: str, ecr_name: str) -> dict:
+    """The account, the repository's names, and whom its settings grant to."""
+    partition = account.partition
+    lambda_accounts = sorted(set(settings.pull_account_ids) | {account.id})
+    return {
+        "account": _account(account),
+        "repository": {"name": name, "ecr_name": ecr_name},
+        "partition": partition,
+        "pull_account_ids": list(settings.pull_account_ids),
+        "pull_principals": [f"arn:{partition}:iam::{a}:root" for a in settings.pull_account_ids],
+        "push_principals": list(settings.push_principals),
+        "org_id": settings.org_id,
+        "lambda_pull": settings.lambda_pull,
+        "lambda_function_arns": [f"arn:{partition}:lambda:*:{a}:function:*" for a in lambda_accounts],
+        "pull_actions": PULL_ACTIONS,
+        "push_actions": PUSH_ACTIONS,
+    }
 
 
 def registry_context(account: Account, registry: Registry) -> dict:

@@ -15,13 +15,12 @@ from ecrgen.rules import Found
 SETTINGS = ("MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 FILTER = re.compile(r"[0-9a-zA-Z._*-]{1,128}")
 MAX_FILTERS = 5
+FILTER_COUNT = f"1 to {MAX_FILTERS} tag filters"  # how many ECR takes, as messages say it
 
 
-def resolve(
-    explicit: str | None, mutable_tags: tuple[str, ...], production: bool
-) -> tuple[str | None, Found]:
-    """The mutability to emit: production defaults to IMMUTABLE, and `mutable_tags` turns IMMUTABLE
-    into IMMUTABLE_WITH_EXCLUSION. Only explicit settings that contradict each other are errors."""
+def resolve(explicit: str | None, mutable_tags: tuple[str, ...], default: str) -> tuple[str | None, Found]:
+    """The mutability to emit: `explicit`, else `default`; `mutable_tags` turn IMMUTABLE into
+    IMMUTABLE_WITH_EXCLUSION. Only explicit settings that contradict each other are errors."""
     if explicit == "MUTABLE" and mutable_tags:
         return None, [
             (
@@ -34,12 +33,12 @@ def resolve(
         return None, [
             (
                 "mutable_tags",
-                "is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' (1 to 5 tag filters)",
+                f"is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' ({FILTER_COUNT})",
             )
         ]
     if mutable_tags:
         return "IMMUTABLE_WITH_EXCLUSION", check_filters(mutable_tags)
-    return explicit or ("IMMUTABLE" if production else "MUTABLE"), []
+    return explicit or default, []
 
 
 def check_filters(filters: tuple[str, ...]) -> Found:

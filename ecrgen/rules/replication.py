@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ecrgen.errors import duplicates, show
-from ecrgen.rules import Found
+from ecrgen.rules import Found, names
 from ecrgen.rules.arns import partition
 from ecrgen.rules.names import REGION_RULE, REGIONS
 
@@ -28,9 +28,10 @@ FILTER_RULE = "a repository name prefix: 2-256 chars of lowercase letters, digit
 
 
 def check_replication(
-    rules: list[tuple[list[tuple[str, str | None]], list[str]]], account_id: str, region: str
+    rules: list[tuple[list[tuple[str, str | None, str]], list[str]]], account_id: str, region: str
 ) -> Found:
-    """The replication rules: (destinations as (region, account id or None), prefixes) each."""
+    """The replication rules of registry `account_id` in `region`: (destinations, prefixes) each, a
+    destination as (region, account_id as written or None, the account it replicates to)."""
     found: Found = []
     if len(rules) > MAX_RULES:
         found.append(("", f"has {len(rules)} rules; ECR allows at most {MAX_RULES} per registry"))
@@ -42,9 +43,9 @@ def check_replication(
                 (f"{here}.destinations", "is empty; a replication rule needs at least one destination")
             )
         seen: set[tuple[str, str]] = set()
-        for j, (dest_region, dest_account) in enumerate(destinations):
+        for j, (dest_region, written, dest_account) in enumerate(destinations):
             where = f"{here}.destinations[{j}]"
-            target = (dest_region, dest_account or account_id)
+            target = (dest_region, dest_account)
             if dest_region not in REGIONS:
                 found.append((f"{where}.region", f"{show(dest_region)} is {REGION_RULE}"))
             elif partition(dest_region) != partition(region):
@@ -56,10 +57,8 @@ def check_replication(
                         "ECR replicates within a partition only",
                     )
                 )
-            if dest_account is not None and not re.fullmatch(r"\d{12}", dest_account):
-                found.append(
-                    (f"{where}.account_id", f"{show(dest_account)} is not an AWS account id (12 digits)")
-                )
+            if written is not None:
+                found += [(f"{where}.account_id", message) for _, message in names.account_id(written)]
             if target == (region, account_id):
                 found.append(
                     (

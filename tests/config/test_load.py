@@ -339,3 +339,41 @@ def test_a_type_error_in_role_has_no_follow_on_errors(accounts):
 def test_missing_accounts_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert problems(Path("nowhere")) == ["nowhere: is not a folder of account files (see --accounts-dir)"]
+
+
+def test_repository_keys_are_named_in_the_reference_order(accounts):
+    """[defaults], [[repository]] and creation templates declare their shared keys once; a repository's own
+    keys (scan_on_push, force_delete, prevent_destroy) keep their place in messages and among shape errors."""
+    folder = accounts(
+        a=minimal(
+            "dev",
+            """
+            [defaults]
+            colour = 1
+            [[repository]]
+            name = "app"
+            encryption = "X"
+            force_delete = 1
+            scan_on_push = "yes"
+            policy = 2
+            colour = 1
+            [registry]
+            [[registry.creation_template]]
+            prefix = "x"
+            applied_for = ["REPLICATION"]
+            scan_on_push = true
+            """,
+        )
+    )
+    shared = "policy, pull_account_ids, push_principals, org_id, lambda_pull, lifecycle, adopt"
+    repository = f"image_tag_mutability, mutable_tags, scan_on_push, encryption, kms_key, force_delete, prevent_destroy, {shared}"
+    assert problems(folder) == [
+        f"accounts/a.toml: defaults.colour: unknown key (allowed: {repository})",
+        "accounts/a.toml: repository[0].scan_on_push: 'yes' must be true or false",
+        "accounts/a.toml: repository[0].encryption: 'X' is not allowed (allowed: 'AES256' or 'KMS')",
+        "accounts/a.toml: repository[0].force_delete: 1 must be true or false",
+        "accounts/a.toml: repository[0].policy: 2 must be a string",
+        f"accounts/a.toml: repository[0].colour: unknown key (allowed: {repository}, name)",
+        "accounts/a.toml: registry.creation_template[0].scan_on_push: unknown key (allowed: prefix, applied_for, "
+        f"description, custom_role_arn, resource_tags, image_tag_mutability, mutable_tags, encryption, kms_key, {shared})",
+    ]

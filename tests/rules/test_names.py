@@ -45,27 +45,27 @@ def test_address_collisions_are_reported_in_file_order():
 
 
 @pytest.mark.parametrize(
-    "explicit, tags, production, expected",
+    "explicit, tags, default, expected",
     [
-        (None, (), True, ("IMMUTABLE", [])),
-        (None, (), False, ("MUTABLE", [])),
-        ("MUTABLE", (), True, ("MUTABLE", [])),
-        (None, ("latest",), False, ("IMMUTABLE_WITH_EXCLUSION", [])),
-        ("IMMUTABLE", ("latest",), True, ("IMMUTABLE_WITH_EXCLUSION", [])),
+        (None, (), "IMMUTABLE", ("IMMUTABLE", [])),
+        (None, (), "MUTABLE", ("MUTABLE", [])),
+        ("MUTABLE", (), "IMMUTABLE", ("MUTABLE", [])),
+        (None, ("latest",), "MUTABLE", ("IMMUTABLE_WITH_EXCLUSION", [])),
+        ("IMMUTABLE", ("latest",), "IMMUTABLE", ("IMMUTABLE_WITH_EXCLUSION", [])),
     ],
 )
-def test_mutability_resolution(explicit, tags, production, expected):
-    assert mutability.resolve(explicit, tags, production) == expected
+def test_mutability_resolution(explicit, tags, default, expected):
+    assert mutability.resolve(explicit, tags, default) == expected
 
 
 def test_mutability_conflicts_and_limits():
-    assert mutability.resolve("MUTABLE", ("latest",), True)[1] == [
+    assert mutability.resolve("MUTABLE", ("latest",), "IMMUTABLE")[1] == [
         (
             "mutable_tags",
             "is not allowed with image_tag_mutability 'MUTABLE' (every tag is mutable already); use IMMUTABLE with mutable_tags",
         )
     ]
-    assert mutability.resolve("IMMUTABLE_WITH_EXCLUSION", (), True)[1] == [
+    assert mutability.resolve("IMMUTABLE_WITH_EXCLUSION", (), "IMMUTABLE")[1] == [
         (
             "mutable_tags",
             "is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' (1 to 5 tag filters)",

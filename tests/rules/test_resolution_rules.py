@@ -150,10 +150,18 @@ def test_one_rule_per_prefix():
 
 
 def test_defaults_by_production():
-    assert defaults.by_production(True) == defaults.ByProduction(policy="production", prevent_destroy=True)
-    assert defaults.by_production(False) == defaults.ByProduction(
-        policy="non_production", prevent_destroy=False
+    assert defaults.by_production(True) == defaults.ByProduction(
+        policy="production", prevent_destroy=True, image_tag_mutability="IMMUTABLE"
     )
+    assert defaults.by_production(False) == defaults.ByProduction(
+        policy="non_production", prevent_destroy=False, image_tag_mutability="MUTABLE"
+    )
+
+
+def test_a_replication_destination_defaults_to_this_registry_s_account():
+    assert defaults.replication_account(None, "123456789012") == "123456789012"
+    assert defaults.replication_account("", "123456789012") == "123456789012"
+    assert defaults.replication_account("210987654321", "123456789012") == "210987654321"
 
 
 def test_duplicates_names_each_repeated_value_once_in_order():

@@ -1,0 +1,30 @@
+"""The resource arguments a repository and a repository creation template share, from their
+`SharedSettings`: tag mutability with its exclusion filters, and the encryption configuration. (The
+lifecycle and repository policies are arguments of a creation template, and resources of their own beside
+a repository: `ecrgen.ecr.repository`, `ecrgen.ecr.policies`.)"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # read only: no import at run time
+    from ecrgen.config.model import SharedSettings
+    from ecrgen.ecr.data import EcrData
+
+
+def arguments(settings: SharedSettings, module: Any, resource: str, data: EcrData) -> dict[str, Any]:
+    """The shared arguments of `resource` (the provider's class, EcrRepository or
+    EcrRepositoryCreationTemplate, in `module`); a KMS alias is looked up through `data`."""
+    encryption = {"encryption_type": settings.encryption}
+    if settings.kms_key:
+        encryption["kms_key"] = data.kms_key_arn(settings.kms_key)
+    found: dict[str, Any] = {
+        "image_tag_mutability": settings.image_tag_mutability,
+        "encryption_configuration": [getattr(module, f"{resource}EncryptionConfiguration")(**encryption)],
+    }
+    if settings.mutable_tags:
+        exclusion = getattr(module, f"{resource}ImageTagMutabilityExclusionFilter")
+        found["image_tag_mutability_exclusion_filter"] = [
+            exclusion(filter=tag, filter_type="WILDCARD") for tag in settings.mutable_tags
+        ]
+    return found
