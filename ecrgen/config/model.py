@@ -91,6 +91,7 @@ class Alerts:
 
     @property
     def fifo(self) -> bool:
+        """The queue is a FIFO queue (its name ends in `.fifo`)."""
         return self.sqs_queue_name.endswith(".fifo")
 
 
@@ -185,6 +186,7 @@ class Account:
 
     @property
     def enhanced_scanning(self) -> bool:
+        """The registry scans with Amazon Inspector (scanning type ENHANCED)."""
         return self.scanning is not None and self.scanning.type == "ENHANCED"
 
     def default_tags(self) -> dict[str, str]:

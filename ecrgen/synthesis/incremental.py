@@ -57,6 +57,7 @@ def input_digest(name: str, source: bytes, templates: str) -> str:
 
 
 def record(digest: str, output: str) -> str:
+    """The record written beside a stack file: its input hash and the hash of the output written."""
     return f"{digest} {hashlib.sha256(output.encode('utf-8')).hexdigest()}\n"
 
 
