@@ -122,18 +122,30 @@ def pytest_terminal_summary(terminalreporter):
     )
 
 
+@pytest.fixture(scope="session")
+def moto_servers(tmp_path_factory):
+    """The Terraform tier's AWS: one moto server per AWS account for the session (per pytest worker),
+    with the providers attached to it; all stopped at the end."""
+    servers: dict = {}
+    yield servers, tmp_path_factory.mktemp("moto")
+    for server in servers.values():
+        server.stop()
+
+
 @pytest.fixture
-def moto(tmp_path):
-    """The Terraform tier's AWS: start a moto server per AWS account on demand; all stopped after the test."""
+def moto(moto_servers):
+    """start(account_id) -> the account's moto server, emptied (moto's reset) the first time a test asks."""
     from terraform_harness import MotoServer
 
-    servers: dict = {}
+    servers, logs = moto_servers
+    emptied: set[str] = set()
 
     def start(account_id: str):
         if account_id not in servers:
-            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
+            servers[account_id] = MotoServer(account_id, logs / f"moto-{account_id}.log")
+        if account_id not in emptied:
+            servers[account_id].reset()
+            emptied.add(account_id)
         return servers[account_id]
 
-    yield start
-    for server in servers.values():
-        server.stop()
+    return start
