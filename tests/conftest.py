@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -100,10 +102,71 @@ def reorder_text(text: str) -> str:
     return head + "".join("[[repository]]" + b for b in reversed(blocks + [added])) + tail
 
 
+# The tiers (README, "Tests"): `make test` runs all but `slow`; `make test-fast` leaves out `terraform`
+# and `node` too; `make test-slow` runs `slow` alone.
+MARKERS = {
+    "terraform": "runs real Terraform against moto (tests/test_terraform*.py)",
+    "node": "starts Node: CDKTF synthesis through jsii, or Node itself (left out by make test-fast)",
+    "slow": "a proof at fleet size or through the ordinary (non-lazy) import path: make test-slow only",
+}
+# Fixtures that synthesize with CDKTF (Node): a test using one is marked `node` at collection.
+NODE_FIXTURES = frozenset({"synthesized", "stacks"})
+# Set by `make test-fast`, the edit loop: Node is replaced by a stand-in that records each start and
+# fails (a test that started it fails, naming the mark it lacks), and property tests try a tenth of
+# their examples (`examples`).
+FAST = "ECRGEN_TEST_FAST"
+
+
+def examples(count: int) -> int:
+    """A property test's number of examples: `count` in `make test`, a tenth (at least 10) in
+    `make test-fast`."""
+    return max(10, count // 10) if os.environ.get(FAST) else count
+
+
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "terraform: runs real Terraform against moto (tests/test_terraform.py)"
-    )
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+    if not os.environ.get(FAST):
+        return
+    if not hasattr(config, "workerinput"):  # xdist workers and every subprocess inherit JSII_NODE
+        stand_in = Path(tempfile.mkdtemp(prefix="ecrgen-no-node-")) / "node"
+        stand_in.write_text(
+            '#!/bin/sh\necho "$$ $*" >> "${ECRGEN_NODE_LOG:-/dev/null}"\n'
+            "echo 'make test-fast: Node is not started here (mark the test node)' >&2\nexit 97\n"
+        )
+        stand_in.chmod(0o755)
+        os.environ["JSII_NODE"] = str(stand_in)
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    os.environ["ECRGEN_NODE_LOG"] = f"{os.environ['JSII_NODE']}-{worker}.log"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that synthesize through a Node fixture `node`; then order the files by their
+    costliest tier (Terraform, then Node, then the rest; a file's tests stay together, and so do its
+    fixtures), so that xdist, handing out tests a few at a time (`--maxschedchunk`), starts the long
+    ones first instead of leaving them for last."""
+    for item in items:
+        if NODE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.node)
+    tier: dict[Path, int] = {}
+    for item in items:
+        cost = 0 if item.get_closest_marker("terraform") else 1 if item.get_closest_marker("node") else 2
+        tier[item.path] = min(cost, tier.get(item.path, cost))
+    items.sort(key=lambda item: tier[item.path])
+
+
+@pytest.fixture(autouse=True)
+def _no_node_started(request):
+    """Under `make test-fast`: a test that started Node (the stand-in ran) fails, naming the mark."""
+    if not os.environ.get(FAST):
+        yield
+        return
+    log = Path(os.environ["ECRGEN_NODE_LOG"])
+    before = log.stat().st_size if log.exists() else 0
+    yield
+    if log.exists() and log.stat().st_size > before:
+        pytest.fail(f"{request.node.nodeid} started Node: mark it `node` (or use a NODE_FIXTURES fixture)")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -264,6 +264,7 @@ def test_edge_account(synthesized):
     ]
 
 
+@pytest.mark.node
 def test_role_policy_over_the_iam_limit_grants_on_the_name_prefix(accounts):
     """150 repository ARNs would pass IAM's 10,240-character limit for a role's inline policies."""
     from ecrgen import api
