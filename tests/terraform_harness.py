@@ -30,6 +30,7 @@ from pathlib import Path
 
 import boto3
 
+SESSION_ENV = dict(os.environ)  # before any test changes it (monkeypatch.setenv)
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 
@@ -212,7 +213,8 @@ class Workspace:
     region: str
     runs: list[Run] = field(default_factory=list)
 
-    def env(self) -> dict[str, str]:
+    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """A command's environment: `base` (the process's now) with the mirror, moto and the test keys."""
         rc = self.folder.parent / "terraform.rc"
         mirror = find_mirror()
         rc.write_text(
@@ -220,7 +222,7 @@ class Workspace:
             f'  direct {{ exclude = ["{PROVIDER}"] }}\n}}\n'
         )
         return {
-            **os.environ,
+            **(os.environ if base is None else base),
             "TF_CLI_CONFIG_FILE": str(rc),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
@@ -279,7 +281,8 @@ class Workspace:
         assert command[0] == "terraform", command
         env = self.env()
         if command[1] != "init":  # init installs the provider from the mirror, as a user's does
-            env["TF_REATTACH_PROVIDERS"] = self.moto.provider(env).reattach
+            # The provider outlives the test: its environment is the session's, not what a test set.
+            env["TF_REATTACH_PROVIDERS"] = self.moto.provider(self.env(SESSION_ENV)).reattach
         started = time.monotonic()
         process = subprocess.run(
             [*command, "-no-color"],
