@@ -123,6 +123,11 @@ def examples(count: int) -> int:
     return max(10, count // 10) if os.environ.get(FAST) else count
 
 
+# Set by .ci/run: the run fails when Terraform and the mirror are here but no Terraform-tier test ran.
+REQUIRE_TERRAFORM = "ECRGEN_REQUIRE_TERRAFORM_TIER"
+TIER_EMPTY = pytest.StashKey[bool]()
+
+
 def pytest_configure(config):
     for name, text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {text}")
@@ -169,20 +174,45 @@ def _no_node_started(request):
         pytest.fail(f"{request.node.nodeid} started Node: mark it `node` (or use a NODE_FIXTURES fixture)")
 
 
-def pytest_terminal_summary(terminalreporter):
-    """One line saying how many Terraform-tier tests ran (CI prints it)."""
+def terraform_tier(stats) -> dict[str, int]:
+    """How many Terraform-tier tests passed, failed (or errored) and were skipped, from pytest's stats."""
     counts = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         counts[outcome] = sum(
-            1
-            for report in terminalreporter.stats.get(outcome, [])
-            if "terraform" in getattr(report, "keywords", {})
+            1 for report in stats.get(outcome, []) if "terraform" in getattr(report, "keywords", {})
         )
+    return counts
+
+
+def pytest_sessionfinish(session):
+    """With ECRGEN_REQUIRE_TERRAFORM_TIER=1 (.ci/run) on a machine with Terraform and the mirror, a run in
+    which no Terraform-tier test ran fails: a skip, a deselection or a collection change cannot pass CI
+    silently. (Without Terraform or the mirror, the tier's one skip reason line says so.)"""
+    from terraform_harness import missing
+
+    if not os.environ.get(REQUIRE_TERRAFORM) or hasattr(session.config, "workerinput") or missing():
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    counts = terraform_tier(reporter.stats if reporter else {})
+    if counts["passed"] + counts["failed"] + counts["error"] == 0:
+        session.config.stash[TIER_EMPTY] = True
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line saying how many Terraform-tier tests ran (CI prints it), and why an empty tier failed."""
+    counts = terraform_tier(terminalreporter.stats)
     ran = counts["passed"] + counts["failed"] + counts["error"]
     terminalreporter.write_line(
         f"Terraform tier: {ran} test(s) ran ({counts['passed']} passed, "
         f"{counts['failed'] + counts['error']} failed, {counts['skipped']} skipped)"
     )
+    if config.stash.get(TIER_EMPTY, False):
+        terminalreporter.write_line(
+            f"Terraform tier: FAILED: {REQUIRE_TERRAFORM} is set and Terraform with the provider mirror is "
+            "here, but no Terraform-tier test ran",
+            red=True,
+        )
 
 
 @pytest.fixture(scope="session")
