@@ -11,13 +11,27 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: lint synth test validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
+.PHONY: lint synth test test-fast test-slow validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
 
-test: $(TEST_STAMP)  ## run the test suite
-	$(BIN)/python -m pytest -q -n 4
+# The test tiers (README, "Tests"). PYTEST_ARGS adds options (.ci/run: --durations). The suite mostly
+# waits on subprocesses (Terraform, moto, Node): 4 pytest workers on 2 cores, handed tests one at a
+# time (--maxschedchunk=1) in the order tests/conftest.py gives them, the longest first. Bytecode is
+# cached even where PYTHONDONTWRITEBYTECODE is set: else every process the tests start (pytest workers,
+# moto servers, `python -m ecrgen`) compiles every module it imports again.
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q
+PYTEST_ARGS ?=
+
+test: $(TEST_STAMP)  ## the test suite: every tier but the fleet-size proofs (make test-slow)
+	$(PYTEST) -n 4 --maxschedchunk=1 -m "not slow" $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP)  ## the edit loop: no Node, no Terraform (a test that starts Node fails)
+	ECRGEN_TEST_FAST=1 $(PYTEST) -n 2 -m "not slow and not node and not terraform" $(PYTEST_ARGS)
+
+test-slow: $(TEST_STAMP)  ## proofs at fleet size and through the ordinary (non-lazy) import path
+	$(PYTEST) -m slow $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)  ## ruff (format check + lint) and mypy, as .ci/run runs them
 	$(BIN)/ruff format --check ecrgen tests bench

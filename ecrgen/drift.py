@@ -28,9 +28,11 @@ class Report:
 
     @property
     def changed(self) -> bool:
+        """Writing would change something on disk."""
         return bool(self.lines)
 
     def text(self) -> str:
+        """The report as printed: one line per change, or that there is no drift."""
         return "\n".join(self.lines) if self.lines else "no drift: the output on disk is up to date"
 
 

@@ -35,6 +35,7 @@ class Result:
 
 
 def stack_path(out: Path, account: str) -> Path:
+    """Where an account's stack file lives in the output folder: `<out>/stacks/<account>/cdk.tf.json`."""
     return out / "stacks" / account / STACK_FILE
 
 

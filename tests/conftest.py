@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -100,40 +102,143 @@ def reorder_text(text: str) -> str:
     return head + "".join("[[repository]]" + b for b in reversed(blocks + [added])) + tail
 
 
+# The tiers (README, "Tests"): `make test` runs all but `slow`; `make test-fast` leaves out `terraform`
+# and `node` too; `make test-slow` runs `slow` alone.
+MARKERS = {
+    "terraform": "runs real Terraform against moto (tests/test_terraform*.py)",
+    "node": "starts Node: CDKTF synthesis through jsii, or Node itself (left out by make test-fast)",
+    "slow": "a proof at fleet size or through the ordinary (non-lazy) import path: make test-slow only",
+}
+# Fixtures that synthesize with CDKTF (Node): a test using one is marked `node` at collection.
+NODE_FIXTURES = frozenset({"synthesized", "stacks"})
+# Set by `make test-fast`, the edit loop: Node is replaced by a stand-in that records each start and
+# fails (a test that started it fails, naming the mark it lacks), and property tests try a tenth of
+# their examples (`examples`).
+FAST = "ECRGEN_TEST_FAST"
+
+
+def examples(count: int) -> int:
+    """A property test's number of examples: `count` in `make test`, a tenth (at least 10) in
+    `make test-fast`."""
+    return max(10, count // 10) if os.environ.get(FAST) else count
+
+
+# Set by .ci/run: the run fails when Terraform and the mirror are here but no Terraform-tier test ran.
+REQUIRE_TERRAFORM = "ECRGEN_REQUIRE_TERRAFORM_TIER"
+TIER_EMPTY = pytest.StashKey[bool]()
+
+
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "terraform: runs real Terraform against moto (tests/test_terraform.py)"
-    )
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+    if not os.environ.get(FAST):
+        return
+    if not hasattr(config, "workerinput"):  # xdist workers and every subprocess inherit JSII_NODE
+        stand_in = Path(tempfile.mkdtemp(prefix="ecrgen-no-node-")) / "node"
+        stand_in.write_text(
+            '#!/bin/sh\necho "$$ $*" >> "${ECRGEN_NODE_LOG:-/dev/null}"\n'
+            "echo 'make test-fast: Node is not started here (mark the test node)' >&2\nexit 97\n"
+        )
+        stand_in.chmod(0o755)
+        os.environ["JSII_NODE"] = str(stand_in)
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    os.environ["ECRGEN_NODE_LOG"] = f"{os.environ['JSII_NODE']}-{worker}.log"
 
 
-def pytest_terminal_summary(terminalreporter):
-    """One line saying how many Terraform-tier tests ran (CI prints it)."""
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that synthesize through a Node fixture `node`; then order the files by their
+    costliest tier (Terraform, then Node, then the rest; a file's tests stay together, and so do its
+    fixtures), so that xdist, handing out tests a few at a time (`--maxschedchunk`), starts the long
+    ones first instead of leaving them for last."""
+    for item in items:
+        if NODE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.node)
+    tier: dict[Path, int] = {}
+    for item in items:
+        cost = 0 if item.get_closest_marker("terraform") else 1 if item.get_closest_marker("node") else 2
+        tier[item.path] = min(cost, tier.get(item.path, cost))
+    items.sort(key=lambda item: tier[item.path])
+
+
+@pytest.fixture(autouse=True)
+def _no_node_started(request):
+    """Under `make test-fast`: a test that started Node (the stand-in ran) fails, naming the mark."""
+    if not os.environ.get(FAST):
+        yield
+        return
+    log = Path(os.environ["ECRGEN_NODE_LOG"])
+    before = log.stat().st_size if log.exists() else 0
+    yield
+    if log.exists() and log.stat().st_size > before:
+        pytest.fail(f"{request.node.nodeid} started Node: mark it `node` (or use a NODE_FIXTURES fixture)")
+
+
+def terraform_tier(stats) -> dict[str, int]:
+    """How many Terraform-tier tests passed, failed (or errored) and were skipped, from pytest's stats."""
     counts = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         counts[outcome] = sum(
-            1
-            for report in terminalreporter.stats.get(outcome, [])
-            if "terraform" in getattr(report, "keywords", {})
+            1 for report in stats.get(outcome, []) if "terraform" in getattr(report, "keywords", {})
         )
+    return counts
+
+
+def pytest_sessionfinish(session):
+    """With ECRGEN_REQUIRE_TERRAFORM_TIER=1 (.ci/run) on a machine with Terraform and the mirror, a run in
+    which no Terraform-tier test ran fails: a skip, a deselection or a collection change cannot pass CI
+    silently. (Without Terraform or the mirror, the tier's one skip reason line says so.)"""
+    from terraform_harness import missing
+
+    if not os.environ.get(REQUIRE_TERRAFORM) or hasattr(session.config, "workerinput") or missing():
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    counts = terraform_tier(reporter.stats if reporter else {})
+    if counts["passed"] + counts["failed"] + counts["error"] == 0:
+        session.config.stash[TIER_EMPTY] = True
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line saying how many Terraform-tier tests ran (CI prints it), and why an empty tier failed."""
+    counts = terraform_tier(terminalreporter.stats)
     ran = counts["passed"] + counts["failed"] + counts["error"]
     terminalreporter.write_line(
         f"Terraform tier: {ran} test(s) ran ({counts['passed']} passed, "
         f"{counts['failed'] + counts['error']} failed, {counts['skipped']} skipped)"
     )
+    if config.stash.get(TIER_EMPTY, False):
+        terminalreporter.write_line(
+            f"Terraform tier: FAILED: {REQUIRE_TERRAFORM} is set and Terraform with the provider mirror is "
+            "here, but no Terraform-tier test ran",
+            red=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def moto_servers(tmp_path_factory):
+    """The Terraform tier's AWS: one moto server per AWS account for the session (per pytest worker),
+    with the providers attached to it; all stopped at the end."""
+    servers: dict = {}
+    yield servers, tmp_path_factory.mktemp("moto")
+    for server in servers.values():
+        server.stop()
 
 
 @pytest.fixture
-def moto(tmp_path):
-    """The Terraform tier's AWS: start a moto server per AWS account on demand; all stopped after the test."""
+def moto(moto_servers):
+    """start(account_id) -> the account's moto server, emptied (moto's reset) the first time a test asks."""
     from terraform_harness import MotoServer
 
-    servers: dict = {}
+    servers, logs = moto_servers
+    emptied: set[str] = set()
 
     def start(account_id: str):
         if account_id not in servers:
-            servers[account_id] = MotoServer(account_id, tmp_path / f"moto-{account_id}.log")
+            servers[account_id] = MotoServer(account_id, logs / f"moto-{account_id}.log")
+        if account_id not in emptied:
+            servers[account_id].reset()
+            emptied.add(account_id)
         return servers[account_id]
 
-    yield start
-    for server in servers.values():
-        server.stop()
+    return start

@@ -2,13 +2,24 @@
 
 Terraform comes from PATH and the hashicorp/aws provider from a filesystem mirror (offline). Where
 either is missing, the Terraform tier skips with one reason line (`missing()`).
+
+A Terraform command costs ~4 s of CPU, most of it the provider: starting it (~2-3 s: it builds the
+schema of every AWS resource) and Terraform reading that schema. So `terraform init` installs the
+provider from the mirror as a user's does, and every later command attaches (`TF_REATTACH_PROVIDERS`)
+to one provider process per moto server and region, started from the same mirror binary with the
+environment a command would give it (`Provider`): ~2 s a command. A test asks for no more commands
+than its proof needs: `plan` validates (no separate `validate`), a plan nobody reads is not shown
+(`save_plan`), and a plan that must change nothing is shown only when Terraform says it changes
+something (`Workspace.changes`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +30,7 @@ from pathlib import Path
 
 import boto3
 
+SESSION_ENV = dict(os.environ)  # before any test changes it (monkeypatch.setenv)
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 
@@ -62,6 +74,61 @@ def for_provider_5(document: dict) -> dict:
     return document
 
 
+def provider_binary() -> Path:
+    """The mirror's provider executable (`<mirror>/<provider>/<version>/<os_arch>/terraform-provider-aws*`)."""
+    mirror = find_mirror()
+    assert mirror is not None, missing()
+    (binary,) = (mirror / PROVIDER / mirror_version(mirror)).glob("*/terraform-provider-aws*")
+    return binary
+
+
+def _die_with_parent() -> None:
+    """In the child: stop when the pytest worker that started it dies (Linux), so none is left behind."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Provider:
+    """hashicorp/aws from the mirror, started once in `-debug` mode; Terraform commands attach to it with
+    `TF_REATTACH_PROVIDERS` instead of starting it again. The provider reads its AWS settings (moto's
+    endpoint, the test credentials) from its own environment, which is why there is one per moto server
+    and region. A command configures it afresh (`ConfigureProvider`); commands run one at a time."""
+
+    REATTACH = re.compile(r"TF_REATTACH_PROVIDERS='(.+)'")
+
+    def __init__(self, env: dict[str, str], log: Path):
+        self.log = log
+        # Without AWS_CA_BUNDLE: moto is plain HTTP, and the provider adds a CA bundle to its HTTP client
+        # once per process (a second ConfigureProvider then fails: "unable to add custom RootCAs").
+        env = {name: value for name, value in env.items() if name != "AWS_CA_BUNDLE"}
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [str(provider_binary()), "-debug"],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        deadline = time.monotonic() + 120
+        while not (found := self.REATTACH.search(log.read_text(errors="replace"))):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"the provider did not start in debug mode (see {log})")
+            time.sleep(0.1)
+        self.reattach = found.group(1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # its debug server stops on an interrupt
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -69,10 +136,12 @@ def free_port() -> int:
 
 
 class MotoServer:
-    """`moto_server` on 127.0.0.1 for one AWS account (MOTO_ACCOUNT_ID)."""
+    """`moto_server` on 127.0.0.1 for one AWS account (MOTO_ACCOUNT_ID), with the providers attached to it."""
 
     def __init__(self, account_id: str, log: Path):
         self.account_id = account_id
+        self.log = log
+        self.providers: dict[str, Provider] = {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         launcher = Path(__file__).with_name("moto_launcher.py")
@@ -115,7 +184,23 @@ class MotoServer:
             aws_secret_access_key="test",
         )
 
+    def reset(self) -> None:
+        """Forget everything the account holds (moto's reset API): a test starts from an empty account."""
+        request = urllib.request.Request(self.url + "/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+    def provider(self, env: dict[str, str]) -> Provider:
+        """The provider process for this server and the region in `env` (a Terraform command's environment)."""
+        region = env["AWS_REGION"]
+        if region not in self.providers:
+            log = self.log.with_name(f"{self.log.stem}-provider-{region}.log")
+            self.providers[region] = Provider(env, log)
+        return self.providers[region]
+
     def stop(self) -> None:
+        for provider in self.providers.values():
+            provider.stop()
         self.process.terminate()
         self.process.wait(timeout=10)
 
@@ -139,7 +224,8 @@ class Workspace:
     region: str
     runs: list[Run] = field(default_factory=list)
 
-    def env(self) -> dict[str, str]:
+    def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
+        """A command's environment: `base` (the process's now) with the mirror, moto and the test keys."""
         rc = self.folder.parent / "terraform.rc"
         mirror = find_mirror()
         rc.write_text(
@@ -147,7 +233,7 @@ class Workspace:
             f'  direct {{ exclude = ["{PROVIDER}"] }}\n}}\n'
         )
         return {
-            **os.environ,
+            **(os.environ if base is None else base),
             "TF_CLI_CONFIG_FILE": str(rc),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
@@ -158,6 +244,11 @@ class Workspace:
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
             "AWS_EC2_METADATA_DISABLED": "true",
+            # Go's collector less often, on one thread: Terraform and the provider build the provider's
+            # whole schema on every command (~40 % less CPU; ~700 MB for a provider process). The
+            # tests run side by side on few cores: a command gains nothing from more threads.
+            "GOGC": "400",
+            "GOMAXPROCS": "1",
         }
 
     def pin_provider(self) -> None:
@@ -199,11 +290,15 @@ class Workspace:
     def run(self, command: list[str], check: bool = True) -> Run:
         """Run a Terraform command (`["terraform", "plan", ...]`) in the stack folder, against moto."""
         assert command[0] == "terraform", command
+        env = self.env()
+        if command[1] != "init":  # init installs the provider from the mirror, as a user's does
+            # The provider outlives the test: its environment is the session's, not what a test set.
+            env["TF_REATTACH_PROVIDERS"] = self.moto.provider(self.env(SESSION_ENV)).reattach
         started = time.monotonic()
         process = subprocess.run(
             [*command, "-no-color"],
             cwd=self.folder,
-            env=self.env(),
+            env=env,
             capture_output=True,
             text=True,
             timeout=600,
@@ -222,12 +317,33 @@ class Workspace:
         self.pin_provider()
         self.run(["terraform", "init", "-input=false", "-reconfigure", *self.backend_config()])
 
-    def plan(self, name: str = "plan", targets: list[str] | tuple[str, ...] = ()) -> dict:
-        """A saved plan, as `terraform show -json` gives it (only `targets` and what they need, when given)."""
-        self.run(
+    def save_plan(self, name: str = "plan", targets: list[str] | tuple[str, ...] = ()) -> Run:
+        """`terraform plan -out=<name>.tfplan` (only `targets` and what they need, when given), not read."""
+        return self.run(
             ["terraform", "plan", "-input=false", f"-out={name}.tfplan", *(f"-target={t}" for t in targets)]
         )
+
+    def show(self, name: str = "plan") -> dict:
+        """A saved plan, as `terraform show -json` gives it."""
         return json.loads(self.run(["terraform", "show", "-json", f"{name}.tfplan"]).output)
+
+    def plan(self, name: str = "plan", targets: list[str] | tuple[str, ...] = ()) -> dict:
+        """A saved plan, as `terraform show -json` gives it (only `targets` and what they need, when given)."""
+        self.save_plan(name, targets)
+        return self.show(name)
+
+    def changes(self, name: str) -> dict[str, list[str]]:
+        """`changes()` of a new saved plan. With `-detailed-exitcode`, 0 says the plan changes nothing at
+        all (no resource action but no-op, no import, no move, no output change), so it is read only when
+        Terraform says 2 (some change: `changes()` then judges it, reads and no-ops left out)."""
+        planned = self.run(
+            ["terraform", "plan", "-input=false", "-detailed-exitcode", f"-out={name}.tfplan"], check=False
+        )
+        if planned.code == 0:
+            return {}
+        if planned.code != 2:
+            raise AssertionError(f"terraform plan failed in {self.folder}:\n{planned.output[-6000:]}")
+        return changes(self.show(name))
 
     def apply(self, plan: str = "plan") -> None:
         self.run(["terraform", "apply", "-input=false", "-auto-approve", f"{plan}.tfplan"])
@@ -334,19 +450,17 @@ class Stack:
         path = self.project / "accounts" / f"{self.name}.toml"
         path.write_text(change(path.read_text()))
 
-    def up(self) -> dict:
-        """Synthesize, init, validate, apply; return the second plan (which must change nothing but
-        create what moto does not model, `MOTO_UNMODELED`: planned in full, applied without it)."""
+    def up(self) -> dict[str, list[str]]:
+        """Synthesize, init, plan, apply; return the changes of the second plan (which must change
+        nothing but create what moto does not model, `MOTO_UNMODELED`: applied around with `-target`,
+        so the second plan, which is not targeted, plans it in full). No `terraform validate`: `plan`
+        validates first."""
         document = self.synth()
         prepare_lookups(document, self.moto, self.account.region)
         self.workspace.init()
-        self.workspace.run(["terraform", "validate"])
-        targets = moto_targets(document)
-        if targets:
-            self.workspace.plan("full")
-        self.workspace.plan(targets=targets)
+        self.workspace.save_plan(targets=moto_targets(document))
         self.workspace.apply()
-        return self.workspace.plan("again")
+        return self.workspace.changes("again")
 
     def replan(self, change) -> dict[str, list[str]]:
         """Edit the account file, synthesize into the same output folder, plan; apply; return the changes."""

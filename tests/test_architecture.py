@@ -172,10 +172,25 @@ def test_config_and_rules_never_reach_cdktf():
             assert not reach(name, set()) & engine, name
 
 
+def _public_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The module's public functions, and the public methods (properties too) of its public classes."""
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    found = [node for node in tree.body if isinstance(node, functions)]
+    for cls in tree.body:
+        if isinstance(cls, ast.ClassDef) and not cls.name.startswith("_"):
+            found += [node for node in cls.body if isinstance(node, functions)]
+    return [node for node in found if not node.name.startswith("_")]
+
+
 def test_every_module_and_public_function_has_a_docstring():
     missing = []
     for name, path in MODULES.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if path.stat().st_size and ast.get_docstring(tree) is None:
             missing.append(name)
+        missing += [
+            f"{name}:{node.lineno} {node.name}"
+            for node in _public_functions(tree)
+            if ast.get_docstring(node) is None
+        ]
     assert missing == []

@@ -65,6 +65,8 @@ def test_repository_policies_are_accepted(synthesized, aws):
         name = repo_name(account, address)
         aws["ecr"].create_repository(repositoryName=name)
         aws["ecr"].set_repository_policy(repositoryName=name, policyText=body["policy"])
+        stored = aws["ecr"].get_repository_policy(repositoryName=name)["policyText"]
+        assert json.loads(stored) == json.loads(body["policy"]), (account, address)
         assert "GetAuthorizationToken" not in body["policy"]
 
 

@@ -261,6 +261,7 @@ def scratch_repo(tmp_path):
     return repo
 
 
+@pytest.mark.node
 def test_check_job_passes_in_a_repository_holding_only_accounts(scratch_repo, wheel_env):
     bindir, _ = wheel_env
     base = git(scratch_repo, "rev-parse", "HEAD")

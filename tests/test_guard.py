@@ -505,6 +505,7 @@ def state(*repositories: tuple[str, str]) -> str:
     return json.dumps({"version": 4, "terraform_version": "1.11.4", "resources": resources})
 
 
+@pytest.mark.node
 def test_a_stack_never_applied_can_always_be_corrected(accounts):
     """A first plan or apply that failed leaves no state (or one without the repository): the previous
     output was never deployed, and a corrected file that drops a repository is written."""
@@ -526,6 +527,7 @@ def test_a_stack_never_applied_can_always_be_corrected(accounts):
     assert [p.message[:40] for p in caught.value.problems] == ["'app' (ECR repository 'app') is in the p"]
 
 
+@pytest.mark.node
 def test_with_a_remote_state_synth_warns_and_check_plan_judges(accounts):
     backend = '[backend]\ntype = "s3"\nbucket = "state-bucket"\n'
     folder = accounts(a=minimal("production", backend + REPOS))
@@ -541,6 +543,7 @@ def test_with_a_remote_state_synth_warns_and_check_plan_judges(accounts):
     ]
 
 
+@pytest.mark.node
 def test_synth_refuses_and_keeps_the_previous_output(accounts):
     folder = accounts(a=minimal("production", REPOS))
     out = folder.parent / "out"
@@ -702,6 +705,7 @@ def test_a_template_in_a_subfolder_or_of_another_suffix_is_part_of_the_input_has
     assert len({before, after_part, incremental.templates_digest(tmp_path / "accounts")}) == 3
 
 
+@pytest.mark.node
 def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accounts):
     """validate checks the files it is given; synth of one changed account must still see the others."""
     folder = accounts(

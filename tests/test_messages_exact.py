@@ -235,6 +235,7 @@ def test_init_ci_keeps_a_different_workflow_without_force(tmp_path):
     assert workflow.read_text() == "mine\n"
 
 
+@pytest.mark.node
 def test_synth_warns_when_prevent_destroy_is_turned_off(accounts):
     """Synthesizes (Node): the warning comes from the previous output on disk."""
     folder = accounts(
@@ -252,6 +253,7 @@ def test_synth_warns_when_prevent_destroy_is_turned_off(accounts):
     )
 
 
+@pytest.mark.node
 def test_a_provider_package_of_another_version_is_imported_the_ordinary_way(accounts, tmp_path):
     """A stand-in provider package (no jsii bundle of the pinned version): ecrgen warns, then imports it
     the ordinary way (which this stand-in cannot serve)."""

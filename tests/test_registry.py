@@ -452,6 +452,7 @@ def test_two_files_may_not_manage_one_registry(accounts):
     ]
 
 
+@pytest.mark.node
 def test_create_on_push_raises_the_provider_floor(accounts):
     template = '[[registry.creation_template]]\nprefix = "ROOT"\napplied_for = ["{}"]\nlifecycle = false\n'
     folder = accounts(

@@ -400,6 +400,7 @@ PROD_ROLE = """
     """
 
 
+@pytest.mark.node
 def test_production_warnings_printed_by_validate_and_synth_never_failing(accounts, tmp_path):
     folder = accounts(
         a=minimal("production", PROD_ROLE), b=minimal("dev", PROD_ROLE).replace("123456789012", OTHER_ID)

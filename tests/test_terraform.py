@@ -1,6 +1,6 @@
 """The Terraform tier: every example and fixture account synthesized, `terraform init` from the mirror,
-`validate`, `apply` against moto, a second plan with no changes, outputs and what moto holds checked
-against the config; then edits as users make them, planned by Terraform. Assertions read
+`plan` (which validates) and `apply` against moto, a second plan with no changes, outputs and what moto
+holds checked against the config; then edits as users make them, planned by Terraform. Assertions read
 `terraform show -json` of saved plans, never plan text."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, reorder_text
-from terraform_harness import MOTO_UNMODELED, Stack, changes, missing
+from terraform_harness import MOTO_UNMODELED, Stack, missing
 
 pytestmark = [pytest.mark.terraform, pytest.mark.skipif(missing() is not None, reason=missing() or "")]
 
@@ -34,7 +34,7 @@ def project(tmp_path):
 @pytest.mark.parametrize("name", sorted(set(ACCOUNTS) - {EDITED}))
 def test_applies_and_replans_clean(project, moto, name):
     stack = Stack(project, name, moto)
-    again = changes(stack.up())
+    again = stack.up()
     # moto does not model pull through cache rules or creation templates: the harness applies around
     # them (-target), so the second plan may only still create those.
     unmodeled = {a: c for a, c in again.items() if a.split(".")[0] in MOTO_UNMODELED}
@@ -192,7 +192,7 @@ def assert_alert_delivers(stack: Stack) -> None:
 
 def test_edits_plan_only_what_changed(project, moto):
     stack = Stack(project, EDITED, moto)
-    assert changes(stack.up()) == {}, "the second plan must show no changes (no perpetual diff)"
+    assert stack.up() == {}, "the second plan must show no changes (no perpetual diff)"
     assert_applied(stack)
 
     planned = stack.replan(reorder_text)
@@ -224,5 +224,5 @@ def test_edits_plan_only_what_changed(project, moto):
         "aws_ecr_registry_scanning_configuration.this": ["update"],
         "aws_cloudwatch_event_rule.scan_findings": ["update"],
     }
-    assert changes(stack.workspace.plan("final")) == {}
+    assert stack.workspace.changes("final") == {}
     assert_applied(stack)  # the edited account, as applied: inserted repository, new policies, ENHANCED

@@ -54,7 +54,7 @@ def repository_changes(plan: dict) -> dict[str, list[str]]:
 def test_rotating_a_kms_alias_never_replaces_the_repository(tmp_path, moto, environment):
     write_account(tmp_path, KMS_ACCOUNT.format(environment=environment))
     stack = Stack(tmp_path, "shop", moto)
-    assert changes(stack.up()) == {}
+    assert stack.up() == {}
     digest = push_image(stack.moto, "app", "v1")
     kms = stack.moto.client("kms", "us-east-1")
     old_key = kms.describe_key(KeyId="alias/ecr")["KeyMetadata"]["Arn"]
@@ -148,7 +148,7 @@ def test_adopt_never_recreates_a_repository_that_differs_from_the_file(tmp_path,
     stack.workspace.apply("fixed")
     images = stack.moto.client("ecr", "us-east-1").list_images(repositoryName="app")["imageIds"]
     assert images == [{"imageDigest": digest, "imageTag": "v1"}]
-    assert changes(stack.workspace.plan("again")) == {}
+    assert stack.workspace.changes("again") == {}
 
 
 def test_a_failed_first_apply_never_locks_the_file(tmp_path, moto):
@@ -226,7 +226,7 @@ def test_check_plan_proves_a_migration_imports_every_repository(tmp_path, moto):
         "(2 repository change(s) checked)\n",
     )
     stack.workspace.apply("adopted")
-    assert changes(stack.workspace.plan("again")) == {}
+    assert stack.workspace.changes("again") == {}
 
 
 def test_a_file_dropped_into_the_stack_folder_is_drift(tmp_path, moto):
@@ -236,7 +236,7 @@ def test_a_file_dropped_into_the_stack_folder_is_drift(tmp_path, moto):
 
     write_account(tmp_path, KMS_ACCOUNT.format(environment="production"))
     stack = Stack(tmp_path, "shop", moto)
-    assert changes(stack.up()) == {}
+    assert stack.up() == {}
     folder = stack.workspace.folder
     refused = stack.workspace.run(["terraform", "plan", "-destroy", "-input=false"], check=False)
     assert refused.code != 0 and "prevent_destroy" in refused.output

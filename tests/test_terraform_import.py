@@ -210,7 +210,7 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
             (False, False),
         )
     stack.workspace.apply()
-    assert changes(stack.workspace.plan("again")) == {}
+    assert stack.workspace.changes("again") == {}
 
     after = held(server)
     for name in ("shop/app", "shop/worker", "tools"):

@@ -103,7 +103,7 @@ def tags_in(moto_server: MotoServer, repository: str) -> list[str]:
 def test_removal_is_refused_then_retired_then_allowed(tmp_path, moto):
     write_account(tmp_path, ACCOUNT)
     stack = Stack(tmp_path, "shop", moto)
-    assert changes(stack.up()) == {}
+    assert stack.up() == {}
     push_image(stack.moto, "shop/worker", "v1")
     written = (stack.workspace.folder / "cdk.tf.json").read_bytes()
 
@@ -129,7 +129,7 @@ def test_removal_is_refused_then_retired_then_allowed(tmp_path, moto):
         r["repositoryName"]
         for r in stack.moto.client("ecr", "us-east-1").describe_repositories()["repositories"]
     }
-    assert changes(stack.workspace.plan("after-retire")) == {}
+    assert stack.workspace.changes("after-retire") == {}
 
     # allow_destroy: the (empty) repository may go, and Terraform deletes it.
     stack.edit(
@@ -155,7 +155,7 @@ def test_check_plan_catches_deletion_without_previous_output(tmp_path, moto):
 
     write_account(tmp_path, ACCOUNT)
     stack = Stack(tmp_path, "shop", moto)
-    assert changes(stack.up()) == {}
+    assert stack.up() == {}
     stack.edit(lambda text: text.replace('[[repository]]\nname = "worker"\n', ""))
     stack.synth_as_ci()  # synth reading the local state would refuse the removal itself
     stack.workspace.pin_provider()
@@ -250,7 +250,7 @@ def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
         for a in c["change"]["actions"]
     )
     stack.workspace.apply()
-    assert changes(stack.workspace.plan("again")) == {}, "import blocks are harmless after the first apply"
+    assert stack.workspace.changes("again") == {}, "import blocks are harmless after the first apply"
     assert (
         ecr.describe_repositories(repositoryNames=["shop/app"])["repositories"][0]["imageTagMutability"]
         == "IMMUTABLE"
@@ -276,7 +276,7 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     old_path = [("canvas-ta-ecr-image-scan", "SendToSQS", queue)]
     legacy = Workspace(old / "my_folder" / "example_account", server, "us-east-1")
     legacy.run(["terraform", "init", "-input=false"])
-    legacy.plan()
+    legacy.save_plan()
     legacy.apply()
     digest = push_image(server, "canvas-ta/app", "v1.0.0")
     before = {
@@ -397,4 +397,4 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     assert after == before, "no repository was created or destroyed"
     images = server.client("ecr", "us-east-1").list_images(repositoryName="canvas-ta/app")["imageIds"]
     assert images == [{"imageDigest": digest, "imageTag": "v1.0.0"}]
-    assert changes(stack.workspace.plan("again")) == {}
+    assert stack.workspace.changes("again") == {}

@@ -82,6 +82,7 @@ class Alerts:
 
     @property
     def fifo(self) -> bool:
+        """The queue is a FIFO queue (its name ends in `.fifo`)."""
         return self.sqs_queue_name.endswith(".fifo")
 
 
@@ -166,6 +167,7 @@ class Account:
 
     @property
     def enhanced_scanning(self) -> bool:
+        """The registry scans with Amazon Inspector (scanning type ENHANCED)."""
         return enhanced(self.scanning)
 
     def default_tags(self) -> dict[str, str]:

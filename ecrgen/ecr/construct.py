@@ -17,7 +17,8 @@ Construct: Any = engine.construct_base()
 class Pinnable(Protocol):
     """A CDKTF element (resource, data source) whose logical id can be fixed."""
 
-    def override_logical_id(self, new_logical_id: str) -> None: ...
+    def override_logical_id(self, new_logical_id: str) -> None:
+        """Name the element `new_logical_id` in the Terraform JSON (CDKTF's own method)."""
 
 
 Element = TypeVar("Element", bound=Pinnable)

@@ -34,6 +34,7 @@ _loaded = False
 
 
 def lazy_enabled() -> bool:
+    """Whether the provider package loads lazily (the default; `ECRGEN_LAZY=0` turns it off)."""
     return os.environ.get("ECRGEN_LAZY", "1") != "0"
 
 

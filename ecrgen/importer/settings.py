@@ -37,6 +37,7 @@ class Context:
 
     @property
     def partition(self) -> str:
+        """The AWS partition of the account's region."""
         return partition(self.region)
 
     def template(self, hint: str, policy: Any, origin: str) -> str:

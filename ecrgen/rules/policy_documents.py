@@ -19,6 +19,7 @@ GITHUB_HOST = "token.actions.githubusercontent.com"
 
 
 def text(document: dict) -> str:
+    """A policy document as the JSON text AWS stores: keys sorted, no spaces."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 

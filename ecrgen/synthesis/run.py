@@ -23,9 +23,11 @@ REPOSITORY_TABLE = re.compile(rb"^[ \t]*\[\[[ \t]*repository[ \t]*\]\]", re.MULT
 class Progress(Protocol):
     """Told what synthesis is doing; the CLI shows it (a bar on a terminal, plain lines in CI)."""
 
-    def start(self, total: int, message: str) -> None: ...
+    def start(self, total: int, message: str) -> None:
+        """`total` accounts are about to be synthesized; `message` says so."""
 
-    def done(self, accounts: list[str]) -> None: ...
+    def done(self, accounts: list[str]) -> None:
+        """These accounts are synthesized."""
 
 
 class Quiet:

@@ -51,6 +51,7 @@ def test_bad_input_exits_1_without_traceback_and_writes_nothing(accounts, tmp_pa
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
 
 
+@pytest.mark.node
 def test_failed_synth_leaves_earlier_output_untouched(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, "accounts")
@@ -66,6 +67,7 @@ def test_failed_synth_leaves_earlier_output_untouched(tmp_path, monkeypatch):
     assert stack.read_bytes() == before and state.read_text() == "{}"
 
 
+@pytest.mark.node
 def test_unchanged_accounts_are_skipped_and_edits_are_repaired(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, "accounts")
@@ -111,6 +113,7 @@ def test_python_m_ecrgen_help():
         assert command in result.stdout
 
 
+@pytest.mark.node
 def test_drift_check(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(EXAMPLES, "accounts")
@@ -207,6 +210,11 @@ def test_help_is_clean():
 
 
 def test_shell_completion_is_available_and_completes_account_names(monkeypatch):
+    import shellingham
+
+    # `--show-completion` is a flag: Typer asks shellingham which shell runs the tests (sh under make,
+    # which it does not support); the script shown is bash's.
+    monkeypatch.setattr(shellingham, "detect_shell", lambda: ("bash", "/bin/bash"))
     script = runner.invoke(app, ["--show-completion", "bash"], prog_name="ecrgen")
     assert script.exit_code == 0 and "_ECRGEN_COMPLETE=complete_bash" in script.stdout
     monkeypatch.chdir(ROOT)
@@ -403,6 +411,7 @@ def _synthesized_examples(tmp_path, monkeypatch):
     return tmp_path / "cdktf.out" / "stacks"
 
 
+@pytest.mark.node
 def test_drift_check_sees_hand_added_blocks(tmp_path, monkeypatch):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     stack = stacks / "example_nonprod" / "cdk.tf.json"
@@ -427,6 +436,7 @@ def test_drift_check_sees_hand_added_blocks(tmp_path, monkeypatch):
     )
 
 
+@pytest.mark.node
 def test_drift_check_reports_configuration_files_ecrgen_did_not_write(tmp_path, monkeypatch):
     """Terraform merges every *.tf and *.tf.json of the folder: an override file can drop prevent_destroy."""
     stacks = _synthesized_examples(tmp_path, monkeypatch)
@@ -488,6 +498,7 @@ def test_drift_check_reports_configuration_files_ecrgen_did_not_write(tmp_path, 
         ('{"resource": [], "output": 3}', None),
     ],
 )
+@pytest.mark.node
 def test_drift_check_of_a_document_of_another_shape(tmp_path, monkeypatch, content, expected):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     stack = stacks / "example_nonprod" / "cdk.tf.json"
@@ -505,6 +516,7 @@ def test_drift_check_of_a_document_of_another_shape(tmp_path, monkeypatch, conte
         } <= set(lines)
 
 
+@pytest.mark.node
 def test_drift_check_reports_stale_stack_folders(tmp_path, monkeypatch):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     (tmp_path / "accounts" / "example_nonprod.toml").unlink()
@@ -531,6 +543,7 @@ def test_drift_check_reports_stale_stack_folders(tmp_path, monkeypatch):
     assert (stacks / "example_nonprod").is_dir()
 
 
+@pytest.mark.node
 def test_renaming_an_account_re_synthesizes_it(tmp_path, monkeypatch):
     stacks = _synthesized_examples(tmp_path, monkeypatch)
     (tmp_path / "accounts" / "example_nonprod.toml").rename(tmp_path / "accounts" / "renamed.toml")
@@ -544,6 +557,7 @@ def test_renaming_an_account_re_synthesizes_it(tmp_path, monkeypatch):
     assert '"stackName": "renamed"' in (stacks / "renamed" / "cdk.tf.json").read_text()
 
 
+@pytest.mark.node
 def test_a_real_ctrl_c_during_synth(tmp_path):
     """SIGINT to the whole process group (as a terminal sends it, Node included) at several moments."""
     import os
@@ -575,6 +589,7 @@ def test_a_real_ctrl_c_during_synth(tmp_path):
         assert not list(tmp_path.rglob(".cdk.tf.json.*")) and not list(tmp_path.rglob(".ecrgen.sha256.*"))
 
 
+@pytest.mark.node
 def test_drift_check_of_an_unreadable_stack_file(tmp_path, monkeypatch):
     from pathlib import Path
 

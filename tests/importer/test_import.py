@@ -478,6 +478,7 @@ def test_access_denied_exits_with_the_api_and_writes_nothing(here):
     assert files(here) == []
 
 
+@pytest.mark.node
 def test_the_synthesized_stack_adopts_and_keeps_exclusion_filters(aws, here):
     """What provider 5.100 (the Terraform tier's mirror) cannot plan, checked in the JSON ecrgen emits."""
     from ecrgen import api

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,7 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(keys, values, max_size=6))
 def test_every_document_reads_back_the_same(document):
     assert tomllib.loads(dumps(document, "a comment\nover two lines")) == document

