@@ -111,11 +111,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _production(accounts_dir: Path, names: list[str]) -> dict[str, bool]:
     """Stack name -> whether its account is production (unknown stacks count as production)."""
-    from ecrgen.config import load as config
+    from ecrgen.config import load
 
     known = [name for name in names if (accounts_dir / f"{name}.toml").is_file()]
     return (
-        {account.name: account.production for account in config.load_accounts(accounts_dir, known)}
+        {account.name: account.production for account in load.load_accounts(accounts_dir, known)}
         if known
         else {}
     )

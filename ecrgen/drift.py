@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecrgen import output
-from ecrgen.config import files as accounts
+from ecrgen.config import files
 from ecrgen.synthesis import manifest
 
 
@@ -50,7 +50,7 @@ def check_drift(texts: dict[str, str], accounts_dir: Path, names: list[str] | No
             f"{folder.name}: {stale_message(folder, accounts_dir)}"
             for folder in stale_stacks(accounts_dir, out)
         ]
-        report.lines += _manifest_drift(out / output.MANIFEST, list(accounts.account_files(accounts_dir)))
+        report.lines += _manifest_drift(out / output.MANIFEST, list(files.account_files(accounts_dir)))
     return report
 
 
@@ -102,9 +102,9 @@ def stale_stacks(accounts_dir: Path, out: Path) -> list[Path]:
     """Stack folders under `<out>/stacks/` whose account file is gone (their state may still hold
     resources)."""
     stacks = out / "stacks"
-    known = accounts.account_files(accounts_dir)
+    known = files.account_files(accounts_dir)
     try:
-        folders = sorted(p for p in stacks.iterdir() if p.is_dir() and not accounts.ignored(p.name))
+        folders = sorted(p for p in stacks.iterdir() if p.is_dir() and not files.ignored(p.name))
     except OSError:  # no output yet, or not a folder: nothing is stale
         return []
     return [folder for folder in folders if folder.name not in known]

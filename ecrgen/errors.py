@@ -1,8 +1,10 @@
-"""The one exception type ecrgen raises for bad input; it carries every problem found."""
+"""The one exception type ecrgen raises for bad input (it carries every problem found), and the helpers
+that word problems: `show` (a bad value), `duplicates`, `each_matching`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,3 +45,13 @@ def show(value: object, limit: int = 80) -> str:
     # A TOML date or time reads as the user wrote it, not as Python's datetime(...).
     text = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def each_matching(key: str, values: list[str], pattern: re.Pattern[str], what: str) -> list[tuple[str, str]]:
+    """Each value that does not match `pattern` fully (`what` it should be), and repeated values."""
+    found = [
+        (f"{key}[{i}]", f"{show(v)} is not {what}") for i, v in enumerate(values) if not pattern.fullmatch(v)
+    ]
+    if repeated := duplicates(values):
+        found.append((key, repeated))
+    return found

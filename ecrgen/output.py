@@ -1,4 +1,6 @@
-"""The output folder on disk: the only module that writes files, and it writes atomically.
+"""The output folder on disk: the only module that writes into the user's folders, and it writes
+atomically. (Scratch folders are others': CDKTF synthesizes into a temporary one, `ecrgen.synthesis.render`,
+and `ecrgen.checkov_gate` copies stacks into one for checkov.)
 
 Every account's JSON (synthesized by `ecrgen.synthesis`) is staged in a temporary file first; only when
 every account's file is staged is each `cdk.tf.json` moved into place with an atomic rename. Other

@@ -13,16 +13,10 @@ from ecrgen.ecr.registry import EcrCreationTemplates, EcrPullThroughCache, EcrRe
 from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
+from ecrgen.rules import terraform
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Account, Registry
-
-# hashicorp/aws, any 6.x from the bindings' version on; the bindings alone would emit source "aws"
-# pinned to exactly 6.25.0 (and OpenTofu mis-resolves the bare source).
-AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.25"}
-# A creation template applied for CREATE_ON_PUSH needs a provider whose ECR SDK knows the value (Dec 2025:
-# hashicorp/terraform-provider-aws#45660, #45720); older 6.x providers reject it at plan.
-CREATE_ON_PUSH_PROVIDER = {"source": "hashicorp/aws", "version": "~> 6.28"}
 
 cdktf: Any = engine.cdktf()
 TerraformStack: Any = cdktf.TerraformStack  # typed loosely: the class exists only once CDKTF runs
@@ -93,9 +87,8 @@ class AccountStack(TerraformStack):
         self.add_override("terraform.required_version", account.terraform_version)
         templates = account.registry.creation_templates if account.registry else ()
         on_push = any("CREATE_ON_PUSH" in template.applied_for for template in templates)
-        self.add_override(
-            "terraform.required_providers.aws", CREATE_ON_PUSH_PROVIDER if on_push else AWS_PROVIDER
-        )
+        needs = [terraform.CREATE_ON_PUSH] if on_push else []
+        self.add_override("terraform.required_providers.aws", terraform.aws_provider(needs))
 
     def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:

@@ -69,7 +69,7 @@ def synthesized(tmp_path_factory):
     """One synthesis for the whole session: the two examples, a reordered copy of the production
     example (addresses must not depend on positions), tests/accounts/edge.toml and synth-only/ownership.toml.
     Returns {account: parsed JSON}."""
-    from ecrgen import api
+    from ecrgen import commands
 
     work = tmp_path_factory.mktemp("synth")
     shutil.copytree(EXAMPLES, work / "accounts")
@@ -83,7 +83,7 @@ def synthesized(tmp_path_factory):
     (work / "accounts" / "reordered.toml").write_text(reordered)
     for extra in ("edge.toml", "synth-only/ownership.toml"):
         shutil.copy(Path(__file__).parent / "accounts" / extra, work / "accounts")
-    results = api.synthesize(work / "accounts", None, work / "cdktf.out")
+    results = commands.synthesize(work / "accounts", None, work / "cdktf.out")
     return {r.account: json.loads(r.path.read_text()) for r in results} | {"_out": work / "cdktf.out"}
 
 

@@ -428,10 +428,10 @@ class Stack:
         self.workspace = Workspace(project / "cdktf.out" / "stacks" / name, self.moto, self.account.region)
 
     def synth(self) -> dict:
-        from ecrgen import api
+        from ecrgen import commands
         from ecrgen.config import load as config
 
-        api.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
+        commands.synthesize(self.project / "accounts", [self.name], self.project / "cdktf.out")
         self.account = config.load_accounts(self.project / "accounts", [self.name])[0]
         return json.loads((self.workspace.folder / "cdk.tf.json").read_text())
 

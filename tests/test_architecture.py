@@ -1,5 +1,6 @@
-"""The shape of the code, as DESIGN.md and issue 14 ask: the import picture at most 8 floors with no
-cycles, no module over 200 lines, the CLI importing only the façade, CDKTF only in the engine, and the
+"""The shape of the code, as DESIGN.md asks: the import picture at most 8 floors with no cycles, folders
+whose imports point one way, no module a reader cannot hold (400 lines: a backstop; function size is
+ruff's C901 and PLR0913, pyproject.toml), the CLI importing only the façade, CDKTF only in the engine, and the
 config wing and rules free of CDKTF. Floors count the modules on the longest import chain (every import,
 function-level ones too; only `if TYPE_CHECKING:` imports are left out; `ecrgen.__main__` is the entry
 shim and not counted)."""
@@ -12,7 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "ecrgen"
 MAX_FLOORS = 8
-MAX_LINES = 200
+# A backstop, not a size target: functions are kept small by ruff (C901, PLR0913); a module holds one
+# concern whole rather than being cut at a line count.
+MAX_LINES = 400
 
 
 def _modules() -> dict[str, Path]:
@@ -38,7 +41,7 @@ def _imports(path: Path) -> list[ast.Import | ast.ImportFrom]:
 
 
 def _targets(module: str, node: ast.Import | ast.ImportFrom) -> list[str]:
-    """The names a statement imports, absolute (`from ecrgen import api` names `ecrgen.api`)."""
+    """The names a statement imports, absolute (`from ecrgen import commands` names `ecrgen.commands`)."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     base = node.module or ""
@@ -134,7 +137,7 @@ def test_arrows_between_folders_point_down():
     assert max(heights.values()) <= MAX_FOLDER_FLOORS, heights
 
 
-def test_no_module_is_over_200_lines():
+def test_no_module_is_over_400_lines():
     long = {
         name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
@@ -145,7 +148,7 @@ def test_the_cli_imports_only_the_facade():
     cli = {name for name in MODULES if name == "ecrgen.cli" or name.startswith("ecrgen.cli.")}
     assert cli, "ecrgen.cli is missing"
     outside = {d for name in cli for d in dependencies(name) if d not in cli}
-    assert outside == {"ecrgen.api"}
+    assert outside == {"ecrgen.commands"}
 
 
 def test_cdktf_is_imported_only_by_the_engine():

@@ -239,8 +239,8 @@ def test_pages_reads_every_page():
 def test_validate_never_imports_boto3():
     """Clients are made on first use: commands that read no AWS do not pay for boto3."""
     code = (
-        "import sys; from pathlib import Path; from ecrgen import api; "
-        f"api.validate(Path({str(EXAMPLES)!r})); print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"
+        "import sys; from pathlib import Path; from ecrgen import commands; "
+        f"commands.validate(Path({str(EXAMPLES)!r})); print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -149,6 +149,14 @@ def test_this_repository_runs_the_template_installing_itself():
     assert (ROOT / ".github" / "workflows" / "ecrgen.yml").read_text() == workflow_text(".")
 
 
+def test_checkov_is_pinned_alike_in_the_makefile_and_the_workflow():
+    """`make checkov` and the shipped workflow run the same checkov (the gate's findings list is proven
+    against that version)."""
+    makefile = re.findall(r"^CHECKOV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M)
+    workflow = yaml.safe_load(WORKFLOW_TEMPLATE.read_text())["env"]["CHECKOV_VERSION"]
+    assert makefile == [workflow]
+
+
 def test_init_ci_writes_the_workflow_and_keeps_a_different_one(tmp_path):
     runner = CliRunner()
     args = [

@@ -11,7 +11,7 @@ import pytest
 from conftest import minimal
 from typer.testing import CliRunner
 
-from ecrgen import api, guard, ownership, plan_guard
+from ecrgen import commands, guard, ownership, plan_guard
 from ecrgen.cli import app
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
@@ -511,19 +511,19 @@ def test_a_stack_never_applied_can_always_be_corrected(accounts):
     output was never deployed, and a corrected file that drops a repository is written."""
     folder = accounts(a=minimal("production", REPOS))
     out = folder.parent / "out"
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     (folder / "a.toml").write_text(minimal("production", '[[repository]]\nname = "app"\n'))
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     assert "base_images" not in (out / "stacks" / "a" / "cdk.tf.json").read_text()
     # Half-way: the state holds what was created before the failure; the rest can still change.
     (folder / "a.toml").write_text(minimal("production", REPOS))
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     (out / "stacks" / "a" / "terraform.tfstate").write_text(state(("app", "app")))
     (folder / "a.toml").write_text(minimal("production", '[[repository]]\nname = "app"\n'))
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     (folder / "a.toml").write_text(minimal("production", ""))
     with pytest.raises(EcrgenError) as caught:
-        api.synthesize(folder, None, out)
+        commands.synthesize(folder, None, out)
     assert [p.message[:40] for p in caught.value.problems] == ["'app' (ECR repository 'app') is in the p"]
 
 
@@ -532,10 +532,10 @@ def test_with_a_remote_state_synth_warns_and_check_plan_judges(accounts):
     backend = '[backend]\ntype = "s3"\nbucket = "state-bucket"\n'
     folder = accounts(a=minimal("production", backend + REPOS))
     out = folder.parent / "out"
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     (folder / "a.toml").write_text(minimal("production", backend + '[[repository]]\nname = "app"\n'))
     warned = []
-    api.synthesize(folder, None, out, warn=warned.extend)
+    commands.synthesize(folder, None, out, warn=warned.extend)
     assert [p.message for p in warned if "remote" in p.message] == [
         f"'base.images' (ECR repository 'base.images') is in the previous output {(out / 'stacks' / 'a' / 'cdk.tf.json').as_posix()} "
         f"but no longer in the file: Terraform would delete it; {CHOICES} (if that output was applied: the state is "
@@ -547,20 +547,20 @@ def test_with_a_remote_state_synth_warns_and_check_plan_judges(accounts):
 def test_synth_refuses_and_keeps_the_previous_output(accounts):
     folder = accounts(a=minimal("production", REPOS))
     out = folder.parent / "out"
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     before = (out / "stacks" / "a" / "cdk.tf.json").read_bytes()
     (out / "stacks" / "a" / "terraform.tfstate").write_text(
         state(("app", "app"), ("base_images", "base.images"))
     )
     (folder / "a.toml").write_text(minimal("production", '[[repository]]\nname = "app"\n'))
     with pytest.raises(EcrgenError) as refused:
-        api.synthesize(folder, None, out)
+        commands.synthesize(folder, None, out)
     assert [p.path for p in refused.value.problems] == ["repository"]
     assert (out / "stacks" / "a" / "cdk.tf.json").read_bytes() == before
     (folder / "a.toml").write_text(
         minimal("production", 'retired = ["base.images"]\n[[repository]]\nname = "app"\n')
     )
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     written = json.loads((out / "stacks" / "a" / "cdk.tf.json").read_text())
     assert written["removed"] == [
         {"from": f"{kind}.base_images", "lifecycle": {"destroy": False}}
@@ -713,11 +713,11 @@ def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accou
         b=minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "web"\n'),
     )
     out = folder.parent / "out"
-    api.synthesize(folder, None, out)
+    commands.synthesize(folder, None, out)
     (folder / "a.toml").write_text(minimal("dev", '[[repository]]\nname = "web"\n'))
     for names in (None, ["a"]):
         with pytest.raises(EcrgenError) as caught:
-            api.synthesize(folder, names, out)
+            commands.synthesize(folder, names, out)
         assert [str(p) for p in caught.value.problems] == [
             "accounts/b.toml: repository[0].name: the ECR repository 'web' of account 123456789012 in us-east-1 is also made "
             "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"

@@ -96,20 +96,8 @@ def _message_expressions(function: ast.AST):
     """(line, expression) for every message composed in this function's own body (not nested ones)."""
     for node in _own_nodes(function):
         if isinstance(node, ast.Call):
-            owner, name = _called(node)
-            keywords = {k.arg: k.value for k in node.keywords}
-            if name == "Problem":
-                message = node.args[2] if len(node.args) >= 3 else keywords.get("message")
-                if message is not None:
-                    yield node.lineno, message
-            elif (owner, name) in {
-                ("warnings", "warn"),
-                ("typer", "BadParameter"),
-                ("typer", "echo"),
-                ("", "print"),
-                ("stderr", "write"),
-            } and node.args:
-                yield node.lineno, node.args[0]
+            if (message := _call_message(node)) is not None:
+                yield node.lineno, message
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
             yield node.lineno, node.elts[1]  # a rule's (sub_path, message), kept if it reads like one
         elif isinstance(node, ast.Return) and node.value is not None:
@@ -122,6 +110,22 @@ def _message_expressions(function: ast.AST):
             value = node.value
             for element in value.elts if isinstance(value, ast.List) else [value.elt]:
                 yield node.lineno, element  # report.lines += [f"..."]
+
+
+def _call_message(node: ast.Call) -> ast.expr | None:
+    """The message a call composes: a Problem's message, or what is warned, echoed, printed, written."""
+    owner, name = _called(node)
+    if name == "Problem":
+        keywords = {k.arg: k.value for k in node.keywords}
+        return node.args[2] if len(node.args) >= 3 else keywords.get("message")
+    printing = {
+        ("warnings", "warn"),
+        ("typer", "BadParameter"),
+        ("typer", "echo"),
+        ("", "print"),
+        ("stderr", "write"),
+    }
+    return node.args[0] if (owner, name) in printing and node.args else None
 
 
 def _own_nodes(function: ast.AST):

@@ -215,7 +215,7 @@ def test_a_full_temporary_folder_is_a_clear_error(synthesized, monkeypatch, tmp_
     """(With Node already started by the session: jsii makes its own temporary folder when it starts.)"""
     from conftest import minimal
 
-    from ecrgen import api
+    from ecrgen import commands
 
     (tmp_path / "accounts").mkdir()
     (tmp_path / "accounts" / "a.toml").write_text(minimal())
@@ -226,7 +226,7 @@ def test_a_full_temporary_folder_is_a_clear_error(synthesized, monkeypatch, tmp_
     monkeypatch.setattr(tempfile, "mkdtemp", full)
     monkeypatch.setattr(tempfile, "gettempdir", lambda: "/tmp")
     with pytest.raises(EcrgenError) as caught:
-        api.render_texts(tmp_path / "accounts", None)
+        commands.render_texts(tmp_path / "accounts", None)
     assert str(caught.value) == (
         "/tmp: cannot be written (No space left on device): ecrgen synthesizes in a temporary folder "
         "there first; free some space or set TMPDIR to another folder"

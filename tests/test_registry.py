@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import minimal, repository_policies
 
-from ecrgen import api
+from ecrgen import commands
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.policies.render import render_all
@@ -18,7 +18,7 @@ F = "accounts/a.toml: "
 
 def problems(folder: Path) -> list[str]:
     with pytest.raises(EcrgenError) as caught:
-        api.validate(folder)
+        commands.validate(folder)
     return [str(p) for p in caught.value.problems]
 
 
@@ -399,7 +399,7 @@ def test_open_registry_policy_is_a_warning_elsewhere(accounts, tmp_path):
             }
         )
     )
-    checked = api.validate(accounts(a=minimal("dev", '[registry]\npolicy = "open"\n')))
+    checked = commands.validate(accounts(a=minimal("dev", '[registry]\npolicy = "open"\n')))
     assert [str(w) for w in checked.warnings] == [
         F
         + "registry.policy: template 'open': Statement[0].Principal: '*' without a Condition grants ecr:ReplicateImage to everyone "
@@ -459,7 +459,7 @@ def test_create_on_push_raises_the_provider_floor(accounts):
         a=minimal("dev", template.format("CREATE_ON_PUSH")),
         b=minimal("dev", template.format("REPLICATION")).replace("123456789012", "123456789013"),
     )
-    texts = {name: json.loads(text) for name, text in api.render_texts(folder, None).items()}
+    texts = {name: json.loads(text) for name, text in commands.render_texts(folder, None).items()}
     assert texts["a"]["terraform"]["required_providers"]["aws"] == {
         "source": "hashicorp/aws",
         "version": "~> 6.28",
@@ -493,21 +493,21 @@ def test_create_on_push_raises_the_provider_floor(accounts):
     ],
 )
 def test_registry_grants_that_grant_nothing_are_warned(accounts, registry, expected):
-    from ecrgen import api
+    from ecrgen import commands
 
-    checked = api.validate(accounts(a=minimal("dev", "[registry]\n" + registry)))
+    checked = commands.validate(accounts(a=minimal("dev", "[registry]\n" + registry)))
     assert [str(w) for w in checked.warnings] == [f"accounts/a.toml: {expected}"]
 
 
 def test_registry_grants_in_use_are_not_warned(accounts):
-    from ecrgen import api
+    from ecrgen import commands
 
     text = minimal("dev", '[registry]\nreplication_source_account_ids = ["210987654321"]\n')
-    assert api.validate(accounts(a=text)).warnings == ()
+    assert commands.validate(accounts(a=text)).warnings == ()
 
 
 def test_registry_policy_resources_outside_the_registry_are_warned(accounts):
-    from ecrgen import api
+    from ecrgen import commands
 
     folder = accounts(a=minimal("production", '[registry]\npolicy = "mine"\n'))
     arns = [
@@ -527,7 +527,7 @@ def test_registry_policy_resources_outside_the_registry_are_warned(accounts):
         json.dumps({"Version": "2012-10-17", "Statement": [statement]})
     )
     here = "accounts/a.toml: registry.policy: template 'mine': Statement[0].Resource:"
-    assert [str(w) for w in api.validate(folder).warnings] == [
+    assert [str(w) for w in commands.validate(folder).warnings] == [
         f"{here} 'arn:aws:ecr:eu-west-1:123456789012:repository/*' is not a repository of this registry (account 123456789012, region us-east-1): a registry policy grants only on its own registry's repositories",
         f"{here} 'arn:aws:ecr:us-east-1:999999999999:repository/x' is not a repository of this registry (account 123456789012, region us-east-1): a registry policy grants only on its own registry's repositories",
     ]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ecrgen import api, moves
+from ecrgen import commands, moves
 from ecrgen.cli import app
 from ecrgen.config.load import load_account, load_accounts
 from ecrgen.errors import EcrgenError
@@ -40,7 +40,7 @@ def test_the_stack_emits_moved_blocks(synthesized, monkeypatch, tmp_path):
     (folder / "one.toml").write_text(
         minimal("dev", '[[repository]]\nname = "app"\nlifecycle = false\npolicy = "none"\n')
     )
-    text = api.render_texts(folder, None)["one"]  # the session's Node is already running: cheap
+    text = commands.render_texts(folder, None)["one"]  # the session's Node is already running: cheap
     assert json.loads(text)["moved"] == [
         {"from": "aws_ecr_repository.old_app", "to": "aws_ecr_repository.app"}
     ]
@@ -50,7 +50,7 @@ def test_unrelated_changes_keep_every_other_body(accounts, synthesized, tmp_path
     base = (EXAMPLES / "example_account.toml").read_text()
     folder = accounts(example_account=base.replace('name = "worker"', 'name = "worker"\nforce_delete = true'))
     shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
-    changed = json.loads(api.render_texts(folder, None)["example_account"])["resource"]
+    changed = json.loads(commands.render_texts(folder, None)["example_account"])["resource"]
     original = synthesized["example_account"]["resource"]
     differing = {
         (kind, name)

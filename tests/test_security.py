@@ -8,18 +8,18 @@ import pytest
 from conftest import ROOT, minimal, repository_policies
 from typer.testing import CliRunner
 
-from ecrgen import api
+from ecrgen import commands
 from ecrgen.cli import app
 from ecrgen.config.load import load_accounts
 from ecrgen.errors import EcrgenError
 from ecrgen.policies.render import render_all
-from ecrgen.rules.access import broad_trust, check_role, github_subject
 from ecrgen.rules.iam import check_repository_policy
+from ecrgen.rules.role import broad_trust, check_role, github_subject
 
 
 def problems(folder) -> list[str]:
     with pytest.raises(EcrgenError) as caught:
-        api.validate(folder)
+        commands.validate(folder)
     return [str(p) for p in caught.value.problems]
 
 
@@ -162,7 +162,7 @@ def test_open_principal_is_an_error_in_production_and_a_warning_elsewhere(
     ]
     # b is another AWS account: a named validate checks b against a.toml too (one repository per registry).
     other = minimal("dev", repo).replace("123456789012", "123456789013")
-    checked = api.validate(accounts(b=other), ["b"])
+    checked = commands.validate(accounts(b=other), ["b"])
     assert [str(w) for w in checked.warnings] == [
         f"accounts/b.toml: repository[0].policy: template 'open': {message}"
     ]

@@ -172,9 +172,9 @@ def test_a_failed_first_apply_never_locks_the_file(tmp_path, moto):
         )
     )
     warned = []
-    from ecrgen import api
+    from ecrgen import commands
 
-    api.synthesize(tmp_path / "accounts", ["shop"], tmp_path / "cdktf.out", warn=warned.extend)
+    commands.synthesize(tmp_path / "accounts", ["shop"], tmp_path / "cdktf.out", warn=warned.extend)
     assert not any("prevent_destroy = false" in p.message for p in warned)
     stack.workspace.pin_provider()
     plan = stack.workspace.plan("corrected")

@@ -1,8 +1,11 @@
-"""The command line (Typer): parse arguments, call one function in `ecrgen.api`, print.
+"""The command line (Typer): parse arguments, call one function in `ecrgen.commands`, print.
 
-The only place that exits: 0 success, 1 invalid configuration, template or file system (for `synth`:
-nothing written), 2 usage error (Typer's own), 130 interrupted (Ctrl-C). Data goes to stdout;
-problems, progress and warnings go to stderr. Of ecrgen it imports only the façade, `ecrgen.api`.
+Where a command's exit code is decided: 0 success, 1 invalid configuration, template or file system
+(for `synth`: nothing written) or a guard refused (drift, `check-plan`), 2 usage error (Typer's own),
+130 interrupted (Ctrl-C; `ecrgen.__main__` says the same when Ctrl-C comes while Python still imports).
+`ecrgen.checkov_gate` is a script of its own (`python -m ecrgen.checkov_gate`) with its own exit code.
+Data goes to stdout; problems, progress and warnings go to stderr. Of ecrgen it imports only the
+façade, `ecrgen.commands`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import typer
 
-from ecrgen import api
+from ecrgen import commands
 from ecrgen.cli import params, progress, report
 from ecrgen.cli.params import Format
 
@@ -29,8 +32,8 @@ _said_interrupted = False
 def _complete_accounts(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of account names, from the accounts folder given so far."""
     try:
-        known = api.account_names(Path(ctx.params.get("accounts_dir") or "accounts"))
-    except api.EcrgenError:
+        known = commands.account_names(Path(ctx.params.get("accounts_dir") or "accounts"))
+    except commands.EcrgenError:
         return []
     return [name for name in known if name.startswith(incomplete)]
 
@@ -50,7 +53,7 @@ PlanAccount = typer.Argument(
 def _version(value: bool) -> None:
     """`--version`: print it and exit before any command runs."""
     if value:
-        typer.echo(f"ecrgen {api.__version__}")
+        typer.echo(f"ecrgen {commands.__version__}")
         raise typer.Exit()
 
 
@@ -75,7 +78,7 @@ def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
     """Every EcrgenError and Ctrl-C ends here: the problems, one per line, and the exit code."""
     try:
         yield
-    except api.EcrgenError as error:
+    except commands.EcrgenError as error:
         report.problems(list(error.problems), github_too=fmt is Format.github, writes=writes)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -100,13 +103,13 @@ def synth(
     names = None if all_accounts else accounts
     if check:
         with _reported(writes=True):
-            drift = api.check_drift(accounts_dir, names, out)
+            drift = commands.check_drift(accounts_dir, names, out)
         typer.echo(drift.text())
         raise typer.Exit(1 if drift.changed else 0)
     with _reported(writes=True):
         reporter = progress.for_terminal()
         try:
-            results = api.synthesize(
+            results = commands.synthesize(
                 accounts_dir, names, out, force=force, progress=reporter, warn=report.warnings
             )
         finally:
@@ -114,8 +117,8 @@ def synth(
     for result in results:
         typer.echo(f"{result.account}: {result.path.as_posix()} ({result.status})")
     if all_accounts:
-        for folder in api.stale_stacks(accounts_dir, out):
-            typer.echo(f"ecrgen: warning: {api.stale_message(folder, accounts_dir)}", err=True)
+        for folder in commands.stale_stacks(accounts_dir, out):
+            typer.echo(f"ecrgen: warning: {commands.stale_message(folder, accounts_dir)}", err=True)
 
 
 @app.command(short_help="Every check that needs no synthesis.")
@@ -127,7 +130,7 @@ def validate(
     """Check config, names, lifecycle rules, templates and rendered policies (no synthesis); all
     accounts when none named."""
     with _reported(writes=False, fmt=fmt):
-        checked = api.validate(accounts_dir, accounts or None)
+        checked = commands.validate(accounts_dir, accounts or None)
     report.warnings(checked.warnings)
     typer.echo(f"{len(checked.accounts)} account(s) valid: {', '.join(a.name for a in checked.accounts)}")
 
@@ -136,7 +139,7 @@ def validate(
 def list_accounts(accounts_dir: Path = params.ACCOUNTS_DIR, as_json: bool = params.JSON) -> None:
     """One row per account: name, account id, region, environment, number of repositories."""
     with _reported(writes=False):
-        rows = api.listing(accounts_dir)
+        rows = commands.listing(accounts_dir)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -154,7 +157,7 @@ def check_plan(
     """Exit 1 naming each production or adopted repository that the saved plan would delete or replace
     and that the account file does not list in allow_destroy. Run it between `terraform plan` and `apply`."""
     with _reported(writes=False):
-        checked = api.check_plan(accounts_dir, account, plan, migration)
+        checked = commands.check_plan(accounts_dir, account, plan, migration)
     typer.echo(report.plan_checked(account, checked, migration))
 
 
@@ -170,7 +173,7 @@ def import_account(
     """Write <accounts-dir>/<ACCOUNT>.toml from the AWS account the credential chain reaches (honours
     AWS_ENDPOINT_URL), every repository adopted (adopt = true); nothing is written on any error."""
     with _reported(writes=True):
-        imported = api.import_account(accounts_dir, account, region, environment, project, force)
+        imported = commands.import_account(accounts_dir, account, region, environment, project, force)
     report.warnings(imported.warnings)
     for path in imported.written:
         typer.echo(f"{path.as_posix()} (written)")
@@ -179,14 +182,14 @@ def import_account(
 @app.command("schema")
 def schema() -> None:
     """Print the account file's JSON Schema (for editors: `ecrgen schema > ecrgen.schema.json`)."""
-    typer.echo(json.dumps(api.account_schema(), indent=2, sort_keys=True))
+    typer.echo(json.dumps(commands.account_schema(), indent=2, sort_keys=True))
 
 
 @app.command("init-ci")
 def init_ci(package: str = params.PACKAGE, root: Path = params.ROOT, force: bool = params.FORCE_CI) -> None:
     """Write the GitHub workflow (validate, drift check, checkov, plan and guarded apply per account)."""
     with _reported(writes=True):
-        path, written = api.init_ci(root, package or api.default_package(), force)
+        path, written = commands.init_ci(root, package or commands.default_package(), force)
     typer.echo(f"{path.as_posix()} ({'written' if written else 'unchanged'})")
 
 

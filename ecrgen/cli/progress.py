@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ecrgen.api import Progress
+    from ecrgen.commands import Progress
 
 
 class Lines:

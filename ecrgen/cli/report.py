@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from ecrgen import api
-    from ecrgen.api import Problem
+    from ecrgen import commands
+    from ecrgen.commands import Problem
 
 _AT_LINE = re.compile(r"\bline (\d+)\b")
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -160,7 +160,7 @@ def _escape(text: str, property_value: bool) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
-def plan_checked(account: str, checked: api.PlanChecked, migration: bool) -> str:
+def plan_checked(account: str, checked: commands.PlanChecked, migration: bool) -> str:
     """What `check-plan` says of a plan it lets through (its warnings go to stderr first)."""
     warnings(checked.warnings)
     if migration:

@@ -9,7 +9,7 @@ import string
 from ecrgen.config import schema
 from ecrgen.config.findings import Findings
 from ecrgen.errors import show
-from ecrgen.rules import Found, arns, name_parts, names, provider
+from ecrgen.rules import Found, arns, names, provider
 from ecrgen.rules import tags as tag_rules
 
 FORMAT_FIELDS = ("project", "environment", "name")
@@ -110,10 +110,10 @@ def name_format(acct: schema.AccountTable, found: Findings) -> str | None:
     unusable = [
         key
         for key in ("project", "environment")
-        if key in fields and getattr(acct, key).strip() and name_parts.check_name_part(getattr(acct, key))
+        if key in fields and getattr(acct, key).strip() and names.check_name_part(getattr(acct, key))
     ]
     for key in unusable:
-        found.add(f"account.{key}", name_parts.check_name_part(getattr(acct, key)))
+        found.add(f"account.{key}", names.check_name_part(getattr(acct, key)))
     return None if unusable else acct.name_format
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ecrgen.config import schema
 from ecrgen.config.findings import Findings
 from ecrgen.config.model import Alerts, Scanning
-from ecrgen.rules import access, events
+from ecrgen.rules import events
+from ecrgen.rules.scanning import check_scanning
 
 
 def alerts(table: schema.AlertsTable | None, enhanced: bool, account: str, found: Findings) -> Alerts | None:
@@ -32,5 +33,5 @@ def scanning(table: schema.ScanningTable | None, found: Findings) -> Scanning | 
     """The registry scanning configuration (None without [scanning])."""
     if table is None:
         return None
-    found.add("scanning", access.check_scanning(table.type, table.continuous, table.repository_filters))
+    found.add("scanning", check_scanning(table.type, table.continuous, table.repository_filters))
     return Scanning(table.type, table.continuous, tuple(table.repository_filters))

@@ -30,11 +30,27 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ecrgen.config.model import Account, Registry
+from ecrgen.config.model import Account, Alerts, Registry
 from ecrgen.errors import Problem
 
 MAX_LOG_RESOURCE_POLICIES = 10
+OVERWRITE = "there is one per account and region, and two stacks would overwrite each other"
+SHARED_STATE = "two stacks sharing one state would each plan to destroy the other's resources"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing an account file makes (or uses): `key` identifies it in AWS, `path` is the key of the
+    file that makes it, `what` names it, `why` says why two files must not both make it."""
+
+    key: tuple
+    path: str
+    what: str
+    why: str
+    verb: str = "made"
 
 
 def clashes(accounts: list[Account]) -> list[Problem]:
@@ -42,92 +58,23 @@ def clashes(accounts: list[Account]) -> list[Problem]:
     found: list[Problem] = []
     seen: dict[tuple, tuple[str, str]] = {}
     log_policies: dict[tuple[str, str], list[str]] = {}
-
-    def claim(account: Account, key: tuple, path: str, what: str, why: str, verb: str = "made") -> None:
-        if key in seen and seen[key][0] != account.file:
-            other, other_path = seen[key]
-            where = {"role": f" of account {account.id}", "state": ""}.get(
-                key[0], f" of account {account.id} in {account.region}"
-            )
-            found.append(
-                Problem(account.file, path, f"{what}{where} is also {verb} by {other} ({other_path}); {why}")
-            )
-        seen.setdefault(key, (account.file, path))
-
     for account in accounts:
-        registry = (account.id, account.region)
-        if account.backend.type == "s3":
-            state = f"s3://{account.backend.bucket}/{account.backend.key}"
-            claim(
-                account,
-                ("state", state),
-                "backend.key",
-                f"the Terraform state {state}",
-                "two stacks sharing one state would each plan to destroy the other's resources",
-                "used",
-            )
-        else:  # a local path is relative to the stack's folder, <out>/stacks/<ACCOUNT>/
-            state = posixpath.normpath(posixpath.join("stacks", account.name, account.backend.path))
-            claim(
-                account,
-                ("state", "local", state),
-                "backend.path",
-                f"the local Terraform state <out>/{state}",
-                "two stacks sharing one state would each plan to destroy the other's resources",
-                "used",
-            )
-        for index, repo in enumerate(account.repositories):
-            claim(
-                account,
-                ("repository", *registry, repo.ecr_name),
-                f"repository[{index}].name",
-                f"the ECR repository {repo.ecr_name!r}",
-                "a registry holds one repository of a name",
-            )
-        if account.scanning:
-            claim(
-                account,
-                ("scanning", *registry),
-                "scanning",
-                "the registry scanning configuration",
-                "there is one per account and region, and two stacks would overwrite each other",
-            )
-        if account.registry:
-            _claim_registry(account, account.registry, registry, claim)
-        if account.role:
-            claim(
-                account,
-                ("role", account.id, account.role.name.lower()),  # IAM: 'CI' and 'ci' are one name
-                "role.name",
-                f"the IAM role {account.role.name!r}",
-                "role names are unique in an AWS account, whatever their case",
-            )
-        alerts = account.alerts
-        if alerts:
-            claim(
-                account,
-                ("event rule", *registry, alerts.rule_name),
-                "alerts.rule_name",
-                f"the EventBridge rule {alerts.rule_name!r}",
-                "rule names are unique on an event bus, and two stacks would overwrite each other's rule",
-            )
-        if alerts and alerts.create_queue:
-            claim(
-                account,
-                ("queue", *registry, alerts.sqs_queue_name),
-                "alerts.sqs_queue_name",
-                f"the SQS queue {alerts.sqs_queue_name!r}",
-                "queue names are unique per account and region",
-            )
-        if alerts and alerts.cloudwatch_log_group:
-            claim(
-                account,
-                ("log group", *registry, alerts.cloudwatch_log_group),
-                "alerts.cloudwatch_log_group",
-                f"the log group {alerts.cloudwatch_log_group!r}",
-                "log group names are unique per account and region",
-            )
-            log_policies.setdefault(registry, []).append(account.file)
+        for claim in _claims(account):
+            if claim.key in seen and seen[claim.key][0] != account.file:
+                other, other_path = seen[claim.key]
+                where = {"role": f" of account {account.id}", "state": ""}.get(
+                    claim.key[0], f" of account {account.id} in {account.region}"
+                )
+                found.append(
+                    Problem(
+                        account.file,
+                        claim.path,
+                        f"{claim.what}{where} is also {claim.verb} by {other} ({other_path}); {claim.why}",
+                    )
+                )
+            seen.setdefault(claim.key, (account.file, claim.path))
+        if account.alerts and account.alerts.cloudwatch_log_group:
+            log_policies.setdefault((account.id, account.region), []).append(account.file)
     for (account_id, region), files in log_policies.items():
         if len(files) > MAX_LOG_RESOURCE_POLICIES:
             found.append(
@@ -142,33 +89,90 @@ def clashes(accounts: list[Account]) -> list[Problem]:
     return found
 
 
-def _claim_registry(account: Account, settings: Registry, registry: tuple[str, str], claim) -> None:
+def _claims(account: Account) -> Iterator[Claim]:
+    """What the account file makes, in the order of the file's tables."""
+    registry = (account.id, account.region)
+    if account.backend.type == "s3":
+        state = f"s3://{account.backend.bucket}/{account.backend.key}"
+        yield Claim(("state", state), "backend.key", f"the Terraform state {state}", SHARED_STATE, "used")
+    else:  # a local path is relative to the stack's folder, <out>/stacks/<ACCOUNT>/
+        state = posixpath.normpath(posixpath.join("stacks", account.name, account.backend.path))
+        yield Claim(
+            ("state", "local", state),
+            "backend.path",
+            f"the local Terraform state <out>/{state}",
+            SHARED_STATE,
+            "used",
+        )
+    for index, repo in enumerate(account.repositories):
+        yield Claim(
+            ("repository", *registry, repo.ecr_name),
+            f"repository[{index}].name",
+            f"the ECR repository {repo.ecr_name!r}",
+            "a registry holds one repository of a name",
+        )
+    if account.scanning:
+        yield Claim(("scanning", *registry), "scanning", "the registry scanning configuration", OVERWRITE)
+    if account.registry:
+        yield from _registry_claims(account.registry, registry)
+    if account.role:
+        yield Claim(
+            ("role", account.id, account.role.name.lower()),  # IAM: 'CI' and 'ci' are one name
+            "role.name",
+            f"the IAM role {account.role.name!r}",
+            "role names are unique in an AWS account, whatever their case",
+        )
+    if account.alerts:
+        yield from _alert_claims(account.alerts, registry)
+
+
+def _registry_claims(settings: Registry, registry: tuple[str, str]) -> Iterator[Claim]:
     """The registry-level resources: one replication configuration and registry policy, one rule and
     one creation template per prefix."""
-    overwrite = "there is one per account and region, and two stacks would overwrite each other"
     if settings.replication:
-        claim(
-            account,
+        yield Claim(
             ("replication", *registry),
             "registry.replication",
             "the registry replication configuration",
-            overwrite,
+            OVERWRITE,
         )
     if settings.policy:
-        claim(account, ("registry policy", *registry), "registry.policy", "the registry policy", overwrite)
+        yield Claim(("registry policy", *registry), "registry.policy", "the registry policy", OVERWRITE)
     for index, rule in enumerate(settings.pull_through_cache):
-        claim(
-            account,
+        yield Claim(
             ("pull through", *registry, rule.prefix.rstrip("/")),
             f"registry.pull_through_cache[{index}].prefix",
             f"the pull through cache rule {rule.prefix!r}",
             "a registry holds one rule per prefix",
         )
     for index, template in enumerate(settings.creation_templates):
-        claim(
-            account,
+        yield Claim(
             ("creation template", *registry, template.prefix.rstrip("/")),
             f"registry.creation_template[{index}].prefix",
             f"the repository creation template {template.prefix!r}",
             "a registry holds one template per prefix",
+        )
+
+
+def _alert_claims(alerts: Alerts, registry: tuple[str, str]) -> Iterator[Claim]:
+    """The alert's rule, and the queue and log group it makes."""
+    yield Claim(
+        ("event rule", *registry, alerts.rule_name),
+        "alerts.rule_name",
+        f"the EventBridge rule {alerts.rule_name!r}",
+        "rule names are unique on an event bus, and two stacks would overwrite each other's rule",
+    )
+    if alerts.create_queue:
+        yield Claim(
+            ("queue", *registry, alerts.sqs_queue_name),
+            "alerts.sqs_queue_name",
+            f"the SQS queue {alerts.sqs_queue_name!r}",
+            "queue names are unique per account and region",
+        )
+    if alerts.cloudwatch_log_group:
+        yield Claim(
+            ("log group", *registry, alerts.cloudwatch_log_group),
+            "alerts.cloudwatch_log_group",
+            f"the log group {alerts.cloudwatch_log_group!r}",
+            "log group names are unique per account and region",
         )

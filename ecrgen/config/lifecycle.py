@@ -8,7 +8,7 @@ from typing import Any
 
 from ecrgen.config import defaults, schema
 from ecrgen.config.findings import Findings
-from ecrgen.rules import lifecycle, lifecycle_settings
+from ecrgen.rules import lifecycle, lifecycle_selection
 from ecrgen.rules.lifecycle_selection import MAX_COUNT
 
 COUNT_KEYS = ("max_image_count", "untagged_image_days", "protected_tags")
@@ -72,11 +72,11 @@ def _default(
     max_count = merged.get("max_image_count", defaults.MAX_IMAGE_COUNT)
     days = merged.get("untagged_image_days", defaults.UNTAGGED_IMAGE_DAYS)
     for key, value in (("max_image_count", max_count), ("untagged_image_days", days)):
-        found.add(f"{at(key)}.{key}", lifecycle_settings.check_count(value))
+        found.add(f"{at(key)}.{key}", lifecycle_selection.check_count(value))
     protected = tuple(merged.get("protected_tags") or ())
-    bad_tags = lifecycle_settings.check_protected_tags(protected)
+    bad_tags = lifecycle_selection.check_protected_tags(protected)
     found.add(f"{at('protected_tags')}.protected_tags", bad_tags)
-    duplicates = lifecycle_settings.check_unique_protected_tags(protected)
+    duplicates = lifecycle_selection.check_unique_protected_tags(protected)
     found.add(f"{at('protected_tags')}.protected_tags", duplicates)
     if duplicates:
         protected = tuple(dict.fromkeys(protected))

@@ -2,7 +2,7 @@
 
 `load_accounts` reads every named file, reports every problem of every file at once (one
 `EcrgenError`), and returns frozen `ecrgen.config.model.Account` objects. A file is parsed (TOML), its
-shape checked (`schema`, messages from `shape`), then `resolve()` has one module per table apply the
+shape checked (`schema`, messages from `shape_errors`), then `resolve()` has one module per table apply the
 defaults (`defaults`) and wire each field to its AWS rule (`ecrgen.rules`), and assembles the account.
 """
 
@@ -13,10 +13,20 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ecrgen.config import account, alerts, backend, registry, repositories, retired, role, schema, shape
+from ecrgen.config import (
+    account,
+    alerts,
+    backend,
+    registry,
+    repositories,
+    retired,
+    role,
+    schema,
+    shape_errors,
+)
 from ecrgen.config.clashes import clashes
 from ecrgen.config.files import ACCOUNT_NAME, NOT_AN_ACCOUNT_NAME, read, select
-from ecrgen.config.findings import Findings
+from ecrgen.config.findings import Context, Findings
 from ecrgen.config.model import Account, Backend, Registry, Repository, Role, enhanced
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules import terraform
@@ -62,19 +72,21 @@ def load_account(path: Path) -> Account:
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise EcrgenError([Problem(file, "", f"is not valid TOML: {error}")]) from None
-    raw = shape.switches(raw)
+    raw = shape_errors.switches(raw)
     try:
         return resolve(path.stem, file, schema.AccountFile.model_validate(raw))
     except ValidationError as error:
-        errors = shape.ordered(error.errors())
-    found = list(dict.fromkeys(shape.problem(file, e) for e in errors))
+        errors = shape_errors.ordered(error.errors())
+    found = list(dict.fromkeys(shape_errors.problem(file, e) for e in errors))
     try:  # Report the other problems too: drop the keys of the wrong shape and resolve the rest.
-        resolve(path.stem, file, schema.AccountFile.model_validate(shape.pruned(raw, errors)))
+        resolve(path.stem, file, schema.AccountFile.model_validate(shape_errors.pruned(raw, errors)))
     except ValidationError:
         pass
     except EcrgenError as more:
-        dropped = [shape.field_path(tuple(e["loc"])) for e in errors]
-        found += [p for p in more.problems if p not in found and not shape.follows_from(p.path, dropped)]
+        dropped = [shape_errors.field_path(tuple(e["loc"])) for e in errors]
+        found += [
+            p for p in more.problems if p not in found and not shape_errors.follows_from(p.path, dropped)
+        ]
     raise EcrgenError(found)
 
 
@@ -87,14 +99,12 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     production = account.production(acct, found)
     state = backend.backend(name, acct.region, parsed.backend, found)
     fmt = account.name_format(acct, found)
-    repos = [
-        repositories.repository(i, r, parsed.defaults, production, fmt, acct, found, warned)
-        for i, r in enumerate(parsed.repository)
-    ]
+    ctx = Context(acct, production, fmt, found, warned)
+    repos = [repositories.repository(i, r, parsed.defaults, ctx) for i, r in enumerate(parsed.repository)]
     repositories.check_unique(parsed.repository, found)
     retired.check_retired(acct, parsed.repository, fmt, found)
-    ecr_role = role.role(parsed.role, acct, production, fmt, repos, found, warned)
-    settings = registry.registry(parsed.registry, acct, production, found, warned)
+    ecr_role = role.role(parsed.role, repos, ctx)
+    settings = registry.registry(parsed.registry, ctx)
     registry.check_unique(parsed.registry, found)
     version, problems = terraform.required_version(
         acct.terraform_version, _needs(acct, state, repos, ecr_role, settings, parsed.alerts)

@@ -1,4 +1,6 @@
-"""The resolved, frozen account model: defaults applied, every value checked. Constructs read only this."""
+"""The resolved, frozen account model: defaults applied, every value checked. Of the account file,
+constructs read only this (their addresses come from `ecrgen.addresses`, rendered policies from
+`ecrgen.policies`)."""
 
 from __future__ import annotations
 

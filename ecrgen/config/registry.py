@@ -1,33 +1,29 @@
 """`[registry]` -> `Registry`: replication, pull through cache rules, the registry policy and repository
-creation templates, every AWS rule checked (`ecrgen.rules`), problems under `registry.`."""
+creation templates, every AWS rule checked (`ecrgen.rules`), problems under `registry.`; and warnings
+(never failures) about grants that would grant nothing: a registry policy that leaves
+`replication_source_account_ids` or `pull_through_principals` without effect.
+"""
 
 from __future__ import annotations
 
 from ecrgen.config import defaults, schema
-from ecrgen.config.findings import Findings
+from ecrgen.config.findings import Context, Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
-from ecrgen.config.registry_grants import ineffective
 from ecrgen.config.settings import Layers, check_template_name, resolve
-from ecrgen.errors import duplicates, show
-from ecrgen.rules import arns, names, prefixes
+from ecrgen.errors import duplicates
+from ecrgen.rules import Found, arns, names, prefixes
 from ecrgen.rules import tags as tag_rules
 from ecrgen.rules.creation_templates import check_creation_template
-from ecrgen.rules.pull_through_cache import check_pull_through
-from ecrgen.rules.pull_through_upstreams import pull_through_url
+from ecrgen.rules.pull_through_cache import check_pull_through, pull_through_url
 from ecrgen.rules.replication import check_replication
 
 
-def registry(
-    table: schema.RegistryTable | None,
-    acct: schema.AccountTable,
-    production: bool,
-    found: Findings,
-    warned: Findings,
-) -> Registry | None:
-    """The resolved registry settings, problems added to `found` (warnings to `warned`)."""
+def registry(table: schema.RegistryTable | None, ctx: Context) -> Registry | None:
+    """The resolved registry settings, problems added to `ctx.found` (warnings to `ctx.warned`)."""
     if table is None:
         return None
+    acct, production, found, warned = ctx.acct, ctx.production, ctx.found, ctx.warned
     for i, account_id in enumerate(table.replication_source_account_ids):
         found.add(f"registry.replication_source_account_ids[{i}]", names.account_id(account_id))
     for i, arn in enumerate(table.pull_through_principals):
@@ -74,18 +70,10 @@ def _unique_prefixes(key: str, listed: list[str], what: str, found: Findings) ->
     first: dict[str, int] = {}
     for i, prefix in enumerate(listed):
         first.setdefault(prefix.rstrip("/"), i)
-    for addr, group in names.address_collisions(list(first)).items():
-        for other in group[1:]:
-            found.add(
-                f"registry.{key}[{first[other]}].prefix",
-                [
-                    (
-                        "",
-                        f"{show(other)} maps to the Terraform address {addr!r} like "
-                        f"{show(group[0])} (registry.{key}[{first[group[0]]}]); change one",
-                    )
-                ],
-            )
+    for other, message in names.address_clashes(
+        list(first), lambda p: f"registry.{key}[{first[p]}]", "change one"
+    ):
+        found.add(f"registry.{key}[{first[other]}].prefix", [("", message)])
 
 
 def check_unique(table: schema.RegistryTable | None, found: Findings) -> None:
@@ -107,16 +95,7 @@ def _pull_through(
 ) -> PullThroughCacheRule:
     found.add(
         f"registry.pull_through_cache[{index}]",
-        check_pull_through(
-            rule.prefix,
-            rule.upstream,
-            rule.registry_url,
-            rule.secret,
-            rule.custom_role_arn,
-            rule.upstream_prefix,
-            acct.id,
-            acct.region,
-        ),
+        check_pull_through(rule, acct.id, acct.region),
     )
     return PullThroughCacheRule(
         prefix=rule.prefix,
@@ -167,17 +146,34 @@ def _check_template_keys(
     """A creation template's own keys (prefix, applied_for, role, description) and its resource tags."""
     found.add(
         here,
-        check_creation_template(
-            table.prefix,
-            table.applied_for,
-            table.description,
-            table.custom_role_arn,
-            kms,
-            bool(table.resource_tags),
-            acct.id,
-            acct.region,
-        ),
+        check_creation_template(table, kms, acct.id, acct.region),
     )
     found.add(f"{here}.resource_tags", tag_rules.check_resource_tags(table.resource_tags))
     for key, value in table.resource_tags.items():
         found.add(f"{here}.resource_tags.{key}", names.tag_key(key) or names.tag_value(value))
+
+
+GRANTS = ("replication_source_account_ids", "pull_through_principals")
+
+
+def ineffective(table: schema.RegistryTable, policy: str) -> Found:
+    """What in `table` has no effect with this registry policy template (or 'none')."""
+    given = [key for key in GRANTS if getattr(table, key)]
+    if policy == "none" and given:
+        keys = " and ".join(given)
+        return [
+            (
+                "policy",
+                f"'none' means no registry policy, so {keys} grant{'s' if len(given) == 1 else ''} nothing; "
+                f"remove policy = 'none' to use the built-in {defaults.REGISTRY_POLICY!r}, or remove {keys}",
+            )
+        ]
+    if policy == defaults.REGISTRY_POLICY and table.pull_through_principals and not table.pull_through_cache:
+        return [
+            (
+                "pull_through_principals",
+                f"grant nothing: {defaults.REGISTRY_POLICY!r} grants them the prefixes of the "
+                "[[registry.pull_through_cache]] rules, and there are none; add a rule or remove them",
+            )
+        ]
+    return []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ecrgen.config import defaults, schema
 from ecrgen.config.account import ecr_name
-from ecrgen.config.findings import Findings
+from ecrgen.config.findings import Context, Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import Repository
 from ecrgen.config.settings import Layers, resolve
@@ -16,16 +16,10 @@ from ecrgen.rules import Found, names
 
 
 def repository(
-    index: int,
-    repo: schema.RepositoryTable,
-    table: schema.RepositorySettings,
-    production: bool,
-    fmt: str | None,
-    acct: schema.AccountTable,
-    found: Findings,
-    warned: Findings,
+    index: int, repo: schema.RepositoryTable, table: schema.RepositorySettings, ctx: Context
 ) -> Repository:
     """One [[repository]] with [defaults] (`table`) applied."""
+    acct, production, fmt, found, warned = ctx.acct, ctx.production, ctx.fmt, ctx.found, ctx.warned
     layers = Layers(repo, table, f"repository[{index}]")
     name = ecr_name(fmt, acct, repo.name)
     found.add(f"{layers.here}.name", _check_name(repo.name, name))
@@ -82,15 +76,7 @@ def check_unique(repos: list[schema.RepositoryTable], found: Findings) -> None:
                 ],
             )
         first.setdefault(repo.name, index)
-    for addr, group in names.address_collisions(list(first)).items():
-        for other in group[1:]:
-            found.add(
-                f"repository[{first[other]}].name",
-                [
-                    (
-                        "",
-                        f"{show(other)} maps to the Terraform address {addr!r} like {show(group[0])} "
-                        f"(repository[{first[group[0]]}]); rename one",
-                    )
-                ],
-            )
+    for other, message in names.address_clashes(
+        list(first), lambda n: f"repository[{first[n]}]", "rename one"
+    ):
+        found.add(f"repository[{first[other]}].name", [("", message)])

@@ -1,5 +1,5 @@
 """`[role]` -> `Role`: who may assume it, and IAM's size limits measured on its policies as AWS will
-hold them (`ecrgen.rules.role_limits`)."""
+hold them (`ecrgen.rules.role`)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,21 @@ import dataclasses
 import string
 
 from ecrgen.config import schema
-from ecrgen.config.findings import Findings
+from ecrgen.config.findings import Context, Findings
 from ecrgen.config.model import Repository, Role
 from ecrgen.errors import show
-from ecrgen.rules import access, arns, policy_documents, role_limits
+from ecrgen.rules import arns, policy_documents
+from ecrgen.rules import role as role_rules
 
 
-def role(
-    table: schema.RoleTable | None,
-    acct: schema.AccountTable,
-    production: bool,
-    fmt: str | None,
-    repositories: list[Repository],
-    found: Findings,
-    warned: Findings,
-) -> Role | None:
-    """The resolved role (None without [role]), problems added to `found`, warnings to `warned`."""
+def role(table: schema.RoleTable | None, repositories: list[Repository], ctx: Context) -> Role | None:
+    """The resolved role (None without [role]), problems added to `ctx.found`, warnings to `ctx.warned`."""
     if table is None:
         return None
+    acct, production, fmt, found, warned = ctx.acct, ctx.production, ctx.fmt, ctx.found, ctx.warned
     found.add(
         "role",
-        access.check_role(
+        role_rules.check_role(
             table.name, table.github_repositories, table.trusted_principals, table.trusted_services
         ),
     )
@@ -35,7 +29,7 @@ def role(
         found.add(f"role.trusted_principals[{i}]", arns.principal(arn, acct.region))
     if production and table.access == "push":
         for i, entry in enumerate(table.github_repositories):
-            who, repo = access.broad_trust(entry), access.repository_part(entry)
+            who, repo = role_rules.broad_trust(entry), role_rules.repository_part(entry)
             if who:
                 warned.add(
                     f"role.github_repositories[{i}]",
@@ -73,13 +67,13 @@ def _sized(
     policy = policy_documents.role_policy(resolved.access, [arn + r.ecr_name for r in repositories])
     size = len(policy_documents.text(policy))
     # Only a policy over the limit needs the prefix (and only then is it computed, as it always was).
-    prefix = _name_prefix(fmt, acct) if size > role_limits.ROLE_POLICY_LIMIT else ""
-    scope, problems = role_limits.inline_policy_scope(size, len(repositories), prefix)
+    prefix = _name_prefix(fmt, acct) if size > role_rules.ROLE_POLICY_LIMIT else ""
+    scope, problems = role_rules.inline_policy_scope(size, len(repositories), prefix)
     found.add("role", problems)
     if scope is not None:
         resolved = dataclasses.replace(resolved, repository_prefix=scope)
     oidc = f"arn:{part}:iam::{acct.id}:oidc-provider/{policy_documents.GITHUB_HOST}"
-    errors, warnings = role_limits.check_trust_policy(
+    errors, warnings = role_rules.check_trust_policy(
         len(policy_documents.text(policy_documents.trust_policy(resolved, oidc)))
     )
     found.add("role", errors)

@@ -75,7 +75,8 @@ class RepositorySettings(SharedSettings):
     scan_on_push: bool | None = None
     force_delete: bool | None = None
     prevent_destroy: bool | None = None
-    # Messages name these keys after the given ones, where they always stood (`ecrgen.config.shape.listed`).
+    # Messages name these keys after the given ones, where they always stood
+    # (`ecrgen.config.shape_errors.listed`).
     LISTED_AFTER: ClassVar = {
         "scan_on_push": "mutable_tags",
         "force_delete": "kms_key",

@@ -1,5 +1,7 @@
-"""The scan-findings alert (parity with the alerts module's ecr-alerts.tf): an EventBridge rule for
-HIGH/CRITICAL findings, delivered to SQS and optionally to CloudWatch Logs."""
+"""The scan-findings alert (parity with the alerts module's ecr-alerts.tf): an EventBridge rule for scan
+findings of the configured severities (HIGH and CRITICAL by default; basic scan or Amazon Inspector
+events, as the registry scans), delivered to an SQS queue (another module's, looked up, or made here
+with its policy) and optionally to a CloudWatch Logs group made here with its resource policy."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 
 PROVIDER = "cdktf_cdktf_provider_aws"
-PROVIDER_VERSION = "21.22.1"
+PROVIDER_DISTRIBUTION = "cdktf-cdktf-provider-aws"
 NODE_DIR = Path(__file__).parent.parent / "node"  # ecrgen/node/: package data beside the Python code
 PRELOAD = NODE_DIR / "lazy_provider.js"
 QUIET_INTERRUPT = NODE_DIR / "quiet_interrupt.js"
@@ -81,9 +81,10 @@ def _bare_provider_package() -> None:
     if spec is None or not spec.submodule_search_locations:
         return
     root = Path(list(spec.submodule_search_locations)[0])
-    if not (root / "_jsii" / f"provider-aws@{PROVIDER_VERSION}.jsii.tgz").is_file():
+    version = pinned_version()
+    if not (root / "_jsii" / f"provider-aws@{version}.jsii.tgz").is_file():
         warnings.warn(  # noqa: B028  (a stacklevel would change the warning's printed location)
-            f"ecrgen: {PROVIDER} is not version {PROVIDER_VERSION}; importing it the ordinary (slow) way"
+            f"ecrgen: {PROVIDER} is not version {version}; importing it the ordinary (slow) way"
         )
         return
     package = types.ModuleType(PROVIDER)
@@ -92,6 +93,23 @@ def _bare_provider_package() -> None:
     package.__file__ = spec.origin
     package.__package__ = PROVIDER
     sys.modules[PROVIDER] = package
+
+
+def pinned_version() -> str:
+    """The provider bindings' version that ecrgen pins, read from ecrgen's own metadata (pyproject.toml's
+    `cdktf-cdktf-provider-aws==X`, the one owner of the pin): the version the lazy loading is proven with
+    (`make test-slow`). 'unpinned' when the metadata holds no exact pin (then nothing matches it)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        requirements = requires("ecrgen") or []
+    except PackageNotFoundError:
+        requirements = []
+    for requirement in requirements:
+        name, _, version = requirement.partition(";")[0].partition("==")
+        if name.strip() == PROVIDER_DISTRIBUTION and version.strip():
+            return version.strip()
+    return "unpinned"
 
 
 def aws(module: str):

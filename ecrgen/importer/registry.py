@@ -13,7 +13,7 @@ from ecrgen.importer import settings
 from ecrgen.importer.grants import registry_grants
 from ecrgen.importer.settings import Context
 from ecrgen.rules.names import address
-from ecrgen.rules.pull_through_upstreams import pull_through_url
+from ecrgen.rules.pull_through_cache import pull_through_url
 
 FREQUENCIES = ("SCAN_ON_PUSH", "CONTINUOUS_SCAN")
 # A Secrets Manager secret's ARN: its name, then '-' and six random characters AWS adds:

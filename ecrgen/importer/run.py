@@ -31,9 +31,9 @@ from ecrgen.importer import read as aws_read
 from ecrgen.importer.translate import Draft, Options, draft
 from ecrgen.rules import names
 
-if TYPE_CHECKING:  # given by the façade: `checks.validate` over `config.load_all`
-    from ecrgen.checks import Checked
+if TYPE_CHECKING:  # given by the façade: `preflight.validate` over `load.load_all`
     from ecrgen.config.model import Account
+    from ecrgen.preflight import Checked
 
 Verify = Callable[[Path, list[str]], "Checked"]
 EXISTS = "exists already; ecrgen import does not replace it unless --force is given"

@@ -1,4 +1,6 @@
-"""Pure AWS rules: no I/O and no CDKTF. Each function returns problems as (sub-path, message) pairs.
+"""Pure AWS rules: no I/O and no CDKTF. A check returns the problems it finds as `Found`, (sub-path,
+message) pairs the config wing places under the table it checks; the other functions derive what
+follows from a rule (a trust subject, a default lifecycle policy, an IAM document, a provider floor).
 
 Every rule cites the AWS page it codifies, so a reader can check it against AWS, not against us.
 """

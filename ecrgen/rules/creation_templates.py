@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found
 from ecrgen.rules.arns import role_of_account
@@ -18,17 +20,20 @@ APPLIED_FOR = ("PULL_THROUGH_CACHE", "REPLICATION", "CREATE_ON_PUSH")
 MAX_DESCRIPTION = 256
 
 
-def check_creation_template(
-    prefix: str,
-    applied_for: list[str],
-    description: str | None,
-    role: str | None,
-    kms: bool,
-    tags: bool,
-    account_id: str,
-    region: str,
-) -> Found:
+class TemplateKeys(Protocol):
+    """The keys of one `[[registry.creation_template]]` that its own rules read."""
+
+    prefix: str
+    applied_for: list[str]
+    description: str | None
+    custom_role_arn: str | None
+    resource_tags: dict[str, str]
+
+
+def check_creation_template(template: TemplateKeys, kms: bool, account_id: str, region: str) -> Found:
     """One repository creation template (its repository settings are checked as a repository's are)."""
+    prefix, applied_for, description = template.prefix, template.applied_for, template.description
+    role, tags = template.custom_role_arn, bool(template.resource_tags)
     found: Found = []
     if prefix != ROOT and not (1 <= len(prefix) <= 256 and PREFIX.fullmatch(prefix)):
         found.append(

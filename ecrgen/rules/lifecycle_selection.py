@@ -1,13 +1,19 @@
-"""What a lifecycle rule selects: its tag status, tag lists and count.
+"""What a lifecycle rule selects: its tag status, tag lists and count; and the settings of ecrgen's
+default lifecycle policy (max_image_count, untagged_image_days, protected_tags), which become such
+selections, checked against the same rules and reported on the keys the user wrote.
 
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html (`tagged` needs
 tagPrefixList or tagPatternList; `untagged` and `any` have neither; at most four `*` per pattern;
-countUnit only, and always, with the age-based count types; countNumber > 0)
+countUnit only, and always, with the age-based count types; countNumber > 0; a tagPatternList entry is
+1-128 characters of letters, digits, . _ - and at most four `*` wildcards; each protected tag becomes
+one rule, and two rules selecting the same images are rejected)
 """
 
 from __future__ import annotations
 
-from ecrgen.errors import show
+import re
+
+from ecrgen.errors import duplicates, show
 from ecrgen.rules import Found, is_int, unknown_keys
 
 TAG_STATUSES = ("tagged", "untagged", "any")
@@ -102,3 +108,40 @@ def _check_count(sel: dict) -> Found:
 def too_large(number: int) -> str:
     """A countNumber past what ECR and the AWS provider read: the apply fails half-way."""
     return f"{number} is more than a countNumber can be (at most {MAX_COUNT}, a 32-bit integer)"
+
+
+TAG_PATTERN = re.compile(r"[A-Za-z0-9._*-]{1,128}")
+
+
+def check_count(value: int) -> Found:
+    """A count or a number of days (countNumber)."""
+    if value < 1:
+        return [("", f"{value} must be an integer greater than 0")]
+    return [("", too_large(value))] if value > MAX_COUNT else []
+
+
+def check_protected_tags(protected: tuple[str, ...]) -> Found:
+    """Each pattern that ECR would not accept in a tagPatternList, as `[index]`."""
+    return [
+        (
+            f"[{i}]",
+            f"{show(tag)} is not a tag pattern (1-128 chars: letters, digits, . _ - and at most "
+            f"{MAX_WILDCARDS} * wildcards)",
+        )
+        for i, tag in enumerate(protected)
+        if not TAG_PATTERN.fullmatch(tag) or tag.count("*") > MAX_WILDCARDS
+    ]
+
+
+def check_unique_protected_tags(protected: tuple[str, ...]) -> Found:
+    """Two equal patterns would be two rules selecting the same images."""
+    repeated = duplicates(protected)
+    if repeated is None:
+        return []
+    return [
+        (
+            "",
+            f"{repeated} (each pattern becomes one lifecycle rule, and ECR rejects two rules "
+            "selecting the same images)",
+        )
+    ]

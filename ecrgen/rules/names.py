@@ -1,10 +1,17 @@
 """Repository names and prefixes, account ids, regions, tags, and the Terraform addresses derived from
-repository names. ARNs, principals and KMS keys are `arns`'s."""
+repository names, and what `name_format` may bring into a repository name (the project and environment
+it uses). ARNs, principals and KMS keys are `arns`'s.
+
+https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html: a repository name
+holds lowercase letters, digits, and . _ - / only (a name part with other characters can never give a
+valid name).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ecrgen.errors import show
 from ecrgen.rules import Found
@@ -132,3 +139,33 @@ def address_collisions(names: list[str]) -> dict[str, list[str]]:
         if name not in seen[address(name)]:
             seen[address(name)].append(name)
     return {addr: group for addr, group in seen.items() if len(group) > 1}
+
+
+def address_clashes(names: list[str], where: Callable[[str], str], fix: str) -> list[tuple[str, str]]:
+    """(name, message) for each name that maps to the Terraform address of an earlier one: the message
+    says where the earlier one is (`where(earlier)`) and what to do (`fix`)."""
+    return [
+        (
+            other,
+            f"{show(other)} maps to the Terraform address {addr!r} like {show(group[0])} "
+            f"({where(group[0])}); {fix}",
+        )
+        for addr, group in address_collisions(names).items()
+        for other in group[1:]
+    ]
+
+
+NAME_CHARACTERS = re.compile(r"[a-z0-9._/-]*")
+
+
+def check_name_part(value: str) -> Found:
+    """A value that name_format puts into every repository name."""
+    if NAME_CHARACTERS.fullmatch(value):
+        return []
+    return [
+        (
+            "",
+            f"{show(value)} is used in name_format but cannot be part of an ECR "
+            f"repository name (lowercase letters, digits, and . _ - / only)",
+        )
+    ]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ecrgen.rules.access import github_subject
 from ecrgen.rules.actions import PULL_ACTIONS, PUSH_ACTIONS
+from ecrgen.rules.role import github_subject
 
 if TYPE_CHECKING:  # the model is only read
     from ecrgen.config.model import Role

@@ -27,11 +27,15 @@ FILTER = re.compile(r"(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9
 FILTER_RULE = "a repository name prefix: 2-256 chars of lowercase letters, digits, and . _ - / separators"
 
 
+Destination = tuple[
+    str, str | None, str
+]  # (region, account_id as written or None, the account replicated to)
+
+
 def check_replication(
-    rules: list[tuple[list[tuple[str, str | None, str]], list[str]]], account_id: str, region: str
+    rules: list[tuple[list[Destination], list[str]]], account_id: str, region: str
 ) -> Found:
-    """The replication rules of registry `account_id` in `region`: (destinations, prefixes) each, a
-    destination as (region, account_id as written or None, the account it replicates to)."""
+    """The replication rules of registry `account_id` in `region`: (destinations, prefixes) each."""
     found: Found = []
     if len(rules) > MAX_RULES:
         found.append(("", f"has {len(rules)} rules; ECR allows at most {MAX_RULES} per registry"))
@@ -43,46 +47,15 @@ def check_replication(
                 (f"{here}.destinations", "is empty; a replication rule needs at least one destination")
             )
         seen: set[tuple[str, str]] = set()
-        for j, (dest_region, written, dest_account) in enumerate(destinations):
+        for j, destination in enumerate(destinations):
             where = f"{here}.destinations[{j}]"
-            target = (dest_region, dest_account)
-            if dest_region not in REGIONS:
-                found.append((f"{where}.region", f"{show(dest_region)} is {REGION_RULE}"))
-            elif partition(dest_region) != partition(region):
-                found.append(
-                    (
-                        f"{where}.region",
-                        f"{show(dest_region)} is in another partition "
-                        f"than this registry's region {region!r}; "
-                        "ECR replicates within a partition only",
-                    )
-                )
-            if written is not None:
-                found += [(f"{where}.account_id", message) for _, message in names.account_id(written)]
-            if target == (region, account_id):
-                found.append(
-                    (
-                        where,
-                        f"is this registry itself (account {account_id}, region {region}); "
-                        "ECR replicates to another region or another account only",
-                    )
-                )
+            target = (destination[0], destination[2])
+            found += _destination(where, destination, account_id, region)
             if target in seen:
                 found.append((where, f"repeats the destination {target[1]} {target[0]} of this rule"))
             seen.add(target)
         unique |= seen
-        if len(prefixes) > MAX_FILTERS:
-            found.append(
-                (
-                    f"{here}.prefixes",
-                    f"has {len(prefixes)} filters; ECR allows at most {MAX_FILTERS} per rule",
-                )
-            )
-        for j, prefix in enumerate(prefixes):
-            if not (2 <= len(prefix) <= 256 and FILTER.fullmatch(prefix)):
-                found.append((f"{here}.prefixes[{j}]", f"{show(prefix)} is not {FILTER_RULE}"))
-        if repeated := duplicates(prefixes):
-            found.append((f"{here}.prefixes", repeated))
+        found += _filters(here, prefixes)
     if len(unique) > MAX_DESTINATIONS:
         found.append(
             (
@@ -91,4 +64,50 @@ def check_replication(
                 f"ECR allows at most {MAX_DESTINATIONS}",
             )
         )
+    return found
+
+
+def _destination(where: str, destination: Destination, account_id: str, region: str) -> Found:
+    """One destination: a region of this partition, a valid account id, not this registry itself."""
+    dest_region, written, dest_account = destination
+    found: Found = []
+    if dest_region not in REGIONS:
+        found.append((f"{where}.region", f"{show(dest_region)} is {REGION_RULE}"))
+    elif partition(dest_region) != partition(region):
+        found.append(
+            (
+                f"{where}.region",
+                f"{show(dest_region)} is in another partition "
+                f"than this registry's region {region!r}; "
+                "ECR replicates within a partition only",
+            )
+        )
+    if written is not None:
+        found += [(f"{where}.account_id", message) for _, message in names.account_id(written)]
+    if (dest_region, dest_account) == (region, account_id):
+        found.append(
+            (
+                where,
+                f"is this registry itself (account {account_id}, region {region}); "
+                "ECR replicates to another region or another account only",
+            )
+        )
+    return found
+
+
+def _filters(here: str, prefixes: list[str]) -> Found:
+    """A rule's repository filters: at most MAX_FILTERS prefixes, each of the filter's form, no repeats."""
+    found: Found = []
+    if len(prefixes) > MAX_FILTERS:
+        found.append(
+            (
+                f"{here}.prefixes",
+                f"has {len(prefixes)} filters; ECR allows at most {MAX_FILTERS} per rule",
+            )
+        )
+    for j, prefix in enumerate(prefixes):
+        if not (2 <= len(prefix) <= 256 and FILTER.fullmatch(prefix)):
+            found.append((f"{here}.prefixes[{j}]", f"{show(prefix)} is not {FILTER_RULE}"))
+    if repeated := duplicates(prefixes):
+        found.append((f"{here}.prefixes", repeated))
     return found

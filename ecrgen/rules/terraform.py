@@ -33,6 +33,14 @@ LOCKFILE = (
 )
 IMPORT = ("adopt (import blocks)", (1, 5, 0), "or take adopt out")
 REMOVED = ("retired (removed blocks)", (1, 7, 0), "or take the names out of retired")
+# The AWS provider: hashicorp/aws, any 6.x from the bindings' version on (the bindings alone would emit
+# source "aws" pinned to exactly 6.25.0, and OpenTofu mis-resolves the bare source); a feature in use
+# raises the floor: (what needs it, the first 6.x minor that has it).
+AWS_PROVIDER_SOURCE = "hashicorp/aws"
+AWS_PROVIDER_FLOOR = (6, 25)
+# A creation template applied for CREATE_ON_PUSH needs a provider whose ECR SDK knows the value (Dec 2025:
+# hashicorp/terraform-provider-aws#45660, #45720); older 6.x providers reject it at plan.
+CREATE_ON_PUSH = ("a creation template applied for CREATE_ON_PUSH", (6, 28))
 # An S3 object key is at most 1,024 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
 S3_KEY_LENGTH = 1024
 DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
@@ -114,6 +122,13 @@ def required_version(
     if found or not floors:
         return constraint, found
     return f"{constraint}, >= {'.'.join(map(str, max(floors)))}", []
+
+
+def aws_provider(needs: list[tuple[str, tuple[int, int]]]) -> dict[str, str]:
+    """The `required_providers.aws` to emit: hashicorp/aws `~> 6.N`, N the newest minor that the
+    provider floor or a feature in use (`needs`, such as CREATE_ON_PUSH) asks for."""
+    major, minor = max([AWS_PROVIDER_FLOOR, *(floor for _, floor in needs)])
+    return {"source": AWS_PROVIDER_SOURCE, "version": f"~> {major}.{minor}"}
 
 
 def check_s3_key(key: str) -> Found:

@@ -1,16 +1,19 @@
 """One synthesis run: which accounts are stale (file hashes only), checking and rendering those (in
 worker processes for large runs), writing them, and the manifest. How accounts are checked and
-rendered is given by the caller (`ecrgen.api`): this module knows neither the config nor CDKTF."""
+rendered is given by the caller (`ecrgen.commands`, as `Steps`): of the config this module knows where
+the files are (`ecrgen.config.files`) and the `Account` type it passes along, never how files are loaded
+or checked, and it never imports CDKTF."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from ecrgen import output
-from ecrgen.config import files as accounts
+from ecrgen.config import files
 from ecrgen.config.model import Account
 from ecrgen.errors import Problem
 from ecrgen.synthesis import incremental, manifest, pool
@@ -47,47 +50,50 @@ Check = Callable[[list[str]], tuple[list[Account], tuple[Problem, ...]]]
 Render = Callable[[list[Account], Callable[[str], None]], dict[str, str]]
 
 
+@dataclass(frozen=True)
+class Steps:
+    """What the caller gives a run: how it checks and renders the accounts it synthesizes, where it shows
+    progress, and who receives the warnings `check` returns."""
+
+    check: Check
+    render: Render
+    progress: Progress = QUIET
+    warn: Callable[[tuple[Problem, ...]], None] = lambda _: None
+
+
 def synthesize(
-    accounts_dir: Path,
-    names: list[str] | None,
-    out: Path,
-    *,
-    force: bool,
-    check: Check,
-    render: Render,
-    progress: Progress = QUIET,
-    warn: Callable[[tuple[Problem, ...]], None] = lambda _: None,
+    accounts_dir: Path, names: list[str] | None, out: Path, steps: Steps, force: bool = False
 ) -> list[output.Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
-    atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
-    receives the warnings `check` returns."""
+    atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
+    progress = steps.progress
     check_environment()
-    files = accounts.select(accounts_dir, names)
-    sources = {name: accounts.read(path) for name, path in files.items()}
+    chosen = files.select(accounts_dir, names)
+    sources = {name: files.read(path) for name, path in chosen.items()}
     templates = incremental.templates_digest(accounts_dir)
     digests = {name: incremental.input_digest(name, source, templates) for name, source in sources.items()}
     stale = [
-        name for name in files if force or not incremental.fresh(output.stack_path(out, name), digests[name])
+        name for name in chosen if force or not incremental.fresh(output.stack_path(out, name), digests[name])
     ]
     results = [
-        output.Result(name, output.stack_path(out, name), "skipped") for name in files if name not in stale
+        output.Result(name, output.stack_path(out, name), "skipped") for name in chosen if name not in stale
     ]
     if not stale:
         write_manifest(accounts_dir, out)
         return results
     jobs = pool.jobs_for(sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale), len(stale))
     with pool.started(jobs) as workers:
-        checked, warnings = check(stale)
-        warn(warnings)
+        checked, warnings = steps.check(stale)
+        steps.warn(warnings)
         progress.start(
             len(stale),
-            f"synthesizing {len(stale)} of {len(files)} accounts"
+            f"synthesizing {len(stale)} of {len(chosen)} accounts"
             + (f" in {jobs} processes" if jobs > 1 else ""),
         )
         if workers:
             texts = pool.render_parallel(checked, workers, progress.done)
         else:
-            texts = render(checked, lambda name: progress.done([name]))
+            texts = steps.render(checked, lambda name: progress.done([name]))
     results += output.write(out, texts, {name: digests[name] for name in texts})
     write_manifest(accounts_dir, out)
     return sorted(results, key=lambda r: r.account)
@@ -96,5 +102,5 @@ def synthesize(
 def write_manifest(accounts_dir: Path, out: Path) -> None:
     """CDKTF's `manifest.json`, listing every account of the folder whose stack is on disk, so the
     `cdktf` CLI (`cdktf list`, `diff STACK`, `deploy STACK`) works on ecrgen's output."""
-    stacks = [name for name in accounts.account_files(accounts_dir) if output.stack_path(out, name).is_file()]
+    stacks = [name for name in files.account_files(accounts_dir) if output.stack_path(out, name).is_file()]
     output.write_file(out / output.MANIFEST, manifest.text(stacks))

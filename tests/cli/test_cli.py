@@ -361,7 +361,7 @@ def test_a_bad_environment_variable_is_a_clear_error(accounts, monkeypatch, vari
     ],
 )
 def test_ctrl_c_exits_130_without_a_traceback(accounts, monkeypatch, command, function, expected):
-    from ecrgen import api
+    from ecrgen import commands
 
     monkeypatch.setattr(
         sys, "unraisablehook", sys.unraisablehook
@@ -371,7 +371,7 @@ def test_ctrl_c_exits_130_without_a_traceback(accounts, monkeypatch, command, fu
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(api, function, interrupted)
+    monkeypatch.setattr(commands, function, interrupted)
     result = run(*command, "--accounts-dir", str(accounts(a=minimal())))
     assert (result.exit_code, result.stderr, result.stdout) == (130, expected, "")
 

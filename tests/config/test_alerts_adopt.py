@@ -1,4 +1,4 @@
-"""`[alerts]` rule_name, target_id and adopt (issue 20, defect 5: a migration must end with one alert
+"""`[alerts]` rule_name, target_id and adopt (a migration from the old modules must end with one alert
 path): their defaults, their checks (every problem at once, with file, field path, value and rule), the
 Terraform floor that import blocks need, the import blocks themselves, the clash between two files naming
 one rule, and the editor schema. No synthesis here: tests/ecr/test_constructs.py has the emitted JSON."""

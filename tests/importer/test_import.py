@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 from typer.testing import CliRunner
 
-from ecrgen import checks
+from ecrgen import preflight
 from ecrgen.aws import Aws
 from ecrgen.cli import app
 from ecrgen.config.load import load_all
@@ -368,7 +368,7 @@ def stubbed_aws() -> tuple[Aws, Stubber, Stubber]:
 
 def import_with(aws: Aws, folder: Path) -> run.Imported:
     options = Options("prod", str(folder / "prod.toml"), REGION, "production", "shop")
-    return run.import_account(folder, options, False, lambda f, n: checks.validate(load_all, f, n), aws)
+    return run.import_account(folder, options, False, lambda f, n: preflight.validate(load_all, f, n), aws)
 
 
 def repository(name: str) -> dict:
@@ -481,7 +481,7 @@ def test_access_denied_exits_with_the_api_and_writes_nothing(here):
 @pytest.mark.node
 def test_the_synthesized_stack_adopts_and_keeps_exclusion_filters(aws, here):
     """What provider 5.100 (the Terraform tier's mirror) cannot plan, checked in the JSON ecrgen emits."""
-    from ecrgen import api
+    from ecrgen import commands
 
     aws.create_repository(
         repositoryName="base",
@@ -492,7 +492,7 @@ def test_the_synthesized_stack_adopts_and_keeps_exclusion_filters(aws, here):
         ],
     )
     assert imported().exit_code == 0
-    (result,) = api.synthesize(Path("accounts"), ["prod"], Path("cdktf.out"))
+    (result,) = commands.synthesize(Path("accounts"), ["prod"], Path("cdktf.out"))
     stack = json.loads(result.path.read_text())
     repository = stack["resource"]["aws_ecr_repository"]["base"]
     assert repository["image_tag_mutability"] == "IMMUTABLE_WITH_EXCLUSION"

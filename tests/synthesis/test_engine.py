@@ -90,7 +90,7 @@ def test_python_side_falls_back_with_one_warning_on_another_version():
     script = textwrap.dedent("""
         import sys, warnings
         from ecrgen.ecr import engine
-        engine.PROVIDER_VERSION = "0.0.0"
+        engine.pinned_version = lambda: "0.0.0"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             engine._bare_provider_package()
@@ -120,7 +120,7 @@ def test_jsii_uses_the_node_from_the_wheel():
 
 def test_validate_imports_no_cdktf():
     script = (
-        "import sys; from pathlib import Path; from ecrgen import api; api.validate(Path(sys.argv[1]));"
+        "import sys; from pathlib import Path; from ecrgen import commands; commands.validate(Path(sys.argv[1]));"
         "print(sorted(m for m in sys.modules if m.startswith(('cdktf', 'jsii', 'constructs'))))"
     )
     done = subprocess.run(
@@ -176,3 +176,20 @@ def test_repositories_are_counted_as_toml_writes_their_headers():
         b'[[repository]]\n  [[ repository ]]\n# [[repository]]\nname = "[[repository]]"\n[[repository.x]]\n'
     )
     assert len(REPOSITORY_TABLE.findall(source)) == 2
+
+
+def test_the_bindings_version_has_one_owner_pyproject():
+    """The lazy loading checks the installed bindings against the pin it reads from ecrgen's metadata,
+    which is pyproject.toml's exact pin (a stale install would show here)."""
+    import tomllib
+
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pinned = [p.split("==")[1] for p in pins if p.startswith(f"{engine.PROVIDER_DISTRIBUTION}==")]
+    assert pinned == [engine.pinned_version()]
+
+
+def test_metadata_without_an_exact_bindings_pin_matches_no_package(monkeypatch):
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "requires", lambda name: [f"{engine.PROVIDER_DISTRIBUTION}>=21"])
+    assert engine.pinned_version() == "unpinned"

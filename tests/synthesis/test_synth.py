@@ -267,7 +267,7 @@ def test_edge_account(synthesized):
 @pytest.mark.node
 def test_role_policy_over_the_iam_limit_grants_on_the_name_prefix(accounts):
     """150 repository ARNs would pass IAM's 10,240-character limit for a role's inline policies."""
-    from ecrgen import api
+    from ecrgen import commands
 
     repos = "".join(f'[[repository]]\nname = "service-number-{i:03d}"\npolicy = "none"\n' for i in range(150))
     folder = accounts(
@@ -278,6 +278,6 @@ def test_role_policy_over_the_iam_limit_grants_on_the_name_prefix(accounts):
             + '[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\n',
         )
     )
-    stack = json.loads(api.render_texts(folder, ["a"])["a"])
+    stack = json.loads(commands.render_texts(folder, ["a"])["a"])
     policy = json.loads(stack["resource"]["aws_iam_role_policy"]["ecr"]["policy"])
     assert policy["Statement"][1]["Resource"] == ["arn:aws:ecr:us-east-1:123456789012:repository/demo/*"]

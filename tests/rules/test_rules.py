@@ -1,9 +1,10 @@
-"""The AWS rules that resolution used to hold, tested as pure functions (no TOML, no files)."""
+"""Small AWS rules as pure functions (no TOML, no files): tags, name parts, assume_role, encryption, the
+role's policy scope and size, lifecycle settings, production defaults, replication defaults."""
 
 import pytest
 
 from ecrgen.config import defaults
-from ecrgen.rules import encryption, lifecycle_settings, name_parts, prefixes, provider, role_limits, tags
+from ecrgen.rules import encryption, lifecycle_selection, names, prefixes, provider, role, tags
 
 
 def test_account_tags_count_the_default_keys_once():
@@ -38,7 +39,7 @@ def test_role_tag_keys_that_differ_only_in_case():
 
 @pytest.mark.parametrize("value, ok", [("shop", True), ("a.b_c-d/e", True), ("Shop", False), ("a b", False)])
 def test_name_parts(value, ok):
-    assert (name_parts.check_name_part(value) == []) is ok
+    assert (names.check_name_part(value) == []) is ok
 
 
 def test_assume_role_in_another_account():
@@ -76,16 +77,16 @@ def test_ecr_managed_key_is_never_looked_up():
 
 
 def test_inline_policy_scope():
-    assert role_limits.inline_policy_scope(10_240, 100, "") == (None, [])
-    assert role_limits.inline_policy_scope(10_241, 100, "shop/") == ("shop/", [])
-    scope, found = role_limits.inline_policy_scope(10_241, 100, "")
+    assert role.inline_policy_scope(10_240, 100, "") == (None, [])
+    assert role.inline_policy_scope(10_241, 100, "shop/") == ("shop/", [])
+    scope, found = role.inline_policy_scope(10_241, 100, "")
     assert scope is None and found == [
         (
             "",
             "its inline policy would be 10241 characters with 100 repository ARNs; IAM allows 10240 for a role's inline policies: give name_format a prefix before {name} (e.g. '{project}/{name}') so ecrgen can grant on that prefix instead",
         )
     ]
-    scope, found = role_limits.inline_policy_scope(10_241, 100, "shop")
+    scope, found = role.inline_policy_scope(10_241, 100, "shop")
     assert scope is None and found == [
         (
             "",
@@ -95,8 +96,8 @@ def test_inline_policy_scope():
 
 
 def test_trust_policy_size():
-    assert role_limits.check_trust_policy(2_048) == ([], [])
-    assert role_limits.check_trust_policy(2_049) == (
+    assert role.check_trust_policy(2_048) == ([], [])
+    assert role.check_trust_policy(2_049) == (
         [],
         [
             (
@@ -105,7 +106,7 @@ def test_trust_policy_size():
             )
         ],
     )
-    assert role_limits.check_trust_policy(4_097) == (
+    assert role.check_trust_policy(4_097) == (
         [
             (
                 "",
@@ -117,9 +118,9 @@ def test_trust_policy_size():
 
 
 def test_lifecycle_settings():
-    assert lifecycle_settings.check_count(1) == []
-    assert lifecycle_settings.check_count(0) == [("", "0 must be an integer greater than 0")]
-    assert lifecycle_settings.check_protected_tags(("v*", "a*b*c*d*e*f", "bad tag")) == [
+    assert lifecycle_selection.check_count(1) == []
+    assert lifecycle_selection.check_count(0) == [("", "0 must be an integer greater than 0")]
+    assert lifecycle_selection.check_protected_tags(("v*", "a*b*c*d*e*f", "bad tag")) == [
         (
             "[1]",
             "'a*b*c*d*e*f' is not a tag pattern (1-128 chars: letters, digits, . _ - and at most 4 * wildcards)",
@@ -129,8 +130,8 @@ def test_lifecycle_settings():
             "'bad tag' is not a tag pattern (1-128 chars: letters, digits, . _ - and at most 4 * wildcards)",
         ),
     ]
-    assert lifecycle_settings.check_unique_protected_tags(("a", "b")) == []
-    assert lifecycle_settings.check_unique_protected_tags(("a", "a")) == [
+    assert lifecycle_selection.check_unique_protected_tags(("a", "b")) == []
+    assert lifecycle_selection.check_unique_protected_tags(("a", "a")) == [
         (
             "",
             "has duplicates: 'a' (each pattern becomes one lifecycle rule, and ECR rejects two rules selecting the same images)",

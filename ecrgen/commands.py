@@ -1,6 +1,6 @@
 """What each command does, as plain functions: the CLI parses arguments, calls one of these, prints.
 
-A façade: each function delegates to the module that does the work (`checks`, `synthesis`, `drift`,
+A façade: each function delegates to the module that does the work (`preflight`, `synthesis`, `drift`,
 `workflow`, ...), and it re-exports what the CLI needs, so the CLI imports nothing else of ecrgen.
 Heavy imports (the config models, Jinja2, CDKTF) wait until a command needs them.
 """
@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrgen import __version__
-from ecrgen.checks import Checked, PlanChecked
-from ecrgen.config import files as accounts
+from ecrgen.config import files
 from ecrgen.drift import Report, stale_message, stale_stacks
 from ecrgen.errors import EcrgenError, Problem
+from ecrgen.preflight import Checked, PlanChecked
 from ecrgen.synthesis.environment import check_environment
 from ecrgen.synthesis.run import QUIET, Progress
 from ecrgen.workflow import default_package
@@ -52,15 +52,15 @@ __all__ = [
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
     policies of every valid account; the problems of every stage in one EcrgenError."""
-    from ecrgen import checks
-    from ecrgen.config import load as config
+    from ecrgen import preflight
+    from ecrgen.config import load
 
-    return checks.validate(config.load_all, accounts_dir, names)
+    return preflight.validate(load.load_all, accounts_dir, names)
 
 
 def listing(accounts_dir: Path) -> list[dict]:
     """One row per account: name, account id, region, environment, number of repositories."""
-    from ecrgen.config import load as config
+    from ecrgen.config import load
 
     return [
         {
@@ -70,7 +70,7 @@ def listing(accounts_dir: Path) -> list[dict]:
             "environment": a.environment,
             "repositories": len(a.repositories),
         }
-        for a in config.load_accounts(accounts_dir)
+        for a in load.load_accounts(accounts_dir)
     ]
 
 
@@ -85,16 +85,14 @@ def synthesize(
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
-    from ecrgen import checks
-    from ecrgen.config import load as config
+    from ecrgen import preflight
+    from ecrgen.config import load
     from ecrgen.synthesis import run
 
     def check(stale: list[str]) -> tuple[list[Account], tuple[Problem, ...]]:
-        return checks.for_synth(config.load_all, accounts_dir, stale, out)
+        return preflight.for_synth(load.load_all, accounts_dir, stale, out)
 
-    return run.synthesize(
-        accounts_dir, names, out, force=force, check=check, render=_render, progress=progress, warn=warn
-    )
+    return run.synthesize(accounts_dir, names, out, run.Steps(check, _render, progress, warn), force)
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
@@ -122,15 +120,15 @@ def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool =
     """The plan guard for CI: EcrgenError naming each production or adopted repository the saved plan
     (JSON of `terraform show -json`) would delete or replace, and in a `migration` each it would create;
     else what was checked, and as warnings what the plan takes away from guarded repositories."""
-    from ecrgen import checks
-    from ecrgen.config import load as config
+    from ecrgen import preflight
+    from ecrgen.config import load
 
-    return checks.check_plan(config.load_all, accounts_dir, name, plan_file, migration)
+    return preflight.check_plan(load.load_all, accounts_dir, name, plan_file, migration)
 
 
 def account_names(accounts_dir: Path) -> list[str]:
     """The account names of a folder (its `<ACCOUNT>.toml` files), for shell completion."""
-    return list(accounts.account_files(accounts_dir))
+    return list(files.account_files(accounts_dir))
 
 
 def account_schema() -> dict:
@@ -160,15 +158,15 @@ def import_account(
     account the credential chain reaches, checked as `validate` checks it; an existing file only with
     `force`. Nothing is written on any error (EcrgenError); sections the endpoint does not implement are
     left out with a warning (`Imported.warnings`)."""
-    from ecrgen import checks
-    from ecrgen.config import load as config
+    from ecrgen import preflight
+    from ecrgen.config import load
     from ecrgen.importer import run
     from ecrgen.importer.translate import Options
 
-    file = str(accounts_dir / f"{name}{accounts.ACCOUNT_SUFFIX}")
+    file = str(accounts_dir / f"{name}{files.ACCOUNT_SUFFIX}")
     options = Options(name, file, region, environment, project or name)
 
     def verify(folder: Path, names: list[str]) -> Checked:
-        return checks.validate(config.load_all, folder, names)
+        return preflight.validate(load.load_all, folder, names)
 
     return run.import_account(accounts_dir, options, force, verify)

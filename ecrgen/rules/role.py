@@ -1,4 +1,5 @@
-"""Names and principals for the role and the registry scanning configuration.
+"""The CI role: its name, who may assume it (the GitHub OIDC subjects it trusts, its principals and
+services, and how broad a trust entry is), and IAM's size limits on its policies.
 
 - Role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html ([\\w+=,.@-]{1,64})
 - GitHub OIDC subjects: https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims
@@ -14,17 +15,20 @@
     repository_owner_id:N:repository_id:N[:...] -> verbatim (a subject customised to immutable ids
                                              with include_claim_keys; write it exactly as your template
                                              produces it)
-- Registry scanning:
-  https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
-  (BASIC supports SCAN_ON_PUSH only; at most 2 rules; filters match
-  ^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$, at most 100 per rule)
+- Size limits, measured on the policies as AWS will hold them:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's inline policies
+  together at most 10,240 characters; a role trust policy 2,048 by default (a quota raisable to 4,096).
+  IAM counts without whitespace, as ecrgen writes them.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html: a `*` in a
+  resource ARN matches any characters, so a name prefix granted as `repository/<prefix>*` must end at a
+  separator, or it also covers the repositories whose names merely start with it.
 """
 
 from __future__ import annotations
 
 import re
 
-from ecrgen.errors import duplicates, show
+from ecrgen.errors import duplicates, each_matching, show
 from ecrgen.rules import Found
 
 ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
@@ -42,8 +46,6 @@ GITHUB_RULE = (
 # Service principals (such as ecs-tasks.amazonaws.com):
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services
 SERVICE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?")
-SCAN_FILTER = re.compile(r"[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*")
-MAX_SCAN_FILTERS = 100
 
 
 def check_role(name: str, github: list[str], principals: list[str], services: list[str]) -> Found:
@@ -66,7 +68,7 @@ def check_role(name: str, github: list[str], principals: list[str], services: li
         for key, values in (("github_repositories", github), ("trusted_principals", principals))
         if (repeated := duplicates(values))
     ]
-    found += _each(
+    found += each_matching(
         "trusted_services", services, SERVICE, "an AWS service principal such as 'ecs-tasks.amazonaws.com'"
     )
     if not (github or principals or services):
@@ -129,33 +131,59 @@ def repository_part(entry: str) -> str:
     return _split(entry)[0]
 
 
-def check_scanning(kind: str, continuous: bool, filters: list[str]) -> Found:
-    """The registry scanning configuration: its type, continuous scanning and repository filters."""
-    found: Found = []
-    if kind == "BASIC" and continuous:
-        found.append(
-            (
-                "continuous",
-                "true is not allowed with type 'BASIC': "
-                "basic scanning supports SCAN_ON_PUSH only (use type 'ENHANCED')",
-            )
-        )
-    if not filters or len(filters) > MAX_SCAN_FILTERS:
-        found.append(
-            ("repository_filters", f"has {len(filters)} filters; ECR allows 1 to {MAX_SCAN_FILTERS}")
-        )
-    return found + _each(
-        "repository_filters",
-        filters,
-        SCAN_FILTER,
-        "a repository filter (lowercase name characters and * wildcards)",
+ROLE_POLICY_LIMIT = 10_240
+TRUST_POLICY_DEFAULT, TRUST_POLICY_MAX = 2_048, 4_096
+PREFIX_SEPARATORS = ("/", "-", "_", ".")
+
+
+def inline_policy_scope(size: int, repositories: int, prefix: str) -> tuple[str | None, Found]:
+    """For an inline policy of `size` characters listing `repositories` ARNs: the name prefix to grant on
+    instead (None: list the ARNs), or why neither fits. `prefix` is what name_format gives before {name}."""
+    if size <= ROLE_POLICY_LIMIT:
+        return None, []
+    too_big = (
+        f"its inline policy would be {size} characters with {repositories} repository ARNs; IAM allows "
+        f"{ROLE_POLICY_LIMIT} for a role's inline policies"
     )
+    if not prefix:
+        return None, [
+            (
+                "",
+                f"{too_big}: give name_format a prefix before {{name}} "
+                "(e.g. '{project}/{name}') so ecrgen can grant on that prefix instead",
+            )
+        ]
+    if not prefix.endswith(PREFIX_SEPARATORS):
+        # 'p*' would also grant on 'payments/...' of another project: the prefix must end at a separator.
+        return None, [
+            (
+                "",
+                f"{too_big}, and the name prefix {prefix!r} that name_format gives does not end in a "
+                f"separator (/ - _ .), so granting on 'repository/{prefix}*' would also cover other "
+                f"repositories whose names start with {prefix!r}: put a separator after the prefix in "
+                "name_format (e.g. '{project}/{name}')",
+            )
+        ]
+    return prefix, []
 
 
-def _each(key: str, values: list[str], pattern: re.Pattern[str], what: str) -> Found:
-    found: Found = [
-        (f"{key}[{i}]", f"{show(v)} is not {what}") for i, v in enumerate(values) if not pattern.fullmatch(v)
-    ]
-    if repeated := duplicates(values):
-        found.append((key, repeated))
-    return found
+def check_trust_policy(size: int) -> tuple[Found, Found]:
+    """A trust policy of `size` characters: (errors, warnings)."""
+    if size > TRUST_POLICY_MAX:
+        return [
+            (
+                "",
+                f"its trust policy would be {size} characters; IAM allows at most {TRUST_POLICY_MAX} "
+                "(github_repositories, trusted_principals and trusted_services make it): split the role",
+            )
+        ], []
+    if size > TRUST_POLICY_DEFAULT:
+        return [], [
+            (
+                "",
+                f"its trust policy would be {size} characters; IAM's default quota is {TRUST_POLICY_DEFAULT} "
+                f"(raisable to {TRUST_POLICY_MAX} through Service Quotas): apply fails unless the quota was "
+                "raised",
+            )
+        ]
+    return [], []

@@ -1,4 +1,5 @@
-"""Exact text of the account-level messages not pinned elsewhere (one account file each)."""
+"""Exact text of messages of the account table and of the pure rules (repository policy shape,
+lifecycle rules, event pattern size), one account file or one rule call each."""
 
 import pytest
 from conftest import minimal

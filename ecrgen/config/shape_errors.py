@@ -10,7 +10,7 @@ from pydantic_core import ErrorDetails
 
 from ecrgen.config import schema
 from ecrgen.errors import Problem, show
-from ecrgen.rules.pull_through_upstreams import UPSTREAMS
+from ecrgen.rules.pull_through_cache import UPSTREAMS
 
 # Required string keys whose allowed values a rule (not the schema) knows: named when the key is missing.
 _CHOICES = {"upstream": tuple(UPSTREAMS)}

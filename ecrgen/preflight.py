@@ -1,6 +1,7 @@
 """Every check that needs no synthesis: the accounts validated with their policies rendered, clashes
 with the folder's other accounts, the removal guard against the stacks on disk, the plan guard. How
-account files are loaded is given (`ecrgen.config.load_all`, by `ecrgen.api`)."""
+account files are loaded is given (`ecrgen.config.load.load_all`, by `ecrgen.commands`); which files
+there are comes from `ecrgen.config.files`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecrgen import drift, guard, output, plan_guard, protections
-from ecrgen.config import files as accounts
+from ecrgen.config import files
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
 
@@ -72,13 +73,13 @@ def clashes_with_folder(load: Load, accounts_dir: Path, validated: list[Account]
     from ecrgen.config.clashes import clashes
 
     names = {account.name for account in validated}
-    others = [name for name in accounts.account_files(accounts_dir) if name not in names]
+    others = [name for name in files.account_files(accounts_dir) if name not in names]
     if not others:
         return []
     # The other files' own problems are theirs: not reported here.
     loaded, _ = load(accounts_dir, others)
-    files = [account.file for account in validated]
-    return [p for p in clashes(validated + loaded) if p.file in files or any(f in p.message for f in files)]
+    own = [account.file for account in validated]
+    return [p for p in clashes(validated + loaded) if p.file in own or any(f in p.message for f in own)]
 
 
 def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:

@@ -1,4 +1,6 @@
-"""Account-file checks added after a black-box review: exact messages, one account file each."""
+"""How an account file resolves at its edges: regions, tags counted once, lifecycle tables merged key by
+key, a `[defaults]` problem reported where it was written, follow-on noise left out, 32-bit counts,
+opting out of inherited keys. Exact messages, one account file each."""
 
 import json
 

@@ -1,5 +1,5 @@
-"""The exact text of the messages no other test pinned (tests/test_messages_pinned.py found them): the
-whole line a user reads, file, field path, bad value and what is allowed. Only through what users run:
+"""The exact text of messages as the commands print them (account and registry files, warnings,
+clashes, `check-plan`, `init-ci`, `synth`, the checkov gate): the whole line a user reads, file, field path, bad value and what is allowed. Only through what users run:
 `ecrgen` (Typer's CliRunner, or `python -m ecrgen`), `python -m ecrgen.checkov_gate`, and files on disk."""
 
 import json
