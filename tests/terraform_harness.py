@@ -348,6 +348,11 @@ class Workspace:
     def apply(self, plan: str = "plan") -> None:
         self.run(["terraform", "apply", "-input=false", "-auto-approve", f"{plan}.tfplan"])
 
+    def apply_planned(self, targets: list[str] | tuple[str, ...] = ()) -> None:
+        """`terraform apply -auto-approve` planning and applying in one command (only `targets` and what
+        they need, when given): for a plan nobody reads, one Terraform start instead of two."""
+        self.run(["terraform", "apply", "-input=false", "-auto-approve", *(f"-target={t}" for t in targets)])
+
     def outputs(self) -> dict:
         return {
             name: value["value"]
@@ -458,8 +463,7 @@ class Stack:
         document = self.synth()
         prepare_lookups(document, self.moto, self.account.region)
         self.workspace.init()
-        self.workspace.save_plan(targets=moto_targets(document))
-        self.workspace.apply()
+        self.workspace.apply_planned(moto_targets(document))
         return self.workspace.changes("again")
 
     def replan(self, change) -> dict[str, list[str]]:

@@ -276,8 +276,7 @@ def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path
     old_path = [("canvas-ta-ecr-image-scan", "SendToSQS", queue)]
     legacy = Workspace(old / "my_folder" / "example_account", server, "us-east-1")
     legacy.run(["terraform", "init", "-input=false"])
-    legacy.save_plan()
-    legacy.apply()
+    legacy.apply_planned()
     digest = push_image(server, "canvas-ta/app", "v1.0.0")
     before = {
         r["repositoryName"]: r["createdAt"]
