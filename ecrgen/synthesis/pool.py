@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import pickle
 import subprocess
@@ -12,6 +11,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from ecrgen.config.model import Account
+from ecrgen.errors import EcrgenError, Problem
+from ecrgen.synthesis import frames
 
 # Below this many repositories one process is faster than starting a second Node.
 PARALLEL_REPOSITORIES = 150
@@ -63,12 +64,9 @@ def render_parallel(
 
     def run(worker: subprocess.Popen, share: list[Account]) -> dict[str, str]:
         stdout, stderr = worker.communicate(pickle.dumps(share))
-        if worker.returncode != 0:
-            raise RuntimeError(
-                f"ecrgen worker failed ({worker.returncode}):\n{stderr.decode(errors='replace')}"
-            )
-        done(sorted(a.name for a in share))
-        return json.loads(stdout)
+        texts = received(worker.returncode, stdout, stderr, sorted(a.name for a in share))
+        done(sorted(texts))
+        return texts
 
     pool = ThreadPoolExecutor(len(workers))
     try:
@@ -76,3 +74,23 @@ def render_parallel(
     finally:  # on Ctrl-C do not wait for the threads: the caller stops their workers
         pool.shutdown(wait=False, cancel_futures=True)
     return {name: text for part in parts for name, text in sorted(part.items())}
+
+
+def received(returncode: int, stdout: bytes, stderr: bytes, names: list[str]) -> dict[str, str]:
+    """The texts a worker sent for the accounts `names`, each checked against its digest; an EcrgenError
+    (raised before anything is written) when the worker failed or its frame is not whole and intact."""
+    if returncode != 0:
+        detail = stderr.decode(errors="replace").strip().splitlines()[-20:]
+        reason = f"stopped with exit code {returncode}" + (":\n" + "\n".join(detail) if detail else "")
+    else:
+        try:
+            texts = frames.decode(stdout)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:  # TornFrame is a ValueError
+            reason = f"sent a damaged result ({error})"
+        else:
+            if sorted(texts) == names:
+                return texts
+            reason = f"sent the accounts {sorted(texts)}, not {names}"
+    raise EcrgenError(
+        [Problem("ecrgen synthesis worker", "", f"{reason}; nothing was written: run the command again")]
+    )

@@ -136,11 +136,12 @@ def _copy_examples(folder: Path) -> None:
 
 
 def _synth_in_two_processes(folder):
-    """`ecrgen synth --all --out par` in `folder`, with two worker processes."""
+    """`ecrgen synth --all --out par` in `folder`, with two worker processes, unbuffered (where the old
+    channel lost bytes: issue 24)."""
     return subprocess.run(
         [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"],
         cwd=folder,
-        env={**os.environ, "ECRGEN_JOBS": "2"},
+        env={**os.environ, "ECRGEN_JOBS": "2", "PYTHONUNBUFFERED": "1"},
         capture_output=True,
         text=True,
         timeout=300,
