@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrgen import __version__
+from ecrgen.bytecode import write_missing as write_missing_bytecode
 from ecrgen.config import files
 from ecrgen.drift import Report, stale_message, stale_stacks
 from ecrgen.errors import EcrgenError, Problem
@@ -46,6 +47,7 @@ __all__ = [
     "stale_stacks",
     "synthesize",
     "validate",
+    "write_missing_bytecode",
 ]
 
 

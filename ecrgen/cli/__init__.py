@@ -194,10 +194,13 @@ def init_ci(package: str = params.PACKAGE, root: Path = params.ROOT, force: bool
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. A run that ends (not interrupted) leaves the bytecode of what it
+    imported behind, when Python wrote none (`ecrgen.bytecode`)."""
     try:
         app(prog_name="ecrgen")
     except SystemExit as exit:
         if exit.code == INTERRUPTED and not _said_interrupted:  # Ctrl-C while Typer parsed: it exits silently
             sys.stderr.write("\necrgen: interrupted.\n")
+        elif exit.code != INTERRUPTED:
+            commands.write_missing_bytecode()
         raise

@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 
+from ecrgen import bytecode
 from ecrgen.synthesis import frames
 
 
@@ -28,6 +29,7 @@ def main() -> None:
     accounts = pickle.load(sys.stdin.buffer)
     frames.write_all(channel, frames.encode(render.render(accounts, stack.AccountStack)))
     os.close(channel)
+    bytecode.write_missing()  # the `.opt-1.pyc` the next worker reads (this one runs under -O)
 
 
 if __name__ == "__main__":
