@@ -444,9 +444,9 @@ def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts)
 @pytest.mark.parametrize(
     "content, message",
     [
-        (
+        (  # the parser's line, as for a TOML syntax error: plan.json:1:
             b"not json",
-            "is not JSON (Expecting value: line 1 column 1 (char 0)); give the output of `terraform show -json PLANFILE`",
+            "1: is not JSON (Expecting value: line 1 column 1 (char 0)); give the output of `terraform show -json PLANFILE`",
         ),
         (b"[1, 2]", "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`"),
         (
@@ -478,7 +478,10 @@ def test_check_plan_explains_files_that_are_not_plans(accounts, tmp_path, conten
     result = CliRunner().invoke(app, ["check-plan", "a", "plan.json", "--accounts-dir", str(folder)])
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
-        [f"plan.json: {message}", "ecrgen: 1 problem(s) found."],
+        [
+            f"plan.json:{message}" if message[0].isdigit() else f"plan.json: {message}",
+            "ecrgen: 1 problem(s) found.",
+        ],
     )
 
 
