@@ -88,13 +88,17 @@ def synthesize(
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
     from ecrgen import preflight
-    from ecrgen.config import load
+    from ecrgen.config import clashes, load
     from ecrgen.synthesis import run
 
-    def check(stale: list[str]) -> tuple[list[Account], tuple[Problem, ...]]:
-        return preflight.for_synth(load.load_all, accounts_dir, stale, out)
+    def check(stale: list[str], known: dict[str, str]) -> tuple[list[Account], tuple[Problem, ...]]:
+        return preflight.for_synth(load.load_all, accounts_dir, stale, out, known)
 
-    return run.synthesize(accounts_dir, names, out, run.Steps(check, _render, progress, warn), force)
+    def claims(account: Account) -> str:
+        return clashes.to_json(clashes.claims_of(account))
+
+    steps = run.Steps(check, _render, claims, progress, warn)
+    return run.synthesize(accounts_dir, names, out, steps, force)
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
