@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: lint synth test test-fast test-slow validate bench bench-bytecode bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
+.PHONY: lint synth test test-fast test-slow validate bench bench-bytecode bench-fleet bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
@@ -43,6 +43,9 @@ validate: $(STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/synth_speed.py
+
+bench-fleet: $(TEST_STAMP)  ## 1,000 accounts: cold, one changed, unchanged, against validate + rewriting the output
+	$(BIN)/python bench/fleet_speed.py
 
 bench-bytecode: $(TEST_STAMP)  ## a run with its import set's bytecode beside one without (PYTHONDONTWRITEBYTECODE=1)
 	$(BIN)/python bench/bytecode_speed.py
