@@ -84,8 +84,9 @@ def synthesize(
     if not stale:
         write_manifest(accounts_dir, out)
         return results
-    jobs = pool.jobs_for(sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale), len(stale))
-    with pool.started(jobs) as workers:
+    repositories = sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale)
+    jobs = pool.jobs_for(repositories, len(stale))
+    with pool.started(jobs, pool.in_workers(jobs, repositories, len(stale))) as workers:
         checked, warnings = steps.check(stale, kept_claims(accounts_dir, out, stale, digests, templates))
         steps.warn(warnings)
         progress.start(

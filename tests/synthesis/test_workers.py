@@ -1,5 +1,6 @@
-"""The worker-to-parent channel cannot tear unnoticed: short writes are continued, and any frame cut
-short, extended or altered is refused before anything is written (issue 24, item 5)."""
+"""Worker processes (issue 24): the channel back to the parent cannot tear unnoticed (short writes are
+continued; any frame cut short, extended or altered is refused before anything is written), and the
+accounts go to workers in batches of bounded weight, each batch in a fresh process."""
 
 import json
 import os
@@ -135,3 +136,56 @@ def test_a_torn_worker_result_writes_nothing_and_leaves_earlier_output(tmp_path,
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         "stacks/example_account/cdk.tf.json"
     ]
+
+
+def test_accounts_go_to_workers_in_batches_of_bounded_weight(monkeypatch):
+    """Memory that does not grow with the fleet (issue 24, item 3): no worker process builds more than
+    BATCH_WEIGHT (an account heavier than that alone), heaviest first."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pool, "BATCH_WEIGHT", 30)
+    accounts = [
+        SimpleNamespace(name=f"a{i}", repositories=[None] * size) for i, size in enumerate([1, 40, 20, 3, 5])
+    ]
+    found = pool.batches(accounts)  # type: ignore[arg-type]
+    assert [[a.name for a in batch] for batch in found] == [["a1"], ["a2"], ["a4", "a3", "a0"]]
+    assert all(sum(pool.weight(a) for a in batch) <= 30 for batch in found if len(batch) > 1)
+    assert pool.in_workers(1, 26, 1) and not pool.in_workers(1, 25, 1) and pool.in_workers(2, 0, 1)
+
+
+GOOD_WORKER = textwrap.dedent(
+    """
+    import pickle, sys
+    from ecrgen.synthesis import frames
+    accounts = pickle.load(sys.stdin.buffer)
+    frames.write_all(1, frames.encode({a.name: "{}\\n" for a in accounts}))
+    """
+)
+
+
+def test_each_batch_is_rendered_by_a_fresh_worker_process(monkeypatch):
+    from ecrgen.config.load import load_all
+
+    accounts, problems = load_all(EXAMPLES)
+    assert problems == [] and len(accounts) == 3
+    started = []
+
+    def start():
+        started.append(
+            subprocess.Popen(
+                [sys.executable, "-c", GOOD_WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
+        return started[-1]
+
+    monkeypatch.setattr(pool, "start_worker", start)
+    monkeypatch.setattr(pool, "BATCH_WEIGHT", 1)  # one account per batch
+    workers = [start()]
+    built = []
+    texts = pool.render_parallel(accounts, workers, built.extend)
+    assert texts == {a.name: "{}\n" for a in sorted(accounts, key=lambda a: a.name)}
+    assert sorted(built) == sorted(texts) and len(started) == 3 and workers == started
+    assert all(worker.wait() == 0 for worker in started)
