@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ecrgen.config.model import Account
     from ecrgen.importer.run import Imported
     from ecrgen.output import Result
+    from ecrgen.preview import Preview
 
 __all__ = [
     "Checked",
@@ -41,6 +42,7 @@ __all__ = [
     "default_package",
     "import_account",
     "init_ci",
+    "lifecycle_preview",
     "listing",
     "render_texts",
     "stale_message",
@@ -176,3 +178,23 @@ def import_account(
         return preflight.validate(load.load_all, folder, names)
 
     return run.import_account(accounts_dir, options, force, verify)
+
+
+def lifecycle_preview(
+    accounts_dir: Path,
+    name: str,
+    repository: str,
+    images: Path | None,
+    at: str | None = None,
+    deployed: tuple[str, ...] = (),
+) -> Preview:
+    """What the repository's effective lifecycle policy (the one `synth` emits) does to its images: those
+    of a describe-images file `images`, or (None) those AWS holds; `at` is ISO 8601 (default now). The
+    account is checked as `validate` checks it; no CDKTF is imported."""
+    import dataclasses
+
+    from ecrgen import preview
+
+    checked = validate(accounts_dir, [name])
+    result = preview.preview(checked.accounts[0], repository, images, at, deployed)
+    return dataclasses.replace(result, warnings=checked.warnings)
