@@ -149,8 +149,14 @@ def read_images(account: Account, repo: Repository, source: Path | None) -> tupl
         return images.read_file(text, source.as_posix())
     from ecrgen.aws import Aws
 
+    # Without the filter, DescribeImages lists ACTIVE images only; archive rules need the archived ones.
     details = Aws(account.region).pages(
-        "ecr", "describe_images", "imageDetails", repositoryName=repo.ecr_name, registryId=account.id
+        "ecr",
+        "describe_images",
+        "imageDetails",
+        repositoryName=repo.ecr_name,
+        registryId=account.id,
+        filter={"imageStatus": "ANY"},
     )
     return images.read_details(details, f"AWS ecr:DescribeImages {repo.ecr_name}")
 
