@@ -73,7 +73,7 @@ IMAGES = typer.Option(
     "--images",
     metavar="FILE",
     show_default=False,
-    help="The JSON that `aws ecr describe-images --repository-name R` prints.",
+    help="The JSON that `aws ecr describe-images --repository-name R --filter imageStatus=ANY` prints.",
 )
 FROM_AWS = flag("--from-aws", "Read the images from AWS (credential chain; AWS_ENDPOINT_URL honoured).")
 AT = typer.Option(
