@@ -289,3 +289,12 @@ def test_the_command_imports_no_cdktf(folder, tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
     assert done.stdout == "[]\n"
+
+
+def test_json_is_one_image_per_line(folder, tmp_path):
+    one = {"imageDetails": [{"imageDigest": "sha256:0", "imageTags": ["v1"], "imagePushedAt": 0}]}
+    result = run("prod", "off", "--images", images_file(tmp_path, one), "--json")
+    assert result.stdout == (
+        '{\n  "repository": "off",\n  "images": [\n'
+        '    {"imageDigest": "sha256:0", "action": "keep", "rulePriority": null}\n  ]\n}\n'
+    )
