@@ -183,3 +183,17 @@ def test_an_aws_answer_that_is_not_usable_is_named(stubbed):
         "2025-05-01T12:00:00Z, or epoch seconds)",
         "ecrgen: 1 problem(s) found.",
     ]
+
+
+def test_no_credentials_is_one_clear_line(here, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    result = preview()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "AWS ecr:DescribeImages: no credentials found (environment variables, AWS_PROFILE and the shared "
+        "config and credentials files, SSO, container or instance role); configure credentials for the "
+        "account to read",
+        "ecrgen: 1 problem(s) found.",
+    ]
+    assert "Traceback" not in result.output
