@@ -179,7 +179,8 @@ def test_the_default_time_is_now(folder, tmp_path):
                 'images.json: is empty; expected the JSON that `aws ecr describe-images --repository-name R` prints: {"imageDetails": [...]}'
             ],
         ),
-        ('{"imageDetails": [', ["images.json: is not JSON (line 1, column 19: Expecting value)"]),
+        # the CLI puts the line of the parser's message beside the file, as for an account file
+        ('{"imageDetails": [', ["images.json:1: is not JSON (line 1, column 19: Expecting value)"]),
         (
             '[{"imageDigest": "sha256:0"}]',
             [
@@ -267,7 +268,9 @@ def test_an_invalid_account_is_reported_as_validate_reports_it(accounts, tmp_pat
     accounts(prod=minimal("production", '[[repository]]\nname = "My_App"\n'))
     result = run("prod", "My_App", "--images", images_file(tmp_path, APP_IMAGES))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0].startswith("accounts/prod.toml: repository[0].name: 'My_App' is not")
+    assert result.stderr.splitlines()[0].startswith(
+        "accounts/prod.toml:8: repository[0].name: 'My_App' is not"
+    )
 
 
 @pytest.mark.parametrize("source", [[], ["--images", "x.json", "--from-aws"]])
