@@ -69,6 +69,9 @@ def started(jobs: int, workers_wanted: bool) -> Iterator[list[subprocess.Popen]]
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+            for stream in (worker.stdin, worker.stdout, worker.stderr):  # a worker never sent a batch
+                if stream is not None and not stream.closed:
+                    stream.close()
 
 
 def start_worker() -> subprocess.Popen:
