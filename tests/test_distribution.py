@@ -245,10 +245,66 @@ def test_init_ci_writes_the_workflow_and_keeps_a_different_one(tmp_path):
     assert 'ECRGEN_PACKAGE: "ecrgen @ git+https://github.com/acme/ecrgen@v0.1.0"' in target.read_text()
     assert runner.invoke(app, args).stdout.endswith("(unchanged)\n")
     target.write_text("# ours\n")
-    refused = runner.invoke(app, args[:-2])
+    refused = runner.invoke(app, args)
     assert refused.exit_code == 1 and "use --force" in refused.stderr and target.read_text() == "# ours\n"
-    assert runner.invoke(app, [*args[:-2], "--force"]).exit_code == 0
-    assert 'ECRGEN_PACKAGE: "ecrgen==' in target.read_text()
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert 'ECRGEN_PACKAGE: "ecrgen @ git+https://github.com/acme/ecrgen@v0.1.0"' in target.read_text()
+
+
+class Installed:
+    """importlib.metadata's distribution, with the `direct_url.json` (PEP 610) an installer wrote."""
+
+    def __init__(self, direct_url: dict | None):
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return None if self.direct_url is None else json.dumps(self.direct_url)
+
+
+def test_init_ci_defaults_to_the_git_commit_ecrgen_was_installed_from(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    git_install = {
+        "url": "https://github.com/acme/ecrgen",
+        "vcs_info": {"vcs": "git", "commit_id": "ab12" * 10},
+    }
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed(git_install))
+    result = CliRunner().invoke(app, ["init-ci", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / ".github" / "workflows" / "ecrgen.yml").read_text()
+    assert f'ECRGEN_PACKAGE: "ecrgen @ git+https://github.com/acme/ecrgen@{"ab12" * 10}"' in text
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "where"),
+    [
+        ({"url": "file:///home/me/ecrgen", "dir_info": {"editable": True}}, " (file:///home/me/ecrgen)"),
+        (
+            {"url": "file:///home/me/ecrgen", "vcs_info": {"vcs": "git", "commit_id": "c" * 40}},
+            " (file:///home/me/ecrgen)",
+        ),
+        (None, ""),  # from a wheel file or an index: pip records no direct URL for an index
+    ],
+    ids=["editable", "local-clone", "wheel"],
+)
+def test_init_ci_requires_package_where_ci_could_not_fetch_this_ecrgen(
+    tmp_path, monkeypatch, direct_url, where
+):
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed(direct_url))
+    result = CliRunner().invoke(app, ["init-ci", "--dir", str(tmp_path)])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            f"--package: required: this ecrgen was not installed from a git URL CI can reach{where}, and ecrgen "
+            'is on no package index; give the source the workflow installs, e.g. "ecrgen @ '
+            'git+https://github.com/ORG/ecrgen@COMMIT"',
+            "ecrgen: 1 problem(s) found; nothing was written.",
+        ],
+    )
+    assert not (tmp_path / ".github").exists()
 
 
 def test_init_ci_rejects_a_package_that_would_break_the_yaml(tmp_path):
@@ -724,3 +780,65 @@ def test_one_pull_request_comment_per_account_updated_not_duplicated(runner, tmp
         "::notice::example_account: no pull-request comment (the token may not write here); "
         "the plan is in the job summary" in readonly.stdout
     )
+
+
+# --- the README's install lines, as written, from a local clone and from the wheel -------------------
+
+
+def readme_install_lines() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Install it where your accounts live") :]
+    block = section[
+        section.index("```sh\n") + len("```sh\n") : section.index("```\n", section.index("```sh\n") + 6)
+    ]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_install_lines_name_no_tag_and_never_byte_compile():
+    lines = readme_install_lines()
+    assert [line.split()[0] for line in lines] == ["uv", "pipx", "pip", "pip"]
+    assert all('@COMMIT"' in line for line in lines[:3])  # pinned to a commit: there is no release tag
+    assert "--pip-args=--no-compile" in lines[1] and all("--no-compile" in line for line in lines[2:])
+
+
+@pytest.mark.slow
+def test_readme_install_lines_work_as_written(tmp_path, wheel_env):
+    """Each line run as written (only the clone's URL and commit for ORG's, and a scratch home): the
+    installed `ecrgen` answers --version. The pip lines resolve from the configured index."""
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    _, wheel = wheel_env
+    if uv is None or wheel is None:
+        pytest.skip("uv not found: the wheel is not built")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    commit = git(clone, "rev-parse", "HEAD")
+    env = {
+        **os.environ,
+        "UV_TOOL_DIR": str(tmp_path / "uv-tools"),
+        "UV_TOOL_BIN_DIR": str(tmp_path / "bin"),
+        "PIPX_HOME": str(tmp_path / "pipx"),
+        "PIPX_BIN_DIR": str(tmp_path / "bin"),
+        "PATH": f"{Path(uv).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    (tmp_path / "dist").mkdir()
+    shutil.copy(wheel, tmp_path / "dist")
+    for number, line in enumerate(readme_install_lines()):
+        line = line.replace("https://github.com/ORG/ecrgen@COMMIT", f"file://localhost{clone}@{commit}")
+        if line.startswith("pipx") and shutil.which("pipx") is None:
+            continue  # pipx is not installed here: its line differs from uv's only in --pip-args
+        bindir = tmp_path / "bin"
+        if line.startswith("pip "):
+            subprocess.run([sys.executable, "-m", "venv", str(tmp_path / f"venv{number}")], check=True)
+            bindir = tmp_path / f"venv{number}" / "bin"
+        done = subprocess.run(
+            ["bash", "-c", line],
+            cwd=tmp_path,
+            env={**env, "PATH": f"{bindir}{os.pathsep}{env['PATH']}"},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, f"{line}\n{done.stderr[-3000:]}"
+        version = subprocess.run([str(bindir / "ecrgen"), "--version"], capture_output=True, text=True)
+        assert version.stdout.startswith("ecrgen "), line
+        if line.startswith("uv"):
+            shutil.rmtree(tmp_path / "bin")  # the next tool line installs the same command

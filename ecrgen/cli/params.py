@@ -46,8 +46,8 @@ PACKAGE = typer.Option(
     "--package",
     metavar="SPEC",
     show_default=False,
-    help="What the workflow pip-installs: a pinned version or a git URL at a "
-    "tag or commit (default: ecrgen==<this version>).",
+    help="What the workflow pip-installs: a git URL at a commit or tag, or a wheel's URL "
+    "(default: the git URL and commit this ecrgen was installed from; required otherwise).",
 )
 ROOT = typer.Option(Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/.")
 FORCE_CI = flag("--force", "Replace an existing, different workflow.")
