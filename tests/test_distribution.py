@@ -686,7 +686,7 @@ def test_apply_applies_the_saved_plan_with_the_apply_role(runner, tmp_path):
     }
     assert all(c["args"][-1].endswith("audience=sts.amazonaws.com") for c in runner.calls("curl"))
     summary = (tmp_path / "plan-temp" / "summary.md").read_text()
-    assert "### ecrgen plan: example_account (production, 123456789012, us-east-1)" in summary
+    assert "### Terraform plan of example_account (production, 123456789012, us-east-1)" in summary
     assert "Plan: 1 to add, 0 to change, 0 to destroy.; commit 0123456789ab, run 41" in summary
     assert runner.calls("gh") == []  # not a pull request
 
@@ -842,3 +842,88 @@ def test_readme_install_lines_work_as_written(tmp_path, wheel_env):
         assert version.stdout.startswith("ecrgen "), line
         if line.startswith("uv"):
             shutil.rmtree(tmp_path / "bin")  # the next tool line installs the same command
+
+
+# --- a fleet beyond one matrix: 1,000 accounts through the check, plan and apply jobs' commands -------
+
+FLEET_TEMPLATE = (
+    '{"Version": "2012-10-17", "Statement": [{"Sid": "FleetPull", "Effect": "Allow", '
+    '"Principal": {"AWS": {{ pull_principals | tojson }}}, "Action": {{ pull_actions | tojson }}}]}\n'
+)
+
+
+def fleet_account(number: int) -> str:
+    policy = 'policy = "shared"\n' if number % 10 < 3 else ""
+    return (
+        f'[account]\nid = "{100000000000 + number}"\nregion = "eu-west-1"\n'
+        f'environment = "{"development" if number % 2 else "staging"}"\nproject = "fleet"\n\n'
+        '[backend]\ntype = "s3"\nbucket = "fleet-state"\n\n'
+        f'[[repository]]\nname = "app"\npull_account_ids = ["210987654321"]\n{policy}'
+    )
+
+
+def batches_cover(batches: list[dict], names: set[str]) -> int:
+    """Every name in exactly one batch, each batch of one environment, at most 256 jobs; the batch size."""
+    assert len(batches) <= 256
+    listed = [account["name"] for batch in batches for account in batch["accounts"]]
+    assert sorted(listed) == sorted(names)
+    assert all({a["environment"] for a in batch["accounts"]} == {batch["environment"]} for batch in batches)
+    return max(len(batch["accounts"]) for batch in batches)
+
+
+@pytest.mark.slow
+def test_a_fleet_of_1000_accounts_plans_and_applies_what_a_change_affects(tmp_path, wheel_env):
+    bindir, _ = wheel_env
+    repo = tmp_path / "fleet"
+    (repo / "accounts").mkdir(parents=True)
+    (repo / "iam_policies").mkdir()
+    (repo / "iam_policies" / "shared.json.j2").write_text(FLEET_TEMPLATE)
+    for number in range(1000):
+        (repo / "accounts" / f"fleet{number:04d}.toml").write_text(fleet_account(number))
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "ecrgen.yml").write_text(workflow_text("ecrgen==0.1.0"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a fleet")
+    base = git(repo, "rev-parse", "HEAD")
+
+    # A policy template change: the 300 accounts that use it (base and head synthesized), not all 1,000.
+    template = repo / "iam_policies" / "shared.json.j2"
+    template.write_text(FLEET_TEMPLATE.replace("FleetPull", "FleetPulls"))
+    git(repo, "commit", "-qam", "change the shared template")
+    _, outputs = run_check_job(repo, bindir, base, skip=("checkov over every stack",))
+    users = {f"fleet{n:04d}" for n in range(1000) if n % 10 < 3}
+    assert batches_cover(json.loads(outputs["batches"]), users) == 2  # 300 accounts: 150 jobs of 2
+
+    # The ecrgen pin changes: every account, 4 per job (250 jobs).
+    workflow_file = repo / ".github" / "workflows" / "ecrgen.yml"
+    base = git(repo, "rev-parse", "HEAD")
+    workflow_file.write_text(workflow_file.read_text().replace("ecrgen==0.1.0", "ecrgen==0.2.0"))
+    git(repo, "commit", "-qam", "upgrade ecrgen")
+    done = matrix_step(repo, bindir, base)
+    assert done.returncode == 0, done.stderr
+    outputs = dict(line.split("=", 1) for line in (repo.parent / "output").read_text().splitlines())
+    batches = json.loads(outputs["batches"])
+    assert batches_cover(batches, {f"fleet{n:04d}" for n in range(1000)}) == 4
+
+    # One batch through plan and apply: each of its accounts planned, handed over and applied.
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    for name, source in (("terraform", STUB_TERRAFORM), ("curl", STUB_CURL), ("gh", STUB_GH)):
+        (stubs / name).write_text(f"#!{sys.executable}\n{source}")
+        (stubs / name).chmod(0o755)
+    context = {
+        "github.workspace": str(repo),
+        "github.event.pull_request.number": "",
+        "github.token": "gh-token",
+        "vars.ECRGEN_PLAN_ROLE_ARN": "",
+        "vars.ECRGEN_APPLY_ROLE_ARN": "",
+        "vars.ECRGEN_ROLE_ARN": "arn:aws:iam::{0}:role/ecrgen-{1}",
+    }
+    runner = Runner(repo, bindir, stubs, context)
+    plan = runner.run_job("plan", batches[-1], tmp_path / "p", {})[PLAN_STEP]
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    hand_off(tmp_path / "p", tmp_path / "a")
+    apply = runner.run_job("apply", batches[-1], tmp_path / "a", {})[APPLY_STEP]
+    assert apply.returncode == 0, apply.stdout + apply.stderr
+    assert [c["account"] for c in runner.calls("applied")] == [a["name"] for a in batches[-1]["accounts"]]
