@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: lint synth test test-fast test-slow validate bench bench-setup bench-startup checkov lint-workflows schema constraints constraints-upgrade wheel cdktf-test clean
+.PHONY: lint synth test test-fast test-slow validate bench bench-bytecode bench-fleet bench-preview bench-setup bench-startup checkov lint-workflows schema constraints constraints-upgrade wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
@@ -46,6 +46,15 @@ bench: $(TEST_STAMP)
 
 bench-startup: $(STAMP)  ## ecrgen --version and a completion keypress against python -c "import typer"
 	$(BIN)/python bench/startup_speed.py
+
+bench-fleet: $(TEST_STAMP)  ## 1,000 accounts: cold, one changed, unchanged, against validate + rewriting the output
+	$(BIN)/python bench/fleet_speed.py
+
+bench-bytecode: $(TEST_STAMP)  ## a run with its import set's bytecode beside one without (PYTHONDONTWRITEBYTECODE=1)
+	$(BIN)/python bench/bytecode_speed.py
+
+bench-preview: $(TEST_STAMP)  ## lifecycle-preview of 10,000 images against validate of the same account
+	$(BIN)/python bench/preview_speed.py
 
 bench-setup:  ## fresh clone to first synth: this Makefile beside the old pip way
 	$(PYTHON) bench/setup_speed.py

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrgen import __version__
+from ecrgen.bytecode import write_missing as write_missing_bytecode
 from ecrgen.config import files
 from ecrgen.drift import Report, stale_message, stale_stacks
 from ecrgen.errors import EcrgenError, Problem
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # re-exported lazily (module __getattr__): they import the co
     from ecrgen.importer.run import Imported
     from ecrgen.output import Result
     from ecrgen.preflight import Checked, PlanChecked
+    from ecrgen.preview import Preview
     from ecrgen.synthesis.run import Progress
 
 __all__ = [
@@ -40,12 +42,14 @@ __all__ = [
     "default_package",
     "import_account",
     "init_ci",
+    "lifecycle_preview",
     "listing",
     "render_texts",
     "stale_message",
     "stale_stacks",
     "synthesize",
     "validate",
+    "write_missing_bytecode",
 ]
 
 
@@ -100,13 +104,16 @@ def synthesize(
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
     from ecrgen import preflight
-    from ecrgen.config import load
+    from ecrgen.config import clashes, load
     from ecrgen.synthesis import run
 
-    def check(stale: list[str]) -> tuple[list[Account], tuple[Problem, ...]]:
-        return preflight.for_synth(load.load_all, accounts_dir, stale, out)
+    def check(stale: list[str], known: dict[str, str]) -> tuple[list[Account], tuple[Problem, ...]]:
+        return preflight.for_synth(load.load_all, accounts_dir, stale, out, known)
 
-    steps = run.Steps(check, _render, progress or run.QUIET, warn)
+    def claims(account: Account) -> str:
+        return clashes.to_json(clashes.claims_of(account))
+
+    steps = run.Steps(check, _render, claims, progress or run.QUIET, warn)
     return run.synthesize(accounts_dir, names, out, steps, force)
 
 
@@ -185,3 +192,23 @@ def import_account(
         return preflight.validate(load.load_all, folder, names)
 
     return run.import_account(accounts_dir, options, force, verify)
+
+
+def lifecycle_preview(
+    accounts_dir: Path,
+    name: str,
+    repository: str,
+    images: Path | None,
+    at: str | None = None,
+    deployed: tuple[str, ...] = (),
+) -> Preview:
+    """What the repository's effective lifecycle policy (the one `synth` emits) does to its images: those
+    of a describe-images file `images`, or (None) those AWS holds; `at` is ISO 8601 (default now). The
+    account is checked as `validate` checks it; no CDKTF is imported."""
+    import dataclasses
+
+    from ecrgen import preview
+
+    checked = validate(accounts_dir, [name])
+    result = preview.preview(checked.accounts[0], repository, images, at, deployed)
+    return dataclasses.replace(result, warnings=checked.warnings)

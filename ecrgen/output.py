@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import signal
 import tempfile
@@ -26,6 +27,7 @@ from ecrgen.errors import EcrgenError, Problem
 # What the output folder holds (its layout is the writer's; the synthesis wing reads it from here):
 STACK_FILE = "cdk.tf.json"  # what CDKTF writes per stack, under stacks/<NAME>/
 RECORD = ".ecrgen.sha256"  # beside it: the input hash and the hash of the JSON written
+CLAIMS = ".ecrgen.claims.json"  # beside it too: what the account claims, for clashes (config.clashes)
 MANIFEST = "manifest.json"  # CDKTF's list of stacks, beside stacks/
 
 
@@ -41,15 +43,20 @@ def stack_path(out: Path, account: str) -> Path:
     return out / "stacks" / account / STACK_FILE
 
 
-def write(out: Path, texts: dict[str, str], digests: dict[str, str]) -> list[Result]:
-    """Write every account's file (and its input hash), each through a temporary file and an atomic
-    rename. Nothing is renamed into place until every file is staged; a folder that cannot be written
-    is an EcrgenError naming it, with every temporary file and new folder removed again."""
+def write(
+    out: Path, texts: dict[str, str], digests: dict[str, str], claims: dict[str, str] | None = None
+) -> list[Result]:
+    """Write every account's file (and its input hash, and what it `claims` where given), each through
+    a temporary file and an atomic rename. Nothing is renamed into place until every file is staged; a
+    folder that cannot be written is an EcrgenError naming it, with every temporary file and new folder
+    removed again."""
     files = {}
     for account, text in texts.items():
         target = stack_path(out, account)
         files[target] = text
         files[target.parent / RECORD] = record(digests[account], text)
+        if claims and account in claims:
+            files[target.parent / CLAIMS] = json.dumps({"input": digests[account], "claims": claims[account]})
     changed = write_files(files, out)
     return [
         Result(target.parent.name, target, "written" if changed[target] else "unchanged")
@@ -136,7 +143,7 @@ def obstacles(out: Path, accounts: list[str]) -> list[Problem]:
     problems = []
     for account in accounts:
         target = stack_path(out, account)
-        for path in (target, target.parent / RECORD):
+        for path in (target, target.parent / RECORD, target.parent / CLAIMS):
             blocking = _blocking_file(path)
             if blocking is not None:
                 problems.append(Problem(str(blocking), "", FILE_IN_THE_WAY))
@@ -187,6 +194,16 @@ def _uninterrupted() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
     if caught:
         raise KeyboardInterrupt
+
+
+def read_claims(out: Path, account: str, digest: str) -> str | None:
+    """What `write` kept of the account's claims, when it was written for these inputs (`digest`)."""
+    try:
+        document = json.loads((stack_path(out, account).parent / CLAIMS).read_text(encoding="utf-8"))
+        claims = document["claims"]
+        return claims if document["input"] == digest and isinstance(claims, str) else None
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError):
+        return None
 
 
 def record(digest: str, text: str) -> str:

@@ -6,7 +6,7 @@ there are comes from `ecrgen.config.files`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,8 @@ from ecrgen.errors import EcrgenError, Problem
 
 # The named accounts (all when None) that are valid, and every problem of the others.
 Load = Callable[[Path, list[str] | None], tuple[list[Account], list[Problem]]]
+# Account name -> the claims (`config.clashes.to_json`) an earlier synth kept for its file as it is now.
+Known = Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,17 @@ class Checked:
     warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
 
 
-def validate(load: Load, accounts_dir: Path, names: list[str] | None = None) -> Checked:
+def validate(
+    load: Load, accounts_dir: Path, names: list[str] | None = None, known: Known | None = None
+) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
-    policies of every valid account; the problems of every stage in one EcrgenError."""
+    policies of every valid account; the problems of every stage in one EcrgenError. `known`: the
+    claims of other account files, kept from an earlier synth, so they need not be loaded again."""
     from ecrgen.policies import render
 
     loaded, problems = load(accounts_dir, names)
     if names:  # the named accounts against the folder's other files, as `synth NAME` checks them
-        problems += clashes_with_folder(load, accounts_dir, loaded)
+        problems += clashes_with_folder(load, accounts_dir, loaded, known or {})
     try:
         rendered = render.render_all(loaded, accounts_dir)
     except EcrgenError as error:
@@ -47,14 +52,14 @@ def validate(load: Load, accounts_dir: Path, names: list[str] | None = None) -> 
 
 
 def for_synth(
-    load: Load, accounts_dir: Path, names: list[str], out: Path
+    load: Load, accounts_dir: Path, names: list[str], out: Path, known: Known | None = None
 ) -> tuple[list[Account], tuple[Problem, ...]]:
     """The accounts `synth` is about to write, validated together with what would stop writing them,
-    checked for clashes with the folder's other accounts and against the stacks already in `out`; and
-    every warning."""
+    checked for clashes with the folder's other accounts (their `known` claims, else their files) and
+    against the stacks already in `out`; and every warning."""
     problems = output.obstacles(out, names)
     try:
-        checked = validate(load, accounts_dir, names)
+        checked = validate(load, accounts_dir, names, known)
     except EcrgenError as error:
         raise EcrgenError([*error.problems, *problems]) from None
     if problems:
@@ -67,19 +72,32 @@ def for_synth(
     return checked.accounts, checked.warnings + guard_removals(checked.accounts, out) + foreign
 
 
-def clashes_with_folder(load: Load, accounts_dir: Path, validated: list[Account]) -> list[Problem]:
+def clashes_with_folder(
+    load: Load, accounts_dir: Path, validated: list[Account], known: Known
+) -> list[Problem]:
     """Clashes between these accounts and the folder's other account files (which a named `validate` or
-    an incremental or named synth does not validate): what they create exists once per account or registry."""
-    from ecrgen.config.clashes import clashes
+    an incremental or named synth does not validate): what they create exists once per account or
+    registry. The other files' claims come from `known` where an earlier synth kept them for the file as
+    it is now; the rest are loaded."""
+    from ecrgen.config import clashes
 
     names = {account.name for account in validated}
-    others = [name for name in files.account_files(accounts_dir) if name not in names]
+    others = {name: path for name, path in files.account_files(accounts_dir).items() if name not in names}
     if not others:
         return []
+    kept = {name: clashes.from_json(known[name], str(path)) for name, path in others.items() if name in known}
+    missing = [name for name in others if kept.get(name) is None]
     # The other files' own problems are theirs: not reported here.
-    loaded, _ = load(accounts_dir, others)
+    loaded = (
+        {account.name: clashes.claims_of(account) for account in load(accounts_dir, missing)[0]}
+        if missing
+        else {}
+    )
+    everyone = [clashes.claims_of(a) for a in validated] + [
+        claims for name in others if (claims := kept.get(name) or loaded.get(name)) is not None
+    ]
     own = [account.file for account in validated]
-    return [p for p in clashes(validated + loaded) if p.file in own or any(f in p.message for f in own)]
+    return [p for p in clashes.clashes_among(everyone) if p.file in own or any(f in p.message for f in own)]
 
 
 def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "accounts"
@@ -115,6 +116,14 @@ NODE_FIXTURES = frozenset({"synthesized", "stacks"})
 # fails (a test that started it fails, naming the mark it lacks), and property tests try a tenth of
 # their examples (`examples`).
 FAST = "ECRGEN_TEST_FAST"
+
+
+# Health checks a property test here may fail for reasons other than its property: fixtures shared
+# across examples (each example resets what it uses), and input generation that is slow only because
+# the machine is busy (pytest workers, Terraform and moto beside it).
+HEALTH_CHECKS_OFF = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile("ecrgen", suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ecrgen")
 
 
 def examples(count: int) -> int:

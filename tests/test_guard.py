@@ -444,9 +444,9 @@ def test_the_plan_guard_lets_allowed_and_non_production_deletions_pass(accounts)
 @pytest.mark.parametrize(
     "content, message",
     [
-        (
+        (  # the parser's line, as for a TOML syntax error: plan.json:1:
             b"not json",
-            "is not JSON (Expecting value: line 1 column 1 (char 0)); give the output of `terraform show -json PLANFILE`",
+            "1: is not JSON (Expecting value: line 1 column 1 (char 0)); give the output of `terraform show -json PLANFILE`",
         ),
         (b"[1, 2]", "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`"),
         (
@@ -478,7 +478,10 @@ def test_check_plan_explains_files_that_are_not_plans(accounts, tmp_path, conten
     result = CliRunner().invoke(app, ["check-plan", "a", "plan.json", "--accounts-dir", str(folder)])
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
-        [f"plan.json: {message}", "ecrgen: 1 problem(s) found."],
+        [
+            f"plan.json:{message}" if message[0].isdigit() else f"plan.json: {message}",
+            "ecrgen: 1 problem(s) found.",
+        ],
     )
 
 
@@ -705,9 +708,31 @@ def test_a_template_in_a_subfolder_or_of_another_suffix_is_part_of_the_input_has
     assert len({before, after_part, incremental.templates_digest(tmp_path / "accounts")}) == 3
 
 
+def loads_spied(monkeypatch) -> list[list[str] | None]:
+    """Record the names of every account-file load a command asks for."""
+    from ecrgen.config import load
+
+    asked: list[list[str] | None] = []
+    real = load.load_all
+
+    def spy(accounts_dir, names=None):
+        asked.append(names)
+        return real(accounts_dir, names)
+
+    monkeypatch.setattr(load, "load_all", spy)
+    return asked
+
+
+CLASH_WITH_B = [
+    "accounts/b.toml: repository[0].name: the ECR repository 'web' of account 123456789012 in us-east-1 is also made "
+    "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"
+]
+
+
 @pytest.mark.node
-def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accounts):
-    """validate checks the files it is given; synth of one changed account must still see the others."""
+def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accounts, monkeypatch):
+    """validate checks the files it is given; synth of one changed account must still see the others:
+    from what the earlier synth kept beside their output, without loading their files again (issue 24)."""
     folder = accounts(
         a=minimal("dev", '[[repository]]\nname = "app"\n'),
         b=minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "web"\n'),
@@ -715,13 +740,40 @@ def test_an_incremental_or_named_synth_checks_clashes_with_the_other_files(accou
     out = folder.parent / "out"
     commands.synthesize(folder, None, out)
     (folder / "a.toml").write_text(minimal("dev", '[[repository]]\nname = "web"\n'))
+    asked = loads_spied(monkeypatch)
     for names in (None, ["a"]):
         with pytest.raises(EcrgenError) as caught:
             commands.synthesize(folder, names, out)
-        assert [str(p) for p in caught.value.problems] == [
-            "accounts/b.toml: repository[0].name: the ECR repository 'web' of account 123456789012 in us-east-1 is also made "
-            "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"
-        ]
+        assert [str(p) for p in caught.value.problems] == CLASH_WITH_B
+    assert asked == [["a"], ["a"]]  # b's claims came from out/stacks/b/.ecrgen.claims.json
+
+
+@pytest.mark.node
+def test_kept_claims_are_used_only_for_the_file_they_were_made_from(accounts, monkeypatch):
+    """A file edited since its output was written, or kept claims that cannot be read, mean loading the
+    file again; the clash is found either way."""
+    folder = accounts(
+        a=minimal("dev", '[[repository]]\nname = "app"\n'),
+        b=minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "api"\n'),
+    )
+    out = folder.parent / "out"
+    commands.synthesize(folder, None, out)
+    (folder / "b.toml").write_text(
+        minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "web"\n')
+    )
+    (folder / "a.toml").write_text(minimal("dev", '[[repository]]\nname = "web"\n'))
+    asked = loads_spied(monkeypatch)
+    with pytest.raises(EcrgenError) as caught:
+        commands.synthesize(folder, ["a"], out)
+    assert [str(p) for p in caught.value.problems] == CLASH_WITH_B
+    assert asked == [["a"], ["b"]]  # b's file changed: its kept claims are not its claims any more
+    (folder / "b.toml").write_text(
+        minimal("dev", '[backend]\npath = "b.tfstate"\n[[repository]]\nname = "api"\n')
+    )
+    (out / "stacks" / "b" / ".ecrgen.claims.json").write_text('{"input": "x"')
+    asked.clear()
+    written = commands.synthesize(folder, ["a"], out)  # b as it is again: 'api', no clash
+    assert asked == [["a"], ["b"]] and [(r.account, r.status) for r in written] == [("a", "written")]
 
 
 def test_allow_destroy_may_not_alias_another_repository_by_address(accounts):
@@ -742,3 +794,24 @@ def test_a_plan_naming_its_account_as_a_string_is_still_checked(accounts):
     assert [p.message for p in found] == [
         "is a plan for AWS account 999999999999, not for 'a' (123456789012): give the account the plan was made for"
     ]
+
+
+def test_claims_kept_as_json_read_back_the_same(accounts):
+    from ecrgen.config import clashes
+
+    folder = accounts(
+        a=minimal(
+            "production", REPOS + '[role]\nname = "ci"\ntrusted_services = ["ecs-tasks.amazonaws.com"]\n'
+        )
+    )
+    (loaded,) = load_accounts(folder)
+    claims = clashes.claims_of(loaded)
+    assert len(claims.claims) > 2
+    assert clashes.from_json(clashes.to_json(claims), loaded.file) == claims
+    for damaged in (
+        "",
+        "[]",
+        '{"id": "1"}',
+        '{"id": "1", "region": "r", "log_group": false, "claims": [[1]]}',
+    ):
+        assert clashes.from_json(damaged, loaded.file) is None

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from ecrgen.cli import app
 
-F = "accounts/a.toml: "
+F = "accounts/a.toml:"  # then the line, as `validate` prints it: FILE:LINE: path: message
 ROLE = '[role]\nname = "ci"\n'
 
 
@@ -49,17 +49,17 @@ STATEMENT = {"Sid": "S", "Effect": "Allow", "Action": ["ecr:ReplicateImage"]}
         (
             "dev",
             "production = true\n",
-            "account.production: true contradicts environment 'dev', a non-production name; remove one of them",
+            "7: account.production: true contradicts environment 'dev', a non-production name; remove one of them",
         ),
         (
             "dev",
             'retired = ["Bad Name"]\n',
-            "account.retired[0]: 'Bad Name' is not the `name` a [[repository]] could have had: not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
+            "7: account.retired[0]: 'Bad Name' is not the `name` a [[repository]] could have had: not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
         ),
         (
             "dev",
             'name_format = "{project}/{name}/"\nallow_destroy = ["x1"]\n',
-            "account.allow_destroy[0]: 'x1' is not the `name` a [[repository]] could have had: not a valid ECR repository name (through name_format: 'demo/x1/') (2-256 chars: lowercase letters, digits, and . _ - / separators)",
+            "8: account.allow_destroy[0]: 'x1' is not the `name` a [[repository]] could have had: not a valid ECR repository name (through name_format: 'demo/x1/') (2-256 chars: lowercase letters, digits, and . _ - / separators)",
         ),
         (
             "dev",
@@ -67,12 +67,12 @@ STATEMENT = {"Sid": "S", "Effect": "Allow", "Action": ["ecr:ReplicateImage"]}
             + repositories(150)
             + ROLE
             + 'trusted_services = ["ecs-tasks.amazonaws.com"]\n',
-            "role: its inline policy would be 11005 characters with 150 repository ARNs; IAM allows 10240 for a role's inline policies, and the name prefix 'demo' that name_format gives does not end in a separator (/ - _ .), so granting on 'repository/demo*' would also cover other repositories whose names start with 'demo': put a separator after the prefix in name_format (e.g. '{project}/{name}')",
+            "458: role: its inline policy would be 11005 characters with 150 repository ARNs; IAM allows 10240 for a role's inline policies, and the name prefix 'demo' that name_format gives does not end in a separator (/ - _ .), so granting on 'repository/demo*' would also cover other repositories whose names start with 'demo': put a separator after the prefix in name_format (e.g. '{project}/{name}')",
         ),
         (
             "dev",
             principals(110),
-            "role: its trust policy would be 4421 characters; IAM allows at most 4096 (github_repositories, trusted_principals and trusted_services make it): split the role",
+            "7: role: its trust policy would be 4421 characters; IAM allows at most 4096 (github_repositories, trusted_principals and trusted_services make it): split the role",
         ),
         (
             "dev",
@@ -82,9 +82,9 @@ STATEMENT = {"Sid": "S", "Effect": "Allow", "Action": ["ecr:ReplicateImage"]}
                 for prefix in ("team/", "team", "te.am", "te_am")
             )
             + "]\n",
-            "registry.creation_template[1].prefix: 'team' is already the prefix of registry.creation_template[0]; ECR allows one creation template per prefix\n"
+            "8: registry.creation_template[1].prefix: 'team' is already the prefix of registry.creation_template[0]; ECR allows one creation template per prefix\n"
             + F
-            + "registry.creation_template[3].prefix: 'te_am' maps to the Terraform address 'te_am' like 'te.am' (registry.creation_template[2]); change one",
+            + "8: registry.creation_template[3].prefix: 'te_am' maps to the Terraform address 'te_am' like 'te.am' (registry.creation_template[2]); change one",
         ),
         (
             "dev",
@@ -92,13 +92,13 @@ STATEMENT = {"Sid": "S", "Effect": "Allow", "Action": ["ecr:ReplicateImage"]}
             'custom_role_arn = "arn:aws:iam::123456789012:role/t", resource_tags = { '
             + ", ".join(f'k{i} = "v"' for i in range(51))
             + " } }]\n",
-            "registry.creation_template[0].resource_tags: has 51 tags; AWS allows 50",
+            "8: registry.creation_template[0].resource_tags: has 51 tags; AWS allows 50",
         ),
         (
             "dev",
             '[registry]\npull_through_cache = [{ prefix = "up", upstream = "ecr", registry_url = "example.com", '
             'custom_role_arn = "arn:aws:iam::123456789012:role/x" }]\n',
-            "registry.pull_through_cache[0].registry_url: 'example.com' is not an ECR registry URL such as '123456789012.dkr.ecr.us-east-1.amazonaws.com'",
+            "8: registry.pull_through_cache[0].registry_url: 'example.com' is not an ECR registry URL such as '123456789012.dkr.ecr.us-east-1.amazonaws.com'",
         ),
     ],
 )
@@ -116,11 +116,11 @@ def test_account_file_messages(accounts, environment, extra, expected):
     [
         (
             {**STATEMENT, "Principal": {"AWS": "*"}, "Resource": 3},
-            "registry.policy: template 'registry' (iam_policies/registry.json.j2): Statement[0].Resource: 3 must be a repository ARN or a non-empty list of them",
+            "8: registry.policy: template 'registry' (iam_policies/registry.json.j2): Statement[0].Resource: 3 must be a repository ARN or a non-empty list of them",
         ),
         (
             {**STATEMENT, "Principal": ["arn:aws:iam::123456789012:root"], "Resource": "*"},
-            "registry.policy: template 'registry' (iam_policies/registry.json.j2): Statement[0].Principal: ['arn:aws:iam::123456789012:root'] must be \"*\" or an object such as {\"AWS\": [ARN, ...]}",
+            "8: registry.policy: template 'registry' (iam_policies/registry.json.j2): Statement[0].Principal: ['arn:aws:iam::123456789012:root'] must be \"*\" or an object such as {\"AWS\": [ARN, ...]}",
         ),
     ],
 )
@@ -170,8 +170,8 @@ def test_clashes_between_account_files(accounts):
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
         [
-            "accounts/b.toml: backend.path: the local Terraform state <out>/stacks/shared.tfstate is also used by accounts/a.toml (backend.path); two stacks sharing one state would each plan to destroy the other's resources",
-            "accounts/b.toml: registry.creation_template[0].prefix: the repository creation template 'team' of account 123456789012 in us-east-1 is also made by accounts/a.toml (registry.creation_template[0].prefix); a registry holds one template per prefix",
+            "accounts/b.toml:8: backend.path: the local Terraform state <out>/stacks/shared.tfstate is also used by accounts/a.toml (backend.path); two stacks sharing one state would each plan to destroy the other's resources",
+            "accounts/b.toml:10: registry.creation_template[0].prefix: the repository creation template 'team' of account 123456789012 in us-east-1 is also made by accounts/a.toml (registry.creation_template[0].prefix); a registry holds one template per prefix",
             "ecrgen: 2 problem(s) found.",
         ],
     )

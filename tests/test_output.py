@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import examples
-from hypothesis import HealthCheck, given, settings
+from conftest import HEALTH_CHECKS_OFF, examples
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecrgen import output
@@ -168,9 +168,7 @@ FAILURES = [
 ]
 
 
-@settings(
-    max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=HEALTH_CHECKS_OFF)
 @given(
     kinds=st.lists(st.sampled_from(["absent", "file", "folder"]), min_size=len(SLOTS), max_size=len(SLOTS)),
     failure=st.sampled_from(FAILURES),

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import EXAMPLES, ROOT, examples, minimal, repository_policies
-from hypothesis import HealthCheck, given, settings
+from conftest import EXAMPLES, HEALTH_CHECKS_OFF, ROOT, examples, minimal, repository_policies
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -134,9 +134,7 @@ def load(path: Path) -> str:
     return "valid" if account.name == path.stem and rendered.name == account.name else repr(account)
 
 
-@settings(
-    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=HEALTH_CHECKS_OFF)
 @given(document=st.one_of(documents, realistic))
 def test_random_toml_gives_only_ecrgen_errors(tmp_path, document):
     try:
@@ -148,9 +146,7 @@ def test_random_toml_gives_only_ecrgen_errors(tmp_path, document):
     assert load(path) in ("valid", "invalid")
 
 
-@settings(
-    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=HEALTH_CHECKS_OFF)
 @given(data=st.binary(max_size=300))
 def test_random_bytes_give_only_ecrgen_errors(tmp_path, data):
     path = tmp_path / "bytes.toml"
@@ -158,9 +154,7 @@ def test_random_bytes_give_only_ecrgen_errors(tmp_path, data):
     assert load(path) in ("valid", "invalid")
 
 
-@settings(
-    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=HEALTH_CHECKS_OFF)
 @given(document=realistic)
 def test_the_cli_never_prints_a_traceback(tmp_path, document):
     try:
@@ -251,9 +245,7 @@ PIECES = [
 template_texts = st.lists(st.sampled_from(PIECES), max_size=25).map("".join) | st.text(max_size=60)
 
 
-@settings(
-    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=HEALTH_CHECKS_OFF)
 @given(template=template_texts)
 def test_random_templates_give_only_ecrgen_errors(tmp_path_factory, template):
     root = tmp_path_factory.mktemp("templates")
@@ -278,9 +270,7 @@ def test_random_templates_give_only_ecrgen_errors(tmp_path_factory, template):
 # ---- fuzzed output folders through the CLI: exit 0 or 1, never a traceback --------------------------
 
 
-@settings(
-    max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=HEALTH_CHECKS_OFF)
 @given(kinds=st.lists(st.sampled_from(["absent", "file", "folder"]), min_size=4, max_size=4))
 def test_the_cli_never_prints_a_traceback_for_an_output_folder(
     tmp_path_factory, monkeypatch, synthesized, kinds

@@ -49,6 +49,9 @@ Accounts = typer.Argument(
 PlanAccount = typer.Argument(
     ..., metavar="ACCOUNT", autocompletion=_complete_accounts, help="The account the plan is for."
 )
+PreviewAccount = typer.Argument(
+    ..., metavar="ACCOUNT", autocompletion=_complete_accounts, help="The account the repository is in."
+)
 
 
 def _version(value: bool) -> None:
@@ -192,6 +195,34 @@ def import_account(
         typer.echo(f"{path.as_posix()} (written)")
 
 
+@app.command("lifecycle-preview", short_help="What a repository's lifecycle policy would expire, offline.")
+def lifecycle_preview(  # noqa: PLR0913  (a Typer command's parameters are its options, one each)
+    account: str = PreviewAccount,
+    repository: str = params.REPOSITORY,
+    images: Path | None = params.IMAGES,
+    from_aws: bool = params.FROM_AWS,
+    at: str | None = params.AT,
+    deployed: list[str] | None = params.DEPLOYED,
+    as_json: bool = params.PREVIEW_JSON,
+    accounts_dir: Path = params.ACCOUNTS_DIR,
+) -> None:
+    """Evaluate the repository's effective lifecycle policy (ecrgen's default policy or its rules) on
+    its images as Amazon ECR does: per rule, the images it would expire or transition. With --deployed,
+    exit 1 if an image carrying one of those tags would be expired or transitioned."""
+    if (images is None) != from_aws:
+        raise typer.BadParameter("give --images FILE or --from-aws (one of them)")
+    with _reported(writes=False):
+        result = commands.lifecycle_preview(
+            accounts_dir, account, repository, images, at, tuple(deployed or ())
+        )
+    report.warnings(result.warnings)
+    typer.echo(result.json_text() if as_json else "\n".join(result.lines()))
+    refused = result.refused()
+    if refused:
+        report.problems(refused, github_too=False, writes=False)
+        raise typer.Exit(1)
+
+
 @app.command("schema")
 def schema() -> None:
     """Print the account file's JSON Schema (for editors: `ecrgen schema > ecrgen.schema.json`)."""
@@ -207,10 +238,13 @@ def init_ci(package: str = params.PACKAGE, root: Path = params.ROOT, force: bool
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. A run that ends (not interrupted) leaves the bytecode of what it
+    imported behind, when Python wrote none (`ecrgen.bytecode`)."""
     try:
         app(prog_name="ecrgen")
     except SystemExit as exit:
         if exit.code == INTERRUPTED and not _said_interrupted:  # Ctrl-C while Typer parsed: it exits silently
             sys.stderr.write("\necrgen: interrupted.\n")
+        elif exit.code != INTERRUPTED:
+            commands.write_missing_bytecode()
         raise

@@ -76,3 +76,30 @@ PROJECT = typer.Option(
     None, "--project", metavar="P", show_default=False, help="[account] project (default: the account name)."
 )
 FORCE_IMPORT = flag("--force", "Replace an existing account file (and policy templates of other text).")
+REPOSITORY = typer.Argument(
+    ..., metavar="REPOSITORY", help="The repository's name in the account file ([[repository]] name)."
+)
+IMAGES = typer.Option(
+    None,
+    "--images",
+    metavar="FILE",
+    show_default=False,
+    help="The JSON that `aws ecr describe-images --repository-name R --filter imageStatus=ANY` prints.",
+)
+FROM_AWS = flag("--from-aws", "Read the images from AWS (credential chain; AWS_ENDPOINT_URL honoured).")
+AT = typer.Option(
+    None,
+    "--at",
+    metavar="TIMESTAMP",
+    show_default=False,
+    help="The evaluation time, ISO 8601 (default: now).",
+)
+DEPLOYED = typer.Option(
+    None,
+    "--deployed",
+    metavar="TAG",
+    show_default=False,
+    help="A deployed image's tag (repeatable): exit 1 if an image carrying it would be expired or "
+    "transitioned.",
+)
+PREVIEW_JSON = flag("--json", 'Print {"repository": ..., "images": [...]} (for CI).')

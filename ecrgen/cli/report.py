@@ -38,13 +38,15 @@ def warnings(found: Iterable[Problem], github_too: bool = False) -> None:
 
 
 def problems(found: list[Problem], github_too: bool, writes: bool) -> None:
-    """The problems, one per line on stderr (and as annotations on stdout with `github_too`), then how
-    many; a command that writes says that it wrote nothing."""
+    """The problems, one per line on stderr as `FILE:LINE: path: message` (the line where it is known;
+    and as annotations on stdout with `github_too`), then how many; a command that writes says that it
+    wrote nothing."""
     if github_too:
-        for line in github(found):
-            typer.echo(line)
-    for problem in found:
-        typer.echo(str(problem), err=True)
+        for annotation in github(found):
+            typer.echo(annotation)
+    for problem, line in located(found):
+        where = f"{problem.file}:{line}" if line else problem.file
+        typer.echo(": ".join(part for part in (where, problem.path, problem.message) if part), err=True)
     written = "; nothing was written" if writes else ""
     typer.echo(f"ecrgen: {len(found)} problem(s) found{written}.", err=True)
 
@@ -84,7 +86,7 @@ def github(problems: Iterable[Problem], severity: str = "error") -> list[str]:
 
 
 def located(problems: Iterable[Problem]) -> list[tuple[Problem, int | None]]:
-    """Each problem with the 1-based line of its file it is about, where that can be found."""
+    """Each problem with the 1-based line of its file it is about, or None where that is not known."""
     texts: dict[str, list[str] | None] = {}
     found = []
     for problem in problems:
@@ -112,7 +114,7 @@ def find_line(lines: list[str] | None, problem: Problem) -> int | None:
     stated = _AT_LINE.search(problem.message)
     if stated and not problem.path:
         return int(stated.group(1))
-    if lines is None or not problem.path:
+    if lines is None or not problem.path or not problem.file.endswith(".toml"):  # field paths are TOML's
         return None
     return locate(lines, split_path(problem.path))
 

@@ -29,6 +29,7 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,13 +54,57 @@ class Claim:
     verb: str = "made"
 
 
+@dataclass(frozen=True)
+class Claims:
+    """Everything of one account file that clashes are found from: which registry it is, what it
+    claims, and whether it delivers findings to CloudWatch Logs. Kept beside the account's output (as
+    JSON, `to_json`), so that a synth of one account need not load every other file to find clashes."""
+
+    file: str
+    id: str
+    region: str
+    claims: tuple[Claim, ...]
+    log_group: bool
+
+
+def claims_of(account: Account) -> Claims:
+    """What this account file claims."""
+    log_group = bool(account.alerts and account.alerts.cloudwatch_log_group)
+    return Claims(account.file, account.id, account.region, tuple(_claims(account)), log_group)
+
+
+def to_json(claims: Claims) -> str:
+    """The claims as JSON, without the file's path (it is given again when read: `from_json`)."""
+    fields = [[list(c.key), c.path, c.what, c.why, c.verb] for c in claims.claims]
+    document = {"id": claims.id, "region": claims.region, "log_group": claims.log_group, "claims": fields}
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
+
+
+def from_json(text: str, file: str) -> Claims | None:
+    """The claims `to_json` wrote, for the account file `file`; None when the text is not such JSON."""
+    try:
+        document = json.loads(text)
+        found = tuple(
+            Claim(tuple(key), path, what, why, verb) for key, path, what, why, verb in document["claims"]
+        )
+        return Claims(file, str(document["id"]), str(document["region"]), found, bool(document["log_group"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def clashes(accounts: list[Account]) -> list[Problem]:
     """Every clash among these accounts, reported on the later file and naming the earlier one."""
+    return clashes_among([claims_of(account) for account in accounts])
+
+
+def clashes_among(accounts: list[Claims]) -> list[Problem]:
+    """Every clash among the claims of these account files, reported on the later file and naming the
+    earlier one."""
     found: list[Problem] = []
     seen: dict[tuple, tuple[str, str]] = {}
     log_policies: dict[tuple[str, str], list[str]] = {}
     for account in accounts:
-        for claim in _claims(account):
+        for claim in account.claims:
             if claim.key in seen and seen[claim.key][0] != account.file:
                 other, other_path = seen[claim.key]
                 where = {"role": f" of account {account.id}", "state": ""}.get(
@@ -73,7 +118,7 @@ def clashes(accounts: list[Account]) -> list[Problem]:
                     )
                 )
             seen.setdefault(claim.key, (account.file, claim.path))
-        if account.alerts and account.alerts.cloudwatch_log_group:
+        if account.log_group:
             log_policies.setdefault((account.id, account.region), []).append(account.file)
     for (account_id, region), files in log_policies.items():
         if len(files) > MAX_LOG_RESOURCE_POLICIES:

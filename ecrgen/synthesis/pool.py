@@ -1,20 +1,32 @@
-"""Worker processes for large runs: how many, starting them early, sharing the accounts among them."""
+"""Worker processes for large runs: how many, starting them early, sharing the accounts among them in
+batches of bounded size, each batch in a fresh process (jsii keeps every object a process made until
+it ends: a Node process's memory grows with the accounts it built, so none builds more than a batch)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from ecrgen.config.model import Account
+from ecrgen.errors import EcrgenError, Problem
+from ecrgen.synthesis import frames
 
 # Below this many repositories one process is faster than starting a second Node.
 PARALLEL_REPOSITORIES = 150
+# The most one worker process builds: an account weighs its repositories + 5 (about 160 accounts of 20
+# repositories, ~75 MB of Node heap). A run heavier than this always uses worker processes.
+BATCH_WEIGHT = 4000
+
+
+def weight(account: Account) -> int:
+    """What building an account costs, in repositories (the account's own resources count as 5)."""
+    return len(account.repositories) + 5
 
 
 def jobs_for(repositories: int, stale: int) -> int:
@@ -24,11 +36,32 @@ def jobs_for(repositories: int, stale: int) -> int:
     return max(1, min(os.cpu_count() or 1, stale)) if repositories >= PARALLEL_REPOSITORIES else 1
 
 
+def in_workers(jobs: int, repositories: int, stale: int) -> bool:
+    """Whether the run goes to worker processes: more than one is worth it, or it is heavier than one
+    batch (then even one job runs in workers, batch after batch, so that memory stays bounded)."""
+    return jobs > 1 or repositories + 5 * stale > BATCH_WEIGHT
+
+
+def batches(accounts: list[Account]) -> list[list[Account]]:
+    """The accounts in batches of at most BATCH_WEIGHT (an account heavier than that alone), the heaviest
+    accounts first so that the last batches are small."""
+    found: list[list[Account]] = []
+    load = BATCH_WEIGHT
+    for account in sorted(accounts, key=lambda a: (-weight(a), a.name)):
+        if load + weight(account) > BATCH_WEIGHT:
+            found.append([])
+            load = 0
+        found[-1].append(account)
+        load += weight(account)
+    return found
+
+
 @contextlib.contextmanager
-def started(jobs: int) -> Iterator[list[subprocess.Popen]]:
-    """`jobs` workers when more than one is worth it (none otherwise), started now so that Node starts
-    while this process validates; on the way out every worker still running is stopped."""
-    workers = [start_worker() for _ in range(jobs)] if jobs > 1 else []
+def started(jobs: int, workers_wanted: bool) -> Iterator[list[subprocess.Popen]]:
+    """`jobs` workers when the run goes to workers (none otherwise), started now so that Node starts
+    while this process validates; on the way out every worker still running (those started later for
+    further batches too) is stopped."""
+    workers = [start_worker() for _ in range(jobs)] if workers_wanted else []
     try:
         yield workers
     finally:  # a worker that is still running here (an error, Ctrl-C) has nothing left to do
@@ -36,6 +69,9 @@ def started(jobs: int) -> Iterator[list[subprocess.Popen]]:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+            for stream in (worker.stdin, worker.stdout, worker.stderr):  # a worker never sent a batch
+                if stream is not None and not stream.closed:
+                    stream.close()
 
 
 def start_worker() -> subprocess.Popen:
@@ -53,26 +89,62 @@ def render_parallel(
     workers: list[subprocess.Popen],
     done: Callable[[list[str]], None] = lambda _: None,
 ) -> dict[str, str]:
-    """Split the accounts into shares of similar size, one per started worker, and collect the JSON."""
-    shares: list[list[Account]] = [[] for _ in workers]
-    weights = [0] * len(workers)
-    for account in sorted(accounts, key=lambda a: (-len(a.repositories), a.name)):
-        lightest = weights.index(min(weights))
-        shares[lightest].append(account)
-        weights[lightest] += len(account.repositories) + 5
+    """Render the accounts batch by batch, each batch in its own worker process: as many at once as
+    `workers` were started (they take the first batches); the process for a thread's next batch starts
+    while the current one renders. Every process started is added to `workers` (the caller stops them)."""
+    queue = batches(accounts)
+    lock = threading.Lock()
+    closed = threading.Event()  # the run ended (an error, Ctrl-C): start nothing more
 
-    def run(worker: subprocess.Popen, share: list[Account]) -> dict[str, str]:
-        stdout, stderr = worker.communicate(pickle.dumps(share))
-        if worker.returncode != 0:
-            raise RuntimeError(
-                f"ecrgen worker failed ({worker.returncode}):\n{stderr.decode(errors='replace')}"
-            )
-        done(sorted(a.name for a in share))
-        return json.loads(stdout)
+    def take() -> list[Account] | None:
+        with lock:
+            return queue.pop(0) if queue and not closed.is_set() else None
+
+    def spare() -> subprocess.Popen | None:
+        with lock:
+            if not queue or closed.is_set():
+                return None
+            worker = start_worker()
+            workers.append(worker)
+            return worker
+
+    def run(first: subprocess.Popen) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        worker: subprocess.Popen | None = first
+        while worker is not None and (batch := take()) is not None:
+            following = spare()
+            stdout, stderr = worker.communicate(pickle.dumps(batch))
+            part = received(worker.returncode, stdout, stderr, sorted(a.name for a in batch))
+            done(sorted(part))
+            texts.update(part)
+            worker = following
+        return texts
 
     pool = ThreadPoolExecutor(len(workers))
     try:
-        parts = list(pool.map(run, workers, shares))
+        parts = list(pool.map(run, list(workers)))
     finally:  # on Ctrl-C do not wait for the threads: the caller stops their workers
+        with lock:
+            closed.set()
         pool.shutdown(wait=False, cancel_futures=True)
     return {name: text for part in parts for name, text in sorted(part.items())}
+
+
+def received(returncode: int, stdout: bytes, stderr: bytes, names: list[str]) -> dict[str, str]:
+    """The texts a worker sent for the accounts `names`, each checked against its digest; an EcrgenError
+    (raised before anything is written) when the worker failed or its frame is not whole and intact."""
+    if returncode != 0:
+        detail = stderr.decode(errors="replace").strip().splitlines()[-20:]
+        reason = f"stopped with exit code {returncode}" + (":\n" + "\n".join(detail) if detail else "")
+    else:
+        try:
+            texts = frames.decode(stdout)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:  # TornFrame is a ValueError
+            reason = f"sent a damaged result ({error})"
+        else:
+            if sorted(texts) == names:
+                return texts
+            reason = f"sent the accounts {sorted(texts)}, not {names}"
+    raise EcrgenError(
+        [Problem("ecrgen synthesis worker", "", f"{reason}; nothing was written: run the command again")]
+    )

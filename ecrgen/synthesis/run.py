@@ -15,7 +15,7 @@ from typing import Protocol
 from ecrgen import output
 from ecrgen.config import files
 from ecrgen.config.model import Account
-from ecrgen.errors import Problem
+from ecrgen.errors import EcrgenError, Problem
 from ecrgen.synthesis import incremental, manifest, pool
 from ecrgen.synthesis.environment import check_environment
 
@@ -45,18 +45,21 @@ class Quiet:
 
 QUIET = Quiet()
 
-# The accounts named (all when none), validated and checked against the output folder; their warnings.
-Check = Callable[[list[str]], tuple[list[Account], tuple[Problem, ...]]]
+# The accounts named, validated and checked against the output folder and the folder's other accounts
+# (given: what an earlier synth kept of their claims, by name); the valid accounts and the warnings.
+Check = Callable[[list[str], dict[str, str]], tuple[list[Account], tuple[Problem, ...]]]
 Render = Callable[[list[Account], Callable[[str], None]], dict[str, str]]
 
 
 @dataclass(frozen=True)
 class Steps:
-    """What the caller gives a run: how it checks and renders the accounts it synthesizes, where it shows
+    """What the caller gives a run: how it checks and renders the accounts it synthesizes, what of an
+    account is kept beside its output for the next run's clash check (`claims`, text), where it shows
     progress, and who receives the warnings `check` returns."""
 
     check: Check
     render: Render
+    claims: Callable[[Account], str]
     progress: Progress = QUIET
     warn: Callable[[tuple[Problem, ...]], None] = lambda _: None
 
@@ -81,9 +84,10 @@ def synthesize(
     if not stale:
         write_manifest(accounts_dir, out)
         return results
-    jobs = pool.jobs_for(sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale), len(stale))
-    with pool.started(jobs) as workers:
-        checked, warnings = steps.check(stale)
+    repositories = sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale)
+    jobs = pool.jobs_for(repositories, len(stale))
+    with pool.started(jobs, pool.in_workers(jobs, repositories, len(stale))) as workers:
+        checked, warnings = steps.check(stale, kept_claims(accounts_dir, out, stale, digests, templates))
         steps.warn(warnings)
         progress.start(
             len(stale),
@@ -94,9 +98,29 @@ def synthesize(
             texts = pool.render_parallel(checked, workers, progress.done)
         else:
             texts = steps.render(checked, lambda name: progress.done([name]))
-    results += output.write(out, texts, {name: digests[name] for name in texts})
+    claims = {account.name: steps.claims(account) for account in checked}
+    results += output.write(out, texts, {name: digests[name] for name in texts}, claims)
     write_manifest(accounts_dir, out)
     return sorted(results, key=lambda r: r.account)
+
+
+def kept_claims(
+    accounts_dir: Path, out: Path, stale: list[str], digests: dict[str, str], templates: str
+) -> dict[str, str]:
+    """The claims kept beside the output of every other account of the folder whose file is what it was
+    when that output was written (its input hash matches): those files need not be loaded again."""
+    kept = {}
+    for name, path in files.account_files(accounts_dir).items():
+        if name in stale:
+            continue
+        try:
+            digest = digests.get(name) or incremental.input_digest(name, files.read(path), templates)
+        except EcrgenError:  # unreadable: the check loads it, and says nothing of it (its own problem)
+            continue
+        claims = output.read_claims(out, name, digest)
+        if claims is not None:
+            kept[name] = claims
+    return kept
 
 
 def write_manifest(accounts_dir: Path, out: Path) -> None:

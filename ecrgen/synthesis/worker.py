@@ -1,6 +1,6 @@
 """A synthesis worker: `python -O -m ecrgen.synthesis.worker` starts CDKTF and Node at once, then reads the
 validated accounts, their policies rendered (pickled by the parent ecrgen process), from stdin and
-prints {account: JSON text}.
+sends {account: JSON text} back as one frame (`ecrgen.synthesis.frames`) on what was its stdout.
 
 Run with -O: the provider bindings' runtime type checks sit under `if __debug__:` and cost about a
 third of synthesis time; ecrgen has validated every value before it reaches them. Starting before
@@ -9,18 +9,27 @@ the parent has finished validating overlaps Node's start-up with that validation
 
 from __future__ import annotations
 
-import json
+import os
 import pickle
 import sys
 
+from ecrgen import bytecode
+from ecrgen.synthesis import frames
+
 
 def main() -> None:
-    """Read the pickled accounts from stdin, print their JSON texts as one JSON object."""
+    """Read the pickled accounts from stdin, send their JSON texts back as one frame. The channel is a
+    copy of the stdout file descriptor; stdout itself now goes to stderr, so that nothing else printed
+    (a library, Node) can land inside the frame."""
+    channel = os.dup(1)
+    os.dup2(2, 1)
     from ecrgen import stack  # starts Node and loads the provider assembly now
     from ecrgen.synthesis import render
 
     accounts = pickle.load(sys.stdin.buffer)
-    json.dump(render.render(accounts, stack.AccountStack), sys.stdout)
+    frames.write_all(channel, frames.encode(render.render(accounts, stack.AccountStack)))
+    os.close(channel)
+    bytecode.write_missing()  # the `.opt-1.pyc` the next worker reads (this one runs under -O)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def test_bad_input_exits_1_without_traceback_and_writes_nothing(accounts, tmp_pa
     result = run("synth", "a", "--accounts-dir", str(folder), "--out", "out")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "accounts/a.toml: repository[0].name: 'My_App' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
+        "accounts/a.toml:8: repository[0].name: 'My_App' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
         "ecrgen: 1 problem(s) found; nothing was written.",
     ]
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
@@ -285,9 +285,9 @@ def test_validate_reports_config_and_template_problems_together(accounts, tmp_pa
     result = run("validate", "--accounts-dir", str(folder))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "accounts/a.toml: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
+        "accounts/a.toml:7: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
         "iam_policies/folder.json.j2: is a folder, not a template file; rename or remove it (every *.json.j2 in iam_policies/ is a policy template)",
-        "accounts/b.toml: repository[0].policy: template 'typo' (iam_policies/typo.json.j2): 'pull_principal' is undefined",
+        "accounts/b.toml:9: repository[0].policy: template 'typo' (iam_policies/typo.json.j2): 'pull_principal' is undefined",
         "ecrgen: 3 problem(s) found.",
     ]
 
@@ -394,7 +394,7 @@ def test_output_folder_and_config_problems_are_reported_together(accounts, tmp_p
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
         [
-            "accounts/a.toml: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
+            "accounts/a.toml:7: account.oops: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
             "out/stacks/b/cdk.tf.json: is a folder, but ecrgen writes a file there: remove the folder",
             "ecrgen: 2 problem(s) found; nothing was written.",
         ],
@@ -628,7 +628,7 @@ def test_a_toml_date_is_shown_as_written(accounts):
     result = run("validate", "--accounts-dir", str(accounts(a=text)))
     assert (
         result.stderr.splitlines()[0]
-        == "accounts/a.toml: account.id: 1979-05-27T07:32:00+00:00 must be a string"
+        == "accounts/a.toml:3: account.id: 1979-05-27T07:32:00+00:00 must be a string"
     )
 
 
@@ -639,7 +639,7 @@ def test_validate_of_named_accounts_checks_clashes_with_the_other_files_as_synth
         b=minimal("dev", '[backend]\ntype = "s3"\nbucket = "state-bucket"\nkey = "ecr/b.tfstate"\n' + role),
     )
     message = (
-        "accounts/a.toml: role.name: the IAM role 'ecr-ci' of account 123456789012 is also made by "
+        "accounts/a.toml:12: role.name: the IAM role 'ecr-ci' of account 123456789012 is also made by "
         "accounts/b.toml (role.name); role names are unique in an AWS account, whatever their case"
     )
     validated = run("validate", "b", "--accounts-dir", str(folder))

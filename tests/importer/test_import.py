@@ -291,7 +291,7 @@ def test_clashes_with_the_folders_other_account_files_count(aws, here):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         "accounts/prod.toml: made from what AWS holds, does not pass ecrgen validate:",
-        "accounts/old.toml: scanning: the registry scanning configuration of account 123456789012 in eu-west-1 is also "
+        "accounts/old.toml:7: scanning: the registry scanning configuration of account 123456789012 in eu-west-1 is also "
         "made by accounts/prod.toml (scanning); there is one per account and region, and two stacks would overwrite each other",
     ]
     assert files(here) == ["accounts/old.toml"]

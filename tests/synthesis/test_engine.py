@@ -136,11 +136,12 @@ def _copy_examples(folder: Path) -> None:
 
 
 def _synth_in_two_processes(folder):
-    """`ecrgen synth --all --out par` in `folder`, with two worker processes."""
+    """`ecrgen synth --all --out par` in `folder`, with two worker processes, unbuffered (where the old
+    channel lost bytes: issue 24)."""
     return subprocess.run(
         [sys.executable, "-m", "ecrgen", "synth", "--all", "--out", "par"],
         cwd=folder,
-        env={**os.environ, "ECRGEN_JOBS": "2"},
+        env={**os.environ, "ECRGEN_JOBS": "2", "PYTHONUNBUFFERED": "1"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -163,7 +164,7 @@ def test_invalid_input_stops_the_started_workers_and_writes_nothing(tmp_path):
         (tmp_path / "accounts" / "edge.toml").read_text() + "\nbogus = 1\n"
     )
     done = _synth_in_two_processes(tmp_path)
-    assert done.returncode == 1 and "accounts/edge.toml: scanning.bogus: unknown key" in done.stderr
+    assert done.returncode == 1 and "accounts/edge.toml:34: scanning.bogus: unknown key" in done.stderr
     assert not (tmp_path / "par").exists()
 
 

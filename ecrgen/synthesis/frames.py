@@ -1,0 +1,60 @@
+"""The worker-to-parent channel: one frame that cannot tear unnoticed.
+
+A frame is a header line `ECRGEN-FRAME 1 <length> <sha256>` followed by exactly `<length>` bytes whose
+SHA-256 is `<sha256>`. The payload is a JSON object {account: {"text": ..., "sha256": ...}}: the parent
+checks the frame (length and digest) and then every account's text against its own digest before any
+of it reaches the writer. The writer side loops over `os.write`, which may write fewer bytes than asked
+(a pipe under a signal, an unbuffered stream): a short write is continued, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+MAGIC = b"ECRGEN-FRAME 1"
+
+
+class TornFrame(ValueError):
+    """The bytes read are not one whole, intact frame (cut short, extended, or altered)."""
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of `data`, hexadecimal."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode(texts: dict[str, str]) -> bytes:
+    """The frame carrying every account's text, each with its own digest."""
+    payload = json.dumps(
+        {name: {"text": text, "sha256": digest(text.encode())} for name, text in texts.items()},
+        ensure_ascii=False,
+    ).encode()
+    return b"%s %d %s\n" % (MAGIC, len(payload), digest(payload).encode()) + payload
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of `data` to `fd`, continuing after short writes."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def decode(data: bytes) -> dict[str, str]:
+    """Account name -> text, from one frame; TornFrame when the frame or any account's text is not intact."""
+    header, newline, payload = data.partition(b"\n")
+    parts = header.split(b" ")
+    if not newline or len(parts) != 4 or b" ".join(parts[:2]) != MAGIC or not parts[2].isdigit():
+        raise TornFrame(f"no frame header (got {header[:60]!r})")
+    if len(payload) != int(parts[2]):
+        raise TornFrame(f"{len(payload)} bytes arrived, the frame announced {int(parts[2])}")
+    if digest(payload) != parts[3].decode(errors="replace"):
+        raise TornFrame("the bytes differ from the frame's SHA-256")
+    texts: dict[str, str] = {}
+    for name, entry in json.loads(payload).items():
+        if digest(entry["text"].encode()) != entry["sha256"]:
+            raise TornFrame(f"the text of {name} differs from its SHA-256")
+        texts[name] = entry["text"]
+    return texts
