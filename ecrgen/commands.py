@@ -16,16 +16,16 @@ from ecrgen.bytecode import write_missing as write_missing_bytecode
 from ecrgen.config import files
 from ecrgen.drift import Report, stale_message, stale_stacks
 from ecrgen.errors import EcrgenError, Problem
-from ecrgen.preflight import Checked, PlanChecked
 from ecrgen.synthesis.environment import check_environment
-from ecrgen.synthesis.run import QUIET, Progress
 from ecrgen.workflow import default_package
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # re-exported lazily (module __getattr__): they import the config models (pydantic)
     from ecrgen.config.model import Account
     from ecrgen.importer.run import Imported
     from ecrgen.output import Result
+    from ecrgen.preflight import Checked, PlanChecked
     from ecrgen.preview import Preview
+    from ecrgen.synthesis.run import Progress
 
 __all__ = [
     "Checked",
@@ -51,6 +51,20 @@ __all__ = [
     "validate",
     "write_missing_bytecode",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The re-exported result types, imported when first asked for: `ecrgen --version` and a shell
+    completion keypress import this façade but never the config models (pydantic) behind them."""
+    if name in ("Checked", "PlanChecked"):
+        from ecrgen import preflight
+
+        return getattr(preflight, name)
+    if name == "Progress":
+        from ecrgen.synthesis import run
+
+        return run.Progress
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
@@ -83,7 +97,7 @@ def synthesize(
     names: list[str] | None,
     out: Path,
     force: bool = False,
-    progress: Progress = QUIET,
+    progress: Progress | None = None,
     warn: Callable[[tuple[Problem, ...]], None] = lambda _: None,
 ) -> list[Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
@@ -99,7 +113,7 @@ def synthesize(
     def claims(account: Account) -> str:
         return clashes.to_json(clashes.claims_of(account))
 
-    steps = run.Steps(check, _render, claims, progress, warn)
+    steps = run.Steps(check, _render, claims, progress or run.QUIET, warn)
     return run.synthesize(accounts_dir, names, out, steps, force)
 
 

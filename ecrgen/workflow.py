@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ecrgen import output
@@ -12,10 +13,31 @@ WORKFLOW_PATH = Path(".github") / "workflows" / "ecrgen.yml"
 
 
 def default_package() -> str:
-    """How the workflow installs ecrgen when not told: this exact version from the package index."""
-    from ecrgen import __version__
+    """Where the workflow installs ecrgen from when not told: the git URL and commit this ecrgen was
+    installed from (its PEP 610 `direct_url.json`). ecrgen is on no package index, so an install from a
+    wheel, a local folder or a local clone gives CI nothing to fetch: then `--package` is required."""
+    import importlib.metadata
 
-    return f"ecrgen=={__version__}"
+    try:
+        recorded = importlib.metadata.distribution("ecrgen").read_text("direct_url.json")
+        origin = json.loads(recorded or "{}")
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    url, vcs = str(origin.get("url", "")), origin.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and not url.startswith("file:"):
+        return f"ecrgen @ git+{url}@{vcs['commit_id']}"
+    where = f" ({url})" if url else ""
+    raise EcrgenError(
+        [
+            Problem(
+                "--package",
+                "",
+                f"required: this ecrgen was not installed from a git URL CI can reach{where}, and ecrgen is "
+                "on no package index; give the source the workflow installs, e.g. "
+                '"ecrgen @ git+https://github.com/ORG/ecrgen@COMMIT"',
+            )
+        ]
+    )
 
 
 def workflow_text(package: str) -> str:
@@ -27,7 +49,7 @@ def workflow_text(package: str) -> str:
                     "--package",
                     "",
                     f"{package!r} is not a pip requirement or path "
-                    '(e.g. ecrgen==0.1.0 or "ecrgen @ git+https://github.com/ORG/ecrgen@TAG")',
+                    '(e.g. "ecrgen @ git+https://github.com/ORG/ecrgen@COMMIT" or a wheel\'s URL)',
                 )
             ]
         )

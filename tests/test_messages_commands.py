@@ -213,7 +213,7 @@ def test_init_ci_refuses_a_package_that_is_no_requirement(tmp_path):
     assert (result.exit_code, result.stderr.splitlines()) == (
         1,
         [
-            '--package: \'ecrgen"; rm -rf /\' is not a pip requirement or path (e.g. ecrgen==0.1.0 or "ecrgen @ git+https://github.com/ORG/ecrgen@TAG")',
+            "--package: 'ecrgen\"; rm -rf /' is not a pip requirement or path (e.g. \"ecrgen @ git+https://github.com/ORG/ecrgen@COMMIT\" or a wheel's URL)",
             "ecrgen: 1 problem(s) found; nothing was written.",
         ],
     )

@@ -27,6 +27,7 @@ from ecrgen.cli import params, progress, report
 from ecrgen.cli.params import Format
 
 _said_interrupted = False
+_quiet = False  # `ecrgen --quiet ...`: no progress
 
 
 def _complete_accounts(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -72,8 +73,10 @@ Version = typer.Option(
 
 
 @app.callback()
-def options(version: bool = Version) -> None:
+def options(version: bool = Version, quiet: bool = params.QUIET) -> None:
     """Terraform JSON for each AWS account's Amazon ECR set-up, from accounts/<ACCOUNT>.toml."""
+    global _quiet
+    _quiet = quiet
 
 
 @contextlib.contextmanager
@@ -82,6 +85,8 @@ def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
     try:
         yield
     except commands.EcrgenError as error:
+        if fmt is Format.json:
+            typer.echo(report.document([], errors=error.problems))
         report.problems(list(error.problems), github_too=fmt is Format.github, writes=writes)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -110,7 +115,7 @@ def synth(
         typer.echo(drift.text())
         raise typer.Exit(1 if drift.changed else 0)
     with _reported(writes=True):
-        reporter = progress.for_terminal()
+        reporter = None if _quiet else progress.for_terminal()
         try:
             results = commands.synthesize(
                 accounts_dir, names, out, force=force, progress=reporter, warn=report.warnings
@@ -134,8 +139,12 @@ def validate(
     accounts when none named."""
     with _reported(writes=False, fmt=fmt):
         checked = commands.validate(accounts_dir, accounts or None)
-    report.warnings(checked.warnings)
-    typer.echo(f"{len(checked.accounts)} account(s) valid: {', '.join(a.name for a in checked.accounts)}")
+    names = [a.name for a in checked.accounts]
+    if fmt is Format.json:
+        typer.echo(report.document(names, warned=checked.warnings))
+        return
+    report.warnings(checked.warnings, github_too=fmt is Format.github)
+    typer.echo(f"{len(names)} account(s) valid: {', '.join(names)}")
 
 
 @app.command("list", short_help="One row per account (--json for CI matrices).")
@@ -156,12 +165,16 @@ def check_plan(
     plan: Path = params.PLAN,
     accounts_dir: Path = params.ACCOUNTS_DIR,
     migration: bool = params.MIGRATION,
+    fmt: Format = params.FORMAT,
 ) -> None:
     """Exit 1 naming each production or adopted repository that the saved plan would delete or replace
     and that the account file does not list in allow_destroy. Run it between `terraform plan` and `apply`."""
-    with _reported(writes=False):
+    with _reported(writes=False, fmt=fmt):
         checked = commands.check_plan(accounts_dir, account, plan, migration)
-    typer.echo(report.plan_checked(account, checked, migration))
+    if fmt is Format.json:
+        typer.echo(report.document([account], warned=checked.warnings))
+        return
+    typer.echo(report.plan_checked(account, checked, migration, github_too=fmt is Format.github))
 
 
 @app.command("import", short_help="Write accounts/<ACCOUNT>.toml from what the AWS account holds.")

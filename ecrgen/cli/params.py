@@ -9,10 +9,12 @@ import typer
 
 
 class Format(str, enum.Enum):  # noqa: UP042  (a StrEnum would change str(Format.text))
-    """How `validate` reports problems: text lines (stderr), or GitHub annotations too (stdout)."""
+    """How `validate` and `check-plan` report problems: text lines (stderr), GitHub annotations too
+    (stdout), or one JSON document (stdout; the text lines stay on stderr)."""
 
     text = "text"
     github = "github"
+    json = "json"
 
 
 def flag(name: str, help: str) -> bool:
@@ -33,9 +35,18 @@ FORMAT = typer.Option(
     Format.text,
     "--format",
     case_sensitive=False,
-    help="text, or github: also print ::error annotations (stdout) for GitHub Actions.",
+    help="text; github: also ::error and ::warning annotations (stdout) for GitHub Actions; json: one JSON "
+    'document on stdout: {"ok", "accounts", "problems": [{"file", "line", "path", "message", "severity"}]}.',
 )
 JSON = flag("--json", "Print a JSON list (for CI matrices).")
+QUIET = typer.Option(
+    False,
+    "--quiet",
+    "-q",
+    metavar="",
+    show_default=False,
+    help="No progress (stderr: synth's bar or lines); problems and warnings still print.",
+)
 MIGRATION = flag(
     "--migration",
     "Also refuse any repository the plan would create: a migration imports every repository.",
@@ -46,8 +57,8 @@ PACKAGE = typer.Option(
     "--package",
     metavar="SPEC",
     show_default=False,
-    help="What the workflow pip-installs: a pinned version or a git URL at a "
-    "tag or commit (default: ecrgen==<this version>).",
+    help="What the workflow pip-installs: a git URL at a commit or tag, or a wheel's URL "
+    "(default: the git URL and commit this ecrgen was installed from; required otherwise).",
 )
 ROOT = typer.Option(Path("."), "--dir", metavar="PATH", help="The repository that holds accounts/.")
 FORCE_CI = flag("--force", "Replace an existing, different workflow.")

@@ -1,9 +1,11 @@
-"""What the command line prints besides data: problems (one per line, and as GitHub Actions annotations
-`::error file=F,line=N::message`, with the line found in the file: the parser's own line for a syntax
-error, else the line that sets the problem's field path), the interruption notice, the account table."""
+"""What the command line prints besides data: problems (one per line, as GitHub Actions annotations
+`::error file=F,line=N::message` and `::warning ...`, or as one JSON document, with the line found in the
+file: the parser's own line for a syntax error, else the line that sets the problem's field path), the
+interruption notice, the account table."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -25,8 +27,12 @@ _KEY = re.compile(
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def warnings(found: Iterable[Problem]) -> None:
-    """Warnings: on stderr, never a failure."""
+def warnings(found: Iterable[Problem], github_too: bool = False) -> None:
+    """Warnings: on stderr, never a failure (and as `::warning` annotations on stdout with `github_too`)."""
+    found = list(found)
+    if github_too:
+        for line in github(found, "warning"):
+            typer.echo(line)
     for problem in found:
         typer.echo(f"warning: {problem}", err=True)
 
@@ -68,6 +74,17 @@ def table(rows: list[dict]) -> list[str]:
     ]
 
 
+def github(problems: Iterable[Problem], severity: str = "error") -> list[str]:
+    """One `::error` (or `::warning`) workflow command per problem (GitHub shows them on the pull
+    request's files)."""
+    lines = []
+    for problem, line in located(problems):
+        where = f"file={_escape(problem.file, True)}" + (f",line={line}" if line else "")
+        message = ": ".join(part for part in (problem.path, problem.message) if part)
+        lines.append(f"::{severity} {where}::{_escape(message, False)}")
+    return lines
+
+
 def located(problems: Iterable[Problem]) -> list[tuple[Problem, int | None]]:
     """Each problem with the 1-based line of its file it is about, or None where that is not known."""
     texts: dict[str, list[str] | None] = {}
@@ -79,14 +96,17 @@ def located(problems: Iterable[Problem]) -> list[tuple[Problem, int | None]]:
     return found
 
 
-def github(problems: Iterable[Problem]) -> list[str]:
-    """One `::error` workflow command per problem (GitHub shows them on the pull request's files)."""
-    lines = []
-    for problem, line in located(problems):
-        where = f"file={_escape(problem.file, True)}" + (f",line={line}" if line else "")
-        message = ": ".join(part for part in (problem.path, problem.message) if part)
-        lines.append(f"::error {where}::{_escape(message, False)}")
-    return lines
+def document(accounts: list[str], errors: Iterable[Problem] = (), warned: Iterable[Problem] = ()) -> str:
+    """`--format json`: one JSON object on stdout, `{"ok": bool, "accounts": [names], "problems": [{"file",
+    "line" (1-based, or null), "path", "message", "severity": "error" | "warning"}]}`; `ok` is false
+    exactly when there is an error (then the exit code is 1)."""
+    rows = [
+        {"file": p.file, "line": line, "path": p.path, "message": p.message, "severity": severity}
+        for severity, found in (("error", errors), ("warning", warned))
+        for p, line in located(found)
+    ]
+    ok = not any(row["severity"] == "error" for row in rows)
+    return json.dumps({"ok": ok, "accounts": accounts, "problems": rows}, indent=2)
 
 
 def find_line(lines: list[str] | None, problem: Problem) -> int | None:
@@ -169,9 +189,11 @@ def _escape(text: str, property_value: bool) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
-def plan_checked(account: str, checked: commands.PlanChecked, migration: bool) -> str:
+def plan_checked(
+    account: str, checked: commands.PlanChecked, migration: bool, github_too: bool = False
+) -> str:
     """What `check-plan` says of a plan it lets through (its warnings go to stderr first)."""
-    warnings(checked.warnings)
+    warnings(checked.warnings, github_too)
     if migration:
         return (
             f"{account}: the migration plan imports {checked.imported} repository(ies) and creates, deletes "

@@ -177,7 +177,8 @@ def test_the_ci_workflow_names_real_commands():
         "actions/setup-python",
         "actions/cache",
         "hashicorp/setup-terraform",
-        "aws-actions/configure-aws-credentials",
+        "actions/upload-artifact",  # the saved plan, from plan to apply
+        "actions/download-artifact",
     }
     for line in commands.splitlines():  # every ecrgen subcommand the workflow runs exists
         if "ecrgen " in line:
