@@ -61,14 +61,15 @@ def missing() -> str | None:
 def for_provider_5(document: dict) -> dict:
     """THE ONE PLACE tests change ecrgen's JSON. ecrgen emits `hashicorp/aws ~> 6.25`; the offline mirror
     holds 5.100.0, which lacks what 6.x added: `image_tag_mutability_exclusion_filter` and the
-    `IMMUTABLE_WITH_EXCLUSION` setting, on repositories and on repository creation templates, and a
-    creation template's `CREATE_ON_PUSH` (6.28). Those become plain IMMUTABLE and the template's other
-    uses here (the 6.x arguments are checked by ecrgen's rules and goldens instead)."""
+    `IMMUTABLE_WITH_EXCLUSION` and `MUTABLE_WITH_EXCLUSION` settings, on repositories and on repository
+    creation templates, and a creation template's `CREATE_ON_PUSH` (6.28). Those become plain IMMUTABLE
+    (MUTABLE) and the template's other uses here (the 6.x arguments are checked by ecrgen's rules and
+    goldens, and their names against a newer provider schema in tests/test_aws_model.py, instead)."""
     resources = document.get("resource", {})
     for kind in ("aws_ecr_repository", "aws_ecr_repository_creation_template"):
         for body in resources.get(kind, {}).values():
             if body.pop("image_tag_mutability_exclusion_filter", None) is not None:
-                body["image_tag_mutability"] = "IMMUTABLE"
+                body["image_tag_mutability"] = body["image_tag_mutability"].removesuffix("_WITH_EXCLUSION")
     for body in resources.get("aws_ecr_repository_creation_template", {}).values():
         body["applied_for"] = [use for use in body["applied_for"] if use != "CREATE_ON_PUSH"]
     return document

@@ -742,3 +742,21 @@ def test_a_plan_naming_its_account_as_a_string_is_still_checked(accounts):
     assert [p.message for p in found] == [
         "is a plan for AWS account 999999999999, not for 'a' (123456789012): give the account the plan was made for"
     ]
+
+
+def test_a_guarded_repository_becoming_mutable_with_exclusion_is_weakened():
+    from ecrgen import protections
+
+    guarded = {"Environment": "production", "ecrgen:guarded": "true"}
+    change = {
+        "address": "aws_ecr_repository.app",
+        "change": {
+            "actions": ["update"],
+            "before": {"name": "demo/app", "image_tag_mutability": "IMMUTABLE", "tags_all": guarded},
+            "after": {"image_tag_mutability": "MUTABLE_WITH_EXCLUSION", "tags_all": guarded},
+        },
+    }
+    assert [str(p) for p in protections.dropped([change], "plan.json")] == [
+        "plan.json: aws_ecr_repository.app: guarded repository 'demo/app': its tags become MUTABLE_WITH_EXCLUSION "
+        "(an image can be pushed over a tag)"
+    ]

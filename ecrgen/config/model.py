@@ -21,7 +21,7 @@ class SharedSettings:
     (`ecrgen.config.settings`); constructs (`ecrgen.ecr.settings`) and policy templates read them alike."""
 
     image_tag_mutability: str
-    mutable_tags: tuple[str, ...]
+    mutable_tags: tuple[str, ...]  # the tags that stay mutable (IMMUTABLE_WITH_EXCLUSION)
     encryption: str
     kms_key: str | None
     policy: str | None  # template name, or None for no repository policy
@@ -31,8 +31,14 @@ class SharedSettings:
     lambda_pull: bool
     lifecycle_policy: str | None  # the policy JSON text, or None when turned off
     adopt: bool = False  # it exists already: an `import` block takes it over
+    immutable_tags: tuple[str, ...] = ()  # the tags that stay immutable (MUTABLE_WITH_EXCLUSION)
     # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
+
+    @property
+    def exclusion_filters(self) -> tuple[str, ...]:
+        """The tags that are the exception to the mutability setting (*_WITH_EXCLUSION)."""
+        return self.mutable_tags or self.immutable_tags
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -54,8 +54,11 @@ class SharedSettings(_Table):
     """The repository settings that a [[repository]] (and [defaults]) and a [[registry.creation_template]]
     share, declared once; `ecrgen.config.settings` resolves them into `ecrgen.config.model.SharedSettings`."""
 
-    image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
+    image_tag_mutability: (
+        Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"] | None
+    ) = None
     mutable_tags: list[str] | None = None
+    immutable_tags: list[str] | None = None
     encryption: Literal["AES256", "KMS"] | None = None
     kms_key: str | None = None
     policy: str | None = None
@@ -78,7 +81,7 @@ class RepositorySettings(SharedSettings):
     # Messages name these keys after the given ones, where they always stood
     # (`ecrgen.config.shape_errors.listed`).
     LISTED_AFTER: ClassVar = {
-        "scan_on_push": "mutable_tags",
+        "scan_on_push": "immutable_tags",
         "force_delete": "kms_key",
         "prevent_destroy": "force_delete",
     }

@@ -342,12 +342,27 @@ def test_a_registry_policy_of_the_built_in_is_written_as_its_keys():
     assert document["registry"] == {"replication_source_account_ids": ["210987654321"]}
 
 
+def test_mutable_with_exclusion_is_written_with_its_immutable_tags():
+    written = draft(
+        snapshot(
+            repo(
+                "app",
+                imageTagMutability="MUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters=[{"filter": "v*", "filterType": "WILDCARD"}],
+            )
+        ),
+        OPTIONS,
+    )
+    assert 'image_tag_mutability = "MUTABLE_WITH_EXCLUSION"\nimmutable_tags = ["v*"]\n' in written.text
+    assert "mutable_tags" not in written.text.replace("immutable_tags", "")
+
+
 def test_what_an_account_file_cannot_express_is_refused_naming_it():
     found = snapshot(
         repo("dsse", encryptionConfiguration={"encryptionType": "KMS_DSSE", "kmsKey": KEY}),
         repo(
             "mutable",
-            imageTagMutability="MUTABLE_WITH_EXCLUSION",
+            imageTagMutability="MUTABLE_WITH_REGEX",  # a mode AWS may add; none has it today
             imageTagMutabilityExclusionFilters=[{"filter": "v*", "filterType": "REGEX"}],
             tags=[{"Key": "Team", "Value": "a"}],
         ),
@@ -377,10 +392,10 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
         "repository of an account alike ([tags]); tag the repositories alike in AWS, or remove the tag",
         "accounts/prod.toml: repository 'dsse': encryption type 'KMS_DSSE' cannot be expressed in an account file yet "
         "(encryption: AES256 or KMS)",
-        "accounts/prod.toml: repository 'mutable': image tag mutability 'MUTABLE_WITH_EXCLUSION' cannot be expressed in an "
-        "account file yet (image_tag_mutability: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION)",
+        "accounts/prod.toml: repository 'mutable': image tag mutability 'MUTABLE_WITH_REGEX' cannot be expressed in an "
+        "account file yet (image_tag_mutability: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION)",
         "accounts/prod.toml: repository 'mutable': exclusion filter type 'REGEX' cannot be expressed in an account file yet "
-        "(mutable_tags are WILDCARD filters)",
+        "(mutable_tags and immutable_tags are WILDCARD filters)",
         "accounts/prod.toml: repository 'odd': its repository policy is not JSON",
         "accounts/prod.toml: repository 'odd': its lifecycle policy cannot be expressed in an account file (JSON with a list "
         "of rules, without nulls or fractions, expected)",
