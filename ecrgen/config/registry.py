@@ -15,6 +15,7 @@ from ecrgen.errors import duplicates
 from ecrgen.rules import Found, arns, names, prefixes
 from ecrgen.rules import tags as tag_rules
 from ecrgen.rules.creation_templates import check_creation_template
+from ecrgen.rules.encryption import KMS_TYPES
 from ecrgen.rules.pull_through_cache import check_pull_through, pull_through_url
 from ecrgen.rules.replication import check_replication
 
@@ -127,7 +128,7 @@ def _template(
         lifecycle=lambda: lifecycle_policy(
             table.lifecycle, None, f"{here}.lifecycle", production, found, warned
         ),
-        then=lambda encryption: _check_template_keys(here, table, encryption == "KMS", acct, found),
+        then=lambda encryption: _check_template_keys(here, table, encryption in KMS_TYPES, acct, found),
     )
     return CreationTemplate(
         **vars(shared),

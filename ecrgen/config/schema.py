@@ -59,7 +59,7 @@ class SharedSettings(_Table):
     ) = None
     mutable_tags: list[str] | None = None
     immutable_tags: list[str] | None = None
-    encryption: Literal["AES256", "KMS"] | None = None
+    encryption: Literal["AES256", "KMS", "KMS_DSSE"] | None = None
     kms_key: str | None = None
     policy: str | None = None
     pull_account_ids: list[str] | None = None

@@ -138,7 +138,8 @@ def _encryption(
     if kms_key is None:
         return encryption or defaults.ENCRYPTION, None
     found.add(f"{key_at}.kms_key", arns.kms_key(kms_key, region))
-    return "KMS", encryption_rules.key_to_look_up(kms_key)
+    kind = encryption if encryption in encryption_rules.KMS_TYPES else "KMS"  # kms_key alone: KMS
+    return kind, encryption_rules.key_to_look_up(kms_key)
 
 
 def check_template_name(policy: str) -> Found:

@@ -17,7 +17,7 @@ from ecrgen.importer.grants import repository_grants
 from ecrgen.rules.arns import ECR_MANAGED_ALIAS, partition
 from ecrgen.rules.mutability import FILTER_KEYS, SETTINGS
 
-ENCRYPTIONS = ("AES256", "KMS")
+ENCRYPTIONS = ("AES256", "KMS", "KMS_DSSE")
 MAX_TEMPLATE_NAME = 180  # the file name iam_policies/<name>.json.j2 stays far below 255 bytes
 
 
@@ -85,10 +85,10 @@ def encryption(what: str, configuration: dict, context: Context) -> dict[str, An
             (
                 what,
                 f"encryption type {show(kind)} cannot be expressed in an account file yet "
-                f"(encryption: {' or '.join(ENCRYPTIONS)})",
+                f"(encryption: {', '.join(ENCRYPTIONS)})",
             )
         )
-    if kind != "KMS":
+    if kind not in ("KMS", "KMS_DSSE"):
         return {"encryption": kind}
     return {"encryption": kind, "kms_key": configuration.get("kmsKey") or ECR_MANAGED_ALIAS}
 

@@ -370,7 +370,7 @@ def test_repository_keys_are_named_in_the_reference_order(accounts):
     assert problems(folder) == [
         f"accounts/a.toml: defaults.colour: unknown key (allowed: {repository})",
         "accounts/a.toml: repository[0].scan_on_push: 'yes' must be true or false",
-        "accounts/a.toml: repository[0].encryption: 'X' is not allowed (allowed: 'AES256' or 'KMS')",
+        "accounts/a.toml: repository[0].encryption: 'X' is not allowed (allowed: 'AES256', 'KMS' or 'KMS_DSSE')",
         "accounts/a.toml: repository[0].force_delete: 1 must be true or false",
         "accounts/a.toml: repository[0].policy: 2 must be a string",
         f"accounts/a.toml: repository[0].colour: unknown key (allowed: {repository}, name)",

@@ -357,9 +357,16 @@ def test_mutable_with_exclusion_is_written_with_its_immutable_tags():
     assert "mutable_tags" not in written.text.replace("immutable_tags", "")
 
 
+def test_dual_layer_kms_encryption_is_written_with_its_key():
+    written = draft(
+        snapshot(repo("app", encryptionConfiguration={"encryptionType": "KMS_DSSE", "kmsKey": KEY})), OPTIONS
+    )
+    assert f'encryption = "KMS_DSSE"\nkms_key = "{KEY}"\n' in written.text
+
+
 def test_what_an_account_file_cannot_express_is_refused_naming_it():
     found = snapshot(
-        repo("dsse", encryptionConfiguration={"encryptionType": "KMS_DSSE", "kmsKey": KEY}),
+        repo("dsse", encryptionConfiguration={"encryptionType": "KMS_TRIPLE", "kmsKey": KEY}),
         repo(
             "mutable",
             imageTagMutability="MUTABLE_WITH_REGEX",  # a mode AWS may add; none has it today
@@ -390,8 +397,8 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
     assert refused(found) == [
         "accounts/prod.toml: repository 'mutable': tag 'Team' = 'a' cannot be expressed in an account file: ecrgen tags every "
         "repository of an account alike ([tags]); tag the repositories alike in AWS, or remove the tag",
-        "accounts/prod.toml: repository 'dsse': encryption type 'KMS_DSSE' cannot be expressed in an account file yet "
-        "(encryption: AES256 or KMS)",
+        "accounts/prod.toml: repository 'dsse': encryption type 'KMS_TRIPLE' cannot be expressed in an account file yet "
+        "(encryption: AES256, KMS, KMS_DSSE)",
         "accounts/prod.toml: repository 'mutable': image tag mutability 'MUTABLE_WITH_REGEX' cannot be expressed in an "
         "account file yet (image_tag_mutability: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION)",
         "accounts/prod.toml: repository 'mutable': exclusion filter type 'REGEX' cannot be expressed in an account file yet "
