@@ -142,6 +142,11 @@ class Registry:
     replication: tuple[ReplicationRule, ...]
     pull_through_cache: tuple[PullThroughCacheRule, ...]
     creation_templates: tuple[CreationTemplate, ...]
+    # (name, value) of each aws_ecr_account_setting managed: REGISTRY_POLICY_SCOPE, BLOB_MOUNTING
+    account_settings: tuple[tuple[str, str], ...] = ()
+    pull_time_update_exclusions: tuple[str, ...] = ()  # IAM principal ARNs
+    # The registry policy scope the policy is checked against (AWS's default V2 when not managed).
+    policy_scope: str = "V2"
     # The rendered registry policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
 

@@ -13,6 +13,7 @@ from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry
 from ecrgen.config.settings import Layers, check_template_name, resolve
 from ecrgen.errors import duplicates
 from ecrgen.rules import Found, arns, names, prefixes
+from ecrgen.rules import account_settings as account_rules
 from ecrgen.rules import tags as tag_rules
 from ecrgen.rules.creation_templates import check_creation_template
 from ecrgen.rules.encryption import KMS_TYPES
@@ -48,7 +49,14 @@ def registry(table: schema.RegistryTable | None, ctx: Context) -> Registry | Non
         for rule in table.replication
     ]
     found.add("registry.replication", check_replication(replication, acct.id, acct.region))
+    found.add(
+        "registry.pull_time_update_exclusions",
+        account_rules.check_exclusions(table.pull_time_update_exclusions, acct.region),
+    )
     return Registry(
+        account_settings=account_rules.account_settings(table.policy_scope, table.blob_mounting),
+        pull_time_update_exclusions=tuple(table.pull_time_update_exclusions),
+        policy_scope=table.policy_scope or account_rules.DEFAULT_POLICY_SCOPE,
         policy=None if policy == "none" else policy,
         replication_source_account_ids=tuple(table.replication_source_account_ids),
         pull_through_principals=tuple(table.pull_through_principals),

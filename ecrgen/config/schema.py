@@ -155,6 +155,9 @@ class RegistryTable(_Table):
     policy: str | None = None
     replication_source_account_ids: list[str] = []
     pull_through_principals: list[str] = []
+    policy_scope: Literal["V1", "V2"] | None = None
+    blob_mounting: bool | None = None
+    pull_time_update_exclusions: list[str] = []
     replication: list[ReplicationRuleTable] = []
     pull_through_cache: list[PullThroughCacheTable] = []
     creation_template: list[CreationTemplateTable] = []
