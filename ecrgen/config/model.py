@@ -99,6 +99,14 @@ class Scanning:
     type: str
     continuous: bool
     repository_filters: tuple[str, ...]
+    # [[scanning.rule]]: (frequency, filters) each; none: one rule from continuous and repository_filters
+    rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def scanning_rules(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(scan frequency, repository filters) of each rule the configuration emits."""
+        frequency = "CONTINUOUS_SCAN" if self.continuous else "SCAN_ON_PUSH"
+        return self.rules or ((frequency, self.repository_filters),)
 
 
 def enhanced(scanning: Scanning | ScanningTable | None) -> bool:

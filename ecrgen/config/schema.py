@@ -110,10 +110,16 @@ class AlertsTable(_Table):
     adopt: bool = defaults.ALERTS_ADOPT
 
 
+class ScanningRuleTable(_Table):
+    frequency: Literal["SCAN_ON_PUSH", "CONTINUOUS_SCAN"]
+    filters: list[str] = defaults.REPOSITORY_FILTERS
+
+
 class ScanningTable(_Table):
     type: Literal["BASIC", "ENHANCED"] = defaults.SCANNING_TYPE
     continuous: bool = defaults.CONTINUOUS
     repository_filters: list[str] = defaults.REPOSITORY_FILTERS
+    rule: list[ScanningRuleTable] = []
 
 
 class DestinationTable(_Table):

@@ -44,23 +44,33 @@ def sections(snapshot: dict[str, Any], context: Context) -> dict[str, Any]:
 
 
 def scanning(configuration: dict[str, Any], context: Context) -> dict[str, Any] | None:
-    """[scanning]; None for AWS's default (BASIC, no rules), which ecrgen leaves alone."""
+    """[scanning]; None for AWS's default (BASIC, no rules), which ecrgen leaves alone. One rule is
+    written as `continuous` and `repository_filters`, two as [[scanning.rule]] tables."""
     kind, rules = configuration.get("scanType", "BASIC"), configuration.get("rules") or []
     if kind == "BASIC" and not rules:
         return None
     what = f"registry scanning configuration ({kind})"
-    if len(rules) != 1:
+    if not rules:
         context.problems.append(
-            (what, f"{len(rules)} rules cannot be expressed in an account file yet ([scanning] makes one)")
+            (what, "no rules cannot be expressed in an account file yet ([scanning] makes one at least)")
         )
         return None
-    frequency, filters = rules[0].get("scanFrequency"), rules[0].get("repositoryFilters") or []
+    written = [_scanning_rule(rule, what, context) for rule in rules]
+    if len(written) > 1:
+        return {"type": kind, "rule": [{"frequency": f, "filters": filters} for f, filters in written]}
+    ((frequency, filters),) = written
+    return {"type": kind, "continuous": frequency == "CONTINUOUS_SCAN", "repository_filters": filters}
+
+
+def _scanning_rule(rule: dict[str, Any], what: str, context: Context) -> tuple[str, list[str]]:
+    """One scanning rule's frequency and filters; what an account file cannot say is a problem."""
+    frequency, filters = rule.get("scanFrequency"), rule.get("repositoryFilters") or []
     if frequency not in FREQUENCIES:
         context.problems.append(
             (
                 what,
                 f"scan frequency {show(frequency)} cannot be expressed in an account file yet "
-                "(continuous = false: SCAN_ON_PUSH, true: CONTINUOUS_SCAN)",
+                "(SCAN_ON_PUSH, CONTINUOUS_SCAN)",
             )
         )
     for kind_of_filter in dict.fromkeys(
@@ -73,11 +83,7 @@ def scanning(configuration: dict[str, Any], context: Context) -> dict[str, Any] 
                 "file yet (repository_filters are WILDCARD filters)",
             )
         )
-    return {
-        "type": kind,
-        "continuous": frequency == "CONTINUOUS_SCAN",
-        "repository_filters": [f.get("filter", "") for f in filters],
-    }
+    return str(frequency), [f.get("filter", "") for f in filters]
 
 
 def _policy(text: str | None, context: Context) -> dict[str, Any]:

@@ -374,13 +374,7 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
             tags=[{"Key": "Team", "Value": "a"}],
         ),
         repo("odd", lifecyclePolicyText='{"rules": [{"rulePriority": null}]}', policyText="not json"),
-        scanning={
-            "scanType": "ENHANCED",
-            "rules": [
-                {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": []},
-                {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": []},
-            ],
-        },
+        scanning={"scanType": "ENHANCED", "rules": []},
         replication={
             "rules": [{"destinations": [], "repositoryFilters": [{"filter": "x", "filterType": "SUFFIX"}]}]
         },
@@ -406,8 +400,8 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
         "accounts/prod.toml: repository 'odd': its repository policy is not JSON",
         "accounts/prod.toml: repository 'odd': its lifecycle policy cannot be expressed in an account file (JSON with a list "
         "of rules, without nulls or fractions, expected)",
-        "accounts/prod.toml: registry scanning configuration (ENHANCED): 2 rules cannot be expressed in an account file yet "
-        "([scanning] makes one)",
+        "accounts/prod.toml: registry scanning configuration (ENHANCED): no rules cannot be expressed in an account file "
+        "yet ([scanning] makes one at least)",
         "accounts/prod.toml: the registry: its policy is not JSON",
         "accounts/prod.toml: replication rule 1: repository filter type 'SUFFIX' cannot be expressed in an account file yet "
         "(prefixes are PREFIX_MATCH filters)",
@@ -415,6 +409,24 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
         "'arn:aws:secretsmanager:eu-west-1:210987654321:secret:ecr-pullthroughcache/hu... cannot be expressed in an "
         "account file (secret: the name of a Secrets Manager secret of this account and region)",
     ]
+
+
+def test_two_scanning_rules_are_written_as_scanning_rule_tables():
+    both = [
+        {
+            "scanFrequency": "CONTINUOUS_SCAN",
+            "repositoryFilters": [{"filter": "prod-*", "filterType": "WILDCARD"}],
+        },
+        {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]},
+    ]
+    written = draft(snapshot(scanning={"scanType": "ENHANCED", "rules": both}), OPTIONS)
+    assert tomllib.loads(written.text)["scanning"] == {
+        "type": "ENHANCED",
+        "rule": [
+            {"frequency": "CONTINUOUS_SCAN", "filters": ["prod-*"]},
+            {"frequency": "SCAN_ON_PUSH", "filters": ["*"]},
+        ],
+    }
 
 
 def test_a_scanning_rule_ecrgen_cannot_write_is_refused():
@@ -428,7 +440,7 @@ def test_a_scanning_rule_ecrgen_cannot_write_is_refused():
     )
     assert refused(found) == [
         "accounts/prod.toml: registry scanning configuration (BASIC): scan frequency 'MANUAL' cannot be expressed in an "
-        "account file yet (continuous = false: SCAN_ON_PUSH, true: CONTINUOUS_SCAN)",
+        "account file yet (SCAN_ON_PUSH, CONTINUOUS_SCAN)",
         "accounts/prod.toml: registry scanning configuration (BASIC): repository filter type 'PREFIX' cannot be expressed "
         "in an account file yet (repository_filters are WILDCARD filters)",
     ]
