@@ -15,7 +15,7 @@ from ecrgen.errors import duplicates
 from ecrgen.rules import Found, arns, names, prefixes
 from ecrgen.rules import account_settings as account_rules
 from ecrgen.rules import tags as tag_rules
-from ecrgen.rules.creation_templates import check_creation_template
+from ecrgen.rules.creation_templates import MUTABILITY_KEYS, check_creation_template, pull_through_mutability
 from ecrgen.rules.encryption import KMS_TYPES
 from ecrgen.rules.pull_through_cache import check_pull_through, pull_through_url
 from ecrgen.rules.replication import check_replication
@@ -128,6 +128,8 @@ def _template(
 ) -> CreationTemplate:
     """A creation template: its own keys, and the settings it shares with repositories, checked alike."""
     here = f"registry.creation_template[{index}]"
+    written = [key for key in MUTABILITY_KEYS if getattr(table, key) is not None]
+    warned.add(here, pull_through_mutability(table.applied_for, written, production))
     shared = resolve(
         Layers(table, None, here),
         production,
