@@ -51,6 +51,7 @@ class Repository(SharedSettings):
     prevent_destroy: bool
     # `policy` was written in [defaults] (where an unknown name is reported)
     policy_from_defaults: bool = False
+    tags: tuple[tuple[str, str], ...] = ()  # the repository's own tags, beside the provider's default_tags
 
 
 @dataclass(frozen=True)

@@ -78,12 +78,14 @@ class RepositorySettings(SharedSettings):
     scan_on_push: bool | None = None
     force_delete: bool | None = None
     prevent_destroy: bool | None = None
+    tags: dict[str, str] | None = None  # the repository's own tags (a template has resource_tags)
     # Messages name these keys after the given ones, where they always stood
     # (`ecrgen.config.shape_errors.listed`).
     LISTED_AFTER: ClassVar = {
         "scan_on_push": "immutable_tags",
         "force_delete": "kms_key",
         "prevent_destroy": "force_delete",
+        "tags": "prevent_destroy",
     }
 
 

@@ -366,7 +366,7 @@ def test_repository_keys_are_named_in_the_reference_order(accounts):
         )
     )
     shared = "policy, pull_account_ids, push_principals, org_id, lambda_pull, lifecycle, adopt"
-    repository = f"image_tag_mutability, mutable_tags, immutable_tags, scan_on_push, encryption, kms_key, force_delete, prevent_destroy, {shared}"
+    repository = f"image_tag_mutability, mutable_tags, immutable_tags, scan_on_push, encryption, kms_key, force_delete, prevent_destroy, tags, {shared}"
     assert problems(folder) == [
         f"accounts/a.toml: defaults.colour: unknown key (allowed: {repository})",
         "accounts/a.toml: repository[0].scan_on_push: 'yes' must be true or false",

@@ -342,6 +342,19 @@ def test_a_registry_policy_of_the_built_in_is_written_as_its_keys():
     assert document["registry"] == {"replication_source_account_ids": ["210987654321"]}
 
 
+def test_tags_not_every_repository_holds_are_its_own():
+    written = draft(
+        snapshot(
+            repo("aa", tags=[{"Key": "Team", "Value": "a"}, {"Key": "Cost", "Value": "1"}]),
+            repo("bb", tags=[{"Key": "Cost", "Value": "1"}, {"Key": "ecrgen:guarded", "Value": "true"}]),
+        ),
+        OPTIONS,
+    )
+    document = tomllib.loads(written.text)
+    assert document["tags"] == {"Cost": "1"}
+    assert [r.get("tags") for r in document["repository"]] == [{"Team": "a"}, None]
+
+
 def test_mutable_with_exclusion_is_written_with_its_immutable_tags():
     written = draft(
         snapshot(
@@ -371,7 +384,6 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
             "mutable",
             imageTagMutability="MUTABLE_WITH_REGEX",  # a mode AWS may add; none has it today
             imageTagMutabilityExclusionFilters=[{"filter": "v*", "filterType": "REGEX"}],
-            tags=[{"Key": "Team", "Value": "a"}],
         ),
         repo("odd", lifecyclePolicyText='{"rules": [{"rulePriority": null}]}', policyText="not json"),
         scanning={"scanType": "ENHANCED", "rules": []},
@@ -389,8 +401,6 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
         ],
     )
     assert refused(found) == [
-        "accounts/prod.toml: repository 'mutable': tag 'Team' = 'a' cannot be expressed in an account file: ecrgen tags every "
-        "repository of an account alike ([tags]); tag the repositories alike in AWS, or remove the tag",
         "accounts/prod.toml: repository 'dsse': encryption type 'KMS_TRIPLE' cannot be expressed in an account file yet "
         "(encryption: AES256, KMS, KMS_DSSE)",
         "accounts/prod.toml: repository 'mutable': image tag mutability 'MUTABLE_WITH_REGEX' cannot be expressed in an "
