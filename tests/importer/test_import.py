@@ -436,7 +436,15 @@ def test_pages_pull_through_cache_rules_and_creation_templates(here):
     with sts, ecr:
         result = import_with(aws, here / "accounts")
     ecr.assert_no_pending_responses()
-    assert result.written == [here / "accounts" / "prod.toml"] and result.warnings == ()
+    assert result.written == [here / "accounts" / "prod.toml"]
+    # The fleet check: the quay rule's repositories get ECR's defaults.
+    assert [(w.path, w.message) for w in result.warnings] == [
+        (
+            "registry.pull_through_cache[1].prefix",
+            "the repositories this rule creates (quay/...) get ECR's defaults: no creation template applied for "
+            "PULL_THROUGH_CACHE covers them",
+        )
+    ]
     document = tomllib.loads((here / "accounts" / "prod.toml").read_text())
     assert document["tags"] == {"Team": "shop"}
     assert [r["name"] for r in document["repository"]] == ["app1", "app2"]
