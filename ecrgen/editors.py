@@ -11,6 +11,8 @@ from typing import Any
 
 from ecrgen import __version__
 from ecrgen.config.schema import AccountFile
+from ecrgen.rules.creation_templates import APPLIED_FOR
+from ecrgen.rules.pull_through_cache import UPSTREAMS
 
 
 def account_schema() -> dict[str, Any]:
@@ -18,6 +20,7 @@ def account_schema() -> dict[str, Any]:
     schema = AccountFile.model_json_schema()
     for definition in [schema, *schema.get("$defs", {}).values()]:
         _allow_switches(definition)
+        _vocabularies(definition)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ecrgen account file (accounts/<ACCOUNT>.toml)",
@@ -33,3 +36,18 @@ def _allow_switches(definition: dict[str, Any]) -> None:
     field = definition.get("properties", {}).get("lifecycle")
     if field is not None and "anyOf" in field and {"type": "boolean"} not in field["anyOf"]:
         field["anyOf"].insert(0, {"type": "boolean"})
+
+
+# Fixed vocabularies that `ecrgen validate` checks with its own messages (the models keep them strings):
+# the editor schema lists them as enums too.
+VOCABULARIES = {"upstream": tuple(UPSTREAMS), "applied_for": APPLIED_FOR}
+
+
+def _vocabularies(definition: dict[str, Any]) -> None:
+    """`upstream` and `applied_for`'s items as enums of the values `ecrgen validate` accepts."""
+    for key, values in VOCABULARIES.items():
+        field = definition.get("properties", {}).get(key)
+        if field is None:
+            continue
+        target = field.get("items", field)
+        target["enum"] = list(values)

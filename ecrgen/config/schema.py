@@ -47,7 +47,7 @@ class LifecycleTable(_Table):
     max_image_count: int | None = None
     untagged_image_days: int | None = None
     protected_tags: list[str] | None = None
-    rules: list[Any] | None = None
+    rules: list[dict[str, Any]] | None = None  # each rule a table (AWS's lifecycle rule)
 
 
 class SharedSettings(_Table):
