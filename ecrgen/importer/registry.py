@@ -38,6 +38,10 @@ def sections(snapshot: dict[str, Any], context: Context) -> dict[str, Any]:
     templates = sorted(snapshot.get("creation_templates") or [], key=lambda t: t.get("prefix", ""))
     if templates:
         table["creation_template"] = [_template(i, t, context) for i, t in enumerate(templates)]
+    table |= account_settings(snapshot.get("account_settings") or {}, context)
+    excluded = sorted(str(e) for e in snapshot.get("pull_time_update_exclusions") or [])
+    if excluded:
+        table["pull_time_update_exclusions"] = excluded
     if table:
         found["registry"] = table
     return found
@@ -170,3 +174,35 @@ def _template(index: int, template: dict[str, Any], context: Context) -> dict[st
     if tags:
         keys["resource_tags"] = tags
     return keys
+
+
+# AWS's defaults, which ecrgen leaves alone: a setting AWS holds at its default is not written.
+ACCOUNT_SETTING_DEFAULTS = {"REGISTRY_POLICY_SCOPE": "V2", "BLOB_MOUNTING": "DISABLED"}
+
+
+def account_settings(held: dict[str, str], context: Context) -> dict[str, Any]:
+    """policy_scope and blob_mounting where AWS holds other than its default."""
+    found: dict[str, Any] = {}
+    scope, blob = held.get("REGISTRY_POLICY_SCOPE"), held.get("BLOB_MOUNTING")
+    if scope and scope != ACCOUNT_SETTING_DEFAULTS["REGISTRY_POLICY_SCOPE"]:
+        if scope == "V1":
+            found["policy_scope"] = scope
+        else:
+            context.problems.append(
+                (
+                    "the registry",
+                    f"policy scope {show(scope)} cannot be expressed in an account file yet (V1, V2)",
+                )
+            )
+    if blob and blob != ACCOUNT_SETTING_DEFAULTS["BLOB_MOUNTING"]:
+        if blob == "ENABLED":
+            found["blob_mounting"] = True
+        else:
+            context.problems.append(
+                (
+                    "the registry",
+                    f"blob mounting {show(blob)} cannot be expressed in an account file yet "
+                    "(ENABLED, DISABLED)",
+                )
+            )
+    return found

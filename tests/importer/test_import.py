@@ -75,6 +75,10 @@ LEFT_OUT = [
     "ecr:DescribePullThroughCacheRules (NotImplementedError); if the account has any, add them by hand",
     f"warning: accounts/prod.toml: registry.creation_template: left out: {ENDPOINT} does not implement "
     "ecr:DescribeRepositoryCreationTemplates (NotImplementedError); if the account has any, add them by hand",
+    f"warning: accounts/prod.toml: registry.policy_scope: left out: {ENDPOINT} does not implement "
+    "ecr:GetAccountSetting (NotImplementedError); if the account has any, add them by hand",
+    f"warning: accounts/prod.toml: registry.pull_time_update_exclusions: left out: {ENDPOINT} does not implement "
+    "ecr:ListPullTimeUpdateExclusions (NotImplementedError); if the account has any, add them by hand",
 ]
 NOTHING_WRITTEN = "ecrgen: 1 problem(s) found; nothing was written."
 
@@ -433,6 +437,18 @@ def test_pages_pull_through_cache_rules_and_creation_templates(here):
         "describe_repository_creation_templates",
         {"registryId": ACCOUNT, "repositoryCreationTemplates": [template]},
     )
+    for name, value in (("REGISTRY_POLICY_SCOPE", "V1"), ("BLOB_MOUNTING", "ENABLED")):
+        ecr.add_response("get_account_setting", {"name": name, "value": value}, {"name": name})
+    ecr.add_response(
+        "list_pull_time_update_exclusions",
+        {"pullTimeUpdateExclusions": [f"arn:aws:iam::{ACCOUNT}:role/scanner"], "nextToken": "n"},
+        {},
+    )
+    ecr.add_response(
+        "list_pull_time_update_exclusions",
+        {"pullTimeUpdateExclusions": [f"arn:aws:iam::{ACCOUNT}:user/bot"]},
+        {"nextToken": "n"},
+    )
     with sts, ecr:
         result = import_with(aws, here / "accounts")
     ecr.assert_no_pending_responses()
@@ -463,6 +479,13 @@ def test_pages_pull_through_cache_rules_and_creation_templates(here):
                 "adopt": True,
                 "lifecycle": False,
             }
+        ],
+        # The account settings held at other than AWS's defaults, and the exclusions of both pages.
+        "policy_scope": "V1",
+        "blob_mounting": True,
+        "pull_time_update_exclusions": [
+            f"arn:aws:iam::{ACCOUNT}:role/scanner",
+            f"arn:aws:iam::{ACCOUNT}:user/bot",
         ],
     }
 

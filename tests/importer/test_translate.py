@@ -355,6 +355,31 @@ def test_tags_not_every_repository_holds_are_its_own():
     assert [r.get("tags") for r in document["repository"]] == [{"Team": "a"}, None]
 
 
+@pytest.mark.parametrize(
+    "held, expected",
+    [
+        ({"REGISTRY_POLICY_SCOPE": "V2", "BLOB_MOUNTING": "DISABLED"}, None),  # AWS's defaults: left alone
+        (
+            {"REGISTRY_POLICY_SCOPE": "V1", "BLOB_MOUNTING": "ENABLED"},
+            {"policy_scope": "V1", "blob_mounting": True},
+        ),
+    ],
+)
+def test_account_settings_other_than_aws_defaults_are_written(held, expected):
+    written = tomllib.loads(draft(snapshot(account_settings=held), OPTIONS).text)
+    assert written.get("registry") == expected
+
+
+def test_account_settings_an_account_file_cannot_say_are_refused():
+    assert refused(
+        snapshot(account_settings={"REGISTRY_POLICY_SCOPE": "V3", "BLOB_MOUNTING": "PARTIAL"})
+    ) == [
+        "accounts/prod.toml: the registry: policy scope 'V3' cannot be expressed in an account file yet (V1, V2)",
+        "accounts/prod.toml: the registry: blob mounting 'PARTIAL' cannot be expressed in an account file yet "
+        "(ENABLED, DISABLED)",
+    ]
+
+
 def test_mutable_with_exclusion_is_written_with_its_immutable_tags():
     written = draft(
         snapshot(
