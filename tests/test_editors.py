@@ -135,3 +135,58 @@ def test_schema_and_validate_agree_on_types(accounts, lifecycle, expected):
     with pytest.raises(EcrgenError) as caught:
         commands.validate(folder)
     assert [str(p) for p in caught.value.problems] == [f"accounts/a.toml: {expected}"]
+
+
+def properties() -> list[tuple[str, str, dict]]:
+    """(definition, key, property) for every property of the schema."""
+    schema = account_schema()
+    return [
+        (name, key, field)
+        for name, definition in [("AccountFile", schema), *schema["$defs"].items()]
+        for key, field in definition.get("properties", {}).items()
+    ]
+
+
+def test_every_property_has_a_description():
+    assert [(name, key) for name, key, field in properties() if not field.get("description")] == []
+
+
+def test_the_descriptions_are_the_readmes_words():
+    """`ecrgen.config.descriptions` is what `python tests/reference_rows.py` writes from README.md."""
+    from reference_rows import default_value, rows
+
+    from ecrgen.config.descriptions import DESCRIPTIONS
+
+    expected = {
+        place: (
+            notes if default in ("", "none", "required") else f"{notes} (default: {default})",
+            default_value(default),
+        )
+        for place, (default, notes) in rows().items()
+    }
+    assert DESCRIPTIONS == expected
+
+
+def test_every_reference_row_is_a_property_with_its_default():
+    """Each key the README's reference names is a property of its table; its default is the README's where
+    that is a fixed value, and none where it depends on something (production, another key)."""
+    from reference_rows import default_value, rows
+
+    from ecrgen.editors import TABLES_OF
+
+    schema = account_schema()
+    tables: dict[str, list[dict]] = {"": [schema]}
+    for name, table in TABLES_OF.items():
+        tables.setdefault(table, []).append(schema["$defs"][name])
+    unknown, wrong = [], []
+    for (table, key), (default, _) in rows().items():
+        fields = [d["properties"][key] for d in tables.get(table, []) if key in d.get("properties", {})]
+        if not fields:
+            unknown.append((table, key))
+        for field in fields:
+            value = default_value(default)
+            if value is not None and field.get("default") != value:
+                wrong.append((table, key, field.get("default"), value))
+            if "production" in default and "default" in field:
+                wrong.append((table, key, field["default"], "depends on production"))
+    assert (unknown, wrong) == ([], [])
