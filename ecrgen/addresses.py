@@ -65,6 +65,8 @@ REPLICATION_TYPE = Kind("aws_ecr_replication_configuration")
 REGISTRY_POLICY_TYPE = Kind("aws_ecr_registry_policy")
 PULL_THROUGH_CACHE_TYPE = Kind("aws_ecr_pull_through_cache_rule")
 CREATION_TEMPLATE_TYPE = Kind("aws_ecr_repository_creation_template")
+ACCOUNT_SETTING_TYPE = Kind("aws_ecr_account_setting")
+PULL_TIME_UPDATE_EXCLUSION_TYPE = Kind("aws_ecr_pull_time_update_exclusion")
 # Data sources: what other hands made, looked up at plan time.
 CALLER_IDENTITY_TYPE = Kind("aws_caller_identity", data=True)
 PARTITION_TYPE = Kind("aws_partition", data=True)
@@ -146,3 +148,13 @@ def pull_through_cache_rule(name: str) -> Address:
 def creation_template(name: str) -> Address:
     """`aws_ecr_repository_creation_template.<name>`, by the template's address part (from its prefix)."""
     return CREATION_TEMPLATE_TYPE(name)
+
+
+def account_setting(name: str) -> Address:
+    """`aws_ecr_account_setting.<name>`, by the setting's name in lowercase (`registry_policy_scope`)."""
+    return ACCOUNT_SETTING_TYPE(name.lower())
+
+
+def pull_time_update_exclusion(name: str) -> Address:
+    """`aws_ecr_pull_time_update_exclusion.<name>`, by the principal's address part (from its ARN)."""
+    return PULL_TIME_UPDATE_EXCLUSION_TYPE(name)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecrgen import drift, guard, output, plan_guard, protections
+from ecrgen import drift, fleet, guard, output, plan_guard, protections
 from ecrgen.config import files
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -46,9 +46,33 @@ def validate(
         problems, rendered = problems + list(error.problems), []
     if problems:
         raise EcrgenError(problems)
+    errors, warned = across_fleet(load, accounts_dir, rendered, names)
+    if errors:
+        raise EcrgenError(errors)
     return Checked(
-        rendered, tuple(w for a in rendered for w in a.warnings) + tuple(render.warnings(rendered))
+        rendered,
+        tuple(w for a in rendered for w in a.warnings) + tuple(render.warnings(rendered)) + tuple(warned),
     )
+
+
+def across_fleet(
+    load: Load, accounts_dir: Path, rendered: list[Account], names: list[str] | None
+) -> tuple[list[Problem], list[Problem]]:
+    """The fleet checks (`ecrgen.fleet`) of these accounts against every valid file of the folder (errors,
+    warnings), each about one of these accounts' files."""
+    from ecrgen.policies import render
+
+    others: list[Account] = []
+    rest = [n for n in files.account_files(accounts_dir) if n not in names] if names else []
+    if rest:  # (no names to load would load them all)
+        loaded, _ = load(accounts_dir, rest)
+        try:
+            others = render.render_all(loaded, accounts_dir)
+        except EcrgenError:  # the other files' own problems are theirs
+            others = []
+    errors, warned = fleet.check(rendered + others)
+    own = {account.file for account in rendered}
+    return [p for p in errors if p.file in own], [p for p in warned if p.file in own]
 
 
 def for_synth(

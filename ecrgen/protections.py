@@ -25,10 +25,12 @@ def dropped(changes: list[dict], where: str) -> list[Problem]:
         if "delete" in detail["actions"] or tags.get(GUARD_TAG) != "true":
             continue
         lost = []
-        if str(before.get("image_tag_mutability", "")).startswith("IMMUTABLE") and (
-            after.get("image_tag_mutability") == "MUTABLE"
+        # MUTABLE_WITH_EXCLUSION too: every tag but its immutable_tags can be pushed over.
+        mutability = str(after.get("image_tag_mutability", ""))
+        if str(before.get("image_tag_mutability", "")).startswith("IMMUTABLE") and mutability.startswith(
+            "MUTABLE"
         ):
-            lost.append("its tags become MUTABLE (an image can be pushed over a tag)")
+            lost.append(f"its tags become {mutability} (an image can be pushed over a tag)")
         environment, new_environment = tags.get("Environment"), new_tags.get("Environment")
         if str(environment).lower() in PRODUCTION_NAMES and new_environment != environment:
             lost.append(f"its Environment tag changes from {show(environment)} to {show(new_environment)}")

@@ -9,7 +9,14 @@ from ecrgen.ecr import engine
 from ecrgen.ecr.alerts import EcrScanAlerts
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.policies import EcrRepositoryPolicies
-from ecrgen.ecr.registry import EcrCreationTemplates, EcrPullThroughCache, EcrRegistryPolicy, EcrReplication
+from ecrgen.ecr.registry import (
+    EcrAccountSettings,
+    EcrCreationTemplates,
+    EcrPullThroughCache,
+    EcrPullTimeUpdateExclusions,
+    EcrRegistryPolicy,
+    EcrReplication,
+)
 from ecrgen.ecr.repository import EcrRepositories
 from ecrgen.ecr.role import EcrRole
 from ecrgen.ecr.scanning import EcrRegistryScanning
@@ -20,6 +27,18 @@ if TYPE_CHECKING:  # the model is only read: no import at run time
 
 cdktf: Any = engine.cdktf()
 TerraformStack: Any = cdktf.TerraformStack  # typed loosely: the class exists only once CDKTF runs
+
+
+def _needs(registry: Registry | None) -> list[tuple[str, tuple[int, int]]]:
+    """The provider features in use that raise the emitted provider floor."""
+    if registry is None:
+        return []
+    used = {
+        terraform.CREATE_ON_PUSH: any("CREATE_ON_PUSH" in t.applied_for for t in registry.creation_templates),
+        terraform.PULL_TIME_UPDATE_EXCLUSION: bool(registry.pull_time_update_exclusions),
+        terraform.BLOB_MOUNTING: any(name == "BLOB_MOUNTING" for name, _ in registry.account_settings),
+    }
+    return [need for need, yes in used.items() if yes]
 
 
 class AccountStack(TerraformStack):
@@ -66,6 +85,10 @@ class AccountStack(TerraformStack):
             EcrPullThroughCache(self, registry, data)
         if registry.creation_templates:
             EcrCreationTemplates(self, registry.creation_templates, data)
+        if registry.account_settings:
+            EcrAccountSettings(self, registry)
+        if registry.pull_time_update_exclusions:
+            EcrPullTimeUpdateExclusions(self, registry)
 
     def _terraform_block(self, account: Account) -> None:
         backend = account.backend
@@ -85,10 +108,9 @@ class AccountStack(TerraformStack):
         else:
             cdktf.LocalBackend(self, path=backend.path)
         self.add_override("terraform.required_version", account.terraform_version)
-        templates = account.registry.creation_templates if account.registry else ()
-        on_push = any("CREATE_ON_PUSH" in template.applied_for for template in templates)
-        needs = [terraform.CREATE_ON_PUSH] if on_push else []
-        self.add_override("terraform.required_providers.aws", terraform.aws_provider(needs))
+        self.add_override(
+            "terraform.required_providers.aws", terraform.aws_provider(_needs(account.registry))
+        )
 
     def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:

@@ -61,16 +61,26 @@ def missing() -> str | None:
 def for_provider_5(document: dict) -> dict:
     """THE ONE PLACE tests change ecrgen's JSON. ecrgen emits `hashicorp/aws ~> 6.25`; the offline mirror
     holds 5.100.0, which lacks what 6.x added: `image_tag_mutability_exclusion_filter` and the
-    `IMMUTABLE_WITH_EXCLUSION` setting, on repositories and on repository creation templates, and a
-    creation template's `CREATE_ON_PUSH` (6.28). Those become plain IMMUTABLE and the template's other
-    uses here (the 6.x arguments are checked by ecrgen's rules and goldens instead)."""
+    `IMMUTABLE_WITH_EXCLUSION` and `MUTABLE_WITH_EXCLUSION` settings, on repositories and on repository
+    creation templates, a creation template's `CREATE_ON_PUSH` (6.28), `aws_ecr_pull_time_update_exclusion`
+    (6.28) and the account setting `BLOB_MOUNTING` (6.29). The settings become plain IMMUTABLE (MUTABLE),
+    the template keeps its other uses, and the two resources are left out here (the 6.x arguments are checked by ecrgen's rules and
+    goldens, and their names against a newer provider schema in tests/test_aws_model.py, instead)."""
     resources = document.get("resource", {})
     for kind in ("aws_ecr_repository", "aws_ecr_repository_creation_template"):
         for body in resources.get(kind, {}).values():
             if body.pop("image_tag_mutability_exclusion_filter", None) is not None:
-                body["image_tag_mutability"] = "IMMUTABLE"
+                body["image_tag_mutability"] = body["image_tag_mutability"].removesuffix("_WITH_EXCLUSION")
     for body in resources.get("aws_ecr_repository_creation_template", {}).values():
         body["applied_for"] = [use for use in body["applied_for"] if use != "CREATE_ON_PUSH"]
+    # aws_ecr_pull_time_update_exclusion (6.28) and the account setting BLOB_MOUNTING (6.29) do not exist
+    # in 5.100.0: left out (REGISTRY_POLICY_SCOPE does, and stays).
+    resources.pop("aws_ecr_pull_time_update_exclusion", None)
+    settings = resources.get("aws_ecr_account_setting", {})
+    for name in [name for name, body in settings.items() if body["name"] == "BLOB_MOUNTING"]:
+        del settings[name]
+    if "aws_ecr_account_setting" in resources and not settings:
+        del resources["aws_ecr_account_setting"]
     return document
 
 
@@ -362,7 +372,12 @@ class Workspace:
 
 # Resource types moto (5.2) does not model: their stacks are validated and planned in full, and applied
 # without them (`terraform apply -target` of everything else); the second plan creates only them.
-MOTO_UNMODELED = ("aws_ecr_pull_through_cache_rule", "aws_ecr_repository_creation_template")
+MOTO_UNMODELED = (
+    "aws_ecr_pull_through_cache_rule",
+    "aws_ecr_repository_creation_template",
+    "aws_ecr_account_setting",
+    "aws_ecr_pull_time_update_exclusion",
+)
 
 
 def moto_targets(document: dict) -> list[str]:

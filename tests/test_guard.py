@@ -815,3 +815,21 @@ def test_claims_kept_as_json_read_back_the_same(accounts):
         '{"id": "1", "region": "r", "log_group": false, "claims": [[1]]}',
     ):
         assert clashes.from_json(damaged, loaded.file) is None
+
+
+def test_a_guarded_repository_becoming_mutable_with_exclusion_is_weakened():
+    from ecrgen import protections
+
+    guarded = {"Environment": "production", "ecrgen:guarded": "true"}
+    change = {
+        "address": "aws_ecr_repository.app",
+        "change": {
+            "actions": ["update"],
+            "before": {"name": "demo/app", "image_tag_mutability": "IMMUTABLE", "tags_all": guarded},
+            "after": {"image_tag_mutability": "MUTABLE_WITH_EXCLUSION", "tags_all": guarded},
+        },
+    }
+    assert [str(p) for p in protections.dropped([change], "plan.json")] == [
+        "plan.json: aws_ecr_repository.app: guarded repository 'demo/app': its tags become MUTABLE_WITH_EXCLUSION "
+        "(an image can be pushed over a tag)"
+    ]

@@ -332,7 +332,30 @@ def test_no_registry_policy_without_grants_or_with_none(accounts):
     assert [a.registry.policy_text for a in rendered] == [None, None]
 
 
-def test_registry_policy_shape(accounts, tmp_path):
+V1_ONLY = (  # after the action
+    " is not allowed in a registry policy under policy_scope 'V1' (ECR enforces only ecr:ReplicateImage, "
+    "ecr:BatchImportUpstreamImage, ecr:CreateRepository at the registry level; name them rather than a "
+    "wildcard, or set policy_scope = 'V2')"
+)
+
+
+@pytest.mark.parametrize(
+    "scope, actions",
+    [
+        (
+            "policy_scope = 'V1'\n",
+            [
+                f"Statement[0].Action: 'ecr:PutImage'{V1_ONLY}",
+                f"Statement[0].Action: 's3:GetObject'{V1_ONLY}",
+                f"Statement[1].Action: 'ecr:*'{V1_ONLY}",
+            ],
+        ),
+        # V2, AWS's default: any ECR action, nothing else.
+        ("", ["Statement[0].Action: 's3:GetObject' is not an ECR action (ecr:...)"]),
+        ("policy_scope = 'V2'\n", ["Statement[0].Action: 's3:GetObject' is not an ECR action (ecr:...)"]),
+    ],
+)
+def test_registry_policy_shape(accounts, tmp_path, scope, actions):
     (tmp_path / "iam_policies").mkdir()
     (tmp_path / "iam_policies" / "open.json.j2").write_text(
         json.dumps(
@@ -342,7 +365,7 @@ def test_registry_policy_shape(accounts, tmp_path):
                     {
                         "Effect": "Allow",
                         "Principal": "*",
-                        "Action": ["ecr:ReplicateImage", "ecr:PutImage"],
+                        "Action": ["ecr:ReplicateImage", "ecr:PutImage", "s3:GetObject"],
                         "Resource": "arn:aws:s3:::bucket",
                     },
                     {"Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "ecr:*"},
@@ -350,20 +373,16 @@ def test_registry_policy_shape(accounts, tmp_path):
             }
         )
     )
-    folder = accounts(a=minimal("production", '[registry]\npolicy = "open"\n'))
+    folder = accounts(a=minimal("production", '[registry]\npolicy = "open"\n' + scope))
     label = "registry.policy: template 'open' (iam_policies/open.json.j2): "
-    assert problems(folder) == [
-        F + label + e
-        for e in [
-            "Statement[0].Resource: 'arn:aws:s3:::bucket' is not a repository ARN (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, '*' wildcards allowed)",
-            "Statement[0].Action: 'ecr:PutImage' is not allowed in a registry policy (ECR enforces only ecr:ReplicateImage, "
-            "ecr:BatchImportUpstreamImage, ecr:CreateRepository at the registry level; name them rather than a wildcard)",
-            "Statement[1]: needs exactly one of Resource or NotResource (a registry policy names the repositories, "
-            "e.g. 'arn:aws:ecr:REGION:ACCOUNT:repository/*')",
-            "Statement[1].Action: 'ecr:*' is not allowed in a registry policy (ECR enforces only ecr:ReplicateImage, "
-            "ecr:BatchImportUpstreamImage, ecr:CreateRepository at the registry level; name them rather than a wildcard)",
-        ]
+    expected = [
+        "Statement[0].Resource: 'arn:aws:s3:::bucket' is not a repository ARN (arn:aws:ecr:REGION:ACCOUNT:repository/NAME, '*' wildcards allowed)",
+        *(actions[:-1] if scope.endswith("'V1'\n") else actions),
+        "Statement[1]: needs exactly one of Resource or NotResource (a registry policy names the repositories, "
+        "e.g. 'arn:aws:ecr:REGION:ACCOUNT:repository/*')",
+        *(actions[-1:] if scope.endswith("'V1'\n") else []),
     ]
+    assert problems(folder) == [F + label + e for e in expected]
 
 
 def test_registry_policy_open_to_everyone_is_an_error_in_production(accounts, tmp_path):

@@ -136,9 +136,10 @@ def assert_moto_holds(stack: Stack) -> None:
     if account.scanning:
         configuration = ecr.get_registry_scanning_configuration()["scanningConfiguration"]
         assert configuration["scanType"] == account.scanning.type
-        (rule,) = configuration["rules"]
-        assert rule["scanFrequency"] == ("CONTINUOUS_SCAN" if account.scanning.continuous else "SCAN_ON_PUSH")
-        assert [f["filter"] for f in rule["repositoryFilters"]] == list(account.scanning.repository_filters)
+        assert [
+            (rule["scanFrequency"], tuple(f["filter"] for f in rule["repositoryFilters"]))
+            for rule in configuration["rules"]
+        ] == list(account.scanning.scanning_rules)
 
 
 def assert_registry_holds(stack: Stack, rendered) -> None:

@@ -175,6 +175,11 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
         "ecr:DescribePullThroughCacheRules (HTTP 500 without an AWS error); if the account has any, add them by hand",
         f"warning: {accounts}/shop.toml: registry.creation_template: left out: {server.url} does not implement "
         "ecr:DescribeRepositoryCreationTemplates (HTTP 500 without an AWS error); if the account has any, add them by hand",
+        f"warning: {accounts}/shop.toml: registry.policy_scope: left out: {server.url} does not implement "
+        "ecr:GetAccountSetting (HTTP 500 without an AWS error); if the account has any, add them by hand",
+        f"warning: {accounts}/shop.toml: registry.pull_time_update_exclusions: left out: {server.url} does not "
+        "implement ecr:ListPullTimeUpdateExclusions (HTTP 500 without an AWS error); if the account has any, add "
+        "them by hand",
     ]
     validated = CliRunner().invoke(app, ["validate", "shop", "--accounts-dir", accounts])
     assert (validated.exit_code, validated.stdout) == (0, "1 account(s) valid: shop\n")

@@ -6,7 +6,7 @@ from ecrgen.config import schema
 from ecrgen.config.findings import Findings
 from ecrgen.config.model import Alerts, Scanning
 from ecrgen.rules import events
-from ecrgen.rules.scanning import check_scanning
+from ecrgen.rules.scanning import check_rules, check_scanning
 
 
 def alerts(table: schema.AlertsTable | None, enhanced: bool, account: str, found: Findings) -> Alerts | None:
@@ -33,5 +33,24 @@ def scanning(table: schema.ScanningTable | None, found: Findings) -> Scanning | 
     """The registry scanning configuration (None without [scanning])."""
     if table is None:
         return None
-    found.add("scanning", check_scanning(table.type, table.continuous, table.repository_filters))
-    return Scanning(table.type, table.continuous, tuple(table.repository_filters))
+    rules = [(rule.frequency, rule.filters) for rule in table.rule]
+    if not rules:
+        found.add("scanning", check_scanning(table.type, table.continuous, table.repository_filters))
+    elif given := [key for key in ("continuous", "repository_filters") if key in table.model_fields_set]:
+        found.add(
+            "scanning.rule",
+            [
+                (
+                    "",
+                    f"is not allowed with {' and '.join(given)}: [[scanning.rule]] tables give every rule "
+                    "(frequency and filters); move them into a rule",
+                )
+            ],
+        )
+    found.add("scanning", check_rules(table.type, rules))
+    return Scanning(
+        table.type,
+        table.continuous,
+        tuple(table.repository_filters),
+        tuple((frequency, tuple(filters)) for frequency, filters in rules),
+    )

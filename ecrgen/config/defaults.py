@@ -37,7 +37,8 @@ class ByProduction:
 
     policy: str  # the repository policy template
     prevent_destroy: bool
-    # mutable_tags turn an IMMUTABLE default into IMMUTABLE_WITH_EXCLUSION (`ecrgen.rules.mutability.resolve`)
+    # mutable_tags turn an IMMUTABLE default into IMMUTABLE_WITH_EXCLUSION (`rules.mutability.resolve`);
+    # immutable_tags never change it: MUTABLE_WITH_EXCLUSION must be written
     image_tag_mutability: str
 
 

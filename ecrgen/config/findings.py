@@ -32,3 +32,4 @@ class Context:
     fmt: str | None
     found: Findings
     warned: Findings
+    tags: tuple[str, ...] = ()  # the keys of the account's [tags] (the provider's default_tags)

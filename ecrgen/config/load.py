@@ -99,7 +99,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
     production = account.production(acct, found)
     state = backend.backend(name, acct.region, parsed.backend, found)
     fmt = account.name_format(acct, found)
-    ctx = Context(acct, production, fmt, found, warned)
+    ctx = Context(acct, production, fmt, found, warned, tuple(parsed.tags))
     repos = [repositories.repository(i, r, parsed.defaults, ctx) for i, r in enumerate(parsed.repository)]
     repositories.check_unique(parsed.repository, found)
     retired.check_retired(acct, parsed.repository, fmt, found)

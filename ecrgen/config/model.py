@@ -21,7 +21,7 @@ class SharedSettings:
     (`ecrgen.config.settings`); constructs (`ecrgen.ecr.settings`) and policy templates read them alike."""
 
     image_tag_mutability: str
-    mutable_tags: tuple[str, ...]
+    mutable_tags: tuple[str, ...]  # the tags that stay mutable (IMMUTABLE_WITH_EXCLUSION)
     encryption: str
     kms_key: str | None
     policy: str | None  # template name, or None for no repository policy
@@ -31,8 +31,14 @@ class SharedSettings:
     lambda_pull: bool
     lifecycle_policy: str | None  # the policy JSON text, or None when turned off
     adopt: bool = False  # it exists already: an `import` block takes it over
+    immutable_tags: tuple[str, ...] = ()  # the tags that stay immutable (MUTABLE_WITH_EXCLUSION)
     # The rendered repository policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
+
+    @property
+    def exclusion_filters(self) -> tuple[str, ...]:
+        """The tags that are the exception to the mutability setting (*_WITH_EXCLUSION)."""
+        return self.mutable_tags or self.immutable_tags
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +51,7 @@ class Repository(SharedSettings):
     prevent_destroy: bool
     # `policy` was written in [defaults] (where an unknown name is reported)
     policy_from_defaults: bool = False
+    tags: tuple[tuple[str, str], ...] = ()  # the repository's own tags, beside the provider's default_tags
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,14 @@ class Scanning:
     type: str
     continuous: bool
     repository_filters: tuple[str, ...]
+    # [[scanning.rule]]: (frequency, filters) each; none: one rule from continuous and repository_filters
+    rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def scanning_rules(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(scan frequency, repository filters) of each rule the configuration emits."""
+        frequency = "CONTINUOUS_SCAN" if self.continuous else "SCAN_ON_PUSH"
+        return self.rules or ((frequency, self.repository_filters),)
 
 
 def enhanced(scanning: Scanning | ScanningTable | None) -> bool:
@@ -136,6 +151,11 @@ class Registry:
     replication: tuple[ReplicationRule, ...]
     pull_through_cache: tuple[PullThroughCacheRule, ...]
     creation_templates: tuple[CreationTemplate, ...]
+    # (name, value) of each aws_ecr_account_setting managed: REGISTRY_POLICY_SCOPE, BLOB_MOUNTING
+    account_settings: tuple[tuple[str, str], ...] = ()
+    pull_time_update_exclusions: tuple[str, ...] = ()  # IAM principal ARNs
+    # The registry policy scope the policy is checked against (AWS's default V2 when not managed).
+    policy_scope: str = "V2"
     # The rendered registry policy (compact JSON); None: no policy. Filled in by ecrgen.policies.
     policy_text: str | None = None
 

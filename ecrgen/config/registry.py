@@ -13,8 +13,10 @@ from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry
 from ecrgen.config.settings import Layers, check_template_name, resolve
 from ecrgen.errors import duplicates
 from ecrgen.rules import Found, arns, names, prefixes
+from ecrgen.rules import account_settings as account_rules
 from ecrgen.rules import tags as tag_rules
-from ecrgen.rules.creation_templates import check_creation_template
+from ecrgen.rules.creation_templates import MUTABILITY_KEYS, check_creation_template, pull_through_mutability
+from ecrgen.rules.encryption import KMS_TYPES
 from ecrgen.rules.pull_through_cache import check_pull_through, pull_through_url
 from ecrgen.rules.replication import check_replication
 
@@ -47,7 +49,14 @@ def registry(table: schema.RegistryTable | None, ctx: Context) -> Registry | Non
         for rule in table.replication
     ]
     found.add("registry.replication", check_replication(replication, acct.id, acct.region))
+    found.add(
+        "registry.pull_time_update_exclusions",
+        account_rules.check_exclusions(table.pull_time_update_exclusions, acct.region),
+    )
     return Registry(
+        account_settings=account_rules.account_settings(table.policy_scope, table.blob_mounting),
+        pull_time_update_exclusions=tuple(table.pull_time_update_exclusions),
+        policy_scope=table.policy_scope or account_rules.DEFAULT_POLICY_SCOPE,
         policy=None if policy == "none" else policy,
         replication_source_account_ids=tuple(table.replication_source_account_ids),
         pull_through_principals=tuple(table.pull_through_principals),
@@ -119,6 +128,8 @@ def _template(
 ) -> CreationTemplate:
     """A creation template: its own keys, and the settings it shares with repositories, checked alike."""
     here = f"registry.creation_template[{index}]"
+    written = [key for key in MUTABILITY_KEYS if getattr(table, key) is not None]
+    warned.add(here, pull_through_mutability(table.applied_for, written, production))
     shared = resolve(
         Layers(table, None, here),
         production,
@@ -127,7 +138,7 @@ def _template(
         lifecycle=lambda: lifecycle_policy(
             table.lifecycle, None, f"{here}.lifecycle", production, found, warned
         ),
-        then=lambda encryption: _check_template_keys(here, table, encryption == "KMS", acct, found),
+        then=lambda encryption: _check_template_keys(here, table, encryption in KMS_TYPES, acct, found),
     )
     return CreationTemplate(
         **vars(shared),

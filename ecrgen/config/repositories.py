@@ -13,6 +13,7 @@ from ecrgen.config.model import Repository
 from ecrgen.config.settings import Layers, resolve
 from ecrgen.errors import show
 from ecrgen.rules import Found, names
+from ecrgen.rules import tags as tag_rules
 
 
 def repository(
@@ -32,8 +33,14 @@ def repository(
             repo.lifecycle, table.lifecycle, f"{layers.here}.lifecycle", production, found, warned
         ),
     )
+    tags = layers.pick("tags", {})
+    guarded = production or layers.pick("prevent_destroy", False) or shared.adopt
+    found.add(f"{layers.at('tags')}.tags", tag_rules.check_repository_tags(tags, ctx.tags, guarded))
+    for key, value in tags.items():
+        found.add(f"{layers.at('tags')}.tags.{key}", names.tag_key(key) or names.tag_value(value))
     return Repository(
         **vars(shared),
+        tags=tuple(sorted(tags.items())),
         name=repo.name,
         ecr_name=name,
         address=names.address(repo.name),

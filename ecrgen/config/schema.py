@@ -47,16 +47,19 @@ class LifecycleTable(_Table):
     max_image_count: int | None = None
     untagged_image_days: int | None = None
     protected_tags: list[str] | None = None
-    rules: list[Any] | None = None
+    rules: list[dict[str, Any]] | None = None  # each rule a table (AWS's lifecycle rule)
 
 
 class SharedSettings(_Table):
     """The repository settings that a [[repository]] (and [defaults]) and a [[registry.creation_template]]
     share, declared once; `ecrgen.config.settings` resolves them into `ecrgen.config.model.SharedSettings`."""
 
-    image_tag_mutability: Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"] | None = None
+    image_tag_mutability: (
+        Literal["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"] | None
+    ) = None
     mutable_tags: list[str] | None = None
-    encryption: Literal["AES256", "KMS"] | None = None
+    immutable_tags: list[str] | None = None
+    encryption: Literal["AES256", "KMS", "KMS_DSSE"] | None = None
     kms_key: str | None = None
     policy: str | None = None
     pull_account_ids: list[str] | None = None
@@ -75,12 +78,14 @@ class RepositorySettings(SharedSettings):
     scan_on_push: bool | None = None
     force_delete: bool | None = None
     prevent_destroy: bool | None = None
+    tags: dict[str, str] | None = None  # the repository's own tags (a template has resource_tags)
     # Messages name these keys after the given ones, where they always stood
     # (`ecrgen.config.shape_errors.listed`).
     LISTED_AFTER: ClassVar = {
-        "scan_on_push": "mutable_tags",
+        "scan_on_push": "immutable_tags",
         "force_delete": "kms_key",
         "prevent_destroy": "force_delete",
+        "tags": "prevent_destroy",
     }
 
 
@@ -107,10 +112,16 @@ class AlertsTable(_Table):
     adopt: bool = defaults.ALERTS_ADOPT
 
 
+class ScanningRuleTable(_Table):
+    frequency: Literal["SCAN_ON_PUSH", "CONTINUOUS_SCAN"]
+    filters: list[str] = defaults.REPOSITORY_FILTERS
+
+
 class ScanningTable(_Table):
     type: Literal["BASIC", "ENHANCED"] = defaults.SCANNING_TYPE
     continuous: bool = defaults.CONTINUOUS
     repository_filters: list[str] = defaults.REPOSITORY_FILTERS
+    rule: list[ScanningRuleTable] = []
 
 
 class DestinationTable(_Table):
@@ -152,6 +163,9 @@ class RegistryTable(_Table):
     policy: str | None = None
     replication_source_account_ids: list[str] = []
     pull_through_principals: list[str] = []
+    policy_scope: Literal["V1", "V2"] | None = None
+    blob_mounting: bool | None = None
+    pull_time_update_exclusions: list[str] = []
     replication: list[ReplicationRuleTable] = []
     pull_through_cache: list[PullThroughCacheTable] = []
     creation_template: list[CreationTemplateTable] = []

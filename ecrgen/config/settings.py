@@ -67,7 +67,7 @@ def resolve(
     template and whom it grants to, and last the lifecycle policy, which the owner resolves
     (`lifecycle()`, through `ecrgen.config.lifecycle`) with its own lifecycle table."""
     pick, at = layers.pick, layers.at
-    setting, mutable_tags = _mutability(layers, production, found)
+    setting, mutable_tags, immutable_tags = _mutability(layers, production, found)
     # A repository's own encryption = "AES256" wins over a kms_key it only inherits from [defaults].
     inherited_key = layers.written_here("encryption") and not layers.written_here("kms_key")
     kms_key = None if inherited_key and pick("encryption") == "AES256" else pick("kms_key")
@@ -88,6 +88,7 @@ def resolve(
     return SharedSettings(
         image_tag_mutability=setting,
         mutable_tags=mutable_tags,
+        immutable_tags=immutable_tags,
         encryption=encryption,
         kms_key=kms_key,
         policy=None if policy == "none" else policy,
@@ -100,24 +101,32 @@ def resolve(
     )
 
 
-def _mutability(layers: Layers, production: bool, found: Findings) -> tuple[str, tuple[str, ...]]:
-    """image_tag_mutability ("" when reported) and the mutable_tags in effect."""
-    mutable_tags = tuple(layers.pick("mutable_tags", []))
-    at_tags = layers.at("mutable_tags")
-    # An empty list says nothing: in a repository it may only clear the filters [defaults] gives (a
-    # creation template, which reads no [defaults], takes it for no filters).
-    empty = (
-        layers.defaults is not None
-        and layers.pick("mutable_tags") == []
-        and not (at_tags == layers.here and layers.defaults.mutable_tags)
-    )
-    if empty:
-        found.add(f"{at_tags}.mutable_tags", [("", f"must list {mutability.FILTER_COUNT} (or leave it out)")])
+def _mutability(
+    layers: Layers, production: bool, found: Findings
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """image_tag_mutability ("" when reported), and the mutable_tags and immutable_tags in effect."""
+    lists = {key: tuple(layers.pick(key, [])) for key in ("mutable_tags", "immutable_tags")}
+    empty = False
+    for key in lists:
+        at_tags = layers.at(key)
+        # An empty list says nothing: in a repository it may only clear the filters [defaults] gives (a
+        # creation template, which reads no [defaults], takes it for no filters).
+        if (
+            layers.defaults is not None
+            and layers.pick(key) == []
+            and not (at_tags == layers.here and getattr(layers.defaults, key))
+        ):
+            empty = True
+            found.add(f"{at_tags}.{key}", [("", f"must list {mutability.FILTER_COUNT} (or leave it out)")])
     default = defaults.by_production(production).image_tag_mutability
-    setting, problems = mutability.resolve(layers.pick("image_tag_mutability"), mutable_tags, default)
+    setting, problems = mutability.resolve(
+        layers.pick("image_tag_mutability"), lists["mutable_tags"], lists["immutable_tags"], default
+    )
     if not empty:
-        found.add(at_tags if setting else layers.at("image_tag_mutability", "mutable_tags"), problems)
-    return setting or "", mutable_tags
+        given = "immutable_tags" if lists["immutable_tags"] else "mutable_tags"
+        keys = ("image_tag_mutability", "mutable_tags", "immutable_tags")
+        found.add(layers.at(given) if setting else layers.at(*keys), problems)
+    return setting or "", lists["mutable_tags"], lists["immutable_tags"]
 
 
 def _encryption(
@@ -129,7 +138,8 @@ def _encryption(
     if kms_key is None:
         return encryption or defaults.ENCRYPTION, None
     found.add(f"{key_at}.kms_key", arns.kms_key(kms_key, region))
-    return "KMS", encryption_rules.key_to_look_up(kms_key)
+    kind = encryption if encryption in encryption_rules.KMS_TYPES else "KMS"  # kms_key alone: KMS
+    return kind, encryption_rules.key_to_look_up(kms_key)
 
 
 def check_template_name(policy: str) -> Found:

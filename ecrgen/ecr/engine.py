@@ -128,3 +128,13 @@ def construct_base():
     """`constructs.Construct`, the base class of ecrgen's constructs."""
     prepare()
     return importlib.import_module("constructs").Construct
+
+
+def resource(scope, construct_id: str, resource_type: str, arguments: dict):
+    """THE ONE SEAM for a resource the pinned provider bindings lack (a newer provider's, such as
+    `aws_ecr_pull_time_update_exclusion`): a plain CDKTF `TerraformResource` of `resource_type`, its
+    `arguments` written as they are. Its address is pinned like any other (`ecr.construct.pin`)."""
+    element = cdktf().TerraformResource(scope, construct_id, terraform_resource_type=resource_type)
+    for key, value in arguments.items():
+        element.add_override(key, value)
+    return element

@@ -1,6 +1,6 @@
 """Registry-level settings, one construct per concern: replication, the registry policy, pull through
-cache rules and repository creation templates. Addresses derive from config keys (prefixes), never
-positions."""
+cache rules, repository creation templates, account settings and pull-time update exclusions. Addresses
+derive from config keys (prefixes, setting names, principals), never positions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ecrgen.ecr import engine
 from ecrgen.ecr.construct import Construct, pin
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.settings import arguments
+from ecrgen.rules.account_settings import exclusion_address
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import CreationTemplate, Registry
@@ -108,3 +109,24 @@ class EcrCreationTemplates(Construct):
                 **{key: value for key, value in options.items() if value is not None},
             )
             pin(resource, addresses.creation_template(template.address))
+
+
+class EcrAccountSettings(Construct):
+    """One `aws_ecr_account_setting` per managed setting (REGISTRY_POLICY_SCOPE, BLOB_MOUNTING)."""
+
+    def __init__(self, scope, registry: Registry):
+        super().__init__(scope, "account-settings")
+        setting_class = engine.aws("ecr_account_setting").EcrAccountSetting
+        for name, value in registry.account_settings:
+            pin(setting_class(self, name.lower(), name=name, value=value), addresses.account_setting(name))
+
+
+class EcrPullTimeUpdateExclusions(Construct):
+    """One `aws_ecr_pull_time_update_exclusion` per principal: a resource newer than the pinned
+    bindings, emitted through the engine's one seam (`engine.resource`)."""
+
+    def __init__(self, scope, registry: Registry):
+        super().__init__(scope, "pull-time-update-exclusions")
+        for arn in registry.pull_time_update_exclusions:
+            address = addresses.pull_time_update_exclusion(exclusion_address(arn))
+            pin(engine.resource(self, address.name, address.kind.type, {"principal_arn": arn}), address)

@@ -41,8 +41,11 @@ class EcrRepositories(Construct):
                 lifecycle["ignore_changes"] = [ALIASED_KEY]
             if lifecycle:
                 options["lifecycle"] = lifecycle
+            tags = dict(repo.tags)
             if account.production or repo.prevent_destroy or repo.adopt:
-                options["tags"] = {GUARD_TAG: "true"}
+                tags[GUARD_TAG] = "true"
+            if tags:
+                options["tags"] = tags
             repository = addresses.repository(repo.address)
             resource = repository_class(
                 self,

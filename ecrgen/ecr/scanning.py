@@ -13,22 +13,27 @@ if TYPE_CHECKING:  # the model is only read: no import at run time
 
 
 class EcrRegistryScanning(Construct):
-    """`aws_ecr_registry_scanning_configuration`: BASIC (scan on push) or ENHANCED (Amazon Inspector)."""
+    """`aws_ecr_registry_scanning_configuration`: BASIC (scan on push) or ENHANCED (Amazon Inspector), one
+    rule block per [[scanning.rule]] (or the one rule of `continuous` and `repository_filters`)."""
 
     def __init__(self, scope, scanning: Scanning):
         super().__init__(scope, "scanning")
-        frequency = "CONTINUOUS_SCAN" if scanning.continuous else "SCAN_ON_PUSH"
         module = engine.aws("ecr_registry_scanning_configuration")
-        filters = [
-            module.EcrRegistryScanningConfigurationRuleRepositoryFilter(filter=f, filter_type="WILDCARD")
-            for f in scanning.repository_filters
+        rules = [
+            module.EcrRegistryScanningConfigurationRule(
+                scan_frequency=frequency,
+                repository_filter=[
+                    module.EcrRegistryScanningConfigurationRuleRepositoryFilter(
+                        filter=f, filter_type="WILDCARD"
+                    )
+                    for f in filters
+                ],
+            )
+            for frequency, filters in scanning.scanning_rules
         ]
-        rule = module.EcrRegistryScanningConfigurationRule(
-            scan_frequency=frequency, repository_filter=filters
-        )
         pin(
             module.EcrRegistryScanningConfiguration(
-                self, "configuration", scan_type=scanning.type, rule=[rule]
+                self, "configuration", scan_type=scanning.type, rule=rules
             ),
             addresses.SCANNING,
         )

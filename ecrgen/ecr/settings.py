@@ -22,9 +22,9 @@ def arguments(settings: SharedSettings, module: Any, resource: str, data: EcrDat
         "image_tag_mutability": settings.image_tag_mutability,
         "encryption_configuration": [getattr(module, f"{resource}EncryptionConfiguration")(**encryption)],
     }
-    if settings.mutable_tags:
+    if settings.exclusion_filters:
         exclusion = getattr(module, f"{resource}ImageTagMutabilityExclusionFilter")
         found["image_tag_mutability_exclusion_filter"] = [
-            exclusion(filter=tag, filter_type="WILDCARD") for tag in settings.mutable_tags
+            exclusion(filter=tag, filter_type="WILDCARD") for tag in settings.exclusion_filters
         ]
     return found

@@ -56,6 +56,27 @@ def _creation_templates(aws: Aws) -> list:
     return aws.pages("ecr", "describe_repository_creation_templates", "repositoryCreationTemplates")
 
 
+def _account_settings(aws: Aws) -> dict[str, str]:
+    """The registry's account settings that ecrgen manages, by name: their values."""
+    return {
+        name: str(aws.call("ecr", "get_account_setting", name=name).get("value", ""))
+        for name in ("REGISTRY_POLICY_SCOPE", "BLOB_MOUNTING")
+    }
+
+
+def _pull_time_update_exclusions(aws: Aws) -> list:
+    """The principals excluded from pull-time updates (ListPullTimeUpdateExclusions, paged by hand:
+    botocore has no paginator for it)."""
+    found: list = []
+    token: dict[str, Any] = {}
+    while True:
+        page = aws.call("ecr", "list_pull_time_update_exclusions", **token)
+        found += page.get("pullTimeUpdateExclusions", [])
+        if not page.get("nextToken"):
+            return found
+        token = {"nextToken": page["nextToken"]}
+
+
 # (snapshot key, where it goes in the account file, how it is read)
 SECTIONS: tuple[tuple[str, str, Callable[[Aws], Any]], ...] = (
     ("scanning", "scanning", _scanning),
@@ -63,6 +84,8 @@ SECTIONS: tuple[tuple[str, str, Callable[[Aws], Any]], ...] = (
     ("registry_policy", "registry.policy", _registry_policy),
     ("pull_through_cache", "registry.pull_through_cache", _pull_through_cache),
     ("creation_templates", "registry.creation_template", _creation_templates),
+    ("account_settings", "registry.policy_scope", _account_settings),
+    ("pull_time_update_exclusions", "registry.pull_time_update_exclusions", _pull_time_update_exclusions),
 )
 
 

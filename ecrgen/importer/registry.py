@@ -38,29 +38,43 @@ def sections(snapshot: dict[str, Any], context: Context) -> dict[str, Any]:
     templates = sorted(snapshot.get("creation_templates") or [], key=lambda t: t.get("prefix", ""))
     if templates:
         table["creation_template"] = [_template(i, t, context) for i, t in enumerate(templates)]
+    table |= account_settings(snapshot.get("account_settings") or {}, context)
+    excluded = sorted(str(e) for e in snapshot.get("pull_time_update_exclusions") or [])
+    if excluded:
+        table["pull_time_update_exclusions"] = excluded
     if table:
         found["registry"] = table
     return found
 
 
 def scanning(configuration: dict[str, Any], context: Context) -> dict[str, Any] | None:
-    """[scanning]; None for AWS's default (BASIC, no rules), which ecrgen leaves alone."""
+    """[scanning]; None for AWS's default (BASIC, no rules), which ecrgen leaves alone. One rule is
+    written as `continuous` and `repository_filters`, two as [[scanning.rule]] tables."""
     kind, rules = configuration.get("scanType", "BASIC"), configuration.get("rules") or []
     if kind == "BASIC" and not rules:
         return None
     what = f"registry scanning configuration ({kind})"
-    if len(rules) != 1:
+    if not rules:
         context.problems.append(
-            (what, f"{len(rules)} rules cannot be expressed in an account file yet ([scanning] makes one)")
+            (what, "no rules cannot be expressed in an account file yet ([scanning] makes one at least)")
         )
         return None
-    frequency, filters = rules[0].get("scanFrequency"), rules[0].get("repositoryFilters") or []
+    written = [_scanning_rule(rule, what, context) for rule in rules]
+    if len(written) > 1:
+        return {"type": kind, "rule": [{"frequency": f, "filters": filters} for f, filters in written]}
+    ((frequency, filters),) = written
+    return {"type": kind, "continuous": frequency == "CONTINUOUS_SCAN", "repository_filters": filters}
+
+
+def _scanning_rule(rule: dict[str, Any], what: str, context: Context) -> tuple[str, list[str]]:
+    """One scanning rule's frequency and filters; what an account file cannot say is a problem."""
+    frequency, filters = rule.get("scanFrequency"), rule.get("repositoryFilters") or []
     if frequency not in FREQUENCIES:
         context.problems.append(
             (
                 what,
                 f"scan frequency {show(frequency)} cannot be expressed in an account file yet "
-                "(continuous = false: SCAN_ON_PUSH, true: CONTINUOUS_SCAN)",
+                "(SCAN_ON_PUSH, CONTINUOUS_SCAN)",
             )
         )
     for kind_of_filter in dict.fromkeys(
@@ -73,11 +87,7 @@ def scanning(configuration: dict[str, Any], context: Context) -> dict[str, Any] 
                 "file yet (repository_filters are WILDCARD filters)",
             )
         )
-    return {
-        "type": kind,
-        "continuous": frequency == "CONTINUOUS_SCAN",
-        "repository_filters": [f.get("filter", "") for f in filters],
-    }
+    return str(frequency), [f.get("filter", "") for f in filters]
 
 
 def _policy(text: str | None, context: Context) -> dict[str, Any]:
@@ -164,3 +174,35 @@ def _template(index: int, template: dict[str, Any], context: Context) -> dict[st
     if tags:
         keys["resource_tags"] = tags
     return keys
+
+
+# AWS's defaults, which ecrgen leaves alone: a setting AWS holds at its default is not written.
+ACCOUNT_SETTING_DEFAULTS = {"REGISTRY_POLICY_SCOPE": "V2", "BLOB_MOUNTING": "DISABLED"}
+
+
+def account_settings(held: dict[str, str], context: Context) -> dict[str, Any]:
+    """policy_scope and blob_mounting where AWS holds other than its default."""
+    found: dict[str, Any] = {}
+    scope, blob = held.get("REGISTRY_POLICY_SCOPE"), held.get("BLOB_MOUNTING")
+    if scope and scope != ACCOUNT_SETTING_DEFAULTS["REGISTRY_POLICY_SCOPE"]:
+        if scope == "V1":
+            found["policy_scope"] = scope
+        else:
+            context.problems.append(
+                (
+                    "the registry",
+                    f"policy scope {show(scope)} cannot be expressed in an account file yet (V1, V2)",
+                )
+            )
+    if blob and blob != ACCOUNT_SETTING_DEFAULTS["BLOB_MOUNTING"]:
+        if blob == "ENABLED":
+            found["blob_mounting"] = True
+        else:
+            context.problems.append(
+                (
+                    "the registry",
+                    f"blob mounting {show(blob)} cannot be expressed in an account file yet "
+                    "(ENABLED, DISABLED)",
+                )
+            )
+    return found

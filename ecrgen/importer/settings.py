@@ -15,9 +15,9 @@ from typing import Any
 from ecrgen.errors import show
 from ecrgen.importer.grants import repository_grants
 from ecrgen.rules.arns import ECR_MANAGED_ALIAS, partition
-from ecrgen.rules.mutability import SETTINGS
+from ecrgen.rules.mutability import FILTER_KEYS, SETTINGS
 
-ENCRYPTIONS = ("AES256", "KMS")
+ENCRYPTIONS = ("AES256", "KMS", "KMS_DSSE")
 MAX_TEMPLATE_NAME = 180  # the file name iam_policies/<name>.json.j2 stays far below 255 bytes
 
 
@@ -53,7 +53,8 @@ class Context:
 
 
 def mutability(what: str, setting: str, filters: list[dict], context: Context) -> dict[str, Any]:
-    """image_tag_mutability, and its exclusion filters as mutable_tags."""
+    """image_tag_mutability, and its exclusion filters as mutable_tags (IMMUTABLE_WITH_EXCLUSION) or
+    immutable_tags (MUTABLE_WITH_EXCLUSION)."""
     if setting not in SETTINGS:
         context.problems.append(
             (
@@ -67,12 +68,12 @@ def mutability(what: str, setting: str, filters: list[dict], context: Context) -
             (
                 what,
                 f"exclusion filter type {show(kind)} cannot be expressed in an account file yet "
-                "(mutable_tags are WILDCARD filters)",
+                "(mutable_tags and immutable_tags are WILDCARD filters)",
             )
         )
     keys: dict[str, Any] = {"image_tag_mutability": setting}
     if filters:
-        keys["mutable_tags"] = [f.get("filter", "") for f in filters]
+        keys[FILTER_KEYS.get(setting, "mutable_tags")] = [f.get("filter", "") for f in filters]
     return keys
 
 
@@ -84,10 +85,10 @@ def encryption(what: str, configuration: dict, context: Context) -> dict[str, An
             (
                 what,
                 f"encryption type {show(kind)} cannot be expressed in an account file yet "
-                f"(encryption: {' or '.join(ENCRYPTIONS)})",
+                f"(encryption: {', '.join(ENCRYPTIONS)})",
             )
         )
-    if kind != "KMS":
+    if kind not in ("KMS", "KMS_DSSE"):
         return {"encryption": kind}
     return {"encryption": kind, "kms_key": configuration.get("kmsKey") or ECR_MANAGED_ALIAS}
 

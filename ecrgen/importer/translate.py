@@ -13,6 +13,7 @@ from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.importer import registry, settings, toml_text
 from ecrgen.importer.settings import Context
 from ecrgen.rules.names import address
+from ecrgen.rules.tags import GUARD_TAG
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,11 @@ def draft(snapshot: dict[str, Any], options: Options, custom: frozenset[str] = f
             "project": options.project,
         }
     }
-    tags = _common_tags(repositories, context)
+    tags = _common_tags(repositories)
     if tags:
         document["tags"] = tags
     if repositories:
-        document["repository"] = [_repository(i, r, context) for i, r in enumerate(repositories)]
+        document["repository"] = [_repository(i, r, tags, context) for i, r in enumerate(repositories)]
     document |= registry.sections(snapshot, context)
     if context.problems:
         raise EcrgenError(
@@ -66,8 +67,9 @@ def draft(snapshot: dict[str, Any], options: Options, custom: frozenset[str] = f
     return Draft(toml_text.dumps(document, comment), context.templates, context.expected)
 
 
-def _repository(index: int, repo: dict[str, Any], context: Context) -> dict[str, Any]:
-    """One [[repository]]: its name is its ECR name (name_format "{name}"), adopted."""
+def _repository(index: int, repo: dict[str, Any], common: dict[str, str], context: Context) -> dict[str, Any]:
+    """One [[repository]]: its name is its ECR name (name_format "{name}"), adopted; its tags that not
+    every repository holds alike (`common`, the account's [tags]) are its own `tags`."""
     name = repo["repositoryName"]
     what = f"repository {show(name)}"
     keys: dict[str, Any] = {"name": name, "adopt": True}
@@ -83,30 +85,27 @@ def _repository(index: int, repo: dict[str, Any], context: Context) -> dict[str,
     keys |= settings.repository_policy(
         what, where, f"repository-{address(name)}", repo.get("policyText"), context
     )
+    own = {key: value for key, value in _user_tags(repo).items() if common.get(key) != value}
+    if own:
+        keys["tags"] = own
     keys["lifecycle"] = settings.lifecycle(what, repo.get("lifecyclePolicyText"), context)
     return keys
 
 
-def _common_tags(repositories: list[dict[str, Any]], context: Context) -> dict[str, str]:
-    """The tags every repository holds alike become [tags] (the provider's default tags); any other tag
-    cannot be expressed: ecrgen tags every repository of an account alike. AWS's own `aws:` tags are
-    not the user's and stay out."""
-    held = [
-        {t["Key"]: t["Value"] for t in r.get("tags", []) if not t["Key"].startswith("aws:")}
-        for r in repositories
-    ]
+def _user_tags(repo: dict[str, Any]) -> dict[str, str]:
+    """A repository's tags but AWS's own (`aws:`) and ecrgen's guard tag, which ecrgen writes itself."""
+    return {
+        t["Key"]: t["Value"]
+        for t in repo.get("tags", [])
+        if not t["Key"].startswith("aws:") and t["Key"] != GUARD_TAG
+    }
+
+
+def _common_tags(repositories: list[dict[str, Any]]) -> dict[str, str]:
+    """The tags every repository holds alike become [tags] (the provider's default tags); the others
+    are each repository's own `tags`."""
+    held = [_user_tags(r) for r in repositories]
     common = dict(held[0]) if held else {}
     for tags in held[1:]:
         common = {k: v for k, v in common.items() if tags.get(k) == v}
-    for repo, tags in zip(repositories, held, strict=True):
-        for key, value in tags.items():
-            if common.get(key) != value:
-                context.problems.append(
-                    (
-                        f"repository {show(repo['repositoryName'])}",
-                        f"tag {show(key)} = {show(value)} cannot be "
-                        "expressed in an account file: ecrgen tags every repository of an account alike "
-                        "([tags]); tag the repositories alike in AWS, or remove the tag",
-                    )
-                )
     return common

@@ -15,6 +15,7 @@ from ecrgen.policies.context import context, registry_context, template_context
 from ecrgen.policies.templates import Templates, check_templates
 from ecrgen.rules.iam import (
     check_registry_policy,
+    check_registry_policy_v1,
     check_repository_policy,
     foreign_resources,
     open_statements,
@@ -84,7 +85,8 @@ def _template(
 def _registry(name: str, templates: Templates, account: Account, registry: Registry) -> str | None:
     """The registry policy, checked as ECR checks registry policies."""
     values = registry_context(account, registry)
-    return templates.render(account, "registry.policy", name, values, check_registry_policy)
+    check = check_registry_policy_v1 if registry.policy_scope == "V1" else check_registry_policy
+    return templates.render(account, "registry.policy", name, values, check)
 
 
 def warnings(accounts: list[Account]) -> list[Problem]:

@@ -5,6 +5,10 @@
   PULL_THROUGH_CACHE | CREATE_ON_PUSH; description at most 256 chars; customRoleArn a role of this account)
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html (a template
   that sets KMS encryption or resource tags needs a custom role ECR assumes to use the key and tag)
+- https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-working.html and
+  https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html: a pull through
+  cache repository is kept in sync with its upstream only while its tags are mutable (an immutable tag
+  cannot move to the upstream's new image), so AWS suggests MUTABLE for pull through cache templates
 """
 
 from __future__ import annotations
@@ -71,3 +75,22 @@ def check_creation_template(template: TemplateKeys, kms: bool, account_id: str, 
             )
         )
     return found
+
+
+MUTABILITY_KEYS = ("image_tag_mutability", "mutable_tags", "immutable_tags")
+
+
+def pull_through_mutability(applied_for: list[str], written: list[str], production: bool) -> Found:
+    """A warning for a production template for PULL_THROUGH_CACHE that stays IMMUTABLE by default (no
+    mutability key `written`): its cached images stop following the upstream's tags."""
+    if not production or "PULL_THROUGH_CACHE" not in applied_for or written:
+        return []
+    return [
+        (
+            "image_tag_mutability",
+            "is IMMUTABLE (the production default) for repositories the pull through cache creates: "
+            "cached images stay in sync with the upstream only while their tags are mutable; "
+            "set image_tag_mutability (e.g. MUTABLE, or MUTABLE_WITH_EXCLUSION with immutable_tags) "
+            "to choose, which silences this warning",
+        )
+    ]

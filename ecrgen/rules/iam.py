@@ -17,8 +17,9 @@ One statement, in a repository policy or a registry policy:
 - Repository policies apply to their own repository (no Resource element), grant ECR actions, and
   must not carry ecr:GetAuthorizationToken, which ECR rejects there:
   https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html
-- Registry policies name their Resource (repository ARNs of the registry) and grant only what ECR enforces
-  at the registry level: ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository:
+- Registry policies name their Resource (repository ARNs of the registry). Under registry policy scope
+  V2 (AWS's default) they may grant any ECR action; under V1 only what ECR enforces at the registry
+  level then: ecr:ReplicateImage, ecr:BatchImportUpstreamImage, ecr:CreateRepository:
   https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html and
   https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions-examples.html
 - Principal: "*" or a map of AWS / Service / Federated / CanonicalUser to one value or a non-empty list;
@@ -45,8 +46,15 @@ def check_repository_policy(policy: Any, length: int, production: bool = False) 
 
 
 def check_registry_policy(policy: Any, length: int, production: bool = False) -> Found:
-    """Every reason ECR would reject this registry policy; in production also an open `Principal: "*"`."""
+    """Every reason ECR would reject this registry policy under policy scope V2 (any ECR action); in
+    production also an open `Principal: "*"`."""
     return _check_policy(policy, length, production, "registry")
+
+
+def check_registry_policy_v1(policy: Any, length: int, production: bool = False) -> Found:
+    """`check_registry_policy` under policy scope V1: only the actions ECR enforces at the registry level
+    then (REGISTRY_ACTIONS)."""
+    return _check_policy(policy, length, production, "registry_v1")
 
 
 def _check_policy(policy: Any, length: int, production: bool, kind: str) -> Found:
@@ -146,7 +154,7 @@ def check_statement(statement: Any, kind: str = "repository") -> Found:
     if not isinstance(statement, dict):
         return [("", "must be a JSON object")]
     found = _elements(statement, kind)
-    if kind == "registry":
+    if kind != "repository":
         found += _resources(statement)
     if statement.get("Effect") not in ("Allow", "Deny"):
         found.append((".Effect", f"{show(statement.get('Effect'))} is not allowed (allowed: Allow, Deny)"))
@@ -182,14 +190,16 @@ def _elements(statement: dict, kind: str) -> Found:
 
 def _action(action: str, kind: str) -> str | None:
     """Why a `kind` policy must not grant `action`, or None."""
-    if kind == "registry":
+    if kind == "registry_v1":
         if action.lower() in [a.lower() for a in REGISTRY_ACTIONS]:
             return None
         return (
-            f"{show(action)} is not allowed in a registry policy "
+            f"{show(action)} is not allowed in a registry policy under policy_scope 'V1' "
             f"(ECR enforces only {', '.join(REGISTRY_ACTIONS)} "
-            "at the registry level; name them rather than a wildcard)"
+            "at the registry level; name them rather than a wildcard, or set policy_scope = 'V2')"
         )
+    if kind == "registry":
+        return None if action.lower().startswith("ecr:") else f"{show(action)} is not an ECR action (ecr:...)"
     if action.lower() == "ecr:getauthorizationtoken":
         return (
             f"{show(action)} is not allowed in a repository policy "

@@ -36,6 +36,26 @@ def check_account_tags(tags: Mapping[str, str]) -> Found:
     ]
 
 
+def check_repository_tags(tags: Mapping[str, str], account_tags: Iterable[str], guarded: bool) -> Found:
+    """A repository's own tags, counted with the provider's default_tags (the defaults, the account's
+    [tags]) and the guard tag: a repository tag of a default tag's key replaces it (the provider's rule)."""
+    if GUARD_TAG in tags:
+        return [
+            (f".{GUARD_TAG}", f"{GUARD_TAG!r} is ecrgen's own tag (on guarded repositories); use another key")
+        ]
+    keys = set(tags) | set(DEFAULT_TAG_KEYS) | set(account_tags) | ({GUARD_TAG} if guarded else set())
+    if len(keys) <= MAX_TAGS:
+        return []
+    guard = f" and {GUARD_TAG}" if guarded else ""
+    return [
+        (
+            "",
+            f"has {len(tags)} tags; with the provider's default tags (Project, Environment, ManagedBy and "
+            f"[tags]){guard} that makes {len(keys)} and AWS allows {MAX_TAGS}",
+        )
+    ]
+
+
 def check_resource_tags(tags: Mapping[str, str]) -> Found:
     """The tags a repository creation template gives the repositories it creates."""
     return [] if len(tags) <= MAX_TAGS else [("", f"has {len(tags)} tags; AWS allows {MAX_TAGS}")]

@@ -41,6 +41,10 @@ AWS_PROVIDER_FLOOR = (6, 25)
 # A creation template applied for CREATE_ON_PUSH needs a provider whose ECR SDK knows the value (Dec 2025:
 # hashicorp/terraform-provider-aws#45660, #45720); older 6.x providers reject it at plan.
 CREATE_ON_PUSH = ("a creation template applied for CREATE_ON_PUSH", (6, 28))
+# aws_ecr_pull_time_update_exclusion is new in 6.28 (hashicorp/terraform-provider-aws CHANGELOG 6.28.0), and
+# aws_ecr_account_setting takes the name BLOB_MOUNTING from 6.29 (CHANGELOG 6.29.0).
+PULL_TIME_UPDATE_EXCLUSION = ("[registry] pull_time_update_exclusions", (6, 28))
+BLOB_MOUNTING = ("[registry] blob_mounting", (6, 29))
 # An S3 object key is at most 1,024 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
 S3_KEY_LENGTH = 1024
 DYNAMODB_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")

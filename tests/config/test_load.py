@@ -119,7 +119,7 @@ def test_every_problem_of_every_file_at_once(accounts):
         "accounts/dev.toml: repository[2].name: 'my_app' maps to the Terraform address 'my_app' like 'my.app' (repository[1]); rename one",
         "accounts/prod.toml: account.colour: unknown key (allowed: id, region, environment, production, project, name_format, assume_role_arn, terraform_version, retired, allow_destroy)",
         "accounts/prod.toml: repository[1].scan_on_push: 'yes' must be true or false",
-        "accounts/prod.toml: repository[2].image_tag_mutability: 'SOMETIMES' is not allowed (allowed: 'MUTABLE', 'IMMUTABLE' or 'IMMUTABLE_WITH_EXCLUSION')",
+        "accounts/prod.toml: repository[2].image_tag_mutability: 'SOMETIMES' is not allowed (allowed: 'MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION' or 'MUTABLE_WITH_EXCLUSION')",
         "accounts/prod.toml: account.id: '12345' is not an AWS account id (12 digits)",
         "accounts/prod.toml: repository[2].name: 'My_App' is not a valid ECR repository name (2-256 chars: lowercase letters, digits, and . _ - / separators)",
     ]
@@ -366,14 +366,14 @@ def test_repository_keys_are_named_in_the_reference_order(accounts):
         )
     )
     shared = "policy, pull_account_ids, push_principals, org_id, lambda_pull, lifecycle, adopt"
-    repository = f"image_tag_mutability, mutable_tags, scan_on_push, encryption, kms_key, force_delete, prevent_destroy, {shared}"
+    repository = f"image_tag_mutability, mutable_tags, immutable_tags, scan_on_push, encryption, kms_key, force_delete, prevent_destroy, tags, {shared}"
     assert problems(folder) == [
         f"accounts/a.toml: defaults.colour: unknown key (allowed: {repository})",
         "accounts/a.toml: repository[0].scan_on_push: 'yes' must be true or false",
-        "accounts/a.toml: repository[0].encryption: 'X' is not allowed (allowed: 'AES256' or 'KMS')",
+        "accounts/a.toml: repository[0].encryption: 'X' is not allowed (allowed: 'AES256', 'KMS' or 'KMS_DSSE')",
         "accounts/a.toml: repository[0].force_delete: 1 must be true or false",
         "accounts/a.toml: repository[0].policy: 2 must be a string",
         f"accounts/a.toml: repository[0].colour: unknown key (allowed: {repository}, name)",
         "accounts/a.toml: registry.creation_template[0].scan_on_push: unknown key (allowed: prefix, applied_for, "
-        f"description, custom_role_arn, resource_tags, image_tag_mutability, mutable_tags, encryption, kms_key, {shared})",
+        f"description, custom_role_arn, resource_tags, image_tag_mutability, mutable_tags, immutable_tags, encryption, kms_key, {shared})",
     ]

@@ -75,6 +75,10 @@ LEFT_OUT = [
     "ecr:DescribePullThroughCacheRules (NotImplementedError); if the account has any, add them by hand",
     f"warning: accounts/prod.toml: registry.creation_template: left out: {ENDPOINT} does not implement "
     "ecr:DescribeRepositoryCreationTemplates (NotImplementedError); if the account has any, add them by hand",
+    f"warning: accounts/prod.toml: registry.policy_scope: left out: {ENDPOINT} does not implement "
+    "ecr:GetAccountSetting (NotImplementedError); if the account has any, add them by hand",
+    f"warning: accounts/prod.toml: registry.pull_time_update_exclusions: left out: {ENDPOINT} does not implement "
+    "ecr:ListPullTimeUpdateExclusions (NotImplementedError); if the account has any, add them by hand",
 ]
 NOTHING_WRITTEN = "ecrgen: 1 problem(s) found; nothing was written."
 
@@ -248,12 +252,13 @@ def test_a_template_of_other_text_is_kept_without_force(aws, here):
 
 
 def test_a_setting_ecrgen_cannot_write_exits_1_naming_it_and_writes_nothing(aws, here):
-    aws.create_repository(repositoryName="secret", encryptionConfiguration={"encryptionType": "KMS_DSSE"})
+    # An encryption type AWS may add (moto takes any): KMS_DSSE is written since issue 21.
+    aws.create_repository(repositoryName="secret", encryptionConfiguration={"encryptionType": "KMS_TRIPLE"})
     result = imported()
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "accounts/prod.toml: repository 'secret': encryption type 'KMS_DSSE' cannot be expressed in an account file yet "
-        "(encryption: AES256 or KMS)",
+        "accounts/prod.toml: repository 'secret': encryption type 'KMS_TRIPLE' cannot be expressed in an account file yet "
+        "(encryption: AES256, KMS, KMS_DSSE)",
         NOTHING_WRITTEN,
     ]
     assert files(here) == []
@@ -432,10 +437,30 @@ def test_pages_pull_through_cache_rules_and_creation_templates(here):
         "describe_repository_creation_templates",
         {"registryId": ACCOUNT, "repositoryCreationTemplates": [template]},
     )
+    for name, value in (("REGISTRY_POLICY_SCOPE", "V1"), ("BLOB_MOUNTING", "ENABLED")):
+        ecr.add_response("get_account_setting", {"name": name, "value": value}, {"name": name})
+    ecr.add_response(
+        "list_pull_time_update_exclusions",
+        {"pullTimeUpdateExclusions": [f"arn:aws:iam::{ACCOUNT}:role/scanner"], "nextToken": "n"},
+        {},
+    )
+    ecr.add_response(
+        "list_pull_time_update_exclusions",
+        {"pullTimeUpdateExclusions": [f"arn:aws:iam::{ACCOUNT}:user/bot"]},
+        {"nextToken": "n"},
+    )
     with sts, ecr:
         result = import_with(aws, here / "accounts")
     ecr.assert_no_pending_responses()
-    assert result.written == [here / "accounts" / "prod.toml"] and result.warnings == ()
+    assert result.written == [here / "accounts" / "prod.toml"]
+    # The fleet check: the quay rule's repositories get ECR's defaults.
+    assert [(w.path, w.message) for w in result.warnings] == [
+        (
+            "registry.pull_through_cache[1].prefix",
+            "the repositories this rule creates (quay/...) get ECR's defaults: no creation template applied for "
+            "PULL_THROUGH_CACHE covers them",
+        )
+    ]
     document = tomllib.loads((here / "accounts" / "prod.toml").read_text())
     assert document["tags"] == {"Team": "shop"}
     assert [r["name"] for r in document["repository"]] == ["app1", "app2"]
@@ -454,6 +479,13 @@ def test_pages_pull_through_cache_rules_and_creation_templates(here):
                 "adopt": True,
                 "lifecycle": False,
             }
+        ],
+        # The account settings held at other than AWS's defaults, and the exclusions of both pages.
+        "policy_scope": "V1",
+        "blob_mounting": True,
+        "pull_time_update_exclusions": [
+            f"arn:aws:iam::{ACCOUNT}:role/scanner",
+            f"arn:aws:iam::{ACCOUNT}:user/bot",
         ],
     }
 

@@ -342,23 +342,76 @@ def test_a_registry_policy_of_the_built_in_is_written_as_its_keys():
     assert document["registry"] == {"replication_source_account_ids": ["210987654321"]}
 
 
+def test_tags_not_every_repository_holds_are_its_own():
+    written = draft(
+        snapshot(
+            repo("aa", tags=[{"Key": "Team", "Value": "a"}, {"Key": "Cost", "Value": "1"}]),
+            repo("bb", tags=[{"Key": "Cost", "Value": "1"}, {"Key": "ecrgen:guarded", "Value": "true"}]),
+        ),
+        OPTIONS,
+    )
+    document = tomllib.loads(written.text)
+    assert document["tags"] == {"Cost": "1"}
+    assert [r.get("tags") for r in document["repository"]] == [{"Team": "a"}, None]
+
+
+@pytest.mark.parametrize(
+    "held, expected",
+    [
+        ({"REGISTRY_POLICY_SCOPE": "V2", "BLOB_MOUNTING": "DISABLED"}, None),  # AWS's defaults: left alone
+        (
+            {"REGISTRY_POLICY_SCOPE": "V1", "BLOB_MOUNTING": "ENABLED"},
+            {"policy_scope": "V1", "blob_mounting": True},
+        ),
+    ],
+)
+def test_account_settings_other_than_aws_defaults_are_written(held, expected):
+    written = tomllib.loads(draft(snapshot(account_settings=held), OPTIONS).text)
+    assert written.get("registry") == expected
+
+
+def test_account_settings_an_account_file_cannot_say_are_refused():
+    assert refused(
+        snapshot(account_settings={"REGISTRY_POLICY_SCOPE": "V3", "BLOB_MOUNTING": "PARTIAL"})
+    ) == [
+        "accounts/prod.toml: the registry: policy scope 'V3' cannot be expressed in an account file yet (V1, V2)",
+        "accounts/prod.toml: the registry: blob mounting 'PARTIAL' cannot be expressed in an account file yet "
+        "(ENABLED, DISABLED)",
+    ]
+
+
+def test_mutable_with_exclusion_is_written_with_its_immutable_tags():
+    written = draft(
+        snapshot(
+            repo(
+                "app",
+                imageTagMutability="MUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters=[{"filter": "v*", "filterType": "WILDCARD"}],
+            )
+        ),
+        OPTIONS,
+    )
+    assert 'image_tag_mutability = "MUTABLE_WITH_EXCLUSION"\nimmutable_tags = ["v*"]\n' in written.text
+    assert "mutable_tags" not in written.text.replace("immutable_tags", "")
+
+
+def test_dual_layer_kms_encryption_is_written_with_its_key():
+    written = draft(
+        snapshot(repo("app", encryptionConfiguration={"encryptionType": "KMS_DSSE", "kmsKey": KEY})), OPTIONS
+    )
+    assert f'encryption = "KMS_DSSE"\nkms_key = "{KEY}"\n' in written.text
+
+
 def test_what_an_account_file_cannot_express_is_refused_naming_it():
     found = snapshot(
-        repo("dsse", encryptionConfiguration={"encryptionType": "KMS_DSSE", "kmsKey": KEY}),
+        repo("dsse", encryptionConfiguration={"encryptionType": "KMS_TRIPLE", "kmsKey": KEY}),
         repo(
             "mutable",
-            imageTagMutability="MUTABLE_WITH_EXCLUSION",
+            imageTagMutability="MUTABLE_WITH_REGEX",  # a mode AWS may add; none has it today
             imageTagMutabilityExclusionFilters=[{"filter": "v*", "filterType": "REGEX"}],
-            tags=[{"Key": "Team", "Value": "a"}],
         ),
         repo("odd", lifecyclePolicyText='{"rules": [{"rulePriority": null}]}', policyText="not json"),
-        scanning={
-            "scanType": "ENHANCED",
-            "rules": [
-                {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": []},
-                {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": []},
-            ],
-        },
+        scanning={"scanType": "ENHANCED", "rules": []},
         replication={
             "rules": [{"destinations": [], "repositoryFilters": [{"filter": "x", "filterType": "SUFFIX"}]}]
         },
@@ -373,19 +426,17 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
         ],
     )
     assert refused(found) == [
-        "accounts/prod.toml: repository 'mutable': tag 'Team' = 'a' cannot be expressed in an account file: ecrgen tags every "
-        "repository of an account alike ([tags]); tag the repositories alike in AWS, or remove the tag",
-        "accounts/prod.toml: repository 'dsse': encryption type 'KMS_DSSE' cannot be expressed in an account file yet "
-        "(encryption: AES256 or KMS)",
-        "accounts/prod.toml: repository 'mutable': image tag mutability 'MUTABLE_WITH_EXCLUSION' cannot be expressed in an "
-        "account file yet (image_tag_mutability: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION)",
+        "accounts/prod.toml: repository 'dsse': encryption type 'KMS_TRIPLE' cannot be expressed in an account file yet "
+        "(encryption: AES256, KMS, KMS_DSSE)",
+        "accounts/prod.toml: repository 'mutable': image tag mutability 'MUTABLE_WITH_REGEX' cannot be expressed in an "
+        "account file yet (image_tag_mutability: MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION)",
         "accounts/prod.toml: repository 'mutable': exclusion filter type 'REGEX' cannot be expressed in an account file yet "
-        "(mutable_tags are WILDCARD filters)",
+        "(mutable_tags and immutable_tags are WILDCARD filters)",
         "accounts/prod.toml: repository 'odd': its repository policy is not JSON",
         "accounts/prod.toml: repository 'odd': its lifecycle policy cannot be expressed in an account file (JSON with a list "
         "of rules, without nulls or fractions, expected)",
-        "accounts/prod.toml: registry scanning configuration (ENHANCED): 2 rules cannot be expressed in an account file yet "
-        "([scanning] makes one)",
+        "accounts/prod.toml: registry scanning configuration (ENHANCED): no rules cannot be expressed in an account file "
+        "yet ([scanning] makes one at least)",
         "accounts/prod.toml: the registry: its policy is not JSON",
         "accounts/prod.toml: replication rule 1: repository filter type 'SUFFIX' cannot be expressed in an account file yet "
         "(prefixes are PREFIX_MATCH filters)",
@@ -393,6 +444,24 @@ def test_what_an_account_file_cannot_express_is_refused_naming_it():
         "'arn:aws:secretsmanager:eu-west-1:210987654321:secret:ecr-pullthroughcache/hu... cannot be expressed in an "
         "account file (secret: the name of a Secrets Manager secret of this account and region)",
     ]
+
+
+def test_two_scanning_rules_are_written_as_scanning_rule_tables():
+    both = [
+        {
+            "scanFrequency": "CONTINUOUS_SCAN",
+            "repositoryFilters": [{"filter": "prod-*", "filterType": "WILDCARD"}],
+        },
+        {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]},
+    ]
+    written = draft(snapshot(scanning={"scanType": "ENHANCED", "rules": both}), OPTIONS)
+    assert tomllib.loads(written.text)["scanning"] == {
+        "type": "ENHANCED",
+        "rule": [
+            {"frequency": "CONTINUOUS_SCAN", "filters": ["prod-*"]},
+            {"frequency": "SCAN_ON_PUSH", "filters": ["*"]},
+        ],
+    }
 
 
 def test_a_scanning_rule_ecrgen_cannot_write_is_refused():
@@ -406,7 +475,7 @@ def test_a_scanning_rule_ecrgen_cannot_write_is_refused():
     )
     assert refused(found) == [
         "accounts/prod.toml: registry scanning configuration (BASIC): scan frequency 'MANUAL' cannot be expressed in an "
-        "account file yet (continuous = false: SCAN_ON_PUSH, true: CONTINUOUS_SCAN)",
+        "account file yet (SCAN_ON_PUSH, CONTINUOUS_SCAN)",
         "accounts/prod.toml: registry scanning configuration (BASIC): repository filter type 'PREFIX' cannot be expressed "
         "in an account file yet (repository_filters are WILDCARD filters)",
     ]

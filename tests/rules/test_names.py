@@ -55,17 +55,17 @@ def test_address_collisions_are_reported_in_file_order():
     ],
 )
 def test_mutability_resolution(explicit, tags, default, expected):
-    assert mutability.resolve(explicit, tags, default) == expected
+    assert mutability.resolve(explicit, tags, (), default) == expected
 
 
 def test_mutability_conflicts_and_limits():
-    assert mutability.resolve("MUTABLE", ("latest",), "IMMUTABLE")[1] == [
+    assert mutability.resolve("MUTABLE", ("latest",), (), "IMMUTABLE")[1] == [
         (
             "mutable_tags",
             "is not allowed with image_tag_mutability 'MUTABLE' (every tag is mutable already); use IMMUTABLE with mutable_tags",
         )
     ]
-    assert mutability.resolve("IMMUTABLE_WITH_EXCLUSION", (), "IMMUTABLE")[1] == [
+    assert mutability.resolve("IMMUTABLE_WITH_EXCLUSION", (), (), "IMMUTABLE")[1] == [
         (
             "mutable_tags",
             "is required with image_tag_mutability 'IMMUTABLE_WITH_EXCLUSION' (1 to 5 tag filters)",

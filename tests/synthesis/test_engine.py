@@ -164,7 +164,11 @@ def test_invalid_input_stops_the_started_workers_and_writes_nothing(tmp_path):
         (tmp_path / "accounts" / "edge.toml").read_text() + "\nbogus = 1\n"
     )
     done = _synth_in_two_processes(tmp_path)
-    assert done.returncode == 1 and "accounts/edge.toml:34: scanning.bogus: unknown key" in done.stderr
+    assert (
+        done.returncode == 1
+        and "accounts/edge.toml:42: scanning.rule[1].bogus: unknown key (allowed: frequency, filters)"
+        in done.stderr
+    )
     assert not (tmp_path / "par").exists()
 
 

@@ -256,11 +256,12 @@ def test_edge_account(synthesized):
         {"role_arn": "arn:aws-cn:iam::111122223333:role/terraform"}
     ]
     assert edge["terraform"]["backend"] == {"local": {"path": "state/edge.tfstate"}}
-    assert resources["aws_ecr_registry_scanning_configuration"]["this"]["rule"] == [
+    assert resources["aws_ecr_registry_scanning_configuration"]["this"]["rule"] == [  # [[scanning.rule]]
         {
             "repository_filter": [{"filter": "2fa/*", "filter_type": "WILDCARD"}],
-            "scan_frequency": "SCAN_ON_PUSH",
-        }
+            "scan_frequency": "CONTINUOUS_SCAN",
+        },
+        {"repository_filter": [{"filter": "*", "filter_type": "WILDCARD"}], "scan_frequency": "SCAN_ON_PUSH"},
     ]
 
 
