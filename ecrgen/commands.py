@@ -104,16 +104,13 @@ def synthesize(
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
     from ecrgen import preflight
-    from ecrgen.config import clashes, load
+    from ecrgen.config import load
     from ecrgen.synthesis import run
 
     def check(stale: list[str], known: dict[str, str]) -> tuple[list[Account], tuple[Problem, ...]]:
         return preflight.for_synth(load.load_all, accounts_dir, stale, out, known)
 
-    def claims(account: Account) -> str:
-        return clashes.to_json(clashes.claims_of(account))
-
-    steps = run.Steps(check, _render, claims, progress or run.QUIET, warn)
+    steps = run.Steps(check, _render, preflight.kept, progress or run.QUIET, warn)
     return run.synthesize(accounts_dir, names, out, steps, force)
 
 

@@ -6,7 +6,10 @@ broad ecr:CreateRepository grant, are warnings."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
+from dataclasses import dataclass
 
 from ecrgen.config.model import Account
 from ecrgen.errors import Problem
@@ -15,8 +18,117 @@ from ecrgen.rules import fleet
 ECR_URL = re.compile(r"(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?")
 
 
-def check(accounts: list[Account]) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) across `accounts` (policies rendered)."""
+@dataclass(frozen=True)
+class Replication:
+    """A replication rule, as the fleet checks read it."""
+
+    destinations: tuple[tuple[str, str], ...]  # (region, account id)
+    prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PullThrough:
+    """A pull through cache rule, as the fleet checks read it."""
+
+    prefix: str
+    upstream: str
+    registry_url: str
+    custom_role_arn: str | None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A repository creation template, as the fleet checks read it."""
+
+    prefix: str
+    applied_for: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegistryFacts:
+    """An account's [registry], as the fleet checks read it (its policy rendered)."""
+
+    policy: str | None
+    policy_text: str | None
+    replication_source_account_ids: tuple[str, ...]
+    replication: tuple[Replication, ...]
+    pull_through_cache: tuple[PullThrough, ...]
+    creation_templates: tuple[Template, ...]
+
+
+@dataclass(frozen=True)
+class RepositoryFacts:
+    """A repository, as the fleet checks read it (its policy rendered)."""
+
+    ecr_name: str
+    policy_text: str | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything of one account file the fleet checks read: kept beside the account's output (as JSON,
+    `to_json`), so that a synth of one account need not load and render every other file again."""
+
+    file: str
+    id: str
+    region: str
+    registry: RegistryFacts | None
+    repositories: tuple[RepositoryFacts, ...]
+
+
+def facts_of(account: Account) -> Facts:
+    """What the fleet checks read of a validated account, its policies rendered."""
+    registry = account.registry
+    held = None
+    if registry is not None:
+        held = RegistryFacts(
+            registry.policy,
+            registry.policy_text,
+            registry.replication_source_account_ids,
+            tuple(Replication(r.destinations, r.prefixes) for r in registry.replication),
+            tuple(
+                PullThrough(r.prefix, r.upstream, r.registry_url, r.custom_role_arn)
+                for r in registry.pull_through_cache
+            ),
+            tuple(Template(t.prefix, t.applied_for) for t in registry.creation_templates),
+        )
+    repositories = tuple(RepositoryFacts(r.ecr_name, r.policy_text) for r in account.repositories)
+    return Facts(account.file, account.id, account.region, held, repositories)
+
+
+def to_json(facts: Facts) -> str:
+    """The facts as JSON, without the file's path (given again when read: `from_json`)."""
+    document = dataclasses.asdict(facts)
+    del document["file"]
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
+
+
+def from_json(text: str, file: str) -> Facts | None:
+    """The facts `to_json` wrote, for the account file `file`; None when the text is not such JSON."""
+    try:
+        document = json.loads(text)
+        registry = document["registry"]
+        held = None
+        if registry is not None:
+            held = RegistryFacts(
+                registry["policy"],
+                registry["policy_text"],
+                tuple(registry["replication_source_account_ids"]),
+                tuple(
+                    Replication(tuple(tuple(d) for d in r["destinations"]), tuple(r["prefixes"]))
+                    for r in registry["replication"]
+                ),
+                tuple(PullThrough(**rule) for rule in registry["pull_through_cache"]),
+                tuple(Template(t["prefix"], tuple(t["applied_for"])) for t in registry["creation_templates"]),
+            )
+        repositories = tuple(RepositoryFacts(**repo) for repo in document["repositories"])
+        return Facts(file, document["id"], document["region"], held, repositories)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def check(accounts: list[Facts]) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) across the facts of these account files (policies rendered)."""
     registries = {(a.id, a.region): a for a in accounts}
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -30,7 +142,7 @@ def check(accounts: list[Account]) -> tuple[list[Problem], list[Problem]]:
     return errors, warnings
 
 
-def _replication(account: Account, registries: dict[tuple[str, str], Account]) -> list[Problem]:
+def _replication(account: Facts, registries: dict[tuple[str, str], Facts]) -> list[Problem]:
     found = []
     for i, rule in enumerate(account.registry.replication if account.registry else ()):
         for j, (region, destination) in enumerate(rule.destinations):
@@ -56,7 +168,7 @@ def _replication(account: Account, registries: dict[tuple[str, str], Account]) -
     return found
 
 
-def _pull_through(account: Account, registries: dict[tuple[str, str], Account]) -> list[Problem]:
+def _pull_through(account: Facts, registries: dict[tuple[str, str], Facts]) -> list[Problem]:
     found = []
     for i, rule in enumerate(account.registry.pull_through_cache if account.registry else ()):
         match = ECR_URL.fullmatch(rule.registry_url) if rule.upstream == "ecr" else None
@@ -80,7 +192,7 @@ def _pull_through(account: Account, registries: dict[tuple[str, str], Account]) 
     return found
 
 
-def _uncovered(account: Account, registries: dict[tuple[str, str], Account]) -> list[Problem]:
+def _uncovered(account: Facts, registries: dict[tuple[str, str], Facts]) -> list[Problem]:
     """Repositories ECR creates by itself in this registry or a destination in the folder that no
     creation template covers."""
     registry = account.registry
@@ -113,7 +225,7 @@ def _uncovered(account: Account, registries: dict[tuple[str, str], Account]) -> 
     return found
 
 
-def _replicated_uncovered(account: Account, prefixes: tuple[str, ...], other: Account) -> list[str]:
+def _replicated_uncovered(account: Facts, prefixes: tuple[str, ...], other: Facts) -> list[str]:
     """The repositories of `account` a replication rule (`prefixes`) copies into `other`'s registry, that
     `other` does not manage and that none of its creation templates for REPLICATION covers."""
     held = other.registry.creation_templates if other.registry else ()
@@ -128,7 +240,7 @@ def _replicated_uncovered(account: Account, prefixes: tuple[str, ...], other: Ac
     ]
 
 
-def _create_on_push(account: Account) -> list[Problem]:
+def _create_on_push(account: Facts) -> list[Problem]:
     registry = account.registry
     if registry is None or not any("CREATE_ON_PUSH" in t.applied_for for t in registry.creation_templates):
         return []

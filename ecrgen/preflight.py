@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ecrgen import drift, fleet, guard, output, plan_guard, protections
-from ecrgen.config import files
+from ecrgen.config import clashes, files
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
 
@@ -33,20 +33,21 @@ def validate(
     load: Load, accounts_dir: Path, names: list[str] | None = None, known: Known | None = None
 ) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
-    policies of every valid account; the problems of every stage in one EcrgenError. `known`: the
-    claims of other account files, kept from an earlier synth, so they need not be loaded again."""
+    policies of every valid account, clashes and fleet checks against the folder's other files; the
+    problems of every stage in one EcrgenError. `known`: what an earlier synth kept of other account
+    files (`kept`), so that they need not be loaded again."""
     from ecrgen.policies import render
 
     loaded, problems = load(accounts_dir, names)
-    if names:  # the named accounts against the folder's other files, as `synth NAME` checks them
-        problems += clashes_with_folder(load, accounts_dir, loaded, known or {})
+    others = Others(load, accounts_dir, names, known or {})
+    problems += others.clashes(loaded)
     try:
         rendered = render.render_all(loaded, accounts_dir)
     except EcrgenError as error:
         problems, rendered = problems + list(error.problems), []
     if problems:
         raise EcrgenError(problems)
-    errors, warned = across_fleet(load, accounts_dir, rendered, names)
+    errors, warned = others.across_fleet(rendered)
     if errors:
         raise EcrgenError(errors)
     return Checked(
@@ -55,24 +56,82 @@ def validate(
     )
 
 
-def across_fleet(
-    load: Load, accounts_dir: Path, rendered: list[Account], names: list[str] | None
-) -> tuple[list[Problem], list[Problem]]:
-    """The fleet checks (`ecrgen.fleet`) of these accounts against every valid file of the folder (errors,
-    warnings), each about one of these accounts' files."""
-    from ecrgen.policies import render
+def kept(account: Account) -> str:
+    """What a synth keeps beside an account's output for later runs' checks of other files: its clash
+    claims and its fleet facts (its policies rendered), as one JSON text."""
+    return json.dumps(
+        {
+            "clashes": clashes.to_json(clashes.claims_of(account)),
+            "fleet": fleet.to_json(fleet.facts_of(account)),
+        }
+    )
 
-    others: list[Account] = []
-    rest = [n for n in files.account_files(accounts_dir) if n not in names] if names else []
-    if rest:  # (no names to load would load them all)
-        loaded, _ = load(accounts_dir, rest)
-        try:
-            others = render.render_all(loaded, accounts_dir)
-        except EcrgenError:  # the other files' own problems are theirs
-            others = []
-    errors, warned = fleet.check(rendered + others)
-    own = {account.file for account in rendered}
-    return [p for p in errors if p.file in own], [p for p in warned if p.file in own]
+
+class Others:
+    """The folder's other account files, seen from a check of the named accounts (none when all are
+    checked): their clash claims and fleet facts, from what an earlier synth kept for each file as it is
+    now (`known`), else from the file, loaded (and rendered) once. Their own problems are theirs: not
+    reported here."""
+
+    def __init__(self, load: Load, accounts_dir: Path, names: list[str] | None, known: Known):
+        self.load, self.accounts_dir = load, accounts_dir
+        every = files.account_files(accounts_dir) if names else {}
+        self.paths = {name: path for name, path in every.items() if name not in (names or [])}
+        self.known = {name: _parse_kept(known[name]) for name in self.paths if name in known}
+        self._loaded: list[Account] | None = None
+
+    def _files(self) -> list[Account]:
+        """The other files no kept facts stand for, loaded once."""
+        if self._loaded is None:
+            missing = [name for name in self.paths if self.known.get(name) is None]
+            self._loaded = self.load(self.accounts_dir, missing)[0] if missing else []
+        return self._loaded
+
+    def clashes(self, validated: list[Account]) -> list[Problem]:
+        """Clashes between these accounts and the other files: what they create exists once per account
+        or registry."""
+        if not self.paths:
+            return []
+        kept = [(name, facts) for name in self.paths if (facts := self.known.get(name)) is not None]
+        everyone = [clashes.claims_of(a) for a in validated + self._files()] + [
+            replace(facts[0], file=str(self.paths[name])) for name, facts in kept
+        ]
+        return _about(clashes.clashes_among(everyone), validated)
+
+    def across_fleet(self, rendered: list[Account]) -> tuple[list[Problem], list[Problem]]:
+        """The fleet checks (`ecrgen.fleet`) of these accounts with the other files (errors, warnings),
+        those about these accounts' files or naming them (another file a change of these breaks)."""
+        from ecrgen.policies import render
+
+        others = []
+        for account in self._files():
+            try:
+                others += render.render_all([account], self.accounts_dir)
+            except EcrgenError:  # that file's own problem
+                continue
+        facts = [fleet.facts_of(a) for a in rendered + others] + [
+            replace(kept[1], file=str(self.paths[name]))
+            for name in self.paths
+            if (kept := self.known.get(name)) is not None
+        ]
+        errors, warned = fleet.check(facts)
+        return _about(errors, rendered), _about(warned, rendered)
+
+
+def _parse_kept(text: str) -> tuple[clashes.Claims, fleet.Facts] | None:
+    """(clash claims, fleet facts) from a `kept` text (their files filled in by the caller), or None."""
+    try:
+        document = json.loads(text)
+        claims, facts = clashes.from_json(document["clashes"], ""), fleet.from_json(document["fleet"], "")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (claims, facts) if claims is not None and facts is not None else None
+
+
+def _about(found: list[Problem], accounts: list[Account]) -> list[Problem]:
+    """The problems about these accounts' files, or naming them."""
+    own = [account.file for account in accounts]
+    return [p for p in found if p.file in own or any(f in p.message for f in own)]
 
 
 def for_synth(
@@ -94,34 +153,6 @@ def for_synth(
         for path in drift.foreign_files(output.stack_path(out, account.name).parent)
     )
     return checked.accounts, checked.warnings + guard_removals(checked.accounts, out) + foreign
-
-
-def clashes_with_folder(
-    load: Load, accounts_dir: Path, validated: list[Account], known: Known
-) -> list[Problem]:
-    """Clashes between these accounts and the folder's other account files (which a named `validate` or
-    an incremental or named synth does not validate): what they create exists once per account or
-    registry. The other files' claims come from `known` where an earlier synth kept them for the file as
-    it is now; the rest are loaded."""
-    from ecrgen.config import clashes
-
-    names = {account.name for account in validated}
-    others = {name: path for name, path in files.account_files(accounts_dir).items() if name not in names}
-    if not others:
-        return []
-    kept = {name: clashes.from_json(known[name], str(path)) for name, path in others.items() if name in known}
-    missing = [name for name in others if kept.get(name) is None]
-    # The other files' own problems are theirs: not reported here.
-    loaded = (
-        {account.name: clashes.claims_of(account) for account in load(accounts_dir, missing)[0]}
-        if missing
-        else {}
-    )
-    everyone = [clashes.claims_of(a) for a in validated] + [
-        claims for name in others if (claims := kept.get(name) or loaded.get(name)) is not None
-    ]
-    own = [account.file for account in validated]
-    return [p for p in clashes.clashes_among(everyone) if p.file in own or any(f in p.message for f in own)]
 
 
 def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:

@@ -136,3 +136,57 @@ def test_the_examples_pass_the_fleet_checks(monkeypatch):
         "'arn:aws:iam::210987654321:root' while a creation template is applied for CREATE_ON_PUSH: whoever it "
         "names can create repositories in this registry by pushing; name the principals that push",
     ]
+
+
+def test_a_destination_that_stops_granting_is_reported_when_only_it_is_checked(accounts):
+    """Checking the destination alone (validate b, or a synth of b only) still reports the source whose
+    replication its change breaks: the error is on a's file and names b's."""
+    grant = f'[registry]\nreplication_source_account_ids = ["{SOURCE}"]\n'
+    folder = accounts(a=minimal("dev", REPLICATES + TEMPLATE), b=other(grant + TEMPLATE))
+    assert [a.name for a in commands.validate(folder, ["b"]).accounts] == ["b"]  # granted: valid
+    (folder / "b.toml").write_text(other(TEMPLATE.replace("[[registry", "[registry]\n[[registry")))
+    assert problems(folder, ["b"]) == [
+        "accounts/a.toml: registry.replication[0].destinations[0]: replicates into account 210987654321 "
+        "(us-east-1), accounts/b.toml, whose registry does not let 123456789012 replicate: add '123456789012' "
+        "to its [registry] replication_source_account_ids (or grant ecr:ReplicateImage in its registry policy)"
+    ]
+
+
+def test_fleet_facts_kept_as_json_read_back_the_same():
+    from conftest import EXAMPLES
+
+    from ecrgen import fleet
+
+    checked = commands.validate(EXAMPLES)
+    for account in checked.accounts:
+        facts = fleet.facts_of(account)
+        assert fleet.from_json(fleet.to_json(facts), account.file) == facts
+    assert any(fleet.facts_of(a).registry for a in checked.accounts)
+    for damaged in ("", "{}", '{"id": "1", "region": "r", "registry": {"policy": null}, "repositories": []}'):
+        assert fleet.from_json(damaged, "x.toml") is None
+
+
+@pytest.mark.node
+def test_a_synth_of_the_changed_destination_checks_the_source_from_what_was_kept(accounts, monkeypatch):
+    """synth --all after only b changed: a's fleet facts come from beside its output (not loaded and
+    rendered again), and b's change that breaks a's replication is still refused (issue 24, item 4)."""
+    from ecrgen.config import load
+
+    grant = f'[registry]\nreplication_source_account_ids = ["{SOURCE}"]\n'
+    folder = accounts(
+        a=minimal("dev", REPLICATES + TEMPLATE), b=other('[backend]\npath = "b.tfstate"\n' + grant + TEMPLATE)
+    )
+    out = folder.parent / "out"
+    commands.synthesize(folder, None, out)
+    (folder / "b.toml").write_text(other('[backend]\npath = "b.tfstate"\n[registry]\n' + TEMPLATE))
+    asked = []
+    real = load.load_all
+    monkeypatch.setattr(load, "load_all", lambda d, names=None: asked.append(names) or real(d, names))
+    with pytest.raises(EcrgenError) as caught:
+        commands.synthesize(folder, None, out)
+    assert [str(p) for p in caught.value.problems] == [
+        "accounts/a.toml: registry.replication[0].destinations[0]: replicates into account 210987654321 "
+        "(us-east-1), accounts/b.toml, whose registry does not let 123456789012 replicate: add '123456789012' "
+        "to its [registry] replication_source_account_ids (or grant ecr:ReplicateImage in its registry policy)"
+    ]
+    assert asked == [["b"]]
