@@ -1,4 +1,4 @@
-"""The README's account file reference, read row by row: (table, key) -> (its default cell, its notes).
+"""The account file reference (docs/accounts.md, linked from the README), read row by row: (table, key) -> (its default cell, its notes).
 The editor schema's descriptions and defaults (`ecrgen.config.descriptions`) are these words;
 `python tests/reference_rows.py > ecrgen/config/descriptions.py` writes that module again."""
 
@@ -8,7 +8,7 @@ import re
 import tomllib
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "accounts.md"
 TABLE = re.compile(r"`\[\[?([a-z_.]+)\]\]?\s*(.*)")
 IN = {
     "(in `[role]`)": "role",
@@ -94,7 +94,9 @@ def default_value(cell: str):
 if __name__ == "__main__":
     print("# ruff: noqa: E501")
     print('"""The account file reference\'s words, for the editor schema (`ecrgen.editors`): (table, key) ->')
-    print("(description, default). Written from README.md by `python tests/reference_rows.py`; a test keeps")
+    print(
+        "(description, default). Written from docs/accounts.md by `python tests/reference_rows.py`; a test keeps"
+    )
     print('them equal."""')
     print()
     print("DESCRIPTIONS = {")

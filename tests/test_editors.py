@@ -152,7 +152,7 @@ def test_every_property_has_a_description():
 
 
 def test_the_descriptions_are_the_readmes_words():
-    """`ecrgen.config.descriptions` is what `python tests/reference_rows.py` writes from README.md."""
+    """`ecrgen.config.descriptions` is what `python tests/reference_rows.py` writes from docs/accounts.md (the README's reference)."""
     from reference_rows import default_value, rows
 
     from ecrgen.config.descriptions import DESCRIPTIONS

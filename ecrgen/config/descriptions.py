@@ -1,6 +1,6 @@
 # ruff: noqa: E501
 """The account file reference's words, for the editor schema (`ecrgen.editors`): (table, key) ->
-(description, default). Written from README.md by `python tests/reference_rows.py`; a test keeps
+(description, default). Written from docs/accounts.md by `python tests/reference_rows.py`; a test keeps
 them equal."""
 
 DESCRIPTIONS = {
