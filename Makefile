@@ -16,7 +16,7 @@ INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --constraint cons
 synth: $(STAMP)  ## synthesize every account in accounts/ into cdktf.out/stacks/<ACCOUNT>/cdk.tf.json
 	$(BIN)/ecrgen synth --all
 
-# The test tiers (README, "Tests"). PYTEST_ARGS adds options (.ci/run: --durations). The suite mostly
+# The test tiers (docs/development.md, "Tests"). PYTEST_ARGS adds options (.ci/run: --durations). The suite mostly
 # waits on subprocesses (Terraform, moto, Node): 4 pytest workers on 2 cores, handed tests one at a
 # time (--maxschedchunk=1) in the order tests/conftest.py gives them, the longest first. Bytecode is
 # cached even where PYTHONDONTWRITEBYTECODE is set: else every process the tests start (pytest workers,

@@ -53,7 +53,7 @@ def main() -> None:
             stream.write("\n# changed\n")
         one_s, _, out = run(["synth", "--all"], work)
         resynthesized = len(out.splitlines()) - out.count("(skipped)")
-        print(f"{count} accounts x 20 repositories (2-core figures in the README's Performance section)")
+        print(f"{count} accounts x 20 repositories (2-core figures in docs/performance.md)")
         print(f"floor: validate {validate_s:6.2f} s + rewriting the output = {floor_s:6.2f} s")
         print(
             f"cold synth --all        {cold_s:7.2f} s  {cold_s / floor_s:5.2f}x floor  peak {cold_mb:5.0f} MB"

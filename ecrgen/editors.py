@@ -105,8 +105,9 @@ TABLE_WORDS = {
 
 
 def _describe(table: str, definition: dict[str, Any]) -> None:
-    """Each property's description (the README reference's words) and its real default where it is fixed;
-    a default that depends on other keys (production, the account) is left out (the words give it)."""
+    """Each property's description (the words of the reference, docs/accounts.md) and its real default
+    where it is fixed; a default that depends on other keys (production, the account) is left out (the
+    words give it)."""
     for key, field in definition.get("properties", {}).items():
         words, default = (
             DESCRIPTIONS.get((table, key)) or DESCRIPTIONS.get(("repository", key)) or (None, None)

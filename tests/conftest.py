@@ -103,7 +103,7 @@ def reorder_text(text: str) -> str:
     return head + "".join("[[repository]]" + b for b in reversed(blocks + [added])) + tail
 
 
-# The tiers (README, "Tests"): `make test` runs all but `slow`; `make test-fast` leaves out `terraform`
+# The tiers (docs/development.md, "Tests"): `make test` runs all but `slow`; `make test-fast` leaves out `terraform`
 # and `node` too; `make test-slow` runs `slow` alone.
 MARKERS = {
     "terraform": "runs real Terraform against moto (tests/test_terraform*.py)",

@@ -262,7 +262,7 @@ def test_adopt_takes_over_existing_repositories_and_role(tmp_path, moto):
 
 
 def test_migration_from_the_old_module_keeps_every_repository_and_image(tmp_path, moto, monkeypatch):
-    """README, "Migrating from terraform_modules/ecr": the old stack forgets, the new account file adopts,
+    """docs/nothing-lost.md, "Migrating from terraform_modules/ecr": the old stack forgets, the new account file adopts,
     and the findings reach the queue once (issue 20, defect 5: the old rule, forgotten, kept sending and
     ecrgen added its own)."""
     old = tmp_path / "old"

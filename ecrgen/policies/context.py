@@ -1,4 +1,4 @@
-"""What a policy template sees (documented in the README): the account, the repository (or the
+"""What a policy template sees (documented in docs/policies.md): the account, the repository (or the
 creation template's prefix) and its grants, or the registry's grants; ARNs in the account's partition."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ def _account(account: Account) -> dict:
 
 
 def context(account: Account, repo: Repository) -> dict:
-    """What a template sees (documented in the README)."""
+    """What a template sees (documented in docs/policies.md)."""
     return _context(account, repo, repo.name, repo.ecr_name)
 
 
@@ -44,7 +44,7 @@ def _context(account: Account, settings: SharedSettings, name: str, ecr_name: st
 
 
 def registry_context(account: Account, registry: Registry) -> dict:
-    """What a registry policy template sees (documented in the README): the account's `registry`."""
+    """What a registry policy template sees (documented in docs/policies.md): the account's `registry`."""
     partition = account.partition
     arn = f"arn:{partition}:ecr:{account.region}:{account.id}:repository/"
     return {
