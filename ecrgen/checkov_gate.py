@@ -28,6 +28,9 @@ REASONS = {
     "mutable_tags; checkov knows only IMMUTABLE",
     "NONPROD_MUTABLE": "non-production repositories default to MUTABLE (development tags such as `latest` "
     "are pushed again); production ones default to IMMUTABLE and stay checked",
+    "NONPROD_MUTABLE_WITH_EXCLUSION": "a non-production repository made MUTABLE_WITH_EXCLUSION on purpose "
+    "(the mode is never inferred): its immutable_tags stay immutable, the rest is mutable as MUTABLE is; "
+    "in production it stays checked",
     "LOG_GROUP_KMS": "the scan-findings log group uses CloudWatch Logs' default encryption; "
     "ecrgen has no setting for a log group KMS key yet",
 }
@@ -52,6 +55,8 @@ def accepted(check: str, block: dict, production: bool) -> str | None:
         return REASONS["EXCLUSION"]
     if check == "CKV_AWS_51" and mutability == "MUTABLE" and not production:
         return REASONS["NONPROD_MUTABLE"]
+    if check == "CKV_AWS_51" and mutability == "MUTABLE_WITH_EXCLUSION" and not production:
+        return REASONS["NONPROD_MUTABLE_WITH_EXCLUSION"]
     if check == "CKV_AWS_158" and "kms_key_id" not in block:
         return REASONS["LOG_GROUP_KMS"]
     return None

@@ -208,4 +208,4 @@ def lifecycle_preview(
 
     checked = validate(accounts_dir, [name])
     result = preview.preview(checked.accounts[0], repository, images, at, deployed)
-    return dataclasses.replace(result, warnings=checked.warnings)
+    return dataclasses.replace(result, warnings=checked.warnings + tuple(result.unmatched()))

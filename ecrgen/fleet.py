@@ -161,11 +161,24 @@ def _replication(account: Facts, registries: dict[tuple[str, str], Facts]) -> li
                     account.file,
                     f"registry.replication[{i}].destinations[{j}]",
                     f"replicates into account {destination} ({region}), {other.file}, whose registry "
-                    f"does not let {account.id} replicate: add {account.id!r} to its [registry] "
-                    "replication_source_account_ids (or grant ecr:ReplicateImage in its registry policy)",
+                    f"does not let {account.id} replicate: {_how_to_grant(account.id, registry)}",
                 )
             )
     return found
+
+
+def _how_to_grant(source: str, registry: RegistryFacts | None) -> str:
+    """What the destination's file must say for `source` to replicate into it."""
+    if registry is not None and source in registry.replication_source_account_ids:
+        return (
+            f"its replication_source_account_ids lists {source!r}, but its policy = 'none' makes no "
+            "registry policy to grant it: remove policy = 'none' (the built-in registry policy grants the "
+            "listed accounts)"
+        )
+    return (
+        f"add {source!r} to its [registry] replication_source_account_ids "
+        "(or grant ecr:ReplicateImage in its registry policy)"
+    )
 
 
 def _pull_through(account: Facts, registries: dict[tuple[str, str], Facts]) -> list[Problem]:

@@ -99,20 +99,35 @@ def read_details(details: list[Any], file: str) -> tuple[Image, ...]:
     return tuple(images)
 
 
+def _digest(entry: dict, found: Callable[[tuple[str, str]], None]) -> None:
+    """The image's digest: missing or of the wrong kind."""
+    digest = entry.get("imageDigest")
+    if "imageDigest" not in entry:
+        found((".imageDigest", "is missing: every image has its digest (sha256:...)"))
+    elif not isinstance(digest, str) or not digest:
+        found((".imageDigest", f"{show(digest)} must be the image's digest (sha256:...)"))
+
+
+def _pushed(entry: dict, found: Callable[[tuple[str, str]], None]) -> None:
+    """The image's push time: missing or not a time."""
+    if "imagePushedAt" not in entry:
+        found((".imagePushedAt", f"is missing: every image has its push time, {TIME}"))
+    elif parse_time(entry["imagePushedAt"]) is None:
+        found((".imagePushedAt", f"{show(entry['imagePushedAt'])} is not {TIME}"))
+
+
 def _image(entry: Any, found: Callable[[tuple[str, str]], None]) -> Image | None:
     """One imageDetails entry, or None with its problems reported through `found`."""
     if not isinstance(entry, dict):
         found(("", f"{show(entry)} must be an object with imageDigest and imagePushedAt"))
         return None
     digest, tags = entry.get("imageDigest"), entry.get("imageTags", [])
-    if not isinstance(digest, str) or not digest:
-        found((".imageDigest", f"{show(digest)} must be the image's digest (sha256:...)"))
+    _digest(entry, found)
     tags_ok = isinstance(tags, list) and all(isinstance(tag, str) and tag for tag in tags)
     if not tags_ok:
         found((".imageTags", f"{show(tags)} must be a list of tags (absent when untagged)"))
+    _pushed(entry, found)
     pushed = parse_time(entry.get("imagePushedAt"))
-    if pushed is None:
-        found((".imagePushedAt", f"{show(entry.get('imagePushedAt'))} is not {TIME}"))
     times = {}
     for key, field in OPTIONAL_TIMES.items():
         if entry.get(key) is not None:

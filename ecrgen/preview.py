@@ -103,6 +103,20 @@ class Preview:
                 )
         return found
 
+    def unmatched(self) -> list[Problem]:
+        """Each `deployed` tag no image carries: nothing was checked for it (a typo turns the guard green)."""
+        carried = {tag for outcome in self.outcomes for tag in outcome.image.tags}
+        return [
+            Problem(
+                "",
+                self.repository,
+                f"--deployed {tag!r}: no image carries this tag, so nothing was checked for it; is it "
+                "spelled as the image's tag?",
+            )
+            for tag in dict.fromkeys(self.deployed)
+            if tag not in carried
+        ]
+
 
 def _days(at: dt.datetime, then: dt.datetime) -> int:
     return (at - then) // dt.timedelta(days=1)

@@ -190,3 +190,14 @@ def test_a_synth_of_the_changed_destination_checks_the_source_from_what_was_kept
         "to its [registry] replication_source_account_ids (or grant ecr:ReplicateImage in its registry policy)"
     ]
     assert asked == [["b"]]
+
+
+def test_a_destination_listing_the_source_under_policy_none_is_told_what_stops_it(accounts):
+    grant = f'[registry]\npolicy = "none"\nreplication_source_account_ids = ["{SOURCE}"]\n'
+    folder = accounts(a=minimal("dev", REPLICATES), b=other(grant))
+    assert problems(folder) == [
+        "accounts/a.toml: registry.replication[0].destinations[0]: replicates into account 210987654321 "
+        "(us-east-1), accounts/b.toml, whose registry does not let 123456789012 replicate: its "
+        "replication_source_account_ids lists '123456789012', but its policy = 'none' makes no registry policy "
+        "to grant it: remove policy = 'none' (the built-in registry policy grants the listed accounts)"
+    ]

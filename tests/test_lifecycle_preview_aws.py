@@ -179,8 +179,8 @@ def test_an_aws_answer_that_is_not_usable_is_named(stubbed):
     result = preview()
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "AWS ecr:DescribeImages app: imageDetails[0].imagePushedAt: None is not a time (ISO 8601 such as "
-        "2025-05-01T12:00:00Z, or epoch seconds)",
+        "AWS ecr:DescribeImages app: imageDetails[0].imagePushedAt: is missing: every image has its push "
+        "time, a time (ISO 8601 such as 2025-05-01T12:00:00Z, or epoch seconds)",
         "ecrgen: 1 problem(s) found.",
     ]
 

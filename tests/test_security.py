@@ -434,3 +434,17 @@ def test_a_pull_role_trusting_every_ref_is_no_warning(accounts):
         )
     )
     assert account.warnings == ()
+
+
+def test_the_checkov_gate_treats_mutable_with_exclusion_as_mutable():
+    """CKV_AWS_51 (tags immutable) knows only IMMUTABLE: a non-production repository made
+    MUTABLE_WITH_EXCLUSION is accepted as MUTABLE is; in production it fails the gate as MUTABLE does."""
+    from ecrgen import checkov_gate
+
+    block = {"image_tag_mutability": "MUTABLE_WITH_EXCLUSION"}
+    assert checkov_gate.accepted("CKV_AWS_51", block, production=False) == (
+        "a non-production repository made MUTABLE_WITH_EXCLUSION on purpose (the mode is never inferred): its "
+        "immutable_tags stay immutable, the rest is mutable as MUTABLE is; in production it stays checked"
+    )
+    assert checkov_gate.accepted("CKV_AWS_51", block, production=True) is None
+    assert checkov_gate.accepted("CKV_AWS_51", {"image_tag_mutability": "MUTABLE"}, production=True) is None

@@ -40,12 +40,18 @@ def exclusion_address(arn: str) -> str:
     return names.address(f"{parts[5]}_{parts[4]}") if len(parts) == 6 else names.address(arn)
 
 
+EXCLUDED = "an IAM role or user ARN (arn:aws:iam::123456789012:role/NAME or ...:user/NAME)"
+
+
 def check_exclusions(principals: list[str], region: str) -> Found:
     """Each pull-time update exclusion: an IAM role or user ARN (the push_principals rules), listed once,
     with an address of its own."""
     found: Found = []
     for index, arn in enumerate(principals):
-        problems = arns.principal(arn, region)
+        # ECR excludes roles and users only: the principal rule's words without ...:root.
+        problems = [
+            (sub, m.replace(arns.PRINCIPAL_ARN_RULE, EXCLUDED)) for sub, m in arns.principal(arn, region)
+        ]
         if not problems and (arn.endswith(":root") or len(arn) > MAX_EXCLUSION_ARN):
             problems = [
                 (

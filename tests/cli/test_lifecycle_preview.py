@@ -205,7 +205,7 @@ def test_the_default_time_is_now(folder, tmp_path):
             ),
             [
                 "images.json: imageDetails[0]: 'sha256:0' must be an object with imageDigest and imagePushedAt",
-                "images.json: imageDetails[1].imageDigest: None must be the image's digest (sha256:...)",
+                "images.json: imageDetails[1].imageDigest: is missing: every image has its digest (sha256:...)",
                 "images.json: imageDetails[1].imageTags: 'v1' must be a list of tags (absent when untagged)",
                 "images.json: imageDetails[1].imagePushedAt: 'yesterday' is not a time (ISO 8601 such as 2025-05-01T12:00:00Z, or epoch seconds)",
                 "images.json: imageDetails[2].lastRecordedPullTime: [1] is not a time (ISO 8601 such as 2025-05-01T12:00:00Z, or epoch seconds)",
@@ -301,3 +301,32 @@ def test_json_is_one_image_per_line(folder, tmp_path):
         '{\n  "repository": "off",\n  "images": [\n'
         '    {"imageDigest": "sha256:0", "action": "keep", "rulePriority": null}\n  ]\n}\n'
     )
+
+
+def test_a_deployed_tag_no_image_carries_is_warned_about(folder, tmp_path):
+    """A typo in --deployed must not turn the guard green in silence."""
+    file = images_file(tmp_path, APP_IMAGES)
+    result = run(
+        "prod", "app", "--images", file, "--at", AT, "--deployed", "prod-7", "--deployed", "relase-1.4"
+    )
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        0,
+        [
+            "warning: app: --deployed 'relase-1.4': no image carries this tag, so nothing was checked for it; "
+            "is it spelled as the image's tag?"
+        ],
+    )
+
+
+def test_a_missing_digest_or_push_time_is_said_to_be_missing(folder, tmp_path):
+    file = images_file(
+        tmp_path, {"imageDetails": [{"imageTags": ["x"]}, {"imageDigest": 5, "imagePushedAt": 0}]}
+    )
+    result = run("prod", "app", "--images", file, "--at", AT)
+    assert result.exit_code == 1
+    assert [line.split(": ", 1)[1] for line in result.stderr.splitlines()[:3]] == [
+        "imageDetails[0].imageDigest: is missing: every image has its digest (sha256:...)",
+        "imageDetails[0].imagePushedAt: is missing: every image has its push time, a time (ISO 8601 such as "
+        "2025-05-01T12:00:00Z, or epoch seconds)",
+        "imageDetails[1].imageDigest: 5 must be the image's digest (sha256:...)",
+    ]

@@ -69,8 +69,8 @@ def test_provider_floors_of_the_new_registry_features():
         (
             'pull_time_update_exclusions = ["ci", "arn:aws:iam::123456789012:role/*"]\n',
             [
-                "registry.pull_time_update_exclusions[0]: 'ci' is not an IAM principal ARN "
-                "(arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)",
+                "registry.pull_time_update_exclusions[0]: 'ci' is not an IAM role or user ARN "
+                "(arn:aws:iam::123456789012:role/NAME or ...:user/NAME)",
                 "registry.pull_time_update_exclusions[1]: 'arn:aws:iam::123456789012:role/*' has a wildcard: IAM "
                 "accepts '*' only as the whole principal, never inside an ARN; name the principal exactly",
             ],
