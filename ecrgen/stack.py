@@ -46,6 +46,7 @@ class AccountStack(TerraformStack):
 
     def __init__(self, app, account: Account):
         super().__init__(app, account.name)
+        self.blocks = engine.Blocks()  # what the constructs declare, written to CDKTF at the end
         module = engine.aws("provider")
         provider = {
             "region": account.region,
@@ -68,6 +69,7 @@ class AccountStack(TerraformStack):
         if account.registry:
             self._registry(account.registry, data)
         self._outputs(account)
+        self.blocks.write(self)
         for block, items in (
             ("moved", moves.moved_blocks(account.repositories)),
             ("import", ownership.import_blocks(account)),
@@ -102,15 +104,16 @@ class AccountStack(TerraformStack):
             if backend.dynamodb_table:
                 options["dynamodb_table"] = backend.dynamodb_table
             cdktf.S3Backend(self, **options)
-            if backend.use_lockfile:
-                # S3-native locking; the 0.21 S3Backend has no use_lockfile argument.
-                self.add_override("terraform.backend.s3.use_lockfile", True)
         else:
             cdktf.LocalBackend(self, path=backend.path)
-        self.add_override("terraform.required_version", account.terraform_version)
-        self.add_override(
-            "terraform.required_providers.aws", terraform.aws_provider(_needs(account.registry))
-        )
+        block = {
+            "required_version": account.terraform_version,
+            "required_providers": {"aws": terraform.aws_provider(_needs(account.registry))},
+        }
+        if backend.type == "s3" and backend.use_lockfile:
+            # S3-native locking; the 0.21 S3Backend has no use_lockfile argument.
+            block["backend"] = {"s3": {"use_lockfile": True}}
+        self.add_override("terraform", block)  # merged into the block CDKTF writes (the backend)
 
     def _outputs(self, account: Account) -> None:
         def each(attribute: str) -> dict[str, str]:
@@ -126,6 +129,4 @@ class AccountStack(TerraformStack):
             + addresses.PARTITION.ref("dns_suffix"),
         }
         for name, value in values.items():
-            cdktf.TerraformOutput(
-                self, name, value=value, description=f"{name} (as the seed ECR module's output)"
-            )
+            self.blocks.output(name, value, f"{name} (as the seed ECR module's output)")

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from ecrgen import addresses
 from ecrgen.addresses import ALERT_RULE
-from ecrgen.ecr import engine
-from ecrgen.ecr.construct import Construct, pin
+from ecrgen.ecr.construct import Construct
 from ecrgen.rules import policy_documents
 from ecrgen.rules.events import pattern_text, scan_pattern
 
@@ -29,81 +28,59 @@ class EcrScanAlerts(Construct):
         pattern = scan_pattern(alerts.severities, account.enhanced_scanning)
         kind = "Amazon Inspector findings" if account.enhanced_scanning else "basic scan findings"
         self.rule_name = alerts.rule_name
-        pin(
-            engine.aws("cloudwatch_event_rule").CloudwatchEventRule(
-                self,
-                "rule",
-                name=self.rule_name,
-                event_pattern=pattern_text(pattern),
-                description=f"ECR {kind} of severity {', '.join(alerts.severities)}",
-            ),
+        self.declare(
             ALERT_RULE,
+            {
+                "name": self.rule_name,
+                "event_pattern": pattern_text(pattern),
+                "description": f"ECR {kind} of severity {', '.join(alerts.severities)}",
+            },
         )
         queue = addresses.alert_queue(alerts)
         if not queue.kind.data:
             self._queue(alerts)
-        target = {"sqs_target": {"message_group_id": "ecr-scan-findings"}} if alerts.fifo else {}
         # No role_arn: EventBridge delivers to SQS through the queue policy, and may fail with a role.
-        pin(
-            engine.aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self,
-                "sqs",
-                rule=ALERT_RULE.ref("name"),
-                target_id=alerts.target_id,
-                arn=queue.ref("arn"),
-                **target,
-            ),
+        self.declare(
             addresses.ALERT_QUEUE_TARGET,
+            {
+                "rule": ALERT_RULE.ref("name"),
+                "target_id": alerts.target_id,
+                "arn": queue.ref("arn"),
+                "sqs_target": {"message_group_id": "ecr-scan-findings"} if alerts.fifo else None,
+            },
         )
         if alerts.cloudwatch_log_group:
             self._logs(alerts.cloudwatch_log_group)
 
     def _queue(self, alerts: Alerts) -> None:
         queue = addresses.alert_queue(alerts)
-        pin(
-            engine.aws("sqs_queue").SqsQueue(
-                self,
-                "queue",
-                name=alerts.sqs_queue_name,
-                sqs_managed_sse_enabled=True,
-                fifo_queue=alerts.fifo or None,
-                # EventBridge sends no deduplication id: a FIFO target needs content-based deduplication.
-                content_based_deduplication=alerts.fifo or None,
-            ),
+        self.declare(
             queue,
+            {
+                "name": alerts.sqs_queue_name,
+                "sqs_managed_sse_enabled": True,
+                "fifo_queue": alerts.fifo or None,
+                # EventBridge sends no deduplication id: a FIFO target needs content-based deduplication.
+                "content_based_deduplication": alerts.fifo or None,
+            },
         )
-        pin(
-            engine.aws("sqs_queue_policy").SqsQueuePolicy(
-                self,
-                "queue-policy",
-                queue_url=queue.ref("url"),
-                policy=policy_documents.text(
-                    policy_documents.queue_policy(queue.ref("arn"), ALERT_RULE.ref("arn"))
-                ),
-            ),
+        policy = policy_documents.queue_policy(queue.ref("arn"), ALERT_RULE.ref("arn"))
+        self.declare(
             addresses.ALERT_QUEUE_POLICY,
+            {"queue_url": queue.ref("url"), "policy": policy_documents.text(policy)},
         )
 
     def _logs(self, name: str) -> None:
-        pin(
-            engine.aws("cloudwatch_log_group").CloudwatchLogGroup(
-                self, "log-group", name=name, retention_in_days=LOG_RETENTION_DAYS
-            ),
-            addresses.ALERT_LOG_GROUP,
-        )
+        self.declare(addresses.ALERT_LOG_GROUP, {"name": name, "retention_in_days": LOG_RETENTION_DAYS})
         group_arn = addresses.ALERT_LOG_GROUP.ref("arn")
-        pin(
-            engine.aws("cloudwatch_log_resource_policy").CloudwatchLogResourcePolicy(
-                self,
-                "log-policy",
-                policy_name=f"{self.rule_name}-logs",
-                policy_document=policy_documents.text(policy_documents.log_resource_policy(group_arn)),
-            ),
+        self.declare(
             addresses.ALERT_LOG_POLICY,
+            {
+                "policy_name": f"{self.rule_name}-logs",
+                "policy_document": policy_documents.text(policy_documents.log_resource_policy(group_arn)),
+            },
         )
-        pin(
-            engine.aws("cloudwatch_event_target").CloudwatchEventTarget(
-                self, "logs", rule=ALERT_RULE.ref("name"), target_id="logs", arn=group_arn
-            ),
+        self.declare(
             addresses.ALERT_LOGS_TARGET,
+            {"rule": ALERT_RULE.ref("name"), "target_id": "logs", "arn": group_arn},
         )

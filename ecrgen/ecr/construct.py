@@ -1,31 +1,29 @@
-"""What every construct of ecr/ is built on: CDKTF's `Construct` base class (through the engine:
-importing this starts CDKTF), and `pin`, which fixes a resource's Terraform address.
+"""What every construct of ecr/ is built on: a CDKTF construct (through the engine: importing this
+starts CDKTF) that declares its resources and data sources into its stack's `engine.Blocks`.
 
-Every address a construct pins or references comes from `ecrgen.addresses`."""
+Every address a construct declares or references comes from `ecrgen.addresses`: the address is the
+declaration's key, so it never depends on a construct path or a position."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from ecrgen.addresses import Address
 from ecrgen.ecr import engine
 
-# The constructs' base class (`constructs.Construct`), typed loosely: the class exists only once CDKTF runs.
-Construct: Any = engine.construct_base()
+# CDKTF's construct base class (`constructs.Construct`), typed loosely: it exists only once CDKTF runs.
+_Base: Any = engine.construct_base()
 
 
-class Pinnable(Protocol):
-    """A CDKTF element (resource, data source) whose logical id can be fixed."""
+class Construct(_Base):
+    """One AWS concern of one account's stack. `stack` is the account's stack: it holds the `blocks`
+    every construct of it declares into, written to CDKTF when the stack is complete."""
 
-    def override_logical_id(self, new_logical_id: str) -> None:
-        """Name the element `new_logical_id` in the Terraform JSON (CDKTF's own method)."""
+    def __init__(self, stack: Any, construct_id: str):
+        super().__init__(stack, construct_id)
+        self.blocks: engine.Blocks = stack.blocks
 
-
-Element = TypeVar("Element", bound=Pinnable)
-
-
-def pin(element: Element, address: Address) -> Element:
-    """Fix an element's Terraform address to one derived from config keys, never from construct paths.
-    The element's class gives the kind; the table's address gives the name."""
-    element.override_logical_id(address.name)
-    return element
+    def declare(self, address: Address, arguments: Mapping[str, Any]) -> None:
+        """Declare the resource at `address` (its type and name) with `arguments`."""
+        self.blocks.add(address, arguments)

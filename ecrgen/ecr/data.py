@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecrgen import addresses
-from ecrgen.ecr import engine
-from ecrgen.ecr.construct import Construct, pin
+from ecrgen.ecr.construct import Construct
 from ecrgen.rules.arns import KMS_KEY_ARN
 from ecrgen.rules.names import address
 from ecrgen.rules.policy_documents import GITHUB_HOST
@@ -24,10 +23,10 @@ class EcrData(Construct):
 
     def __init__(self, scope, account: Account):
         super().__init__(scope, "data")
-        pin(engine.aws("data_aws_caller_identity").DataAwsCallerIdentity(self, "caller"), addresses.CALLER)
-        pin(engine.aws("data_aws_partition").DataAwsPartition(self, "partition"), addresses.PARTITION)
+        self.declare(addresses.CALLER, {})
+        self.declare(addresses.PARTITION, {})
         # As data.tf declared it (the contract lists it); the stack reads the region from the provider.
-        pin(engine.aws("data_aws_region").DataAwsRegion(self, "region"), addresses.REGION)
+        self.declare(addresses.REGION, {})
         self._kms: dict[str, str] = {}
         used: set[str] = set()
         templates = account.registry.creation_templates if account.registry else ()
@@ -38,17 +37,14 @@ class EcrData(Construct):
             while logical in used:  # alias/a.b and alias/a_b share an address; sorted order keeps this stable
                 logical += "_"
             used.add(logical)
-            data = engine.aws("data_aws_kms_alias").DataAwsKmsAlias(self, f"kms-{logical}", name=alias)
-            pin(data, addresses.kms_alias(logical))
+            self.declare(addresses.kms_alias(logical), {"name": alias})
             self._kms[alias] = addresses.kms_alias(logical).ref("target_key_arn")
         if account.alerts:
             queue = addresses.alert_queue(account.alerts)
             if queue.kind.data:
-                lookup = engine.aws("data_aws_sqs_queue").DataAwsSqsQueue
-                pin(lookup(self, "queue", name=account.alerts.sqs_queue_name), queue)
+                self.declare(queue, {"name": account.alerts.sqs_queue_name})
         if account.role and account.role.github_repositories:
-            provider = engine.aws("data_aws_iam_openid_connect_provider").DataAwsIamOpenidConnectProvider
-            pin(provider(self, "github", url=GITHUB_OIDC_URL), addresses.GITHUB_OIDC_PROVIDER)
+            self.declare(addresses.GITHUB_OIDC_PROVIDER, {"url": GITHUB_OIDC_URL})
         self._secrets: dict[str, str] = {}
         rules = account.registry.pull_through_cache if account.registry else ()
         for secret in sorted({rule.secret for rule in rules if rule.secret}):
@@ -56,12 +52,7 @@ class EcrData(Construct):
             while logical in used:  # names differing only in characters an address cannot hold
                 logical += "_"
             used.add(logical)
-            pin(
-                engine.aws("data_aws_secretsmanager_secret").DataAwsSecretsmanagerSecret(
-                    self, f"secret-{logical}", name=secret
-                ),
-                addresses.secret(logical),
-            )
+            self.declare(addresses.secret(logical), {"name": secret})
             self._secrets[secret] = addresses.secret(logical).ref("arn")
 
     def secret_arn(self, name: str) -> str:

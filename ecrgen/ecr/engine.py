@@ -22,7 +22,11 @@ import os
 import sys
 import types
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from ecrgen.addresses import Address
 
 PROVIDER = "cdktf_cdktf_provider_aws"
 PROVIDER_DISTRIBUTION = "cdktf-cdktf-provider-aws"
@@ -130,11 +134,46 @@ def construct_base():
     return importlib.import_module("constructs").Construct
 
 
-def resource(scope, construct_id: str, resource_type: str, arguments: dict):
-    """THE ONE SEAM for a resource the pinned provider bindings lack (a newer provider's, such as
-    `aws_ecr_pull_time_update_exclusion`): a plain CDKTF `TerraformResource` of `resource_type`, its
-    `arguments` written as they are. Its address is pinned like any other (`ecr.construct.pin`)."""
-    element = cdktf().TerraformResource(scope, construct_id, terraform_resource_type=resource_type)
-    for key, value in arguments.items():
-        element.add_override(key, value)
-    return element
+class Blocks:
+    """Every resource, data source and output one stack declares, as the Terraform JSON it becomes,
+    handed to CDKTF in one override per top-level block (`write`). THE ONE SEAM between ecrgen's
+    constructs and CDKTF for these: a provider binding's class costs several jsii round trips per
+    resource (create, then each call on it) and dominated synthesis; this costs one per block and
+    account, whatever the number of repositories, and takes resources the pinned bindings lack (a newer
+    provider's, such as `aws_ecr_pull_time_update_exclusion`) the same way. Names are the addresses'
+    names (`ecrgen.addresses`): an address never depends on a construct path or a position.
+
+    Arguments are written as Terraform JSON has them: an argument a binding would leave unset is None
+    here and left out; a nested block is a list of objects (a binding's single nested block, such as
+    `image_scanning_configuration`, one object). The pinned bindings still define the provider block,
+    and `tests/test_aws_model.py` checks every argument written against the provider's schema."""
+
+    def __init__(self) -> None:
+        self._blocks: dict[str, dict[str, Any]] = {"resource": {}, "data": {}, "output": {}}
+
+    def add(self, address: Address, arguments: Mapping[str, Any]) -> None:
+        """Declare the resource or data source at `address` with `arguments` (None values left out)."""
+        blocks = self._blocks["data" if address.kind.data else "resource"].setdefault(address.kind.type, {})
+        if address.name in blocks:
+            raise ValueError(f"{address} is declared twice")
+        blocks[address.name] = _written(arguments)
+
+    def output(self, name: str, value: Any, description: str) -> None:
+        """Declare the output `name`."""
+        self._blocks["output"][name] = _written({"value": value, "description": description})
+
+    def write(self, stack: Any) -> None:
+        """Hand everything declared to CDKTF: one `add_override` per top-level block of `stack`."""
+        for block, value in self._blocks.items():
+            if value:
+                stack.add_override(block, value)
+        self._blocks = {block: {} for block in self._blocks}
+
+
+def _written(value: Any) -> Any:
+    """`value` with None left out of every object (a binding leaves an unset argument out)."""
+    if isinstance(value, Mapping):
+        return {key: _written(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        return [_written(item) for item in value]
+    return value

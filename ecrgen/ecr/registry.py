@@ -4,11 +4,10 @@ derive from config keys (prefixes, setting names, principals), never positions."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ecrgen import addresses
-from ecrgen.ecr import engine
-from ecrgen.ecr.construct import Construct, pin
+from ecrgen.ecr.construct import Construct
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.settings import arguments
 from ecrgen.rules.account_settings import exclusion_address
@@ -22,32 +21,19 @@ class EcrReplication(Construct):
 
     def __init__(self, scope, registry: Registry):
         super().__init__(scope, "replication")
-        module = engine.aws("ecr_replication_configuration")
         rules = [
-            module.EcrReplicationConfigurationReplicationConfigurationRule(
-                destination=[
-                    module.EcrReplicationConfigurationReplicationConfigurationRuleDestination(
-                        region=region, registry_id=account
-                    )
-                    for region, account in rule.destinations
+            {
+                "destination": [
+                    {"region": region, "registry_id": account} for region, account in rule.destinations
                 ],
-                repository_filter=[
-                    module.EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter(
-                        filter=prefix, filter_type="PREFIX_MATCH"
-                    )
-                    for prefix in rule.prefixes
+                "repository_filter": [
+                    {"filter": prefix, "filter_type": "PREFIX_MATCH"} for prefix in rule.prefixes
                 ]
                 or None,
-            )
+            }
             for rule in registry.replication
         ]
-        configuration = module.EcrReplicationConfigurationReplicationConfiguration(rule=rules)
-        pin(
-            module.EcrReplicationConfiguration(
-                self, "configuration", replication_configuration=configuration
-            ),
-            addresses.REPLICATION,
-        )
+        self.declare(addresses.REPLICATION, {"replication_configuration": {"rule": rules}})
 
 
 class EcrRegistryPolicy(Construct):
@@ -55,10 +41,7 @@ class EcrRegistryPolicy(Construct):
 
     def __init__(self, scope, registry: Registry):
         super().__init__(scope, "registry-policy")
-        policy = engine.aws("ecr_registry_policy").EcrRegistryPolicy(
-            self, "policy", policy=registry.policy_text
-        )
-        pin(policy, addresses.REGISTRY_POLICY)
+        self.declare(addresses.REGISTRY_POLICY, {"policy": registry.policy_text})
 
 
 class EcrPullThroughCache(Construct):
@@ -67,22 +50,16 @@ class EcrPullThroughCache(Construct):
 
     def __init__(self, scope, registry: Registry, data: EcrData):
         super().__init__(scope, "pull-through-cache")
-        rule_class = engine.aws("ecr_pull_through_cache_rule").EcrPullThroughCacheRule
         for rule in registry.pull_through_cache:
-            options = {
-                "credential_arn": data.secret_arn(rule.secret) if rule.secret else None,
-                "custom_role_arn": rule.custom_role_arn,
-                "upstream_repository_prefix": rule.upstream_prefix,
-            }
-            pin(
-                rule_class(
-                    self,
-                    rule.address,
-                    ecr_repository_prefix=rule.prefix,
-                    upstream_registry_url=rule.registry_url,
-                    **{key: value for key, value in options.items() if value is not None},
-                ),
+            self.declare(
                 addresses.pull_through_cache_rule(rule.address),
+                {
+                    "ecr_repository_prefix": rule.prefix,
+                    "upstream_registry_url": rule.registry_url,
+                    "credential_arn": data.secret_arn(rule.secret) if rule.secret else None,
+                    "custom_role_arn": rule.custom_role_arn,
+                    "upstream_repository_prefix": rule.upstream_prefix,
+                },
             )
 
 
@@ -91,24 +68,20 @@ class EcrCreationTemplates(Construct):
 
     def __init__(self, scope, templates: tuple[CreationTemplate, ...], data: EcrData):
         super().__init__(scope, "creation-templates")
-        module = engine.aws("ecr_repository_creation_template")
         for template in templates:
-            options: dict[str, Any] = {
-                "description": template.description,
-                "custom_role_arn": template.custom_role_arn,
-                "lifecycle_policy": template.lifecycle_policy,
-                "repository_policy": template.policy_text,
-                "resource_tags": dict(template.resource_tags) or None,
-            }
-            resource = module.EcrRepositoryCreationTemplate(
-                self,
-                template.address,
-                prefix=template.prefix,
-                applied_for=sorted(template.applied_for),
-                **arguments(template, module, "EcrRepositoryCreationTemplate", data),
-                **{key: value for key, value in options.items() if value is not None},
+            self.declare(
+                addresses.creation_template(template.address),
+                {
+                    "prefix": template.prefix,
+                    "applied_for": sorted(template.applied_for),
+                    **arguments(template, data),
+                    "description": template.description,
+                    "custom_role_arn": template.custom_role_arn,
+                    "lifecycle_policy": template.lifecycle_policy,
+                    "repository_policy": template.policy_text,
+                    "resource_tags": dict(template.resource_tags) or None,
+                },
             )
-            pin(resource, addresses.creation_template(template.address))
 
 
 class EcrAccountSettings(Construct):
@@ -116,17 +89,16 @@ class EcrAccountSettings(Construct):
 
     def __init__(self, scope, registry: Registry):
         super().__init__(scope, "account-settings")
-        setting_class = engine.aws("ecr_account_setting").EcrAccountSetting
         for name, value in registry.account_settings:
-            pin(setting_class(self, name.lower(), name=name, value=value), addresses.account_setting(name))
+            self.declare(addresses.account_setting(name), {"name": name, "value": value})
 
 
 class EcrPullTimeUpdateExclusions(Construct):
     """One `aws_ecr_pull_time_update_exclusion` per principal: a resource newer than the pinned
-    bindings, emitted through the engine's one seam (`engine.resource`)."""
+    bindings, declared like every other (`engine.Blocks`)."""
 
     def __init__(self, scope, registry: Registry):
         super().__init__(scope, "pull-time-update-exclusions")
         for arn in registry.pull_time_update_exclusions:
             address = addresses.pull_time_update_exclusion(exclusion_address(arn))
-            pin(engine.resource(self, address.name, address.kind.type, {"principal_arn": arn}), address)
+            self.declare(address, {"principal_arn": arn})

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ecrgen import addresses
-from ecrgen.ecr import engine
-from ecrgen.ecr.construct import Construct, pin
+from ecrgen.ecr.construct import Construct
 from ecrgen.ecr.data import EcrData
 from ecrgen.ecr.settings import arguments
 from ecrgen.rules.tags import GUARD_TAG
@@ -31,36 +30,27 @@ class EcrRepositories(Construct):
 
     def __init__(self, scope, account: Account, data: EcrData):
         super().__init__(scope, "repositories")
-        module = engine.aws("ecr_repository")
-        repository_class = module.EcrRepository
-        lifecycle_class = engine.aws("ecr_lifecycle_policy").EcrLifecyclePolicy
         for repo in account.repositories:
-            options = arguments(repo, module, "EcrRepository", data)
             lifecycle: dict[str, Any] = {"prevent_destroy": True} if repo.prevent_destroy else {}
             if repo.kms_key and data.is_alias(repo.kms_key):
                 lifecycle["ignore_changes"] = [ALIASED_KEY]
-            if lifecycle:
-                options["lifecycle"] = lifecycle
             tags = dict(repo.tags)
             if account.production or repo.prevent_destroy or repo.adopt:
                 tags[GUARD_TAG] = "true"
-            if tags:
-                options["tags"] = tags
             repository = addresses.repository(repo.address)
-            resource = repository_class(
-                self,
-                repo.address,
-                name=repo.ecr_name,
-                image_scanning_configuration={"scan_on_push": repo.scan_on_push},
-                force_delete=repo.force_delete,
-                **options,
+            self.declare(
+                repository,
+                {
+                    "name": repo.ecr_name,
+                    "image_scanning_configuration": {"scan_on_push": repo.scan_on_push},
+                    "force_delete": repo.force_delete,
+                    **arguments(repo, data),
+                    "lifecycle": lifecycle or None,
+                    "tags": tags or None,
+                },
             )
-            pin(resource, repository)
             if repo.lifecycle_policy is not None:
-                policy = lifecycle_class(
-                    self,
-                    f"{repo.address}-lifecycle",
-                    policy=repo.lifecycle_policy,
-                    repository=repository.ref("name"),
+                self.declare(
+                    addresses.lifecycle_policy(repo.address),
+                    {"policy": repo.lifecycle_policy, "repository": repository.ref("name")},
                 )
-                pin(policy, addresses.lifecycle_policy(repo.address))

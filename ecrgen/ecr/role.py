@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from ecrgen import addresses
 from ecrgen.addresses import ROLE
-from ecrgen.ecr import engine
-from ecrgen.ecr.construct import Construct, pin
+from ecrgen.ecr.construct import Construct
 from ecrgen.rules import policy_documents
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
@@ -24,39 +23,24 @@ class EcrRole(Construct):
         super().__init__(scope, "role")
         github_arn = addresses.GITHUB_OIDC_PROVIDER.ref("arn") if role.github_repositories else None
         trust = policy_documents.trust_policy(role, github_arn)
-        resource = engine.aws("iam_role").IamRole(
-            self,
-            "role",
-            name=role.name,
-            assume_role_policy=policy_documents.text(trust),
-            description=f"ECR {role.access} role managed by ecrgen",
+        self.declare(
+            ROLE,
+            {
+                "name": role.name,
+                "assume_role_policy": policy_documents.text(trust),
+                "description": f"ECR {role.access} role managed by ecrgen",
+            },
         )
-        self.role = pin(resource, ROLE)
-        policy = engine.aws("iam_role_policy").IamRolePolicy(
-            self,
-            "policy",
-            name=f"ecr-{role.access}",
-            role=ROLE.ref("name"),
-            policy=policy_documents.text(
-                policy_documents.role_policy(role.access, self._arns(account, role))
-            ),
+        policy = policy_documents.role_policy(role.access, self._arns(account, role))
+        self.declare(
+            addresses.ROLE_POLICY,
+            {"name": f"ecr-{role.access}", "role": ROLE.ref("name"), "policy": policy_documents.text(policy)},
         )
-        pin(policy, addresses.ROLE_POLICY)
-        pin(
-            engine.aws("iam_role_policies_exclusive").IamRolePoliciesExclusive(
-                self,
-                "inline-only",
-                role_name=ROLE.ref("name"),
-                policy_names=[addresses.ROLE_POLICY.ref("name")],
-            ),
+        self.declare(
             addresses.ROLE_POLICIES_EXCLUSIVE,
+            {"role_name": ROLE.ref("name"), "policy_names": [addresses.ROLE_POLICY.ref("name")]},
         )
-        pin(
-            engine.aws("iam_role_policy_attachments_exclusive").IamRolePolicyAttachmentsExclusive(
-                self, "no-attachments", role_name=ROLE.ref("name"), policy_arns=[]
-            ),
-            addresses.ROLE_ATTACHMENTS_EXCLUSIVE,
-        )
+        self.declare(addresses.ROLE_ATTACHMENTS_EXCLUSIVE, {"role_name": ROLE.ref("name"), "policy_arns": []})
 
     @staticmethod
     def _arns(account: Account, role: Role) -> list[str]:

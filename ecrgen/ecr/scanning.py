@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ecrgen import addresses
-from ecrgen.ecr import engine
-from ecrgen.ecr.construct import Construct, pin
+from ecrgen.ecr.construct import Construct
 
 if TYPE_CHECKING:  # the model is only read: no import at run time
     from ecrgen.config.model import Scanning
@@ -18,22 +17,11 @@ class EcrRegistryScanning(Construct):
 
     def __init__(self, scope, scanning: Scanning):
         super().__init__(scope, "scanning")
-        module = engine.aws("ecr_registry_scanning_configuration")
         rules = [
-            module.EcrRegistryScanningConfigurationRule(
-                scan_frequency=frequency,
-                repository_filter=[
-                    module.EcrRegistryScanningConfigurationRuleRepositoryFilter(
-                        filter=f, filter_type="WILDCARD"
-                    )
-                    for f in filters
-                ],
-            )
+            {
+                "scan_frequency": frequency,
+                "repository_filter": [{"filter": f, "filter_type": "WILDCARD"} for f in filters],
+            }
             for frequency, filters in scanning.scanning_rules
         ]
-        pin(
-            module.EcrRegistryScanningConfiguration(
-                self, "configuration", scan_type=scanning.type, rule=rules
-            ),
-            addresses.SCANNING,
-        )
+        self.declare(addresses.SCANNING, {"scan_type": scanning.type, "rule": rules})

@@ -12,19 +12,18 @@ if TYPE_CHECKING:  # read only: no import at run time
     from ecrgen.ecr.data import EcrData
 
 
-def arguments(settings: SharedSettings, module: Any, resource: str, data: EcrData) -> dict[str, Any]:
-    """The shared arguments of `resource` (the provider's class, EcrRepository or
-    EcrRepositoryCreationTemplate, in `module`); a KMS alias is looked up through `data`."""
+def arguments(settings: SharedSettings, data: EcrData) -> dict[str, Any]:
+    """The shared arguments of an `aws_ecr_repository` or `aws_ecr_repository_creation_template`, as
+    Terraform JSON; a KMS alias is looked up through `data`."""
     encryption = {"encryption_type": settings.encryption}
     if settings.kms_key:
         encryption["kms_key"] = data.kms_key_arn(settings.kms_key)
     found: dict[str, Any] = {
         "image_tag_mutability": settings.image_tag_mutability,
-        "encryption_configuration": [getattr(module, f"{resource}EncryptionConfiguration")(**encryption)],
+        "encryption_configuration": [encryption],
     }
     if settings.exclusion_filters:
-        exclusion = getattr(module, f"{resource}ImageTagMutabilityExclusionFilter")
         found["image_tag_mutability_exclusion_filter"] = [
-            exclusion(filter=tag, filter_type="WILDCARD") for tag in settings.exclusion_filters
+            {"filter": tag, "filter_type": "WILDCARD"} for tag in settings.exclusion_filters
         ]
     return found

@@ -19,9 +19,10 @@ from ecrgen.synthesis import frames
 
 # Below this many repositories one process is faster than starting a second Node.
 PARALLEL_REPOSITORIES = 150
-# The most one worker process builds: an account weighs its repositories + 5 (about 160 accounts of 20
-# repositories, ~75 MB of Node heap). A run heavier than this always uses worker processes.
-BATCH_WEIGHT = 4000
+# The most one worker process builds: an account weighs its repositories + 5 (about 400 accounts of 20
+# repositories; that Node process peaks near 320 MB, ~0.25 MB per account over its ~200 MB start, since
+# accounts reach Node in a few bulk calls each). A run heavier than this always uses worker processes.
+BATCH_WEIGHT = 10000
 
 
 def weight(account: Account) -> int:
@@ -42,18 +43,27 @@ def in_workers(jobs: int, repositories: int, stale: int) -> bool:
     return jobs > 1 or repositories + 5 * stale > BATCH_WEIGHT
 
 
-def batches(accounts: list[Account]) -> list[list[Account]]:
-    """The accounts in batches of at most BATCH_WEIGHT (an account heavier than that alone), the heaviest
-    accounts first so that the last batches are small."""
-    found: list[list[Account]] = []
-    load = BATCH_WEIGHT
-    for account in sorted(accounts, key=lambda a: (-weight(a), a.name)):
-        if load + weight(account) > BATCH_WEIGHT:
+def batches(accounts: list[Account], jobs: int = 1) -> list[list[Account]]:
+    """The accounts in batches of at most BATCH_WEIGHT (an account heavier than that alone), as even as
+    the accounts allow: as few batches as that bound permits, rounded up to a multiple of `jobs` so that
+    every process has as much to do (the run ends when the last batch does). Heaviest accounts first,
+    each into the lightest batch it fits."""
+    ordered = sorted(accounts, key=lambda a: (-weight(a), a.name))
+    alone = [[a] for a in ordered if weight(a) >= BATCH_WEIGHT]
+    rest = [a for a in ordered if weight(a) < BATCH_WEIGHT]
+    count = -(-sum(weight(a) for a in rest) // BATCH_WEIGHT)
+    count = min(len(rest), -(-count // jobs) * jobs)
+    found: list[list[Account]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for account in rest:
+        lightest = min(range(len(found)), key=lambda i: (loads[i], i))
+        if loads[lightest] + weight(account) > BATCH_WEIGHT:
             found.append([])
-            load = 0
-        found[-1].append(account)
-        load += weight(account)
-    return found
+            loads.append(0)
+            lightest = len(found) - 1
+        found[lightest].append(account)
+        loads[lightest] += weight(account)
+    return alone + [batch for batch in found if batch]
 
 
 @contextlib.contextmanager
@@ -92,7 +102,7 @@ def render_parallel(
     """Render the accounts batch by batch, each batch in its own worker process: as many at once as
     `workers` were started (they take the first batches); the process for a thread's next batch starts
     while the current one renders. Every process started is added to `workers` (the caller stops them)."""
-    queue = batches(accounts)
+    queue = batches(accounts, len(workers))
     lock = threading.Lock()
     closed = threading.Event()  # the run ended (an error, Ctrl-C): start nothing more
 

@@ -198,3 +198,36 @@ def test_metadata_without_an_exact_bindings_pin_matches_no_package(monkeypatch):
 
     monkeypatch.setattr(importlib.metadata, "requires", lambda name: [f"{engine.PROVIDER_DISTRIBUTION}>=21"])
     assert engine.pinned_version() == "unpinned"
+
+
+@pytest.mark.node
+def test_jsii_round_trips_per_account_do_not_grow_with_its_repositories(monkeypatch, tmp_path):
+    """Issue 24, item 2: an account reaches Node in a constant number of calls (its constructs and one
+    override per block), not several per repository."""
+    from conftest import minimal
+
+    from ecrgen import commands, stack
+    from ecrgen.synthesis import render
+
+    process = __import__("jsii._kernel.providers.process", fromlist=["_NodeProcess"])._NodeProcess
+    sent = []
+    original = process.send
+
+    def counting(self, request, *args, **kwargs):
+        sent.append(type(request).__name__)
+        return original(self, request, *args, **kwargs)
+
+    def calls(repositories: int) -> int:
+        folder = tmp_path / str(repositories)
+        (folder / "accounts").mkdir(parents=True)
+        extra = "".join(f'\n[[repository]]\nname = "svc-{i}"\n' for i in range(repositories))
+        (folder / "accounts" / "acct.toml").write_text(minimal(extra=extra))
+        accounts = commands.validate(folder / "accounts").accounts
+        sent.clear()
+        render.render(accounts, stack.AccountStack)
+        return len(sent)
+
+    monkeypatch.setattr(process, "send", counting)
+    calls(0)  # the first synthesis of a process loads what it uses once
+    few, many = calls(1), calls(40)
+    assert few == many and 0 < few < 30, (few, many)

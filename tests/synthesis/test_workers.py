@@ -153,6 +153,18 @@ def test_accounts_go_to_workers_in_batches_of_bounded_weight(monkeypatch):
     assert pool.in_workers(1, 26, 1) and not pool.in_workers(1, 25, 1) and pool.in_workers(2, 0, 1)
 
 
+def test_batches_are_even_and_a_multiple_of_the_workers(monkeypatch):
+    """One batch of 160 and one of 40 would keep one process busy four times as long as the other."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(pool, "BATCH_WEIGHT", 100)
+    accounts = [SimpleNamespace(name=f"a{i:02}", repositories=[None] * 5) for i in range(14)]  # 140
+    found = pool.batches(accounts, 2)  # type: ignore[arg-type]
+    assert [sum(pool.weight(a) for a in batch) for batch in found] == [70, 70]
+    assert sorted(a.name for batch in found for a in batch) == [a.name for a in accounts]
+    assert len(pool.batches(accounts, 3)) == 3  # type: ignore[arg-type]
+
+
 GOOD_WORKER = textwrap.dedent(
     """
     import pickle, sys
