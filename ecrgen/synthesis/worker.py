@@ -2,8 +2,9 @@
 validated accounts, their policies rendered (pickled by the parent ecrgen process), from stdin and
 sends {account: JSON text} back as one frame (`ecrgen.synthesis.frames`) on what was its stdout.
 
-Run with -O: the provider bindings' runtime type checks sit under `if __debug__:` and cost about a
-third of synthesis time; ecrgen has validated every value before it reaches them. Starting before
+Run with -O: CDKTF's and the provider bindings' runtime type checks sit under `if __debug__:` (since issue
+24 only the provider block still goes through a binding, so this now saves little); ecrgen has validated
+every value before it reaches them. Starting before
 the parent has finished validating overlaps Node's start-up with that validation.
 """
 
