@@ -73,7 +73,20 @@ def validate(accounts_dir: Path, names: list[str] | None = None) -> Checked:
     from ecrgen import preflight
     from ecrgen.config import load
 
-    return preflight.validate(load.load_all, accounts_dir, names)
+    return preflight.validate(load.load_each, accounts_dir, names)
+
+
+def validated(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[str], tuple[Problem, ...]]:
+    """`validate` for the command of that name: the names of the valid accounts and the warnings, without
+    keeping every account's model (a folder of thousands is checked part by part, `preflight.PART`)."""
+    from ecrgen import preflight
+    from ecrgen.config import load
+
+    valid: list[str] = []
+    checked = preflight.validate(
+        load.load_each, accounts_dir, names, keep=lambda part: valid.extend(a.name for a in part)
+    )
+    return valid, checked.warnings
 
 
 def listing(accounts_dir: Path) -> list[dict]:
@@ -107,8 +120,10 @@ def synthesize(
     from ecrgen.config import load
     from ecrgen.synthesis import run
 
-    def check(stale: list[str], known: dict[str, str]) -> tuple[list[Account], tuple[Problem, ...]]:
-        return preflight.for_synth(load.load_all, accounts_dir, stale, out, known)
+    def check(
+        stale: list[str], known: dict[str, str], keep: Callable[[list[Account]], None]
+    ) -> tuple[Problem, ...]:
+        return preflight.for_synth(load.load_each, accounts_dir, stale, out, known, keep)[1]
 
     steps = run.Steps(check, _render, preflight.kept, progress or run.QUIET, warn)
     return run.synthesize(accounts_dir, names, out, steps, force)
@@ -186,7 +201,7 @@ def import_account(
     options = Options(name, file, region, environment, project or name)
 
     def verify(folder: Path, names: list[str]) -> Checked:
-        return preflight.validate(load.load_all, folder, names)
+        return preflight.validate(load.load_each, folder, names)
 
     return run.import_account(accounts_dir, options, force, verify)
 

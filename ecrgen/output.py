@@ -50,17 +50,36 @@ def write(
     a temporary file and an atomic rename. Nothing is renamed into place until every file is staged; a
     folder that cannot be written is an EcrgenError naming it, with every temporary file and new folder
     removed again."""
-    files = {}
+    with Staging(out) as staging:
+        staging.add(account_files(out, texts, digests, claims))
+        return results(staging.commit())
+
+
+def account_files(
+    out: Path, texts: Mapping[str, str], digests: Mapping[str, str], claims: Mapping[str, str] | None = None
+) -> dict[Path, str]:
+    """The files `write` writes for these accounts: each stack, its RECORD, and its CLAIMS where given."""
+    files: dict[Path, str] = {}
     for account, text in texts.items():
         target = stack_path(out, account)
         files[target] = text
         files[target.parent / RECORD] = record(digests[account], text)
-        if claims and account in claims:
-            files[target.parent / CLAIMS] = json.dumps({"input": digests[account], "claims": claims[account]})
-    changed = write_files(files, out)
+    return files | claims_files(out, {a: c for a, c in (claims or {}).items() if a in texts}, digests)
+
+
+def claims_files(out: Path, claims: Mapping[str, str], digests: Mapping[str, str]) -> dict[Path, str]:
+    """The CLAIMS file of each of these accounts (what it claims, for the input hash `digests` names)."""
+    return {
+        stack_path(out, account).parent / CLAIMS: json.dumps({"input": digests[account], "claims": text})
+        for account, text in claims.items()
+    }
+
+
+def results(changed: Mapping[Path, bool]) -> list[Result]:
+    """Per stack file of a commit (`Staging.commit`), whether it was written or already held its bytes."""
     return [
-        Result(target.parent.name, target, "written" if changed[target] else "unchanged")
-        for target in files
+        Result(target.parent.name, target, "written" if new else "unchanged")
+        for target, new in changed.items()
         if target.name == STACK_FILE
     ]
 
@@ -70,26 +89,62 @@ def write_files(files: Mapping[Path, str | bytes], root: Path, option: str = "--
     when all are staged is each renamed into place. A file that cannot be staged is an EcrgenError
     naming the path the user can act on (under `root`, chosen with `option`), with every temporary file
     and new folder removed again. Returns, per file, whether its bytes changed."""
-    staged: list[_Staged] = []
-    created: list[Path] = []
-    problems: list[Problem] = []
-    try:
-        for target, text in files.items():
-            try:
-                _make_folder(target.parent, created)
-                staged.append(_stage(target, text))
-            except OSError as error:
-                problem = _write_problem(root, target, error)
-                problems.append(Problem(problem.file, "", problem.message.replace("--out", option)))
+    with Staging(root, option) as staging:
+        staging.add(files)
+        return staging.commit()
+
+
+class Staging:
+    """Files staged group by group (a synthesis stages each batch of accounts as it arrives, and keeps
+    none of their text), all renamed into place by one `commit`. Leaving the `with` block without a
+    commit (an error, Ctrl-C) removes every temporary file and new folder: nothing is moved into place.
+    Safe to add to from several threads; a group added after that is discarded at once."""
+
+    def __init__(self, root: Path, option: str = "--out"):
+        self.root, self.option = root, option
+        self._staged: list[_Staged] = []
+        self._created: list[Path] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                _discard(self._staged, self._created)
+
+    def add(self, files: Mapping[Path, str | bytes]) -> None:
+        """Stage every file in a temporary file beside it; an EcrgenError naming every path that cannot be
+        written (each under `root`, chosen with `option`)."""
+        problems: list[Problem] = []
+        with self._lock:
+            if self._closed:
+                raise EcrgenError([Problem(str(self.root), "", STAGING_CLOSED)])
+            for target, text in files.items():
+                try:
+                    _make_folder(target.parent, self._created)
+                    self._staged.append(_stage(target, text))
+                except OSError as error:
+                    problem = _write_problem(self.root, target, error)
+                    problems.append(Problem(problem.file, "", problem.message.replace("--out", self.option)))
         if problems:
             raise EcrgenError(dict.fromkeys(problems))
-    except BaseException:
-        _discard(staged, created)
-        raise
-    with _uninterrupted():
-        for item in staged:
-            os.replace(item.temporary, item.target)
-    return {item.target: item.changed for item in staged}
+
+    def commit(self) -> dict[Path, bool]:
+        """Rename every staged file into place (Ctrl-C waits until all are); per file, whether its bytes
+        changed."""
+        with self._lock:
+            self._closed = True
+            with _uninterrupted():
+                for item in self._staged:
+                    os.replace(item.temporary, item.target)
+            return {item.target: item.changed for item in self._staged}
+
+
+STAGING_CLOSED = "was not written: the run stopped before this batch arrived"
 
 
 @dataclass(frozen=True)

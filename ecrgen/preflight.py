@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ecrgen import drift, fleet, guard, output, plan_guard, protections
@@ -15,7 +15,8 @@ from ecrgen.config import clashes, files
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
 
-# The named accounts (all when None) that are valid, and every problem of the others.
+# The named accounts (all when None) that are valid, and every problem of the others (the clashes among
+# them are checked here, `validate`: it may load a folder part by part).
 Load = Callable[[Path, list[str] | None], tuple[list[Account], list[Problem]]]
 # Account name -> the claims (`config.clashes.to_json`) an earlier synth kept for its file as it is now.
 Known = Mapping[str, str]
@@ -29,31 +30,82 @@ class Checked:
     warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
 
 
+# Accounts loaded, checked and rendered at once: a synth of thousands of accounts keeps only what the
+# fleet-wide checks need of each (its clash claims and fleet facts), and hands each part's rendered
+# accounts on (`keep`) rather than holding every model (issue 24: bounded memory).
+PART = 200
+
+
 def validate(
-    load: Load, accounts_dir: Path, names: list[str] | None = None, known: Known | None = None
+    load: Load,
+    accounts_dir: Path,
+    names: list[str] | None = None,
+    known: Known | None = None,
+    keep: Callable[[list[Account]], None] | None = None,
 ) -> Checked:
     """Every check that needs no synthesis: config, names, lifecycle rules, template files and the
     policies of every valid account, clashes and fleet checks against the folder's other files; the
     problems of every stage in one EcrgenError. `known`: what an earlier synth kept of other account
-    files (`kept`), so that they need not be loaded again."""
-    from ecrgen.policies import render
-
-    loaded, problems = load(accounts_dir, names)
+    files (`kept`), so that they need not be loaded again. The accounts are checked PART at a time; with
+    `keep`, each part's rendered accounts go to it (while no problem is known: it may still be raised
+    later, so `keep` must not act on them) and `Checked.accounts` is empty."""
+    found = _Found()
     others = Others(load, accounts_dir, names, known or {})
-    problems += others.clashes(loaded)
-    try:
-        rendered = render.render_all(loaded, accounts_dir)
-    except EcrgenError as error:
-        problems, rendered = problems + list(error.problems), []
+    chosen = list(files.select(accounts_dir, names))
+    for start in range(0, len(chosen), PART):
+        found.part(load, accounts_dir, chosen[start : start + PART], keep)
+    problems = (
+        found.problems
+        + clashes.clashes_among(found.claims)
+        + others.clashes(found.claims, found.files)
+        + list(dict.fromkeys(found.render_problems))  # a broken template file once, not once per part
+    )
     if problems:
         raise EcrgenError(problems)
-    errors, warned = others.across_fleet(rendered)
+    errors, warned = others.across_fleet(found.facts, found.files)
     if errors:
         raise EcrgenError(errors)
-    return Checked(
-        rendered,
-        tuple(w for a in rendered for w in a.warnings) + tuple(render.warnings(rendered)) + tuple(warned),
-    )
+    return Checked(found.accounts, tuple(found.warnings + found.policy_warnings + warned))
+
+
+@dataclass
+class _Found:
+    """What `validate` found so far, part by part: problems, and of the accounts only what the checks
+    across all of them need (and the accounts themselves when nobody `keep`s them)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    render_problems: list[Problem] = field(default_factory=list)
+    claims: list[clashes.Claims] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    facts: list[fleet.Facts] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    policy_warnings: list[Problem] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+
+    def part(
+        self, load: Load, accounts_dir: Path, names: list[str], keep: Callable[[list[Account]], None] | None
+    ) -> None:
+        """Load, check and render these accounts; once any problem is known, only look for more."""
+        from ecrgen.policies import render
+
+        loaded, problems = load(accounts_dir, names)
+        self.problems += problems
+        self.claims += [clashes.claims_of(account) for account in loaded]
+        self.files += [account.file for account in loaded]
+        try:
+            rendered = render.render_all(loaded, accounts_dir)
+        except EcrgenError as error:
+            self.render_problems += error.problems
+            return
+        if self.problems or self.render_problems:
+            return  # nothing will be synthesized or warned about: only the problems are wanted now
+        self.facts += [fleet.facts_of(account) for account in rendered]
+        self.warnings += [warning for account in rendered for warning in account.warnings]
+        self.policy_warnings += render.warnings(rendered)
+        if keep is None:
+            self.accounts += rendered
+        else:
+            keep(rendered)
 
 
 def kept(account: Account) -> str:
@@ -87,20 +139,23 @@ class Others:
             self._loaded = self.load(self.accounts_dir, missing)[0] if missing else []
         return self._loaded
 
-    def clashes(self, validated: list[Account]) -> list[Problem]:
-        """Clashes between these accounts and the other files: what they create exists once per account
-        or registry."""
+    def clashes(self, claims: list[clashes.Claims], own: list[str]) -> list[Problem]:
+        """Clashes between the checked accounts (their `claims`, of the files `own`) and the other files:
+        what they create exists once per account or registry."""
         if not self.paths:
             return []
         kept = [(name, facts) for name in self.paths if (facts := self.known.get(name)) is not None]
-        everyone = [clashes.claims_of(a) for a in validated + self._files()] + [
-            replace(facts[0], file=str(self.paths[name])) for name, facts in kept
-        ]
-        return _about(clashes.clashes_among(everyone), validated)
+        everyone = (
+            claims
+            + [clashes.claims_of(a) for a in self._files()]
+            + [replace(facts[0], file=str(self.paths[name])) for name, facts in kept]
+        )
+        return _about(clashes.clashes_among(everyone), own)
 
-    def across_fleet(self, rendered: list[Account]) -> tuple[list[Problem], list[Problem]]:
-        """The fleet checks (`ecrgen.fleet`) of these accounts with the other files (errors, warnings),
-        those about these accounts' files or naming them (another file a change of these breaks)."""
+    def across_fleet(self, facts: list[fleet.Facts], own: list[str]) -> tuple[list[Problem], list[Problem]]:
+        """The fleet checks (`ecrgen.fleet`) of the checked accounts (their rendered `facts`, of the files
+        `own`) with the other files (errors, warnings), those about these accounts' files or naming them
+        (another file a change of these breaks)."""
         from ecrgen.policies import render
 
         others = []
@@ -109,13 +164,17 @@ class Others:
                 others += render.render_all([account], self.accounts_dir)
             except EcrgenError:  # that file's own problem
                 continue
-        facts = [fleet.facts_of(a) for a in rendered + others] + [
-            replace(kept[1], file=str(self.paths[name]))
-            for name in self.paths
-            if (kept := self.known.get(name)) is not None
-        ]
-        errors, warned = fleet.check(facts)
-        return _about(errors, rendered), _about(warned, rendered)
+        everyone = (
+            facts
+            + [fleet.facts_of(a) for a in others]
+            + [
+                replace(kept[1], file=str(self.paths[name]))
+                for name in self.paths
+                if (kept := self.known.get(name)) is not None
+            ]
+        )
+        errors, warned = fleet.check(everyone)
+        return _about(errors, own), _about(warned, own)
 
 
 def _parse_kept(text: str) -> tuple[clashes.Claims, fleet.Facts] | None:
@@ -128,47 +187,77 @@ def _parse_kept(text: str) -> tuple[clashes.Claims, fleet.Facts] | None:
     return (claims, facts) if claims is not None and facts is not None else None
 
 
-def _about(found: list[Problem], accounts: list[Account]) -> list[Problem]:
-    """The problems about these accounts' files, or naming them."""
-    own = [account.file for account in accounts]
+def _about(found: list[Problem], own: list[str]) -> list[Problem]:
+    """The problems about these account files, or naming them."""
     return [p for p in found if p.file in own or any(f in p.message for f in own)]
 
 
 def for_synth(
-    load: Load, accounts_dir: Path, names: list[str], out: Path, known: Known | None = None
+    load: Load,
+    accounts_dir: Path,
+    names: list[str],
+    out: Path,
+    known: Known | None = None,
+    keep: Callable[[list[Account]], None] | None = None,
 ) -> tuple[list[Account], tuple[Problem, ...]]:
     """The accounts `synth` is about to write, validated together with what would stop writing them,
     checked for clashes with the folder's other accounts (their `known` claims, else their files) and
-    against the stacks already in `out`; and every warning."""
+    against the stacks already in `out`; and every warning. With `keep`, each part of the accounts goes
+    to it as it is checked (`validate`) and none is returned."""
     problems = output.obstacles(out, names)
+    guarded = _Guarded(out)
+
+    def checked_part(accounts: list[Account]) -> None:
+        guarded.check(accounts)
+        if not problems:  # else nothing will be written: `keep` would only meet the same obstacles
+            (keep or guarded.accounts.extend)(accounts)
+
     try:
-        checked = validate(load, accounts_dir, names, known)
+        checked = validate(load, accounts_dir, names, known, checked_part)
     except EcrgenError as error:
         raise EcrgenError([*error.problems, *problems]) from None
     if problems:
         raise EcrgenError(problems)
-    foreign = tuple(
-        Problem(path.as_posix(), "", drift.FOREIGN)
-        for account in checked.accounts
-        for path in drift.foreign_files(output.stack_path(out, account.name).parent)
+    if guarded.refused:
+        raise EcrgenError(guarded.refused)
+    return guarded.accounts, checked.warnings + tuple(guarded.warnings + guarded.foreign)
+
+
+@dataclass
+class _Guarded:
+    """The removal guard (`_guard`) and the files in the way (`drift.foreign_files`) of the accounts a
+    synth checks, part by part; the accounts themselves (`accounts`) when `for_synth` has no `keep`."""
+
+    out: Path
+    refused: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    foreign: list[Problem] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+
+    def check(self, accounts: list[Account]) -> None:
+        """Guard these accounts' stacks (refusals and warnings are collected, raised by `for_synth`)."""
+        for account in accounts:
+            refused, warned = _guard(account, self.out)
+            self.refused += refused
+            self.warnings += warned
+        self.foreign += [
+            Problem(path.as_posix(), "", drift.FOREIGN)
+            for account in accounts
+            for path in drift.foreign_files(output.stack_path(self.out, account.name).parent)
+        ]
+
+
+def _guard(account: Account, out: Path) -> tuple[list[Problem], list[Problem]]:
+    """What the removal guard refuses of an account's new stack (it would delete or rename deployed
+    production repositories of the stack already in `out`), and the protections it drops (warnings)."""
+    path = output.stack_path(out, account.name)
+    previous, state = read_previous(path), deployed(account, path.parent)
+    if previous is None and (state is None or not state.names):
+        return [], []
+    refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
+    return list(refused), list(warned) + list(
+        guard.dropped_protections(account, previous or {}, path.as_posix())
     )
-    return checked.accounts, checked.warnings + guard_removals(checked.accounts, out) + foreign
-
-
-def guard_removals(loaded: list[Account], out: Path) -> tuple[Problem, ...]:
-    """Refuse (EcrgenError) to write stacks that would delete or rename deployed production repositories
-    of the stacks already in `out`; else the warnings about protections these stacks drop."""
-    problems, warnings = [], []
-    for account in loaded:
-        path = output.stack_path(out, account.name)
-        previous, state = read_previous(path), deployed(account, path.parent)
-        if previous is not None or state is not None and state.names:
-            refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
-            problems += refused
-            warnings += warned + guard.dropped_protections(account, previous or {}, path.as_posix())
-    if problems:
-        raise EcrgenError(problems)
-    return tuple(warnings)
 
 
 def deployed(account: Account, folder: Path) -> guard.State | None:

@@ -180,8 +180,8 @@ def test_a_synth_of_the_changed_destination_checks_the_source_from_what_was_kept
     commands.synthesize(folder, None, out)
     (folder / "b.toml").write_text(other('[backend]\npath = "b.tfstate"\n[registry]\n' + TEMPLATE))
     asked = []
-    real = load.load_all
-    monkeypatch.setattr(load, "load_all", lambda d, names=None: asked.append(names) or real(d, names))
+    real = load.load_each
+    monkeypatch.setattr(load, "load_each", lambda d, names=None: asked.append(names) or real(d, names))
     with pytest.raises(EcrgenError) as caught:
         commands.synthesize(folder, None, out)
     assert [str(p) for p in caught.value.problems] == [

@@ -713,13 +713,13 @@ def loads_spied(monkeypatch) -> list[list[str] | None]:
     from ecrgen.config import load
 
     asked: list[list[str] | None] = []
-    real = load.load_all
+    real = load.load_each
 
     def spy(accounts_dir, names=None):
         asked.append(names)
         return real(accounts_dir, names)
 
-    monkeypatch.setattr(load, "load_all", spy)
+    monkeypatch.setattr(load, "load_each", spy)
     return asked
 
 

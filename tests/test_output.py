@@ -149,6 +149,41 @@ def test_ctrl_c_while_renaming_waits_until_every_account_is_written(here, monkey
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_groups_staged_apart_are_renamed_together_or_not_at_all(here):
+    """A synthesis stages each batch as it arrives (bounded memory, issue 24): nothing is in place until
+    the commit; leaving without one removes every group's temporary files and new folders."""
+    first = output.account_files(Path("out"), {"a": TEXTS["a"]}, DIGESTS)
+    second = output.account_files(Path("out"), {"b": TEXTS["b"]}, DIGESTS, {"b": "claims of b"})
+    with output.Staging(Path("out")) as staging:
+        staging.add(first)
+        staging.add(second)
+        assert not Path("out/stacks/a/cdk.tf.json").exists()
+    assert tree(here) == {}
+    with output.Staging(Path("out")) as staging:
+        staging.add(first)
+        staging.add(second)
+        results = output.results(staging.commit())
+    assert [(r.account, r.status) for r in results] == [("a", "written"), ("b", "written")]
+    assert [path for path, data in tree(here).items() if data is not None] == [  # no temporary file
+        "out/stacks/a/.ecrgen.sha256",
+        "out/stacks/a/cdk.tf.json",
+        "out/stacks/b/.ecrgen.claims.json",
+        "out/stacks/b/.ecrgen.sha256",
+        "out/stacks/b/cdk.tf.json",
+    ]
+    assert output.read_claims(Path("out"), "b", DIGESTS["b"]) == "claims of b"
+
+
+def test_a_batch_arriving_after_the_run_stopped_is_not_staged(here):
+    """A worker thread's batch that arrives after an error or Ctrl-C removed the staged files."""
+    with output.Staging(Path("out")) as staging:
+        pass
+    with pytest.raises(EcrgenError) as late:
+        staging.add(output.account_files(Path("out"), TEXTS, DIGESTS))
+    assert str(late.value) == "out: was not written: the run stopped before this batch arrived"
+    assert tree(here) == {}
+
+
 # ---- fuzzed file-system states: either every account is written, or an EcrgenError and no change --
 
 SLOTS = [

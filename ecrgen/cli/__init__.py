@@ -138,12 +138,11 @@ def validate(
     """Check config, names, lifecycle rules, templates and rendered policies (no synthesis); all
     accounts when none named."""
     with _reported(writes=False, fmt=fmt):
-        checked = commands.validate(accounts_dir, accounts or None)
-    names = [a.name for a in checked.accounts]
+        names, warnings = commands.validated(accounts_dir, accounts or None)
     if fmt is Format.json:
-        typer.echo(report.document(names, warned=checked.warnings))
+        typer.echo(report.document(names, warned=warnings))
         return
-    report.warnings(checked.warnings, github_too=fmt is Format.github)
+    report.warnings(warnings, github_too=fmt is Format.github)
     typer.echo(f"{len(names)} account(s) valid: {', '.join(names)}")
 
 

@@ -42,7 +42,14 @@ def load_accounts(accounts_dir: Path, names: list[str] | None = None) -> list[Ac
 
 def load_all(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[Account], list[Problem]]:
     """The named accounts that are valid, and every problem of the others (so later stages can
-    check the valid ones and report everything at once)."""
+    check the valid ones and report everything at once), clashes among them too."""
+    loaded, problems = load_each(accounts_dir, names)
+    return loaded, problems + clashes(loaded)
+
+
+def load_each(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[Account], list[Problem]]:
+    """`load_all` without the clashes among the accounts: each file on its own (a caller that loads a
+    large folder part by part checks the clashes of all of them at the end, `ecrgen.preflight`)."""
     loaded: list[Account] = []
     problems: list[Problem] = []
     for path in select(accounts_dir, names).values():
@@ -50,7 +57,6 @@ def load_all(accounts_dir: Path, names: list[str] | None = None) -> tuple[list[A
             loaded.append(load_account(path))
         except EcrgenError as error:
             problems.extend(error.problems)
-    problems.extend(clashes(loaded))
     return loaded, problems
 
 

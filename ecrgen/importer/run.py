@@ -31,7 +31,7 @@ from ecrgen.importer import read as aws_read
 from ecrgen.importer.translate import Draft, Options, draft
 from ecrgen.rules import names
 
-if TYPE_CHECKING:  # given by the façade: `preflight.validate` over `load.load_all`
+if TYPE_CHECKING:  # given by the façade: `preflight.validate` over `load.load_each`
     from ecrgen.config.model import Account
     from ecrgen.preflight import Checked
 

@@ -20,7 +20,7 @@ class TornFrame(ValueError):
     """The bytes read are not one whole, intact frame (cut short, extended, or altered)."""
 
 
-def digest(data: bytes) -> str:
+def digest(data: bytes | memoryview) -> str:
     """The SHA-256 of `data`, hexadecimal."""
     return hashlib.sha256(data).hexdigest()
 
@@ -44,7 +44,9 @@ def write_all(fd: int, data: bytes) -> None:
 
 def decode(data: bytes) -> dict[str, str]:
     """Account name -> text, from one frame; TornFrame when the frame or any account's text is not intact."""
-    header, newline, payload = data.partition(b"\n")
+    end = data.find(b"\n")
+    header, newline = data[: end if end >= 0 else 80], end >= 0
+    payload = memoryview(data)[end + 1 :] if newline else memoryview(b"")  # not copied: a batch is large
     parts = header.split(b" ")
     if not newline or len(parts) != 4 or b" ".join(parts[:2]) != MAGIC or not parts[2].isdigit():
         raise TornFrame(f"no frame header (got {header[:60]!r})")
@@ -53,7 +55,7 @@ def decode(data: bytes) -> dict[str, str]:
     if digest(payload) != parts[3].decode(errors="replace"):
         raise TornFrame("the bytes differ from the frame's SHA-256")
     texts: dict[str, str] = {}
-    for name, entry in json.loads(payload).items():
+    for name, entry in json.loads(str(payload, "utf-8")).items():
         if digest(entry["text"].encode()) != entry["sha256"]:
             raise TornFrame(f"the text of {name} differs from its SHA-256")
         texts[name] = entry["text"]

@@ -1,6 +1,8 @@
 """Worker processes for large runs: how many, starting them early, sharing the accounts among them in
 batches of bounded size, each batch in a fresh process (jsii keeps every object a process made until
-it ends: a Node process's memory grows with the accounts it built, so none builds more than a batch)."""
+it ends: a Node process's memory grows with the accounts it built, so none builds more than a batch).
+The parent holds each account pickled (`Packed`, a few kilobytes), not its validated model, until its
+batch is sent; each batch's texts go on to the caller as they arrive (`render_parallel`)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -43,26 +46,45 @@ def in_workers(jobs: int, repositories: int, stale: int) -> bool:
     return jobs > 1 or repositories + 5 * stale > BATCH_WEIGHT
 
 
-def batches(accounts: list[Account], jobs: int = 1) -> list[list[Account]]:
+@dataclass(frozen=True)
+class Packed:
+    """An account as the parent keeps it for a worker: its name, its `weight`, and the model pickled."""
+
+    name: str
+    weight: int
+    pickled: bytes
+
+
+def pack(account: Account) -> Packed:
+    """The account pickled, with what it weighs."""
+    return Packed(account.name, weight(account), pickle.dumps(account, pickle.HIGHEST_PROTOCOL))
+
+
+def unpack(data: bytes) -> list[Account]:
+    """The accounts of a batch as a worker reads them from its stdin (`render_parallel` sends them)."""
+    return [pickle.loads(pickled) for pickled in pickle.loads(data)]
+
+
+def batches(accounts: list[Packed], jobs: int = 1) -> list[list[Packed]]:
     """The accounts in batches of at most BATCH_WEIGHT (an account heavier than that alone), as even as
     the accounts allow: as few batches as that bound permits, rounded up to a multiple of `jobs` so that
     every process has as much to do (the run ends when the last batch does). Heaviest accounts first,
     each into the lightest batch it fits."""
-    ordered = sorted(accounts, key=lambda a: (-weight(a), a.name))
-    alone = [[a] for a in ordered if weight(a) >= BATCH_WEIGHT]
-    rest = [a for a in ordered if weight(a) < BATCH_WEIGHT]
-    count = -(-sum(weight(a) for a in rest) // BATCH_WEIGHT)
+    ordered = sorted(accounts, key=lambda a: (-a.weight, a.name))
+    alone = [[a] for a in ordered if a.weight >= BATCH_WEIGHT]
+    rest = [a for a in ordered if a.weight < BATCH_WEIGHT]
+    count = -(-sum(a.weight for a in rest) // BATCH_WEIGHT)
     count = min(len(rest), -(-count // jobs) * jobs)
-    found: list[list[Account]] = [[] for _ in range(count)]
+    found: list[list[Packed]] = [[] for _ in range(count)]
     loads = [0] * count
     for account in rest:
         lightest = min(range(len(found)), key=lambda i: (loads[i], i))
-        if loads[lightest] + weight(account) > BATCH_WEIGHT:
+        if loads[lightest] + account.weight > BATCH_WEIGHT:
             found.append([])
             loads.append(0)
             lightest = len(found) - 1
         found[lightest].append(account)
-        loads[lightest] += weight(account)
+        loads[lightest] += account.weight
     return alone + [batch for batch in found if batch]
 
 
@@ -95,18 +117,23 @@ def start_worker() -> subprocess.Popen:
 
 
 def render_parallel(
-    accounts: list[Account],
+    accounts: list[Packed],
     workers: list[subprocess.Popen],
-    done: Callable[[list[str]], None] = lambda _: None,
-) -> dict[str, str]:
+    receive: Callable[[dict[str, str]], None],
+) -> None:
     """Render the accounts batch by batch, each batch in its own worker process: as many at once as
     `workers` were started (they take the first batches); the process for a thread's next batch starts
-    while the current one renders. Every process started is added to `workers` (the caller stops them)."""
+    while the current one renders. `accounts` is emptied into the batches, and each batch is dropped
+    once sent; its texts go to `receive` (called from that batch's thread, one call at a time) as they
+    arrive, so that this process holds neither for long. Every process started is added to `workers`
+    (the caller stops them)."""
     queue = batches(accounts, len(workers))
+    accounts.clear()
     lock = threading.Lock()
+    receiving = threading.Lock()
     closed = threading.Event()  # the run ended (an error, Ctrl-C): start nothing more
 
-    def take() -> list[Account] | None:
+    def take() -> list[Packed] | None:
         with lock:
             return queue.pop(0) if queue and not closed.is_set() else None
 
@@ -118,26 +145,32 @@ def render_parallel(
             workers.append(worker)
             return worker
 
-    def run(first: subprocess.Popen) -> dict[str, str]:
-        texts: dict[str, str] = {}
+    def deliver(worker: subprocess.Popen, batch: list[Packed]) -> None:  # frees what it held on return
+        names = sorted(a.name for a in batch)
+        data = pickle.dumps([a.pickled for a in batch], pickle.HIGHEST_PROTOCOL)
+        del batch[:]
+        stdout, stderr = worker.communicate(data)
+        del data
+        texts = received(worker.returncode, stdout, stderr, names)
+        del stdout
+        with receiving:
+            receive(texts)
+
+    def run(first: subprocess.Popen) -> None:
         worker: subprocess.Popen | None = first
         while worker is not None and (batch := take()) is not None:
             following = spare()
-            stdout, stderr = worker.communicate(pickle.dumps(batch))
-            part = received(worker.returncode, stdout, stderr, sorted(a.name for a in batch))
-            done(sorted(part))
-            texts.update(part)
+            deliver(worker, batch)
             worker = following
-        return texts
 
     pool = ThreadPoolExecutor(len(workers))
     try:
-        parts = list(pool.map(run, list(workers)))
+        for _ in pool.map(run, list(workers)):
+            pass
     finally:  # on Ctrl-C do not wait for the threads: the caller stops their workers
         with lock:
             closed.set()
         pool.shutdown(wait=False, cancel_futures=True)
-    return {name: text for part in parts for name, text in sorted(part.items())}
 
 
 def received(returncode: int, stdout: bytes, stderr: bytes, names: list[str]) -> dict[str, str]:

@@ -46,8 +46,9 @@ class Quiet:
 QUIET = Quiet()
 
 # The accounts named, validated and checked against the output folder and the folder's other accounts
-# (given: what an earlier synth kept of their claims, by name); the valid accounts and the warnings.
-Check = Callable[[list[str], dict[str, str]], tuple[list[Account], tuple[Problem, ...]]]
+# (given: what an earlier synth kept of their claims, by name), each part of them handed to `keep` as it
+# is checked (an EcrgenError may still follow); the warnings.
+Check = Callable[[list[str], dict[str, str], Callable[[list[Account]], None]], tuple[Problem, ...]]
 Render = Callable[[list[Account], Callable[[str], None]], dict[str, str]]
 
 
@@ -69,39 +70,85 @@ def synthesize(
 ) -> list[output.Result]:
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
-    progress = steps.progress
     check_environment()
     chosen = files.select(accounts_dir, names)
-    sources = {name: files.read(path) for name, path in chosen.items()}
     templates = incremental.templates_digest(accounts_dir)
-    digests = {name: incremental.input_digest(name, source, templates) for name, source in sources.items()}
+    digests, repositories = {}, {}
+    for name, path in chosen.items():  # each file read once, and not kept
+        source = files.read(path)
+        digests[name] = incremental.input_digest(name, source, templates)
+        repositories[name] = len(REPOSITORY_TABLE.findall(source))
     stale = [
         name for name in chosen if force or not incremental.fresh(output.stack_path(out, name), digests[name])
     ]
     results = [
         output.Result(name, output.stack_path(out, name), "skipped") for name in chosen if name not in stale
     ]
-    if not stale:
-        write_manifest(accounts_dir, out)
-        return results
-    repositories = sum(len(REPOSITORY_TABLE.findall(sources[name])) for name in stale)
-    jobs = pool.jobs_for(repositories, len(stale))
-    with pool.started(jobs, pool.in_workers(jobs, repositories, len(stale))) as workers:
-        checked, warnings = steps.check(stale, kept_claims(accounts_dir, out, stale, digests, templates))
-        steps.warn(warnings)
-        progress.start(
-            len(stale),
-            f"synthesizing {len(stale)} of {len(chosen)} accounts"
-            + (f" in {jobs} processes" if jobs > 1 else ""),
-        )
-        if workers:
-            texts = pool.render_parallel(checked, workers, progress.done)
-        else:
-            texts = steps.render(checked, lambda name: progress.done([name]))
-    claims = {account.name: steps.claims(account) for account in checked}
-    results += output.write(out, texts, {name: digests[name] for name in texts}, claims)
+    if stale:
+        run = Stale(stale, len(chosen), digests, templates, sum(repositories[name] for name in stale))
+        results += _synthesize_stale(accounts_dir, out, steps, run)
     write_manifest(accounts_dir, out)
     return sorted(results, key=lambda r: r.account)
+
+
+@dataclass(frozen=True)
+class Stale:
+    """The accounts a run synthesizes (`names`, of `chosen` named; `repositories` among them), and every
+    chosen file's input hash."""
+
+    names: list[str]
+    chosen: int
+    digests: dict[str, str]
+    templates: str
+    repositories: int
+
+
+def _synthesize_stale(accounts_dir: Path, out: Path, steps: Steps, stale: Stale) -> list[output.Result]:
+    """Check the stale accounts part by part, each part's claims staged and (for worker processes) its
+    accounts pickled as it is checked; then render them batch by batch, each batch's files staged as its
+    texts arrive. Only once every file is staged are they all renamed into place: on any failure or
+    Ctrl-C every staged file is removed again (nothing is moved into place). Memory: this process keeps
+    a few kilobytes per account, not its model or its text (issue 24, item 3)."""
+    names, progress, digests = stale.names, steps.progress, stale.digests
+    jobs = pool.jobs_for(stale.repositories, len(names))
+    with output.Staging(out) as staging:
+        with pool.started(jobs, pool.in_workers(jobs, stale.repositories, len(names))) as workers:
+            held: list[Account] = []
+            packed: list[pool.Packed] = []
+            unwritable: list[EcrgenError] = []  # raised once the check has said all it has to say
+
+            def keep(accounts: list[Account]) -> None:
+                try:
+                    if not unwritable:
+                        claims = {a.name: steps.claims(a) for a in accounts}
+                        staging.add(output.claims_files(out, claims, digests))
+                except EcrgenError as error:
+                    unwritable.append(error)
+                if workers:
+                    packed.extend(pool.pack(account) for account in accounts)
+                else:
+                    held.extend(accounts)
+
+            def arrived(texts: dict[str, str]) -> None:
+                staging.add(output.account_files(out, texts, digests))
+                progress.done(sorted(texts))
+
+            kept = kept_claims(accounts_dir, out, names, digests, stale.templates)
+            steps.warn(steps.check(names, kept, keep))
+            if unwritable:
+                raise unwritable[0]
+            progress.start(
+                len(names),
+                f"synthesizing {len(names)} of {stale.chosen} accounts"
+                + (f" in {jobs} processes" if jobs > 1 else ""),
+            )
+            if workers:
+                pool.render_parallel(packed, workers, arrived)
+            else:
+                staging.add(
+                    output.account_files(out, steps.render(held, lambda n: progress.done([n])), digests)
+                )
+        return output.results(staging.commit())
 
 
 def kept_claims(

@@ -1,6 +1,7 @@
-"""A synthesis worker: `python -O -m ecrgen.synthesis.worker` starts CDKTF and Node at once, then reads the
-validated accounts, their policies rendered (pickled by the parent ecrgen process), from stdin and
-sends {account: JSON text} back as one frame (`ecrgen.synthesis.frames`) on what was its stdout.
+"""A synthesis worker: `python -O -m ecrgen.synthesis.worker` starts CDKTF and Node at once, then reads
+the validated accounts, their policies rendered (pickled by the parent ecrgen process, `pool.unpack`),
+from stdin and sends {account: JSON text} back as one frame (`ecrgen.synthesis.frames`) on what was its
+stdout.
 
 Run with -O: CDKTF's and the provider bindings' runtime type checks sit under `if __debug__:` (since issue
 24 only the provider block still goes through a binding, so this now saves little); ecrgen has validated
@@ -11,7 +12,6 @@ the parent has finished validating overlaps Node's start-up with that validation
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 
 from ecrgen import bytecode
@@ -25,9 +25,9 @@ def main() -> None:
     channel = os.dup(1)
     os.dup2(2, 1)
     from ecrgen import stack  # starts Node and loads the provider assembly now
-    from ecrgen.synthesis import render
+    from ecrgen.synthesis import pool, render
 
-    accounts = pickle.load(sys.stdin.buffer)
+    accounts = pool.unpack(sys.stdin.buffer.read())
     frames.write_all(channel, frames.encode(render.render(accounts, stack.AccountStack)))
     os.close(channel)
     bytecode.write_missing()  # the `.opt-1.pyc` the next worker reads (this one runs under -O)

@@ -357,7 +357,7 @@ def test_a_bad_environment_variable_is_a_clear_error(accounts, monkeypatch, vari
             "synthesize",
             "\necrgen: interrupted (every account's output is as it was, or completely written).\n",
         ),
-        (["validate"], "validate", "\necrgen: interrupted.\n"),
+        (["validate"], "validated", "\necrgen: interrupted.\n"),
         (["list"], "listing", "\necrgen: interrupted.\n"),
     ],
 )

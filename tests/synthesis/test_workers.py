@@ -4,6 +4,7 @@ accounts go to workers in batches of bounded weight, each batch in a fresh proce
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -97,7 +98,8 @@ FAKE_WORKER = textwrap.dedent(
     """
     import os, pickle, signal, sys
     from ecrgen.synthesis import frames
-    accounts = pickle.load(sys.stdin.buffer)
+    from ecrgen.synthesis import pool
+    accounts = pool.unpack(sys.stdin.buffer.read())
     data = frames.encode({a.name: "{}\\n" for a in accounts})
     half = len(data) // 2
     if sys.argv[1] == "cut":
@@ -141,35 +143,39 @@ def test_a_torn_worker_result_writes_nothing_and_leaves_earlier_output(tmp_path,
 def test_accounts_go_to_workers_in_batches_of_bounded_weight(monkeypatch):
     """Memory that does not grow with the fleet (issue 24, item 3): no worker process builds more than
     BATCH_WEIGHT (an account heavier than that alone), heaviest first."""
-    from types import SimpleNamespace
-
     monkeypatch.setattr(pool, "BATCH_WEIGHT", 30)
-    accounts = [
-        SimpleNamespace(name=f"a{i}", repositories=[None] * size) for i, size in enumerate([1, 40, 20, 3, 5])
-    ]
-    found = pool.batches(accounts)  # type: ignore[arg-type]
+    accounts = [pool.Packed(f"a{i}", size + 5, b"") for i, size in enumerate([1, 40, 20, 3, 5])]
+    found = pool.batches(accounts)
     assert [[a.name for a in batch] for batch in found] == [["a1"], ["a2"], ["a4", "a3", "a0"]]
-    assert all(sum(pool.weight(a) for a in batch) <= 30 for batch in found if len(batch) > 1)
+    assert all(sum(a.weight for a in batch) <= 30 for batch in found if len(batch) > 1)
     assert pool.in_workers(1, 26, 1) and not pool.in_workers(1, 25, 1) and pool.in_workers(2, 0, 1)
 
 
 def test_batches_are_even_and_a_multiple_of_the_workers(monkeypatch):
     """One batch of 160 and one of 40 would keep one process busy four times as long as the other."""
-    from types import SimpleNamespace
-
     monkeypatch.setattr(pool, "BATCH_WEIGHT", 100)
-    accounts = [SimpleNamespace(name=f"a{i:02}", repositories=[None] * 5) for i in range(14)]  # 140
-    found = pool.batches(accounts, 2)  # type: ignore[arg-type]
-    assert [sum(pool.weight(a) for a in batch) for batch in found] == [70, 70]
+    accounts = [pool.Packed(f"a{i:02}", 10, b"") for i in range(14)]  # 140
+    found = pool.batches(accounts, 2)
+    assert [sum(a.weight for a in batch) for batch in found] == [70, 70]
     assert sorted(a.name for batch in found for a in batch) == [a.name for a in accounts]
-    assert len(pool.batches(accounts, 3)) == 3  # type: ignore[arg-type]
+    assert len(pool.batches(accounts, 3)) == 3
+
+
+def test_an_account_is_packed_with_its_weight_and_unpacked_unchanged():
+    from ecrgen.config.load import load_all
+
+    accounts, problems = load_all(EXAMPLES)
+    assert problems == []
+    packed = [pool.pack(account) for account in accounts]
+    assert [p.weight for p in packed] == [len(a.repositories) + 5 for a in accounts]
+    assert pool.unpack(pickle.dumps([p.pickled for p in packed])) == accounts
 
 
 GOOD_WORKER = textwrap.dedent(
     """
     import pickle, sys
-    from ecrgen.synthesis import frames
-    accounts = pickle.load(sys.stdin.buffer)
+    from ecrgen.synthesis import frames, pool
+    accounts = pool.unpack(sys.stdin.buffer.read())
     frames.write_all(1, frames.encode({a.name: "{}\\n" for a in accounts}))
     """
 )
@@ -196,8 +202,118 @@ def test_each_batch_is_rendered_by_a_fresh_worker_process(monkeypatch):
     monkeypatch.setattr(pool, "start_worker", start)
     monkeypatch.setattr(pool, "BATCH_WEIGHT", 1)  # one account per batch
     workers = [start()]
-    built = []
-    texts = pool.render_parallel(accounts, workers, built.extend)
-    assert texts == {a.name: "{}\n" for a in sorted(accounts, key=lambda a: a.name)}
-    assert sorted(built) == sorted(texts) and len(started) == 3 and workers == started
+    received = []
+    packed = [pool.pack(account) for account in accounts]
+    pool.render_parallel(packed, workers, received.append)
+    assert received == [{name: "{}\n"} for name in sorted(a.name for a in accounts)]  # one per batch
+    assert packed == [] and len(started) == 3 and workers == started
     assert all(worker.wait() == 0 for worker in started)
+
+
+def staged_batches_then(tmp_path, monkeypatch, last_batch):
+    """A synth of the examples, one account per batch and one process at a time, whose third worker runs
+    `last_batch` (it starts while the second batch renders, once the first batch's files are staged);
+    the output folder held one earlier stack. Returns the earlier stack, the output folder, and the accounts whose stacks were staged (as
+    temporary files) when the third worker started."""
+    out = tmp_path / "out"
+    earlier = out / "stacks" / "example_account" / "cdk.tf.json"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("earlier output\n")
+    staged_then: list[str] = []
+    starts: list[subprocess.Popen] = []
+
+    def start():
+        if len(starts) == 2:
+            staged_then.extend(sorted(p.parent.name for p in out.rglob(".cdk.tf.json.*")))
+        script = GOOD_WORKER if len(starts) < 2 else last_batch
+        starts.append(
+            subprocess.Popen(
+                [sys.executable, "-c", script],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
+        return starts[-1]
+
+    monkeypatch.setenv("ECRGEN_JOBS", "1")
+    monkeypatch.setattr(pool, "start_worker", start)
+    monkeypatch.setattr(pool, "PARALLEL_REPOSITORIES", 0)
+    monkeypatch.setattr(pool, "BATCH_WEIGHT", 1)  # one account per batch
+    return earlier, out, staged_then
+
+
+FAILING_WORKER = "import sys; sys.stdin.buffer.read(); sys.exit('MemoryError')"
+
+
+def test_a_worker_failing_in_a_later_batch_leaves_earlier_output_and_no_staged_file(tmp_path, monkeypatch):
+    """Bounded memory (issue 24, item 3): each batch's files are staged as the batch arrives, not held
+    until the end. A later batch that fails removes every staged file and new folder again: the earlier
+    output is untouched, nothing was renamed into place."""
+    earlier, out, staged_then = staged_batches_then(tmp_path, monkeypatch, FAILING_WORKER)
+    with pytest.raises(EcrgenError) as failed:
+        commands.synthesize(EXAMPLES, None, out)
+    assert str(failed.value) == (
+        "ecrgen synthesis worker: stopped with exit code 1:\nMemoryError; nothing was written: run the command again"
+    )
+    assert len(staged_then) == 1  # the first batch's stack was staged before the third worker started
+    assert earlier.read_text() == "earlier output\n"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "stacks",
+        "stacks/example_account",
+        "stacks/example_account/cdk.tf.json",
+    ]
+
+
+def test_ctrl_c_in_a_later_batch_leaves_earlier_output_and_no_staged_file(tmp_path, monkeypatch):
+    """Ctrl-C (here raised where the third batch's result arrives, not sent as a signal that could reach
+    another test's process) after two batches were staged."""
+    earlier, out, staged_then = staged_batches_then(tmp_path, monkeypatch, GOOD_WORKER)
+    real, arrived = pool.received, []
+
+    def interrupted(*args):
+        arrived.append(args)
+        if len(arrived) == 3:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(pool, "received", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        commands.synthesize(EXAMPLES, None, out)
+    assert len(staged_then) == 1 and len(arrived) == 3 and earlier.read_text() == "earlier output\n"
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()] == [
+        "stacks/example_account/cdk.tf.json"
+    ]
+
+
+def test_every_batch_staged_is_renamed_into_place_together(tmp_path, monkeypatch):
+    earlier, out, staged_then = staged_batches_then(tmp_path, monkeypatch, GOOD_WORKER)
+    results = commands.synthesize(EXAMPLES, None, out)
+    assert len(staged_then) == 1 and [r.status for r in results] == ["written"] * 3
+    assert earlier.read_text() == "{}\n" and not list(out.rglob(".*.json.*"))
+    for result in results:  # each stack with its input hash and its claims, for the next run
+        assert sorted(p.name for p in result.path.parent.iterdir()) == [
+            ".ecrgen.claims.json",
+            ".ecrgen.sha256",
+            "cdk.tf.json",
+        ]
+
+
+def test_a_problem_in_any_account_sends_no_batch_and_stages_nothing(tmp_path, monkeypatch):
+    """Every account is checked before any batch goes to a worker: a problem in the last file writes
+    nothing, and no worker is sent a batch."""
+    import shutil
+
+    accounts = tmp_path / "accounts"
+    shutil.copytree(EXAMPLES, accounts)
+    shutil.copytree(EXAMPLES.parent / "iam_policies", tmp_path / "iam_policies")
+    (accounts / "zz_broken.toml").write_text('[account]\nid = "12"\n')
+    earlier, out, staged_then = staged_batches_then(tmp_path, monkeypatch, GOOD_WORKER)
+    sent = []
+    monkeypatch.setattr(pool, "render_parallel", lambda *args: sent.append(args))
+    with pytest.raises(EcrgenError) as failed:
+        commands.synthesize(accounts, None, out)
+    assert "zz_broken.toml" in str(failed.value) and sent == []
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()] == [
+        "stacks/example_account/cdk.tf.json"
+    ]
