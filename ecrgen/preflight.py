@@ -122,22 +122,34 @@ def kept(account: Account) -> str:
 class Others:
     """The folder's other account files, seen from a check of the named accounts (none when all are
     checked): their clash claims and fleet facts, from what an earlier synth kept for each file as it is
-    now (`known`), else from the file, loaded (and rendered) once. Their own problems are theirs: not
-    reported here."""
+    now (`known`), else from the file, loaded (and rendered) once, PART files at a time, keeping only
+    their claims and facts. Their own problems are theirs: not reported here."""
 
     def __init__(self, load: Load, accounts_dir: Path, names: list[str] | None, known: Known):
         self.load, self.accounts_dir = load, accounts_dir
         every = files.account_files(accounts_dir) if names else {}
         self.paths = {name: path for name, path in every.items() if name not in (names or [])}
         self.known = {name: _parse_kept(known[name]) for name in self.paths if name in known}
-        self._loaded: list[Account] | None = None
+        self._seen: tuple[list[clashes.Claims], list[fleet.Facts]] | None = None
 
-    def _files(self) -> list[Account]:
-        """The other files no kept facts stand for, loaded once."""
-        if self._loaded is None:
+    def _files(self) -> tuple[list[clashes.Claims], list[fleet.Facts]]:
+        """The claims of the other files no kept facts stand for, and the fleet facts of those whose
+        policies render; loaded once."""
+        from ecrgen.policies import render
+
+        if self._seen is None:
+            self._seen = ([], [])
             missing = [name for name in self.paths if self.known.get(name) is None]
-            self._loaded = self.load(self.accounts_dir, missing)[0] if missing else []
-        return self._loaded
+            for start in range(0, len(missing), PART):
+                for account in self.load(self.accounts_dir, missing[start : start + PART])[0]:
+                    self._seen[0].append(clashes.claims_of(account))
+                    try:
+                        self._seen[1].extend(
+                            map(fleet.facts_of, render.render_all([account], self.accounts_dir))
+                        )
+                    except EcrgenError:  # that file's own problem
+                        continue
+        return self._seen
 
     def clashes(self, claims: list[clashes.Claims], own: list[str]) -> list[Problem]:
         """Clashes between the checked accounts (their `claims`, of the files `own`) and the other files:
@@ -147,7 +159,7 @@ class Others:
         kept = [(name, facts) for name in self.paths if (facts := self.known.get(name)) is not None]
         everyone = (
             claims
-            + [clashes.claims_of(a) for a in self._files()]
+            + self._files()[0]
             + [replace(facts[0], file=str(self.paths[name])) for name, facts in kept]
         )
         return _about(clashes.clashes_among(everyone), own)
@@ -156,17 +168,9 @@ class Others:
         """The fleet checks (`ecrgen.fleet`) of the checked accounts (their rendered `facts`, of the files
         `own`) with the other files (errors, warnings), those about these accounts' files or naming them
         (another file a change of these breaks)."""
-        from ecrgen.policies import render
-
-        others = []
-        for account in self._files():
-            try:
-                others += render.render_all([account], self.accounts_dir)
-            except EcrgenError:  # that file's own problem
-                continue
         everyone = (
             facts
-            + [fleet.facts_of(a) for a in others]
+            + (self._files()[1] if self.paths else [])
             + [
                 replace(kept[1], file=str(self.paths[name]))
                 for name in self.paths

@@ -20,10 +20,10 @@ REPLICATES = (
 )
 
 
-def problems(folder: Path, part: int, monkeypatch) -> list[str]:
+def problems(folder: Path, part: int, monkeypatch, names: list[str] | None = None) -> list[str]:
     monkeypatch.setattr(preflight, "PART", part)
     with pytest.raises(EcrgenError) as caught:
-        commands.validate(folder)
+        commands.validate(folder, names)
     return [str(p) for p in caught.value.problems]
 
 
@@ -50,11 +50,26 @@ def test_problems_in_every_part_and_clashes_across_parts_are_all_found_in_order(
         assert problems(folder, part, monkeypatch) == whole, part
 
 
-def test_a_fleet_check_across_parts_is_found(accounts, monkeypatch):
+def test_the_other_files_of_a_named_check_are_read_part_by_part_too(accounts, monkeypatch):
+    """`validate d` (or `synth d`) reads the folder's other files, their claims only, PART at a time."""
+    folder = accounts(
+        a=minimal("dev", SHARED_STATE),
+        b=minimal("dev", "[[repository]]\nname = 'fine'\n").replace("123456789012", "111111111111"),
+        d=minimal("dev", '[backend]\npath = "../../stacks/shared.tfstate"\n').replace(
+            "123456789012", "333333333333"
+        ),
+    )
+    whole = problems(folder, 1000, monkeypatch, ["d"])
+    assert len(whole) == 1 and "accounts/d.toml" in whole[0] and whole[0].startswith("accounts/a.toml")
+    assert problems(folder, 1, monkeypatch, ["d"]) == whole
+
+
+@pytest.mark.parametrize("names", [None, ["a"], ["b"]])
+def test_a_fleet_check_across_parts_is_found(accounts, monkeypatch, names):
     folder = accounts(a=minimal("dev", REPLICATES), b=minimal("dev").replace("123456789012", DEST))
-    whole = problems(folder, 1000, monkeypatch)
+    whole = problems(folder, 1000, monkeypatch, names)
     assert len(whole) == 1 and "210987654321" in whole[0]
-    assert problems(folder, 1, monkeypatch) == whole
+    assert problems(folder, 1, monkeypatch, names) == whole
 
 
 def test_warnings_and_accounts_of_a_valid_folder_are_the_same_whatever_the_part(tmp_path, monkeypatch):
