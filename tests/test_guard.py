@@ -192,6 +192,38 @@ def test_a_changed_ecr_name_of_a_production_repository_is_refused(accounts):
     assert guard.removals(loaded, document, "x", state) == ([], [])
 
 
+MOVED_ADVICE = (
+    ", or list it in account.retired and set adopt = true on 'demo/app' (Terraform forgets the old address and "
+    "imports the repository at the new one; AWS keeps it and its images)"
+)
+
+
+def test_a_changed_name_that_keeps_the_ecr_name_is_refused_with_advice_that_keeps_the_images(accounts):
+    """name_format flattened into the names ('{project}/{name}' and 'app' -> '{name}' and 'demo/app'): the
+    ECR repository stays in the file, its address changes. Retiring the old name and adopting the new one
+    keeps it (allow_destroy would delete it; 'demo/app' in retired is still a [[repository]])."""
+    loaded = account(accounts, repos='[[repository]]\nname = "demo/app"\n')
+    document = previous(("app", "app", "demo/app"))
+    assert [str(p) for p in refused(loaded, document, "x")] == [
+        "accounts/a.toml: repository[0].name: 'demo/app' is ECR repository 'demo/app', which the previous output x "
+        "has as 'app': a new `name` is a new Terraform address, so Terraform would delete the repository and its "
+        f"images and create it again empty; keep the name 'app'{MOVED_ADVICE}"
+    ]
+    # check-plan, where CI has no previous output: the plan deletes the old address and creates the new one.
+    deleted = plan(("app", ["delete"]))
+    assert [str(p) for p in plan_guard.plan_deletions(loaded, deleted, "plan.json")] == [
+        "plan.json: aws_ecr_repository.app: the plan would delete production repository 'demo/app' and its "
+        "images, and create it again empty: repository[0] in accounts/a.toml makes it under another `name`, "
+        "'demo/app', so at another address; keep the old name (the one that gives aws_ecr_repository.app)"
+        + MOVED_ADVICE
+    ]
+    # The advice, followed, passes both guards.
+    fixed = account(
+        accounts, extra='retired = ["app"]\n', repos='[[repository]]\nname = "demo/app"\nadopt = true\n'
+    )
+    assert refused(fixed, document, "x") == []
+
+
 @pytest.mark.parametrize(
     "document", [{}, {"resource": []}, {"resource": {"aws_ecr_repository": "x"}}, {"output": 3}]
 )
