@@ -407,9 +407,14 @@ def test_the_guard_tag_in_the_state_guards_what_the_file_no_longer_protects(acco
 def test_check_plan_names_what_a_plan_takes_away_from_guarded_repositories(accounts, tmp_path):
     """A demotion plans only in-place updates: let through, with a warning per weakened repository."""
     guarded = {"Environment": "production", "ecrgen:guarded": "true"}
-    document = plan(("app", ["update"]), ("base_images", ["update"]), ("plain", ["update"]))
+    document = plan(
+        ("app", ["update"]), ("base_images", ["update"]), ("plain", ["update"]), ("old", ["forget"])
+    )
     document["planned_values"] = {}
     changes = [c["change"] for c in document["resource_changes"]]
+    # `retired`: Terraform forgets the repository (a `removed` block); AWS keeps it, tags and all.
+    changes[3]["before"] |= {"image_tag_mutability": "IMMUTABLE", "tags_all": guarded}
+    changes[3]["after"] = None
     changes[0]["before"] |= {"image_tag_mutability": "IMMUTABLE", "tags_all": guarded}
     changes[0]["after"] = {"image_tag_mutability": "MUTABLE", "tags_all": {"Environment": "development"}}
     changes[1]["before"] |= {"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION", "tags_all": guarded}
