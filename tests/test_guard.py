@@ -545,6 +545,28 @@ def state(*repositories: tuple[str, str]) -> str:
     return json.dumps({"version": 4, "terraform_version": "1.11.4", "resources": resources})
 
 
+def test_the_state_of_every_local_workspace_counts(accounts, tmp_path):
+    """`terraform workspace new blue` keeps the state in terraform.tfstate.d/blue/terraform.tfstate
+    (whatever [backend] path says): a production repository applied there is still refused."""
+    from ecrgen import preflight
+
+    loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
+    folder = tmp_path / "stack"
+    (folder / "terraform.tfstate.d" / "blue").mkdir(parents=True)
+    assert preflight.deployed(loaded, folder) == guard.State(f"{folder.as_posix()}/terraform.tfstate", {})
+    blue = folder / "terraform.tfstate.d" / "blue" / "terraform.tfstate"
+    blue.write_text(state(("app", "app"), ("base_images", "base.images")))
+    held = preflight.deployed(loaded, folder)
+    assert held == guard.State(blue.as_posix(), {"app": "app", "base_images": "base.images"})
+    document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    assert [p.path for p in guard.removals(loaded, document, "x", held)[0]] == ["repository"]
+    # Beside the default workspace's state: what either holds counts; one that cannot be read is unknown.
+    (folder / "terraform.tfstate").write_text(state(("app", "app")))
+    assert preflight.deployed(loaded, folder).names == {"app": "app", "base_images": "base.images"}
+    blue.write_text("{")
+    assert preflight.deployed(loaded, folder) is None
+
+
 @pytest.mark.node
 def test_a_stack_never_applied_can_always_be_corrected(accounts):
     """A first plan or apply that failed leaves no state (or one without the repository): the previous
