@@ -67,7 +67,21 @@ def removals(
         found_in = f"the previous output {where}"
         if state is not None and addr not in repositories:
             found_in = f"the Terraform state {state.where}"
-        if addr not in current:
+        # The file may still make this ECR repository under another `name` (another address).
+        renamed = [(i, r) for i, r in enumerate(account.repositories) if r.ecr_name == ecr_name]
+        if addr not in current and renamed:
+            index, repo = renamed[0]
+            problems.append(
+                Problem(
+                    account.file,
+                    f"repository[{index}].name",
+                    f"{show(repo.name)} is ECR repository {show(ecr_name)}, which {found_in} has as "
+                    f"{show(name)}: a new `name` is a new Terraform address, so Terraform would delete the "
+                    "repository and its images and create it again empty; "
+                    + moved_advice(f"the name {show(name)}", repo.name),
+                )
+            )
+        elif addr not in current:
             problems.append(
                 Problem(
                     account.file,
@@ -92,6 +106,16 @@ def removals(
     if state is None:
         return [], [Problem(p.file, p.path, p.message + REMOTE) for p in problems]
     return problems, []
+
+
+def moved_advice(old: str, new: str) -> str:
+    """What keeps a repository whose `name` (`old`, as shown) and so its Terraform address changed, its
+    ECR name not."""
+    return (
+        f"keep {old}, or list it in account.retired and set adopt = true on "
+        f"{show(new)} (Terraform forgets the old address and imports the repository at the new one; "
+        "AWS keeps it and its images)"
+    )
 
 
 REMOTE = (

@@ -21,7 +21,7 @@ from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.account import PRODUCTION_NAMES
 from ecrgen.config.model import Account, Repository
 from ecrgen.errors import Problem, show
-from ecrgen.guard import CHOICES
+from ecrgen.guard import CHOICES, moved_advice
 from ecrgen.rules.names import address
 from ecrgen.rules.tags import GUARD_TAG
 
@@ -100,6 +100,15 @@ def _refusal(account: Account, change: dict, found: tuple[int, Repository] | Non
     before = _dict(detail.get("before"))
     if "create" not in detail["actions"]:
         what = f"the plan would delete {kind} repository {show(before.get('name'))} and its images"
+        # The file may make the same ECR repository under another `name`: the plan creates it again.
+        moved = [(i, r) for i, r in enumerate(account.repositories) if r.ecr_name == before.get("name")]
+        if found is None and moved:
+            index, repo = moved[0]
+            old = f"the old name (the one that gives {change.get('address', '')})"
+            return (
+                f"{what}, and create it again empty: repository[{index}] in {account.file} makes it under "
+                f"another `name`, {show(repo.name)}, so at another address; {moved_advice(old, repo.name)}"
+            )
         if found is None:
             return f"{what}; in {account.file} {CHOICES}"
         return (

@@ -267,14 +267,32 @@ def _guard(account: Account, out: Path) -> tuple[list[Problem], list[Problem]]:
 def deployed(account: Account, folder: Path) -> guard.State | None:
     """What a local state in the stack folder holds: nothing without a state file (nothing was applied).
     None (unknown) for a remote state, which ecrgen does not read offline, or a local one it cannot read
-    (then the previous output is the evidence)."""
+    (then the previous output is the evidence). The local backend keeps a non-default workspace's state
+    in `terraform.tfstate.d/<WORKSPACE>/terraform.tfstate` (whatever `path` says); every workspace counts:
+    https://developer.hashicorp.com/terraform/language/backend/local"""
     if account.backend.type != "local":
         return None
-    path = folder / account.backend.path
-    if not path.exists():
-        return guard.State(path.as_posix(), {})
-    state = read_previous(path)
-    return guard.deployed_repositories(state, path.as_posix()) if state is not None else None
+    default = folder / account.backend.path
+    paths = [p for p in [default, *sorted(folder.glob(WORKSPACE_STATES))] if p.is_file()]
+    if not paths:
+        return guard.State(default.as_posix(), {})
+    states = []
+    for path in paths:
+        state = read_previous(path)
+        if state is None:
+            return None
+        states.append(guard.deployed_repositories(state, path.as_posix()))
+    if len(states) == 1:
+        return states[0]
+    held = [s for s in states if s.names] or states
+    return guard.State(
+        " and ".join(s.where for s in held),
+        {addr: name for s in reversed(held) for addr, name in s.names.items()},
+        frozenset().union(*(s.guarded for s in held)),
+    )
+
+
+WORKSPACE_STATES = "terraform.tfstate.d/*/terraform.tfstate"
 
 
 def read_previous(path: Path) -> dict | None:

@@ -5,6 +5,9 @@ An account demoted from production, or a repository's prevent_destroy or adopt d
 in-place updates, yet afterwards the repository is MUTABLE (a tag can be pushed over:
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html) or no longer guarded
 against deletion. Such a plan is legitimate, so it is not refused; it is named, so a reviewer sees it.
+A repository the plan forgets (action `forget`, from a `removed` block:
+https://developer.hashicorp.com/terraform/internals/json-format#change-representation) is not weakened:
+AWS keeps it as it is.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ def dropped(changes: list[dict], where: str) -> list[Problem]:
         detail = change["change"]
         before, after = _dict(detail.get("before")), _dict(detail.get("after"))
         tags, new_tags = _dict(before.get("tags_all")), _dict(after.get("tags_all"))
-        if "delete" in detail["actions"] or tags.get(GUARD_TAG) != "true":
+        # A repository the plan forgets (`retired`: a `removed` block) keeps its settings in AWS.
+        if {"delete", "forget"} & set(detail["actions"]) or tags.get(GUARD_TAG) != "true":
             continue
         lost = []
         # MUTABLE_WITH_EXCLUSION too: every tag but its immutable_tags can be pushed over.

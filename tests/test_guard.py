@@ -192,6 +192,38 @@ def test_a_changed_ecr_name_of_a_production_repository_is_refused(accounts):
     assert guard.removals(loaded, document, "x", state) == ([], [])
 
 
+MOVED_ADVICE = (
+    ", or list it in account.retired and set adopt = true on 'demo/app' (Terraform forgets the old address and "
+    "imports the repository at the new one; AWS keeps it and its images)"
+)
+
+
+def test_a_changed_name_that_keeps_the_ecr_name_is_refused_with_advice_that_keeps_the_images(accounts):
+    """name_format flattened into the names ('{project}/{name}' and 'app' -> '{name}' and 'demo/app'): the
+    ECR repository stays in the file, its address changes. Retiring the old name and adopting the new one
+    keeps it (allow_destroy would delete it; 'demo/app' in retired is still a [[repository]])."""
+    loaded = account(accounts, repos='[[repository]]\nname = "demo/app"\n')
+    document = previous(("app", "app", "demo/app"))
+    assert [str(p) for p in refused(loaded, document, "x")] == [
+        "accounts/a.toml: repository[0].name: 'demo/app' is ECR repository 'demo/app', which the previous output x "
+        "has as 'app': a new `name` is a new Terraform address, so Terraform would delete the repository and its "
+        f"images and create it again empty; keep the name 'app'{MOVED_ADVICE}"
+    ]
+    # check-plan, where CI has no previous output: the plan deletes the old address and creates the new one.
+    deleted = plan(("app", ["delete"]))
+    assert [str(p) for p in plan_guard.plan_deletions(loaded, deleted, "plan.json")] == [
+        "plan.json: aws_ecr_repository.app: the plan would delete production repository 'demo/app' and its "
+        "images, and create it again empty: repository[0] in accounts/a.toml makes it under another `name`, "
+        "'demo/app', so at another address; keep the old name (the one that gives aws_ecr_repository.app)"
+        + MOVED_ADVICE
+    ]
+    # The advice, followed, passes both guards.
+    fixed = account(
+        accounts, extra='retired = ["app"]\n', repos='[[repository]]\nname = "demo/app"\nadopt = true\n'
+    )
+    assert refused(fixed, document, "x") == []
+
+
 @pytest.mark.parametrize(
     "document", [{}, {"resource": []}, {"resource": {"aws_ecr_repository": "x"}}, {"output": 3}]
 )
@@ -375,9 +407,14 @@ def test_the_guard_tag_in_the_state_guards_what_the_file_no_longer_protects(acco
 def test_check_plan_names_what_a_plan_takes_away_from_guarded_repositories(accounts, tmp_path):
     """A demotion plans only in-place updates: let through, with a warning per weakened repository."""
     guarded = {"Environment": "production", "ecrgen:guarded": "true"}
-    document = plan(("app", ["update"]), ("base_images", ["update"]), ("plain", ["update"]))
+    document = plan(
+        ("app", ["update"]), ("base_images", ["update"]), ("plain", ["update"]), ("old", ["forget"])
+    )
     document["planned_values"] = {}
     changes = [c["change"] for c in document["resource_changes"]]
+    # `retired`: Terraform forgets the repository (a `removed` block); AWS keeps it, tags and all.
+    changes[3]["before"] |= {"image_tag_mutability": "IMMUTABLE", "tags_all": guarded}
+    changes[3]["after"] = None
     changes[0]["before"] |= {"image_tag_mutability": "IMMUTABLE", "tags_all": guarded}
     changes[0]["after"] = {"image_tag_mutability": "MUTABLE", "tags_all": {"Environment": "development"}}
     changes[1]["before"] |= {"image_tag_mutability": "IMMUTABLE_WITH_EXCLUSION", "tags_all": guarded}
@@ -506,6 +543,28 @@ def state(*repositories: tuple[str, str]) -> str:
         for addr, ecr in repositories
     ]
     return json.dumps({"version": 4, "terraform_version": "1.11.4", "resources": resources})
+
+
+def test_the_state_of_every_local_workspace_counts(accounts, tmp_path):
+    """`terraform workspace new blue` keeps the state in terraform.tfstate.d/blue/terraform.tfstate
+    (whatever [backend] path says): a production repository applied there is still refused."""
+    from ecrgen import preflight
+
+    loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
+    folder = tmp_path / "stack"
+    (folder / "terraform.tfstate.d" / "blue").mkdir(parents=True)
+    assert preflight.deployed(loaded, folder) == guard.State(f"{folder.as_posix()}/terraform.tfstate", {})
+    blue = folder / "terraform.tfstate.d" / "blue" / "terraform.tfstate"
+    blue.write_text(state(("app", "app"), ("base_images", "base.images")))
+    held = preflight.deployed(loaded, folder)
+    assert held == guard.State(blue.as_posix(), {"app": "app", "base_images": "base.images"})
+    document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    assert [p.path for p in guard.removals(loaded, document, "x", held)[0]] == ["repository"]
+    # Beside the default workspace's state: what either holds counts; one that cannot be read is unknown.
+    (folder / "terraform.tfstate").write_text(state(("app", "app")))
+    assert preflight.deployed(loaded, folder).names == {"app": "app", "base_images": "base.images"}
+    blue.write_text("{")
+    assert preflight.deployed(loaded, folder) is None
 
 
 @pytest.mark.node

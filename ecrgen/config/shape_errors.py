@@ -146,6 +146,9 @@ def problem(file: str, error: ErrorDetails) -> Problem:
         return Problem(
             file, path, f"is an array of tables ([[{path}]]); use [{path}] (single brackets): there is one"
         )
+    if kind in _TYPES and loc[-1:] == ("lifecycle",) and model_at(loc) is schema.LifecycleTable:
+        # `lifecycle = false` (or true) is the short form `switches` reads: name it beside the table.
+        return Problem(file, field_path(loc), f"{show(value)} must be a table, or true or false")
     if kind in _TYPES:
         return Problem(file, field_path(loc), f"{show(value)} must be {_TYPES[kind]}")
     return Problem(file, field_path(loc), f"{show(value)}: {error['msg']}")

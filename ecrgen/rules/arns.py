@@ -72,6 +72,14 @@ def principal(arn: str, region: str) -> Found:
                 f"name the role: 'arn:{part}:iam::{account}:role/{role}'",
             )
         ]
+    if arn == "*":  # the whole principal, which IAM accepts, but everybody: not what these lists grant
+        return [
+            (
+                "",
+                "'*' is everybody, which this list may not name: "
+                f"name each principal, as {PRINCIPAL_ARN_RULE}",
+            )
+        ]
     if "*" in arn:
         return [
             (

@@ -170,8 +170,9 @@ def test_every_problem_of_every_file_at_once(accounts):
         ),
         (
             '[[repository]]\nname = "app"\nlifecycle = "often"\n',
-            "repository[0].lifecycle: 'often' must be a table",
+            "repository[0].lifecycle: 'often' must be a table, or true or false",
         ),
+        ('[defaults]\nlifecycle = "off"\n', "defaults.lifecycle: 'off' must be a table, or true or false"),
         ('[backend]\ntype = "s3"\n', "backend.bucket: is required with type 's3'"),
         (
             '[backend]\npath = "/var/state/terraform.tfstate"\n',

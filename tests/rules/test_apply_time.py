@@ -45,7 +45,8 @@ def problems(folder, names=None) -> list[str]:
         ),
         (
             REPO + 'push_principals = ["*"]\n',
-            "repository[0].push_principals[0]: '*' has a wildcard: IAM accepts '*' only as the whole principal, never inside an ARN; name the principal exactly",
+            "repository[0].push_principals[0]: '*' is everybody, which this list may not name: name each principal, as an IAM "
+            "principal ARN (arn:aws:iam::123456789012:role/NAME, ...:user/NAME or ...:root)",
         ),
         (
             REPO + 'push_principals = ["arn:aws:sts::123456789012:assumed-role/ci/run-42"]\n',
