@@ -103,11 +103,11 @@ def _refusal(account: Account, change: dict, found: tuple[int, Repository] | Non
         # The file may make the same ECR repository under another `name`: the plan creates it again.
         moved = [(i, r) for i, r in enumerate(account.repositories) if r.ecr_name == before.get("name")]
         if found is None and moved:
-            index, repo = moved[0]
+            at, other = moved[0]
             old = f"the old name (the one that gives {change.get('address', '')})"
             return (
-                f"{what}, and create it again empty: repository[{index}] in {account.file} makes it under "
-                f"another `name`, {show(repo.name)}, so at another address; {moved_advice(old, repo.name)}"
+                f"{what}, and create it again empty: repository[{at}] in {account.file} makes it under "
+                f"another `name`, {show(other.name)}, so at another address; {moved_advice(old, other.name)}"
             )
         if found is None:
             return f"{what}; in {account.file} {CHOICES}"
