@@ -1,10 +1,12 @@
-"""The worker-to-parent channel: one frame that cannot tear unnoticed.
+"""The worker-to-parent channel: frames that cannot tear unnoticed.
 
 A frame is a header line `ECRGEN-FRAME 1 <length> <sha256>` followed by exactly `<length>` bytes whose
 SHA-256 is `<sha256>`. The payload is a JSON object {account: {"text": ..., "sha256": ...}}: the parent
 checks the frame (length and digest) and then every account's text against its own digest before any
-of it reaches the writer. The writer side loops over `os.write`, which may write fewer bytes than asked
-(a pipe under a signal, an unbuffered stream): a short write is continued, never dropped.
+of it reaches the writer. A worker sends one frame per account, one after the other (`read` takes them
+as they come, so the parent holds one account's text at a time, not a batch's). The writer side loops
+over `os.write`, which may write fewer bytes than asked (a pipe under a signal, an unbuffered stream): a
+short write is continued, never dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from typing import BinaryIO
 
 MAGIC = b"ECRGEN-FRAME 1"
 
@@ -44,15 +48,38 @@ def write_all(fd: int, data: bytes) -> None:
 
 def decode(data: bytes) -> dict[str, str]:
     """Account name -> text, from one frame; TornFrame when the frame or any account's text is not intact."""
-    end = data.find(b"\n")
-    header, newline = data[: end if end >= 0 else 80], end >= 0
-    payload = memoryview(data)[end + 1 :] if newline else memoryview(b"")  # not copied: a batch is large
-    parts = header.split(b" ")
-    if not newline or len(parts) != 4 or b" ".join(parts[:2]) != MAGIC or not parts[2].isdigit():
+    header, newline, _ = data[:HEADER_LIMIT].partition(b"\n")
+    if not newline:
         raise TornFrame(f"no frame header (got {header[:60]!r})")
-    if len(payload) != int(parts[2]):
-        raise TornFrame(f"{len(payload)} bytes arrived, the frame announced {int(parts[2])}")
-    if digest(payload) != parts[3].decode(errors="replace"):
+    return _checked(header, memoryview(data)[len(header) + 1 :])  # not copied: a frame may be large
+
+
+def read(stream: BinaryIO) -> Iterator[dict[str, str]]:
+    """Every frame on `stream` until it ends, each checked as `decode` checks it, as it arrives; a frame
+    cut short (the stream ends inside it) is a TornFrame."""
+    while header := stream.readline(HEADER_LIMIT):
+        if not header.endswith(b"\n"):
+            raise TornFrame(f"no frame header (got {header[:60]!r})")
+        length = _length(header[:-1])
+        yield _checked(header[:-1], memoryview(stream.read(length)))
+
+
+HEADER_LIMIT = 200  # a header is ~100 bytes: a longer first line is no header
+
+
+def _length(header: bytes) -> int:
+    parts = header.split(b" ")
+    if len(parts) != 4 or b" ".join(parts[:2]) != MAGIC or not parts[2].isdigit():
+        raise TornFrame(f"no frame header (got {header[:60]!r})")
+    return int(parts[2])
+
+
+def _checked(header: bytes, payload: memoryview) -> dict[str, str]:
+    """The texts of one frame, its header (without the newline) and its payload as they arrived."""
+    length = _length(header)
+    if len(payload) != length:
+        raise TornFrame(f"{len(payload)} bytes arrived, the frame announced {length}")
+    if digest(payload) != header.split(b" ")[3].decode(errors="replace"):
         raise TornFrame("the bytes differ from the frame's SHA-256")
     texts: dict[str, str] = {}
     for name, entry in json.loads(str(payload, "utf-8")).items():

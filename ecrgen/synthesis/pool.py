@@ -2,11 +2,12 @@
 batches of bounded size, each batch in a fresh process (jsii keeps every object a process made until
 it ends: a Node process's memory grows with the accounts it built, so none builds more than a batch).
 The parent holds each account pickled (`Packed`, a few kilobytes), not its validated model, until its
-batch is sent; each batch's texts go on to the caller as they arrive (`render_parallel`)."""
+batch is sent; each account's text goes on to the caller as its frame arrives (`collect`)."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import subprocess
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import BinaryIO, cast
 
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -124,8 +126,8 @@ def render_parallel(
     """Render the accounts batch by batch, each batch in its own worker process: as many at once as
     `workers` were started (they take the first batches); the process for a thread's next batch starts
     while the current one renders. `accounts` is emptied into the batches, and each batch is dropped
-    once sent; its texts go to `receive` (called from that batch's thread, one call at a time) as they
-    arrive, so that this process holds neither for long. Every process started is added to `workers`
+    once sent; each account's text goes to `receive` as it arrives (called from that batch's thread, one
+    call at a time), so that this process holds neither for long. Every process started is added to `workers`
     (the caller stops them)."""
     queue = batches(accounts, len(workers))
     accounts.clear()
@@ -147,14 +149,14 @@ def render_parallel(
 
     def deliver(worker: subprocess.Popen, batch: list[Packed]) -> None:  # frees what it held on return
         names = sorted(a.name for a in batch)
-        data = pickle.dumps([a.pickled for a in batch], pickle.HIGHEST_PROTOCOL)
+        data = [pickle.dumps([a.pickled for a in batch], pickle.HIGHEST_PROTOCOL)]
         del batch[:]
-        stdout, stderr = worker.communicate(data)
-        del data
-        texts = received(worker.returncode, stdout, stderr, names)
-        del stdout
-        with receiving:
-            receive(texts)
+
+        def arrived(texts: dict[str, str]) -> None:
+            with receiving:
+                receive(texts)
+
+        collect(worker, data.pop(), names, arrived)  # popped: `collect` frees it once sent
 
     def run(first: subprocess.Popen) -> None:
         worker: subprocess.Popen | None = first
@@ -173,21 +175,72 @@ def render_parallel(
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def collect(
+    worker: subprocess.Popen, data: bytes, names: list[str], receive: Callable[[dict[str, str]], None]
+) -> None:
+    """Send a worker its batch (`data`, pickled), then take each account's text as its frame arrives
+    (checked, `frames.read`) and hand it to `receive`; an EcrgenError when the worker failed, a frame is
+    damaged, or the accounts that arrived are not `names` (what `receive` got is then the caller's to
+    discard: it is staged, never written)."""
+    stdin, stdout, stderr = (cast(BinaryIO, s) for s in (worker.stdin, worker.stdout, worker.stderr))
+    errors: list[bytes] = []  # read beside stdout, so that a worker writing much there never blocks
+    drain = threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)
+    drain.start()
+    with contextlib.suppress(BrokenPipeError):  # it stopped early: its exit code says why
+        stdin.write(data)
+        stdin.close()
+    del data
+    arrived: list[str] = []
+    try:
+        damage = _arrivals(stdout, names, arrived, receive)
+        worker.wait()
+        drain.join()
+    finally:
+        stdout.close()
+    stderr.close()
+    _judge(worker.returncode, damage, b"".join(errors), names, arrived)
+
+
 def received(returncode: int, stdout: bytes, stderr: bytes, names: list[str]) -> dict[str, str]:
-    """The texts a worker sent for the accounts `names`, each checked against its digest; an EcrgenError
-    (raised before anything is written) when the worker failed or its frame is not whole and intact."""
+    """The texts a worker sent for the accounts `names` (its whole stdout), each checked against its
+    digest; an EcrgenError when the worker failed or a frame is not whole and intact."""
+    texts: dict[str, str] = {}
+    arrived: list[str] = []
+    damage = _arrivals(io.BytesIO(stdout), names, arrived, texts.update)
+    _judge(returncode, damage, stderr, names, arrived)
+    return texts
+
+
+def _arrivals(
+    stream: BinaryIO, names: list[str], arrived: list[str], receive: Callable[[dict[str, str]], None]
+) -> str | None:
+    """Read the frames, handing on each account of `names` not seen before (noted in `arrived`); what
+    was damaged, or None."""
+    expected = set(names)
+    try:
+        for texts in frames.read(stream):
+            strange = sorted(set(texts) - expected) or sorted(set(texts) & set(arrived))
+            if strange:
+                return f"sent the accounts {strange} it was not given or sent twice"
+            arrived += texts
+            receive(texts)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # TornFrame is a ValueError
+        return f"sent a damaged result ({error})"
+    return None
+
+
+def _judge(returncode: int, damage: str | None, stderr: bytes, names: list[str], arrived: list[str]) -> None:
+    """Nothing when the worker ended well and every account of `names` arrived intact; else the
+    EcrgenError that says why (raised before anything is written)."""
     if returncode != 0:
         detail = stderr.decode(errors="replace").strip().splitlines()[-20:]
         reason = f"stopped with exit code {returncode}" + (":\n" + "\n".join(detail) if detail else "")
+    elif damage is not None:
+        reason = damage
+    elif sorted(arrived) != names:
+        reason = f"sent the accounts {sorted(arrived)}, not {names}"
     else:
-        try:
-            texts = frames.decode(stdout)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:  # TornFrame is a ValueError
-            reason = f"sent a damaged result ({error})"
-        else:
-            if sorted(texts) == names:
-                return texts
-            reason = f"sent the accounts {sorted(texts)}, not {names}"
+        return
     raise EcrgenError(
         [Problem("ecrgen synthesis worker", "", f"{reason}; nothing was written: run the command again")]
     )

@@ -1,7 +1,7 @@
 """A synthesis worker: `python -O -m ecrgen.synthesis.worker` starts CDKTF and Node at once, then reads
 the validated accounts, their policies rendered (pickled by the parent ecrgen process, `pool.unpack`),
-from stdin and sends {account: JSON text} back as one frame (`ecrgen.synthesis.frames`) on what was its
-stdout.
+from stdin and sends each account's JSON text back as a frame of its own (`ecrgen.synthesis.frames`)
+on what was its stdout.
 
 Run with -O: CDKTF's and the provider bindings' runtime type checks sit under `if __debug__:` (since issue
 24 only the provider block still goes through a binding, so this now saves little); ecrgen has validated
@@ -19,7 +19,7 @@ from ecrgen.synthesis import frames
 
 
 def main() -> None:
-    """Read the pickled accounts from stdin, send their JSON texts back as one frame. The channel is a
+    """Read the pickled accounts from stdin, send their JSON texts back, a frame each. The channel is a
     copy of the stdout file descriptor; stdout itself now goes to stderr, so that nothing else printed
     (a library, Node) can land inside the frame."""
     channel = os.dup(1)
@@ -28,7 +28,8 @@ def main() -> None:
     from ecrgen.synthesis import pool, render
 
     accounts = pool.unpack(sys.stdin.buffer.read())
-    frames.write_all(channel, frames.encode(render.render(accounts, stack.AccountStack)))
+    for name, text in render.render(accounts, stack.AccountStack).items():  # one frame per account
+        frames.write_all(channel, frames.encode({name: text}))
     os.close(channel)
     bytecode.write_missing()  # the `.opt-1.pyc` the next worker reads (this one runs under -O)
 

@@ -2,6 +2,7 @@
 continued; any frame cut short, extended or altered is refused before anything is written), and the
 accounts go to workers in batches of bounded weight, each batch in a fresh process."""
 
+import io
 import json
 import os
 import pickle
@@ -58,6 +59,51 @@ def test_every_cut_extension_and_altered_byte_is_refused():
             frames.decode(bytes(altered))
 
 
+def test_frames_are_read_one_by_one_as_they_arrive():
+    """A worker sends one frame per account: the parent holds one account's text at a time."""
+    stream = io.BytesIO(b"".join(frames.encode({name: text}) for name, text in TEXTS.items()))
+    reader = frames.read(stream)
+    assert next(reader) == {"alpha": TEXTS["alpha"]}
+    assert stream.tell() == len(frames.encode({"alpha": TEXTS["alpha"]}))  # beta not read yet
+    assert list(reader) == [{"beta": TEXTS["beta"]}]
+
+
+def test_a_stream_cut_anywhere_gives_the_whole_frames_before_the_cut_then_refuses():
+    data = b"".join(frames.encode({name: text}) for name, text in TEXTS.items())
+    first = len(frames.encode({"alpha": TEXTS["alpha"]}))
+    for end in range(1, len(data)):
+        got: list[dict[str, str]] = []
+        try:
+            got.extend(frames.read(io.BytesIO(data[:end])))
+        except frames.TornFrame:
+            assert end != first
+        else:  # only a cut between two frames reads as a stream that ended (the missing account is
+            assert end == first  # then found by name: test_accounts_not_asked_for_or_missing_are_refused)
+        assert got == ([{"alpha": TEXTS["alpha"]}] if end >= first else [])
+
+
+@pytest.mark.parametrize(
+    ("sent", "reason"),
+    [
+        ({"alpha": "{}", "gamma": "{}"}, "sent the accounts ['gamma'] it was not given or sent twice"),
+        ({"alpha": "{}"}, "sent the accounts ['alpha'], not ['alpha', 'beta']"),
+    ],
+)
+def test_accounts_not_asked_for_or_missing_are_refused(sent, reason):
+    data = b"".join(frames.encode({name: text}) for name, text in sent.items())
+    with pytest.raises(EcrgenError) as refused:
+        pool.received(0, data, b"", ["alpha", "beta"])
+    assert str(refused.value) == (
+        f"ecrgen synthesis worker: {reason}; nothing was written: run the command again"
+    )
+
+
+def test_an_account_sent_twice_is_refused():
+    data = frames.encode({"alpha": "{}"}) * 2 + frames.encode({"beta": "{}"})
+    with pytest.raises(EcrgenError, match=r"sent the accounts \['alpha'\] it was not given or sent twice"):
+        pool.received(0, data, b"", ["alpha", "beta"])
+
+
 def test_a_stream_that_lost_bytes_between_two_strings_is_refused():
     """The failure seen in the field: one account's JSON cut short, the next account's key straight
     after. Without digests such a stream can still parse as JSON; here it is refused."""
@@ -86,7 +132,7 @@ def test_a_failed_or_damaged_worker_is_one_clear_error():
     with pytest.raises(EcrgenError) as other:
         pool.received(0, frames.encode(TEXTS), b"", ["alpha"])
     assert str(other.value) == (
-        "ecrgen synthesis worker: sent the accounts ['alpha', 'beta'], not ['alpha']; "
+        "ecrgen synthesis worker: sent the accounts ['beta'] it was not given or sent twice; "
         "nothing was written: run the command again"
     )
     assert pool.received(0, frames.encode(TEXTS), b"", ["alpha", "beta"]) == TEXTS
@@ -176,7 +222,8 @@ GOOD_WORKER = textwrap.dedent(
     import pickle, sys
     from ecrgen.synthesis import frames, pool
     accounts = pool.unpack(sys.stdin.buffer.read())
-    frames.write_all(1, frames.encode({a.name: "{}\\n" for a in accounts}))
+    for a in accounts:
+        frames.write_all(1, frames.encode({a.name: "{}\\n"}))
     """
 )
 
@@ -207,6 +254,10 @@ def test_each_batch_is_rendered_by_a_fresh_worker_process(monkeypatch):
     pool.render_parallel(packed, workers, received.append)
     assert received == [{name: "{}\n"} for name in sorted(a.name for a in accounts)]  # one per batch
     assert packed == [] and len(started) == 3 and workers == started
+    monkeypatch.setattr(pool, "BATCH_WEIGHT", 1000)  # one batch: each account still arrives on its own
+    received.clear()
+    pool.render_parallel([pool.pack(account) for account in accounts], [start()], received.append)
+    assert received == [{name: "{}\n"} for name in sorted(a.name for a in accounts)] and len(started) == 4
     assert all(worker.wait() == 0 for worker in started)
 
 
@@ -266,10 +317,10 @@ def test_a_worker_failing_in_a_later_batch_leaves_earlier_output_and_no_staged_f
 
 
 def test_ctrl_c_in_a_later_batch_leaves_earlier_output_and_no_staged_file(tmp_path, monkeypatch):
-    """Ctrl-C (here raised where the third batch's result arrives, not sent as a signal that could reach
-    another test's process) after two batches were staged."""
+    """Ctrl-C (here raised where the third batch is sent, not a signal that could reach another test's
+    process) after the first two batches were staged."""
     earlier, out, staged_then = staged_batches_then(tmp_path, monkeypatch, GOOD_WORKER)
-    real, arrived = pool.received, []
+    real, arrived = pool.collect, []
 
     def interrupted(*args):
         arrived.append(args)
@@ -277,7 +328,7 @@ def test_ctrl_c_in_a_later_batch_leaves_earlier_output_and_no_staged_file(tmp_pa
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(pool, "received", interrupted)
+    monkeypatch.setattr(pool, "collect", interrupted)
     with pytest.raises(KeyboardInterrupt):
         commands.synthesize(EXAMPLES, None, out)
     assert len(staged_then) == 1 and len(arrived) == 3 and earlier.read_text() == "earlier output\n"
