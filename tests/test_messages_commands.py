@@ -374,3 +374,30 @@ def test_checkov_gate_accepts_the_documented_findings_and_fails_the_others(tmp_p
 def test_checkov_gate_when_checkov_itself_fails(tmp_path, stdout, code, stderr, expected):
     done = gate(tmp_path, fake_checkov(tmp_path, stdout, code, stderr))
     assert (done.returncode, done.stdout, done.stderr) == (1, "", expected)
+
+
+def test_a_repository_one_file_may_delete_while_another_makes_it(accounts):
+    """Moving a repository between files (the new file adopts it) while the old file lets Terraform
+    delete it: the old stack's apply would delete what the new one manages."""
+    folder = accounts(
+        a=minimal("production", 'name_format = "{project}/{name}"\nallow_destroy = ["web", "api"]\n')
+        + '[[repository]]\nname = "api"\n',
+        b=minimal("dev", '[[repository]]\nname = "demo/web"\nadopt = true\n'),
+    )
+    result = run("validate", "--accounts-dir", str(folder))
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            "accounts/a.toml:8: account.allow_destroy[0]: 'web' (ECR repository 'demo/web') is no longer in this "
+            "file, so Terraform may delete it, but accounts/b.toml (repository[0].name) makes that repository "
+            "in account 123456789012 and us-east-1: its apply would delete that repository and its images; "
+            "take it out of allow_destroy and list it in account.retired instead (Terraform forgets it in this "
+            "stack, AWS keeps it for the other)",
+            "ecrgen: 1 problem(s) found.",
+        ],
+    )
+    assert (
+        run("validate", "b", "--accounts-dir", str(folder))
+        .stderr.splitlines()[0]
+        .startswith("accounts/a.toml:8: account.allow_destroy[0]: 'web'")
+    )  # checking only the adopting file finds it too

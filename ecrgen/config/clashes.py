@@ -25,6 +25,10 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
   (TemplateAlreadyExistsException)
 - At most 10 CloudWatch Logs resource policies per account and region:
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+- A repository one file lets Terraform delete (`allow_destroy`, no longer among its repositories) while
+  another file makes it (a repository moved between files, the new one adopting it): the first stack's
+  apply deletes the repository and its images under the second (DeleteRepository with force, as the
+  provider's `force_delete` does: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html)
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 
 from ecrgen.config.model import Account, Alerts, Registry
 from ecrgen.errors import Problem
+from ecrgen.rules.names import address
 
 MAX_LOG_RESOURCE_POLICIES = 10
 OVERWRITE = "there is one per account and region, and two stacks would overwrite each other"
@@ -105,6 +110,8 @@ def clashes_among(accounts: list[Claims]) -> list[Problem]:
     log_policies: dict[tuple[str, str], list[str]] = {}
     for account in accounts:
         for claim in account.claims:
+            if claim.key[0] == DELETES:
+                continue  # `_deleted_elsewhere`
             if claim.key in seen and seen[claim.key][0] != account.file:
                 other, other_path = seen[claim.key]
                 where = {"role": f" of account {account.id}", "state": ""}.get(
@@ -120,6 +127,7 @@ def clashes_among(accounts: list[Claims]) -> list[Problem]:
             seen.setdefault(claim.key, (account.file, claim.path))
         if account.log_group:
             log_policies.setdefault((account.id, account.region), []).append(account.file)
+    found += _deleted_elsewhere(accounts, seen)
     for (account_id, region), files in log_policies.items():
         if len(files) > MAX_LOG_RESOURCE_POLICIES:
             found.append(
@@ -131,6 +139,33 @@ def clashes_among(accounts: list[Claims]) -> list[Problem]:
                     f"{MAX_LOG_RESOURCE_POLICIES} per account and region ({', '.join(files)})",
                 )
             )
+    return found
+
+
+DELETES = "deletes"
+MOVED = (
+    "its apply would delete that repository and its images; take it out of allow_destroy and list it in "
+    "account.retired instead (Terraform forgets it in this stack, AWS keeps it for the other)"
+)
+
+
+def _deleted_elsewhere(accounts: list[Claims], made: dict[tuple, tuple[str, str]]) -> list[Problem]:
+    """A repository one file lets Terraform delete while another file (`made`: the first file making
+    each thing) makes it: reported on the deleting file."""
+    found = []
+    for account in accounts:
+        for claim in account.claims:
+            maker = made.get(("repository", *claim.key[1:])) if claim.key[0] == DELETES else None
+            if maker is not None and maker[0] != account.file:
+                found.append(
+                    Problem(
+                        account.file,
+                        claim.path,
+                        f"{claim.what} is no longer in this file, so Terraform may delete it, but {maker[0]} "
+                        f"({maker[1]}) makes that repository in account {account.id} and {account.region}: "
+                        f"{claim.why}",
+                    )
+                )
     return found
 
 
@@ -156,6 +191,16 @@ def _claims(account: Account) -> Iterator[Claim]:
             f"the ECR repository {repo.ecr_name!r}",
             "a registry holds one repository of a name",
         )
+    kept = {address(repo.name) for repo in account.repositories}
+    for index, (name, ecr) in enumerate(zip(account.allow_destroy, account.allow_destroy_ecr, strict=True)):
+        if address(name) not in kept:  # this stack's apply may delete it
+            yield Claim(
+                (DELETES, *registry, ecr),
+                f"account.allow_destroy[{index}]",
+                f"{name!r} (ECR repository {ecr!r})",
+                MOVED,
+                "deleted",
+            )
     if account.scanning:
         yield Claim(("scanning", *registry), "scanning", "the registry scanning configuration", OVERWRITE)
     if account.registry:

@@ -132,6 +132,7 @@ def resolve(name: str, file: str, parsed: schema.AccountFile) -> Account:
         role=ecr_role,
         retired=tuple(acct.retired),
         allow_destroy=tuple(acct.allow_destroy),
+        allow_destroy_ecr=tuple(account.ecr_name(fmt, acct, name) for name in acct.allow_destroy),
         alerts=alerts.alerts(parsed.alerts, enhanced(parsed.scanning), name, found),
         scanning=alerts.scanning(parsed.scanning, found),
         registry=settings,

@@ -181,6 +181,7 @@ class Account:
     warnings: tuple[Problem, ...] = ()  # printed by validate and synth; they never fail them
     retired: tuple[str, ...] = ()  # repository names Terraform forgets (`removed` blocks); AWS keeps them
     allow_destroy: tuple[str, ...] = ()  # production repositories Terraform may delete, once not in the file
+    allow_destroy_ecr: tuple[str, ...] = ()  # the ECR name (name_format applied) of each allow_destroy entry
 
     @property
     def partition(self) -> str:
