@@ -154,6 +154,14 @@ def pytest_configure(config):
     os.environ["ECRGEN_NODE_LOG"] = f"{os.environ['JSII_NODE']}-{worker}.log"
 
 
+def pytest_unconfigure(config):
+    """The stand-in Node's folder (and the workers' logs in it) goes once the whole run is over."""
+    if os.environ.get(FAST) and not hasattr(config, "workerinput") and os.environ.get("JSII_NODE"):
+        folder = Path(os.environ["JSII_NODE"]).parent
+        if folder.name.startswith("ecrgen-no-node-"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(config, items):
     """Mark the tests that synthesize through a Node fixture `node`; then order the files by their
