@@ -401,3 +401,21 @@ def test_a_repository_one_file_may_delete_while_another_makes_it(accounts):
         .stderr.splitlines()[0]
         .startswith("accounts/a.toml:8: account.allow_destroy[0]: 'web'")
     )  # checking only the adopting file finds it too
+
+
+def test_a_lifecycle_turned_off_beside_its_counts_is_a_warning(accounts):
+    folder = accounts(
+        a=minimal(
+            "dev",
+            '[[repository]]\nname = "app"\nlifecycle = { enabled = false, max_image_count = 3 }\n'
+            '[[repository]]\nname = "off"\nlifecycle = false\n',
+        )
+    )
+    result = run("validate", "--accounts-dir", str(folder))
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        0,
+        [
+            "warning: accounts/a.toml: repository[0].lifecycle.enabled: false turns the lifecycle policy off, "
+            "so max_image_count would be ignored"
+        ],
+    )

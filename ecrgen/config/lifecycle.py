@@ -33,6 +33,12 @@ def lifecycle_policy(
         inherited.pop("rules", None)
     merged = {**inherited, **mine}
     if not merged.get("enabled", defaults.LIFECYCLE_ENABLED):
+        ignored = [key for key in mine if key != "enabled"]
+        if ignored and mine.get("enabled") is False:  # written together in one table: which is meant?
+            warned.add(
+                f"{here}.enabled",
+                [("", f"false turns the lifecycle policy off, so {', '.join(ignored)} would be ignored")],
+            )
         return None
 
     def at(*keys: str) -> str:
