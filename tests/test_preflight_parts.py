@@ -13,11 +13,17 @@ from ecrgen.config import load
 from ecrgen.errors import EcrgenError
 
 SHARED_STATE = '[backend]\npath = "../shared.tfstate"\n'
+OTHER_SHARED_STATE = '[backend]\npath = "../../stacks/shared.tfstate"\n'  # the same file as SHARED_STATE
 DEST = "210987654321"
 REPLICATES = (
     '[[repository]]\nname = "edge/app"\n[registry]\n'
     f'[[registry.replication]]\ndestinations = [{{ region = "us-east-1", account_id = "{DEST}" }}]\n'
 )
+
+
+def dev(account_id: str, extra: str = "") -> str:
+    """A non-production account file of another AWS account (so that only what a test adds clashes)."""
+    return minimal("dev", extra).replace("123456789012", account_id)
 
 
 def problems(folder: Path, part: int, monkeypatch, names: list[str] | None = None) -> list[str]:
@@ -30,14 +36,10 @@ def problems(folder: Path, part: int, monkeypatch, names: list[str] | None = Non
 def test_problems_in_every_part_and_clashes_across_parts_are_all_found_in_order(accounts, monkeypatch):
     folder = accounts(
         a=minimal("dev", SHARED_STATE),
-        b=minimal("dev", '[[repository]]\nname = "My_App"\n').replace("123456789012", "111111111111"),
-        c=minimal("dev", '[[repository]]\nname = "app"\npolicy = "missing"\n').replace(
-            "123456789012", "222222222222"
-        ),
-        d=minimal("dev", '[backend]\npath = "../../stacks/shared.tfstate"\n').replace(
-            "123456789012", "333333333333"
-        ),
-        e=minimal("dev", "[[repository]]\nname = 'fine'\n").replace("123456789012", "444444444444"),
+        b=dev("111111111111", '[[repository]]\nname = "My_App"\n'),
+        c=dev("222222222222", '[[repository]]\nname = "app"\npolicy = "missing"\n'),
+        d=dev("333333333333", OTHER_SHARED_STATE),
+        e=dev("444444444444", "[[repository]]\nname = 'fine'\n"),
     )
     Path("iam_policies").mkdir()
     Path("iam_policies/broken.json.j2").write_text('{"Version": {% if %}}')  # reported once, not per part
@@ -54,10 +56,8 @@ def test_the_other_files_of_a_named_check_are_read_part_by_part_too(accounts, mo
     """`validate d` (or `synth d`) reads the folder's other files, their claims only, PART at a time."""
     folder = accounts(
         a=minimal("dev", SHARED_STATE),
-        b=minimal("dev", "[[repository]]\nname = 'fine'\n").replace("123456789012", "111111111111"),
-        d=minimal("dev", '[backend]\npath = "../../stacks/shared.tfstate"\n').replace(
-            "123456789012", "333333333333"
-        ),
+        b=dev("111111111111", "[[repository]]\nname = 'fine'\n"),
+        d=dev("333333333333", OTHER_SHARED_STATE),
     )
     whole = problems(folder, 1000, monkeypatch, ["d"])
     assert len(whole) == 1 and "accounts/d.toml" in whole[0] and whole[0].startswith("accounts/a.toml")
@@ -66,7 +66,7 @@ def test_the_other_files_of_a_named_check_are_read_part_by_part_too(accounts, mo
 
 @pytest.mark.parametrize("names", [None, ["a"], ["b"]])
 def test_a_fleet_check_across_parts_is_found(accounts, monkeypatch, names):
-    folder = accounts(a=minimal("dev", REPLICATES), b=minimal("dev").replace("123456789012", DEST))
+    folder = accounts(a=minimal("dev", REPLICATES), b=dev(DEST))
     whole = problems(folder, 1000, monkeypatch, names)
     assert len(whole) == 1 and "210987654321" in whole[0]
     assert problems(folder, 1, monkeypatch, names) == whole
@@ -86,9 +86,7 @@ def test_warnings_and_accounts_of_a_valid_folder_are_the_same_whatever_the_part(
 
 
 def test_a_synth_gets_the_accounts_part_by_part_and_keeps_none(accounts, monkeypatch, tmp_path):
-    folder = accounts(
-        **{f"a{i}": minimal("dev").replace("123456789012", f"12345678901{i}") for i in range(5)}
-    )
+    folder = accounts(**{f"a{i}": dev(f"12345678901{i}") for i in range(5)})
     monkeypatch.setattr(preflight, "PART", 2)
     parts: list[list[str]] = []
     kept, warnings = preflight.for_synth(
@@ -108,7 +106,7 @@ def test_nothing_is_handed_on_once_a_problem_is_known(accounts, monkeypatch, tmp
     """A part after a problem is only checked for more problems: nothing will be synthesized."""
     folder = accounts(
         a=minimal("dev", '[[repository]]\nname = "My_App"\n'),
-        b=minimal("dev").replace("123456789012", "111111111111"),
+        b=dev("111111111111"),
     )
     monkeypatch.setattr(preflight, "PART", 1)
     parts: list[list[str]] = []

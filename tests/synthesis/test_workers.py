@@ -138,6 +138,16 @@ def test_a_failed_or_damaged_worker_is_one_clear_error():
     assert pool.received(0, frames.encode(TEXTS), b"", ["alpha", "beta"]) == TEXTS
 
 
+def fake_worker(script: str, *args: str) -> subprocess.Popen:
+    """A stand-in worker process running `script` (no Node), piped as `pool.start_worker`'s are."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 # A stand-in worker (no Node): reads the accounts like the real one, then sends a frame that tears in
 # the middle (`cut`) or is killed half-way through writing it (`kill`).
 FAKE_WORKER = textwrap.dedent(
@@ -164,16 +174,7 @@ def test_a_torn_worker_result_writes_nothing_and_leaves_earlier_output(tmp_path,
     earlier.parent.mkdir(parents=True)
     earlier.write_text("earlier output\n")
     monkeypatch.setenv("ECRGEN_JOBS", "2")
-    monkeypatch.setattr(
-        pool,
-        "start_worker",
-        lambda: subprocess.Popen(
-            [sys.executable, "-c", FAKE_WORKER, fault],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        ),
-    )
+    monkeypatch.setattr(pool, "start_worker", lambda: fake_worker(FAKE_WORKER, fault))
     monkeypatch.setattr(pool, "PARALLEL_REPOSITORIES", 0)
     with pytest.raises(EcrgenError) as failed:
         commands.synthesize(EXAMPLES, None, out)
@@ -236,14 +237,7 @@ def test_each_batch_is_rendered_by_a_fresh_worker_process(monkeypatch):
     started = []
 
     def start():
-        started.append(
-            subprocess.Popen(
-                [sys.executable, "-c", GOOD_WORKER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        )
+        started.append(fake_worker(GOOD_WORKER))
         return started[-1]
 
     monkeypatch.setattr(pool, "start_worker", start)
@@ -264,8 +258,8 @@ def test_each_batch_is_rendered_by_a_fresh_worker_process(monkeypatch):
 def staged_batches_then(tmp_path, monkeypatch, last_batch):
     """A synth of the examples, one account per batch and one process at a time, whose third worker runs
     `last_batch` (it starts while the second batch renders, once the first batch's files are staged);
-    the output folder held one earlier stack. Returns the earlier stack, the output folder, and the accounts whose stacks were staged (as
-    temporary files) when the third worker started."""
+    the output folder held one earlier stack. Returns the earlier stack, the output folder, and the
+    accounts whose stacks were staged (as temporary files) when the third worker started."""
     out = tmp_path / "out"
     earlier = out / "stacks" / "example_account" / "cdk.tf.json"
     earlier.parent.mkdir(parents=True)
@@ -277,14 +271,7 @@ def staged_batches_then(tmp_path, monkeypatch, last_batch):
         if len(starts) == 2:
             staged_then.extend(sorted(p.parent.name for p in out.rglob(".cdk.tf.json.*")))
         script = GOOD_WORKER if len(starts) < 2 else last_batch
-        starts.append(
-            subprocess.Popen(
-                [sys.executable, "-c", script],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        )
+        starts.append(fake_worker(script))
         return starts[-1]
 
     monkeypatch.setenv("ECRGEN_JOBS", "1")
