@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # re-exported lazily (module __getattr__): they import the co
     from ecrgen.config.model import Account
     from ecrgen.importer.run import Imported
     from ecrgen.output import Result
-    from ecrgen.preflight import Checked, PlanChecked
+    from ecrgen.plan_check import PlanChecked
+    from ecrgen.preflight import Checked
     from ecrgen.preview import Preview
     from ecrgen.synthesis.run import Progress
 
@@ -56,10 +57,14 @@ __all__ = [
 def __getattr__(name: str) -> object:
     """The re-exported result types, imported when first asked for: `ecrgen --version` and a shell
     completion keypress import this façade but never the config models (pydantic) behind them."""
-    if name in ("Checked", "PlanChecked"):
+    if name == "Checked":
         from ecrgen import preflight
 
-        return getattr(preflight, name)
+        return preflight.Checked
+    if name == "PlanChecked":
+        from ecrgen import plan_check
+
+        return plan_check.PlanChecked
     if name == "Progress":
         from ecrgen.synthesis import run
 
@@ -154,10 +159,10 @@ def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool =
     """The plan guard for CI: EcrgenError naming each production or adopted repository the saved plan
     (JSON of `terraform show -json`) would delete or replace, and in a `migration` each it would create;
     else what was checked, and as warnings what the plan takes away from guarded repositories."""
-    from ecrgen import preflight
+    from ecrgen import plan_check
     from ecrgen.config import load
 
-    return preflight.check_plan(load.load_all, accounts_dir, name, plan_file, migration)
+    return plan_check.check_plan(load.load_all, accounts_dir, name, plan_file, migration)
 
 
 def account_names(accounts_dir: Path) -> list[str]:

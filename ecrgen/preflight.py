@@ -1,5 +1,5 @@
 """Every check that needs no synthesis: the accounts validated with their policies rendered, clashes
-with the folder's other accounts, the removal guard against the stacks on disk, the plan guard. How
+with the folder's other accounts, the removal guard against the stacks on disk. How
 account files are loaded is given (`ecrgen.config.load.load_all`, by `ecrgen.commands`); which files
 there are comes from `ecrgen.config.files`."""
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ecrgen import drift, fleet, guard, output, plan_guard, protections
+from ecrgen import drift, fleet, guard, output
 from ecrgen.config import clashes, files
 from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
@@ -303,72 +303,3 @@ def read_previous(path: Path) -> dict | None:
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return document if isinstance(document, dict) else None
-
-
-@dataclass(frozen=True)
-class PlanChecked:
-    """A plan `check-plan` lets through: repository changes checked, repositories imported, warnings."""
-
-    changes: int
-    imported: int
-    warnings: tuple[Problem, ...] = ()
-
-
-def check_plan(
-    load: Load, accounts_dir: Path, name: str, plan_file: Path, migration: bool = False
-) -> PlanChecked:
-    """The plan guard for CI: EcrgenError naming each guarded repository the saved plan (JSON of
-    `terraform show -json`) would delete or replace (and, in a `migration`, create); else what was
-    checked, with the protections the plan takes away from guarded repositories as warnings."""
-    loaded, problems = load(accounts_dir, [name])
-    if problems:
-        raise EcrgenError(problems)
-    (account,) = loaded
-    plan = read_plan(plan_file)
-    problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration)
-    if problems:
-        raise EcrgenError(problems)
-    changes = plan_guard.repository_changes(plan)
-    dropped = protections.dropped(changes, plan_file.as_posix())
-    return PlanChecked(len(changes), plan_guard.imported(plan), tuple(dropped))
-
-
-def read_plan(path: Path) -> dict:
-    """A saved plan as `terraform show -json PLAN` prints it, or an EcrgenError saying what is wrong."""
-    where = path.as_posix()
-    try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise EcrgenError([Problem(where, "", f"cannot be read ({error.strerror or error})")]) from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise EcrgenError(
-            [Problem(where, "", f"is not JSON ({error}); give the output of `terraform show -json PLANFILE`")]
-        ) from None
-    if (
-        not isinstance(plan, dict)
-        or "format_version" not in plan
-        or "planned_values" not in plan  # `terraform show -json` of a state has none
-        or not isinstance(plan.get("resource_changes", []), list)
-        or not all(isinstance(change, dict) for change in plan.get("resource_changes") or [])
-    ):
-        raise EcrgenError(
-            [
-                Problem(
-                    where,
-                    "",
-                    "is not a Terraform plan in JSON; give the output of `terraform show -json PLANFILE`",
-                )
-            ]
-        )
-    if plan.get("errored") is True:  # Terraform writes a plan file even when planning failed
-        raise EcrgenError(
-            [
-                Problem(
-                    where,
-                    "",
-                    "is a plan that errored (Terraform stopped planning half-way, so it does not show every "
-                    "change); fix the error `terraform plan` printed and plan again",
-                )
-            ]
-        )
-    return plan
