@@ -20,6 +20,7 @@ from ecrgen.synthesis.environment import check_environment
 from ecrgen.workflow import default_package
 
 if TYPE_CHECKING:  # re-exported lazily (module __getattr__): they import the config models (pydantic)
+    from ecrgen.config.clashes import Claims
     from ecrgen.config.model import Account
     from ecrgen.importer.run import Imported
     from ecrgen.output import Result
@@ -159,10 +160,13 @@ def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool =
     """The plan guard for CI: EcrgenError naming each production or adopted repository the saved plan
     (JSON of `terraform show -json`) would delete or replace, and in a `migration` each it would create;
     else what was checked, and as warnings what the plan takes away from guarded repositories."""
-    from ecrgen import plan_check
+    from ecrgen import plan_check, preflight
     from ecrgen.config import load
 
-    return plan_check.check_plan(load.load_all, accounts_dir, name, plan_file, migration)
+    def others() -> list[Claims]:
+        return preflight.other_claims(load.load_all, accounts_dir, name)
+
+    return plan_check.check_plan(load.load_all, accounts_dir, name, plan_file, migration, others)
 
 
 def account_names(accounts_dir: Path) -> list[str]:

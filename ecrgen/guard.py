@@ -39,18 +39,28 @@ class State:
     guarded: frozenset[str] = frozenset()  # addresses whose tags carry the guard tag
 
 
-def removals(
-    account: Account, previous: dict, where: str, state: State | None
-) -> tuple[list[Problem], list[Problem]]:
-    """Protected repositories of the previous stack (at `where`) or of the state that this account file
-    would delete or rename, unless `retired` or `allow_destroy` lists them: refusals for those the state
-    holds, warnings for all when the state cannot be read offline (None)."""
+@dataclass(frozen=True)
+class _Left:
+    """A repository of the previous stack or of the state that the account file may no longer make as
+    it was: `name` is the file's `name` of it, `ecr_name` what AWS holds, `found_in` where it was seen."""
+
+    address: str
+    name: str
+    ecr_name: str
+    found_in: str
+    protected: bool
+
+
+def _left(account: Account, previous: dict, where: str, state: State | None) -> list[_Left]:
+    """The repositories of the previous stack (at `where`) or of the state (only those it holds, when
+    it can be read) that `retired` and `allow_destroy` do not list."""
     repositories = _blocks(previous, REPOSITORY_TYPE.type)
     names = _config_names(previous)
-    current = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
     excused = {address(name) for name in account.retired + account.allow_destroy}
-    problems = []
+    found = []
     for addr in sorted(set(repositories) | set(state.names if state else ())):
+        if addr in excused or state is not None and addr not in state.names:
+            continue
         body = repositories.get(addr, {})
         lifecycle = body.get("lifecycle")
         protected = (
@@ -60,13 +70,27 @@ def removals(
             or state is not None
             and addr in state.guarded
         )
-        if not protected or addr in excused or state is not None and addr not in state.names:
-            continue
         # The state names what AWS holds; without it, the previous output does.
-        name, ecr_name = names.get(addr, addr), state.names[addr] if state else body.get("name")
+        ecr_name = state.names[addr] if state else body.get("name")
         found_in = f"the previous output {where}"
         if state is not None and addr not in repositories:
             found_in = f"the Terraform state {state.where}"
+        found.append(_Left(addr, names.get(addr, addr), str(ecr_name), found_in, protected))
+    return found
+
+
+def removals(
+    account: Account, previous: dict, where: str, state: State | None
+) -> tuple[list[Problem], list[Problem]]:
+    """Protected repositories of the previous stack (at `where`) or of the state that this account file
+    would delete or rename, unless `retired` or `allow_destroy` lists them: refusals for those the state
+    holds, warnings for all when the state cannot be read offline (None)."""
+    current = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
+    problems = []
+    for left in _left(account, previous, where, state):
+        if not left.protected:
+            continue
+        addr, name, ecr_name, found_in = left.address, left.name, left.ecr_name, left.found_in
         # The file may still make this ECR repository under another `name` (another address).
         renamed = [(i, r) for i, r in enumerate(account.repositories) if r.ecr_name == ecr_name]
         if addr not in current and renamed:
@@ -106,6 +130,23 @@ def removals(
     if state is None:
         return [], [Problem(p.file, p.path, p.message + REMOTE) for p in problems]
     return problems, []
+
+
+def deletions(account: Account, previous: dict, where: str, state: State | None) -> list[tuple[str, str]]:
+    """What this account's apply would delete that no guard above refuses: the unprotected repositories
+    of the previous stack or the state that the file no longer makes (a non-production file dropping
+    one), as (ECR name, what it is), for `config.clashes.deleted_elsewhere` (another file of the same
+    registry may make them: then the apply deletes that file's repository and its images)."""
+    made = {repo.ecr_name for repo in account.repositories}
+    addresses = {repo.address for repo in account.repositories}
+    return [
+        (
+            left.ecr_name,
+            f"{show(left.name)} (ECR repository {show(left.ecr_name)}), which {left.found_in} has,",
+        )
+        for left in _left(account, previous, where, state)
+        if not left.protected and left.address not in addresses and left.ecr_name not in made
+    ]
 
 
 def moved_advice(old: str, new: str) -> str:

@@ -5,15 +5,21 @@ How account files are loaded is given (`ecrgen.config.load.load_all`, by `ecrgen
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecrgen import plan_guard, protections
+from ecrgen.config import clashes
 from ecrgen.errors import EcrgenError, Problem
 
 if TYPE_CHECKING:
     from ecrgen.preflight import Load
+
+# The clash claims of the folder's other account files (`preflight.Others.claims`), asked for only when
+# the plan deletes a repository.
+OtherFiles = Callable[[], list[clashes.Claims]]
 
 
 @dataclass(frozen=True)
@@ -26,17 +32,28 @@ class PlanChecked:
 
 
 def check_plan(
-    load: Load, accounts_dir: Path, name: str, plan_file: Path, migration: bool = False
+    load: Load,
+    accounts_dir: Path,
+    name: str,
+    plan_file: Path,
+    migration: bool = False,
+    others: OtherFiles = list,
 ) -> PlanChecked:
     """The plan guard for CI: EcrgenError naming each guarded repository the saved plan (JSON of
-    `terraform show -json`) would delete or replace (and, in a `migration`, create); else what was
-    checked, with the protections the plan takes away from guarded repositories as warnings."""
+    `terraform show -json`) would delete or replace (and, in a `migration`, create), and each
+    repository it would delete that another file of the folder (`others`) makes in the same registry;
+    else what was checked, with the protections the plan takes away from guarded repositories as
+    warnings."""
     loaded, problems = load(accounts_dir, [name])
     if problems:
         raise EcrgenError(problems)
     (account,) = loaded
     plan = read_plan(plan_file)
-    problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration)
+    deletes = any("delete" in change["change"]["actions"] for change in plan_guard.repository_changes(plan))
+    elsewhere = (
+        clashes.repository_makers(others(), account.id, account.region, account.file) if deletes else {}
+    )
+    problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration, elsewhere)
     if problems:
         raise EcrgenError(problems)
     changes = plan_guard.repository_changes(plan)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 
 from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.account import PRODUCTION_NAMES
@@ -45,10 +46,14 @@ REASONS = {
 _text = functools.partial(json.dumps, sort_keys=True, separators=(", ", ": "))  # a value, as the plan has it
 
 
-def plan_deletions(account: Account, plan: dict, where: str, migration: bool = False) -> list[Problem]:
+def plan_deletions(
+    account: Account, plan: dict, where: str, migration: bool = False, elsewhere: Mapping[str, str] = {}
+) -> list[Problem]:
     """Guarded repositories that a saved plan (at `where`) would delete or replace and that
-    `allow_destroy` does not list; with `migration`, also every repository the plan would create (a
-    migration takes over what exists)."""
+    `allow_destroy` does not list; every repository it would delete that another account file makes
+    (`elsewhere`: ECR name -> `FILE (PATH)`, `config.clashes.repository_makers`), guarded or not, listed
+    in `allow_destroy` or not (the other stack's repository and its images would go); with `migration`,
+    also every repository the plan would create (a migration takes over what exists)."""
     ids = _planned_account_ids(plan)
     if ids and account.id not in ids:
         return [
@@ -68,10 +73,14 @@ def plan_deletions(account: Account, plan: dict, where: str, migration: bool = F
         before = _dict(detail.get("before"))
         found = in_file.get(name) if isinstance(name, str) else None
         kind = _kind(account, before, detail, found)
-        if "delete" in actions and name not in allowed and kind:
-            problems.append(Problem(where, change.get("address", ""), _refusal(account, change, found, kind)))
+        maker = elsewhere.get(str(before.get("name"))) if "create" not in actions else None
+        at = change.get("address", "")
+        if "delete" in actions and maker:
+            problems.append(Problem(where, at, _made_elsewhere(account, before, maker)))
+        elif "delete" in actions and name not in allowed and kind:
+            problems.append(Problem(where, at, _refusal(account, change, found, kind)))
         elif migration and "create" in actions and "delete" not in actions:
-            problems.append(Problem(where, change.get("address", ""), _created(account, change, found)))
+            problems.append(Problem(where, at, _created(account, change, found)))
     return problems
 
 
@@ -133,6 +142,15 @@ def _refusal(account: Account, change: dict, found: tuple[int, Repository] | Non
     if not account.production and repo is not None and not repo.prevent_destroy:
         advice += "; to let Terraform replace it and lose its images, list it in account.allow_destroy"
     return f"{what}, forced by {causes}; {advice}"
+
+
+def _made_elsewhere(account: Account, before: dict, maker: str) -> str:
+    return (
+        f"the plan would delete repository {show(before.get('name'))} and its images, but {maker} makes that "
+        f"repository in account {account.id} and {account.region} (a repository moved between files): list "
+        f"it in account.retired in {account.file} (Terraform forgets it in this stack, AWS keeps it for "
+        "the other)"
+    )
 
 
 def _created(account: Account, change: dict, found: tuple[int, Repository] | None) -> str:

@@ -28,6 +28,7 @@ class Checked:
 
     accounts: list[Account]
     warnings: tuple[Problem, ...] = ()  # worth a look, never a failure
+    claims: tuple[clashes.Claims, ...] = ()  # of every file checked or seen (the folder's other files)
 
 
 # Accounts loaded, checked and rendered at once: a synth of thousands of accounts keeps only what the
@@ -65,7 +66,8 @@ def validate(
     errors, warned = others.across_fleet(found.facts, found.files)
     if errors:
         raise EcrgenError(errors)
-    return Checked(found.accounts, tuple(found.warnings + found.policy_warnings + warned))
+    warnings = tuple(found.warnings + found.policy_warnings + warned)
+    return Checked(found.accounts, warnings, tuple(found.claims + others.claims()))
 
 
 @dataclass
@@ -151,18 +153,19 @@ class Others:
                         continue
         return self._seen
 
+    def claims(self) -> list[clashes.Claims]:
+        """The clash claims of the other files (none when all files are checked)."""
+        if not self.paths:
+            return []
+        kept = [(name, facts) for name in self.paths if (facts := self.known.get(name)) is not None]
+        return self._files()[0] + [replace(facts[0], file=str(self.paths[name])) for name, facts in kept]
+
     def clashes(self, claims: list[clashes.Claims], own: list[str]) -> list[Problem]:
         """Clashes between the checked accounts (their `claims`, of the files `own`) and the other files:
         what they create exists once per account or registry."""
         if not self.paths:
             return []
-        kept = [(name, facts) for name in self.paths if (facts := self.known.get(name)) is not None]
-        everyone = (
-            claims
-            + self._files()[0]
-            + [replace(facts[0], file=str(self.paths[name])) for name, facts in kept]
-        )
-        return _about(clashes.clashes_among(everyone), own)
+        return _about(clashes.clashes_among(claims + self.claims()), own)
 
     def across_fleet(self, facts: list[fleet.Facts], own: list[str]) -> tuple[list[Problem], list[Problem]]:
         """The fleet checks (`ecrgen.fleet`) of the checked accounts (their rendered `facts`, of the files
@@ -179,6 +182,11 @@ class Others:
         )
         errors, warned = fleet.check(everyone)
         return _about(errors, own), _about(warned, own)
+
+
+def other_claims(load: Load, accounts_dir: Path, name: str) -> list[clashes.Claims]:
+    """The clash claims of the folder's account files other than `name`'s."""
+    return Others(load, accounts_dir, [name], {}).claims()
 
 
 def _parse_kept(text: str) -> tuple[clashes.Claims, fleet.Facts] | None:
@@ -222,45 +230,77 @@ def for_synth(
         raise EcrgenError([*error.problems, *problems]) from None
     if problems:
         raise EcrgenError(problems)
-    if guarded.refused:
-        raise EcrgenError(guarded.refused)
-    return guarded.accounts, checked.warnings + tuple(guarded.warnings + guarded.foreign)
+    refused, warned = guarded.deleted_elsewhere(list(checked.claims))
+    if guarded.refused or refused:
+        raise EcrgenError(guarded.refused + refused)
+    return guarded.accounts, checked.warnings + tuple(guarded.warnings + warned + guarded.foreign)
 
 
 @dataclass
 class _Guarded:
     """The removal guard (`_guard`) and the files in the way (`drift.foreign_files`) of the accounts a
-    synth checks, part by part; the accounts themselves (`accounts`) when `for_synth` has no `keep`."""
+    synth checks, part by part; the accounts themselves (`accounts`) when `for_synth` has no `keep`.
+    `deleting`: what each account's apply would delete unguarded (`guard.deletions`), for the check
+    against the other files (`deleted_elsewhere`), and whether its state is remote (then only a warning:
+    `check-plan` judges the real plan)."""
 
     out: Path
     refused: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     foreign: list[Problem] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
+    deleting: list[tuple[clashes.Claims, bool]] = field(default_factory=list)
 
     def check(self, accounts: list[Account]) -> None:
         """Guard these accounts' stacks (refusals and warnings are collected, raised by `for_synth`)."""
         for account in accounts:
-            refused, warned = _guard(account, self.out)
+            refused, warned, deleting = _guard(account, self.out)
             self.refused += refused
             self.warnings += warned
+            if deleting is not None and deleting[0].claims:
+                self.deleting.append(deleting)
         self.foreign += [
             Problem(path.as_posix(), "", drift.FOREIGN)
             for account in accounts
             for path in drift.foreign_files(output.stack_path(self.out, account.name).parent)
         ]
 
+    def deleted_elsewhere(self, everyone: list[clashes.Claims]) -> tuple[list[Problem], list[Problem]]:
+        """Refusals and warnings (remote state): repositories an account's apply would delete while
+        another file of the same registry (of `everyone`'s claims) makes them."""
+        local = clashes.deleted_elsewhere([d for d, remote in self.deleting if not remote], everyone)
+        remote = clashes.deleted_elsewhere([d for d, remote in self.deleting if remote], everyone)
+        return local, [Problem(p.file, p.path, p.message + guard.REMOTE) for p in remote]
 
-def _guard(account: Account, out: Path) -> tuple[list[Problem], list[Problem]]:
+
+def _guard(
+    account: Account, out: Path
+) -> tuple[list[Problem], list[Problem], tuple[clashes.Claims, bool] | None]:
     """What the removal guard refuses of an account's new stack (it would delete or rename deployed
-    production repositories of the stack already in `out`), and the protections it drops (warnings)."""
+    production repositories of the stack already in `out`), the protections it drops (warnings), and
+    what its apply would delete unguarded (`guard.deletions`; True: from a remote state's output)."""
     path = output.stack_path(out, account.name)
     previous, state = read_previous(path), deployed(account, path.parent)
     if previous is None and (state is None or not state.names):
-        return [], []
+        return [], [], None
     refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
-    return list(refused), list(warned) + list(
-        guard.dropped_protections(account, previous or {}, path.as_posix())
+    dropped = guard.deletions(account, previous or {}, path.as_posix(), state)
+    deleting = clashes.Claims(
+        account.file,
+        account.id,
+        account.region,
+        tuple(
+            clashes.Claim(
+                (clashes.DELETES, account.id, account.region, ecr), "repository", what, clashes.DROPPED
+            )
+            for ecr, what in dropped
+        ),
+        log_group=False,
+    )
+    return (
+        list(refused),
+        list(warned) + list(guard.dropped_protections(account, previous or {}, path.as_posix())),
+        (deleting, state is None),
     )
 
 

@@ -317,3 +317,55 @@ def test_the_state_remembers_a_protection_the_same_change_takes_away(tmp_path, m
             "ecrgen: 1 problem(s) found.",
         ],
     )
+
+
+MOVING = """
+[account]
+id = "123456789012"
+region = "us-east-1"
+environment = "development"
+project = "shop"
+{extra}
+[[repository]]
+name = "{name}"
+{adopt}"""
+
+
+def test_a_repository_moved_to_another_file_keeps_its_images(tmp_path, moto):
+    """A non-production file drops a repository that a new file of the same registry adopts: the old
+    stack's apply would delete it (nothing protects it there). synth refuses from the state; in CI,
+    where synth has neither, check-plan refuses the old stack's plan; retired, it is forgotten there and
+    imported by the new stack, image and all."""
+    from ecrgen.errors import EcrgenError
+
+    write_account(
+        tmp_path, MOVING.format(extra="", name="app", adopt="") + '[[repository]]\nname = "worker"\n', "old"
+    )
+    old = Stack(tmp_path, "old", moto)
+    assert old.up() == {}
+    digest = push_image(old.moto, "worker", "v1")
+    write_account(tmp_path, MOVING.format(extra="", name="worker", adopt="adopt = true\n"), "new")
+    write_account(tmp_path, MOVING.format(extra="", name="app", adopt=""), "old")
+    with pytest.raises(EcrgenError) as caught:
+        old.synth()
+    assert [p.path for p in caught.value.problems] == ["repository"]
+    assert "accounts/new.toml (repository[0].name) makes that repository" in caught.value.problems[0].message
+
+    old.synth_as_ci()
+    old.workspace.pin_provider()
+    plan = old.workspace.plan("dropped")
+    assert repository_changes(plan) == {"aws_ecr_repository.worker": ["delete"]}
+    result = check_plan(tmp_path, "old", plan)
+    assert result.exit_code == 1 and "accounts/new.toml (repository[0].name) makes that" in result.stderr
+
+    write_account(tmp_path, MOVING.format(extra='retired = ["worker"]\n', name="app", adopt=""), "old")
+    old.synth()
+    old.workspace.pin_provider()
+    plan = old.workspace.plan("retired")
+    assert repository_changes(plan) == {"aws_ecr_repository.worker": ["forget"]}
+    assert check_plan(tmp_path, "old", plan).exit_code == 0
+    old.workspace.apply("retired")
+    new = Stack(tmp_path, "new", moto)
+    assert new.up() == {}
+    images = new.moto.client("ecr", "us-east-1").list_images(repositoryName="worker")["imageIds"]
+    assert images == [{"imageDigest": digest, "imageTag": "v1"}]

@@ -28,7 +28,9 @@ same thing. Each file is valid alone; the second apply fails, or the two stacks 
 - A repository one file lets Terraform delete (`allow_destroy`, no longer among its repositories) while
   another file makes it (a repository moved between files, the new one adopting it): the first stack's
   apply deletes the repository and its images under the second (DeleteRepository with force, as the
-  provider's `force_delete` does: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html)
+  provider's `force_delete` does: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html);
+  the same for a repository a file just drops where nothing protects it (a non-production file, found by
+  `synth` from the state or the previous stack, `ecrgen.guard.deletions`, and by `check-plan` from the plan)
 """
 
 from __future__ import annotations
@@ -111,7 +113,7 @@ def clashes_among(accounts: list[Claims]) -> list[Problem]:
     for account in accounts:
         for claim in account.claims:
             if claim.key[0] == DELETES:
-                continue  # `_deleted_elsewhere`
+                continue  # `deleted_elsewhere`
             if claim.key in seen and seen[claim.key][0] != account.file:
                 other, other_path = seen[claim.key]
                 where = {"role": f" of account {account.id}", "state": ""}.get(
@@ -127,7 +129,7 @@ def clashes_among(accounts: list[Claims]) -> list[Problem]:
             seen.setdefault(claim.key, (account.file, claim.path))
         if account.log_group:
             log_policies.setdefault((account.id, account.region), []).append(account.file)
-    found += _deleted_elsewhere(accounts, seen)
+    found += deleted_elsewhere(accounts, accounts)
     for (account_id, region), files in log_policies.items():
         if len(files) > MAX_LOG_RESOURCE_POLICIES:
             found.append(
@@ -149,11 +151,22 @@ MOVED = (
 )
 
 
-def _deleted_elsewhere(accounts: list[Claims], made: dict[tuple, tuple[str, str]]) -> list[Problem]:
-    """A repository one file lets Terraform delete while another file (`made`: the first file making
-    each thing) makes it: reported on the deleting file."""
+DROPPED = (
+    "its apply would delete that repository and its images; list it in account.retired (Terraform forgets "
+    "it in this stack, AWS keeps it for the other)"
+)
+
+
+def deleted_elsewhere(deleting: list[Claims], making: list[Claims]) -> list[Problem]:
+    """A repository one file lets Terraform delete (its `deletes` claims, of `deleting`) while another
+    file makes it (of `making`, the first file making each): reported on the deleting file."""
+    made: dict[tuple, tuple[str, str]] = {}
+    for account in making:
+        for claim in account.claims:
+            if claim.key[0] == "repository":
+                made.setdefault(claim.key, (account.file, claim.path))
     found = []
-    for account in accounts:
+    for account in deleting:
         for claim in account.claims:
             maker = made.get(("repository", *claim.key[1:])) if claim.key[0] == DELETES else None
             if maker is not None and maker[0] != account.file:
@@ -166,6 +179,19 @@ def _deleted_elsewhere(accounts: list[Claims], made: dict[tuple, tuple[str, str]
                         f"{claim.why}",
                     )
                 )
+    return found
+
+
+def repository_makers(accounts: list[Claims], account_id: str, region: str, besides: str) -> dict[str, str]:
+    """ECR name -> `FILE (PATH)` of the first file other than `besides` that makes that repository in
+    this registry (account and region)."""
+    found: dict[str, str] = {}
+    for account in accounts:
+        if account.file == besides or (account.id, account.region) != (account_id, region):
+            continue
+        for claim in account.claims:
+            if claim.key[0] == "repository":
+                found.setdefault(claim.key[-1], f"{account.file} ({claim.path})")
     return found
 
 
