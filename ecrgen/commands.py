@@ -122,16 +122,22 @@ def synthesize(
     """Synthesize the accounts whose inputs or outputs changed (all with `force`), then write them
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them; `warn`
     receives the warnings of the accounts validated."""
-    from ecrgen import preflight
-    from ecrgen.config import load
     from ecrgen.synthesis import run
 
     def check(
         stale: list[str], known: dict[str, str], keep: Callable[[list[Account]], None]
     ) -> tuple[Problem, ...]:
+        from ecrgen import preflight  # only when something is stale: they import the config models
+        from ecrgen.config import load
+
         return preflight.for_synth(load.load_each, accounts_dir, stale, out, known, keep)[1]
 
-    steps = run.Steps(check, _render, preflight.kept, progress or run.QUIET, warn)
+    def kept(account: Account) -> str:
+        from ecrgen import preflight
+
+        return preflight.kept(account)
+
+    steps = run.Steps(check, _render, kept, progress or run.QUIET, warn)
     return run.synthesize(accounts_dir, names, out, steps, force)
 
 

@@ -16,11 +16,13 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
-from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
 from ecrgen.synthesis import frames
+
+if TYPE_CHECKING:  # pickle imports the models where an account is unpacked
+    from ecrgen.config.model import Account
 
 # Below this many repositories one process is faster than starting a second Node.
 PARALLEL_REPOSITORIES = 150

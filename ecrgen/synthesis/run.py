@@ -10,14 +10,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ecrgen import output
 from ecrgen.config import files
-from ecrgen.config.model import Account
 from ecrgen.errors import EcrgenError, Problem
 from ecrgen.synthesis import incremental, manifest, pool
 from ecrgen.synthesis.environment import check_environment
+
+if TYPE_CHECKING:  # a run with nothing stale never imports the config models (pydantic)
+    from ecrgen.config.model import Account
 
 # A [[repository]] table header, as TOML allows it written (`[[ repository ]]` too): counted, not parsed.
 REPOSITORY_TABLE = re.compile(rb"^[ \t]*\[\[[ \t]*repository[ \t]*\]\]", re.MULTILINE)
@@ -48,8 +50,8 @@ QUIET = Quiet()
 # The accounts named, validated and checked against the output folder and the folder's other accounts
 # (given: what an earlier synth kept of their claims, by name), each part of them handed to `keep` as it
 # is checked (an EcrgenError may still follow); the warnings.
-Check = Callable[[list[str], dict[str, str], Callable[[list[Account]], None]], tuple[Problem, ...]]
-Render = Callable[[list[Account], Callable[[str], None]], dict[str, str]]
+Check = Callable[[list[str], dict[str, str], Callable[[list["Account"]], None]], tuple[Problem, ...]]
+Render = Callable[[list["Account"], Callable[[str], None]], dict[str, str]]
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,14 @@ def test_unchanged_accounts_are_skipped_and_edits_are_repaired(tmp_path, monkeyp
     assert first.stdout.count("(written)") == 3
     second = run("synth", "--all")
     assert second.stdout.count("(skipped)") == 3 and "synthesizing" not in second.stderr
+    # Recognised from file hashes alone: the run never imports the config models (issue 24, item 4).
+    code = (
+        "import runpy, sys; sys.argv = ['ecrgen', 'synth', '--all']\n"
+        "try:\n    runpy.run_module('ecrgen', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('ecrgen.config.model', 'ecrgen.preflight'))))"
+    )
+    alone = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert alone.stdout.splitlines()[-1] == "[]" and alone.stdout.count("(skipped)") == 3
     stack = tmp_path / "cdktf.out" / "stacks" / "example_account" / "cdk.tf.json"
     original = stack.read_text()
     stack.write_text(original.replace("IMMUTABLE", "MUTABLE"))
