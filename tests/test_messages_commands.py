@@ -145,7 +145,7 @@ def test_an_open_statement_is_a_warning_outside_production(accounts):
     assert (result.exit_code, result.stderr.splitlines()) == (
         0,
         [
-            "warning: accounts/a.toml: repository[0].policy: template 'open': Statement[0].Principal: '*' without a Condition grants every ECR action ('ecr:*': push, delete images, replace this policy) to everyone in every AWS account; add a Condition (such as aws:PrincipalOrgID) or name the principals"
+            "warning: accounts/a.toml:9: repository[0].policy: template 'open': Statement[0].Principal: '*' without a Condition grants every ECR action ('ecr:*': push, delete images, replace this policy) to everyone in every AWS account; add a Condition (such as aws:PrincipalOrgID) or name the principals"
         ],
     )
 
@@ -155,7 +155,7 @@ def test_a_trust_policy_over_iams_default_quota_is_a_warning(accounts):
     assert (result.exit_code, result.stderr.splitlines()) == (
         0,
         [
-            "warning: accounts/a.toml: role: its trust policy would be 2471 characters; IAM's default quota is 2048 (raisable to 4096 through Service Quotas): apply fails unless the quota was raised"
+            "warning: accounts/a.toml:7: role: its trust policy would be 2471 characters; IAM's default quota is 2048 (raisable to 4096 through Service Quotas): apply fails unless the quota was raised"
         ],
     )
 
@@ -248,7 +248,7 @@ def test_synth_warns_when_prevent_destroy_is_turned_off(accounts):
     result = run("synth", "a", "--accounts-dir", str(folder))
     assert (result.exit_code, result.stdout) == (0, "a: cdktf.out/stacks/a/cdk.tf.json (written)\n")
     assert (
-        "warning: accounts/a.toml: repository[0]: 'app' loses the prevent_destroy it has in cdktf.out/stacks/a/cdk.tf.json (prevent_destroy = false): Terraform may then delete it and its images"
+        "warning: accounts/a.toml:9: repository[0]: 'app' loses the prevent_destroy it has in cdktf.out/stacks/a/cdk.tf.json (prevent_destroy = false): Terraform may then delete it and its images"
         in result.stderr.splitlines()
     )
 
@@ -415,7 +415,7 @@ def test_a_lifecycle_turned_off_beside_its_counts_is_a_warning(accounts):
     assert (result.exit_code, result.stderr.splitlines()) == (
         0,
         [
-            "warning: accounts/a.toml: repository[0].lifecycle.enabled: false turns the lifecycle policy off, "
+            "warning: accounts/a.toml:9: repository[0].lifecycle.enabled: false turns the lifecycle policy off, "
             "so max_image_count would be ignored"
         ],
     )

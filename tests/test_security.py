@@ -406,9 +406,9 @@ def test_production_warnings_printed_by_validate_and_synth_never_failing(account
         a=minimal("production", PROD_ROLE), b=minimal("dev", PROD_ROLE).replace("123456789012", OTHER_ID)
     )
     expected = [
-        "warning: accounts/a.toml: repository[0].lifecycle: the default lifecycle policy of a production repository has no protected_tags: "
+        "warning: accounts/a.toml:8: repository[0].lifecycle: the default lifecycle policy of a production repository has no protected_tags: "
         "it expires any image beyond the newest 30, deployed ones too; list the tags of deployed images (e.g. protected_tags = ['prod-*', 'v*'])",
-        "warning: accounts/a.toml: role.github_repositories[0]: 'acme/app' lets every branch, tag, pull request and environment of the repository "
+        "warning: accounts/a.toml:18: role.github_repositories[0]: 'acme/app' lets every branch, tag, pull request and environment of the repository "
         "push to production repositories; name a ref or an environment ('acme/app:ref:refs/heads/main', 'acme/app:environment:production')",
     ]
     runner = CliRunner()

@@ -171,13 +171,13 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
         f"{tmp_path}/iam_policies/shop-repository-shop_worker.json.j2 (written)",
     ]
     assert imported.stderr.splitlines() == [
-        f"warning: {accounts}/shop.toml: registry.pull_through_cache: left out: {server.url} does not implement "
+        f"warning: {accounts}/shop.toml:48: registry.pull_through_cache: left out: {server.url} does not implement "
         "ecr:DescribePullThroughCacheRules (HTTP 500 without an AWS error); if the account has any, add them by hand",
-        f"warning: {accounts}/shop.toml: registry.creation_template: left out: {server.url} does not implement "
+        f"warning: {accounts}/shop.toml:48: registry.creation_template: left out: {server.url} does not implement "
         "ecr:DescribeRepositoryCreationTemplates (HTTP 500 without an AWS error); if the account has any, add them by hand",
-        f"warning: {accounts}/shop.toml: registry.policy_scope: left out: {server.url} does not implement "
+        f"warning: {accounts}/shop.toml:48: registry.policy_scope: left out: {server.url} does not implement "
         "ecr:GetAccountSetting (HTTP 500 without an AWS error); if the account has any, add them by hand",
-        f"warning: {accounts}/shop.toml: registry.pull_time_update_exclusions: left out: {server.url} does not "
+        f"warning: {accounts}/shop.toml:48: registry.pull_time_update_exclusions: left out: {server.url} does not "
         "implement ecr:ListPullTimeUpdateExclusions (HTTP 500 without an AWS error); if the account has any, add "
         "them by hand",
     ]

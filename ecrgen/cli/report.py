@@ -28,13 +28,14 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 def warnings(found: Iterable[Problem], github_too: bool = False) -> None:
-    """Warnings: on stderr, never a failure (and as `::warning` annotations on stdout with `github_too`)."""
+    """Warnings: on stderr as `warning: FILE:LINE: path: message` (the line where it is known), never a
+    failure (and as `::warning` annotations on stdout with `github_too`)."""
     found = list(found)
     if github_too:
         for line in github(found, "warning"):
             typer.echo(line)
-    for problem in found:
-        typer.echo(f"warning: {problem}", err=True)
+    for problem, line in located(found):
+        typer.echo(f"warning: {_text(problem, line)}", err=True)
 
 
 def problems(found: list[Problem], github_too: bool, writes: bool) -> None:
@@ -45,10 +46,15 @@ def problems(found: list[Problem], github_too: bool, writes: bool) -> None:
         for annotation in github(found):
             typer.echo(annotation)
     for problem, line in located(found):
-        where = f"{problem.file}:{line}" if line else problem.file
-        typer.echo(": ".join(part for part in (where, problem.path, problem.message) if part), err=True)
+        typer.echo(_text(problem, line), err=True)
     written = "; nothing was written" if writes else ""
     typer.echo(f"ecrgen: {len(found)} problem(s) found{written}.", err=True)
+
+
+def _text(problem: Problem, line: int | None) -> str:
+    """`FILE:LINE: path: message` (`FILE: path: message` where the line is not known)."""
+    where = f"{problem.file}:{line}" if line else problem.file
+    return ": ".join(part for part in (where, problem.path, problem.message) if part)
 
 
 def interrupted(writes: bool) -> None:

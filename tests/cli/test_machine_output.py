@@ -90,7 +90,7 @@ def test_github_format_turns_warnings_into_warning_annotations(folder):
         f"::warning file=accounts/prod.toml,line=7::repository[0].lifecycle: {WARNING}",
         "1 account(s) valid: prod",
     ]
-    assert result.stderr == f"warning: accounts/prod.toml: repository[0].lifecycle: {WARNING}\n"
+    assert result.stderr == f"warning: accounts/prod.toml:7: repository[0].lifecycle: {WARNING}\n"
 
 
 def test_check_plan_json_refusal_and_pass(folder):

@@ -71,13 +71,13 @@ LIFECYCLE = {
 }
 ENDPOINT = "https://api.ecr.eu-west-1.amazonaws.com"
 LEFT_OUT = [
-    f"warning: accounts/prod.toml: registry.pull_through_cache: left out: {ENDPOINT} does not implement "
+    f"warning: accounts/prod.toml:49: registry.pull_through_cache: left out: {ENDPOINT} does not implement "
     "ecr:DescribePullThroughCacheRules (NotImplementedError); if the account has any, add them by hand",
-    f"warning: accounts/prod.toml: registry.creation_template: left out: {ENDPOINT} does not implement "
+    f"warning: accounts/prod.toml:49: registry.creation_template: left out: {ENDPOINT} does not implement "
     "ecr:DescribeRepositoryCreationTemplates (NotImplementedError); if the account has any, add them by hand",
-    f"warning: accounts/prod.toml: registry.policy_scope: left out: {ENDPOINT} does not implement "
+    f"warning: accounts/prod.toml:49: registry.policy_scope: left out: {ENDPOINT} does not implement "
     "ecr:GetAccountSetting (NotImplementedError); if the account has any, add them by hand",
-    f"warning: accounts/prod.toml: registry.pull_time_update_exclusions: left out: {ENDPOINT} does not implement "
+    f"warning: accounts/prod.toml:49: registry.pull_time_update_exclusions: left out: {ENDPOINT} does not implement "
     "ecr:ListPullTimeUpdateExclusions (NotImplementedError); if the account has any, add them by hand",
 ]
 NOTHING_WRITTEN = "ecrgen: 1 problem(s) found; nothing was written."
