@@ -32,8 +32,8 @@ def warnings(found: Iterable[Problem], github_too: bool = False) -> None:
     failure (and as `::warning` annotations on stdout with `github_too`)."""
     found = list(found)
     if github_too:
-        for line in github(found, "warning"):
-            typer.echo(line)
+        for annotation in github(found, "warning"):
+            typer.echo(annotation)
     for problem, line in located(found):
         typer.echo(f"warning: {_text(problem, line)}", err=True)
 
