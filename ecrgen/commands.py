@@ -45,6 +45,7 @@ __all__ = [
     "import_account",
     "init_ci",
     "lifecycle_preview",
+    "time_problem",
     "listing",
     "render_texts",
     "stale_message",
@@ -219,6 +220,14 @@ def import_account(
         return preflight.validate(load.load_each, folder, names)
 
     return run.import_account(accounts_dir, options, force, verify)
+
+
+def time_problem(text: str | None) -> str | None:
+    """What is wrong with a `--at` value (None: it is a time, or not given): a usage error, found before
+    any file is read."""
+    from ecrgen import images
+
+    return None if text is None or images.parse_time(text) is not None else images.not_a_time(text)
 
 
 def lifecycle_preview(

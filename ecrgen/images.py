@@ -28,6 +28,14 @@ STATUSES = ("ACTIVE", "ARCHIVED", "ACTIVATING")
 MAX_PROBLEMS = 20  # a broken file of 10,000 images gets a readable report, not 10,000 lines
 
 
+ISO_TIME = "a time in ISO 8601 (such as 2025-05-01T12:00:00Z; UTC when it has no offset)"
+
+
+def not_a_time(text: str) -> str:
+    """What is wrong with a time given on the command line (`--at`) that `parse_time` cannot read."""
+    return f"{show(text)} is not {ISO_TIME}"
+
+
 def parse_time(value: Any) -> dt.datetime | None:
     """An aware datetime (UTC when no offset is given) from ISO 8601 text, epoch seconds or a datetime;
     None when the value is none of these."""

@@ -19,7 +19,6 @@ from ecrgen.config.model import Account, Repository
 from ecrgen.errors import EcrgenError, Problem, show
 from ecrgen.rules.lifecycle_evaluation import EXPIRE, KEEP, TRANSITION, Image, Outcome, evaluate
 
-AT_TIME = "a time in ISO 8601 (such as 2025-05-01T12:00:00Z; UTC when it has no offset)"
 VERBS = {EXPIRE: "expired", TRANSITION: "transitioned to the archive"}
 
 
@@ -128,7 +127,7 @@ def parse_at(text: str | None) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
     moment = images.parse_time(text)
     if moment is None:
-        raise EcrgenError([Problem("", "--at", f"{show(text)} is not {AT_TIME}")])
+        raise EcrgenError([Problem("", "--at", images.not_a_time(text))])
     return moment
 
 

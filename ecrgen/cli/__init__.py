@@ -210,6 +210,9 @@ def lifecycle_preview(  # noqa: PLR0913  (a Typer command's parameters are its o
     exit 1 if an image carrying one of those tags would be expired or transitioned."""
     if (images is None) != from_aws:
         raise typer.BadParameter("give --images FILE or --from-aws (one of them)")
+    wrong = commands.time_problem(at)
+    if wrong:
+        raise typer.BadParameter(wrong, param_hint="'--at'")
     with _reported(writes=False):
         result = commands.lifecycle_preview(
             accounts_dir, account, repository, images, at, tuple(deployed or ())

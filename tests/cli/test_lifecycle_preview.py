@@ -256,11 +256,13 @@ def test_an_unknown_repository_names_the_nearest_and_the_known_ones(folder, tmp_
     )
 
 
-def test_a_bad_time(folder, tmp_path):
-    result = run("prod", "app", "--images", images_file(tmp_path, APP_IMAGES), "--at", "next tuesday")
-    assert (result.exit_code, result.stderr.splitlines()[0]) == (
-        1,
-        "--at: 'next tuesday' is not a time in ISO 8601 (such as 2025-05-01T12:00:00Z; UTC when it has no offset)",
+def test_a_bad_time_is_a_usage_error(folder, tmp_path):
+    """A bad option value is a usage error (exit 2, as the contract says), found before any file is read."""
+    result = run("prod", "app", "--images", "missing.json", "--at", "next tuesday")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        "Error: Invalid value for '--at': 'next tuesday' is not a time in ISO 8601 (such as 2025-05-01T12:00:00Z; "
+        "UTC when it has no offset)",
     )
 
 
