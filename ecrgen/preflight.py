@@ -66,7 +66,8 @@ def validate(
     errors, warned = others.across_fleet(found.facts, found.files)
     if errors:
         raise EcrgenError(errors)
-    warnings = tuple(found.warnings + found.policy_warnings + warned)
+    unread = files.not_read(accounts_dir) if names is None else []
+    warnings = tuple(unread + found.warnings + found.policy_warnings + warned)
     return Checked(found.accounts, warnings, tuple(found.claims + others.claims()))
 
 

@@ -31,6 +31,39 @@ def account_files(accounts_dir: Path) -> dict[str, Path]:
     }
 
 
+def not_read(accounts_dir: Path) -> list[Problem]:
+    """Warnings: files that look like account files but are not read as one (`*.toml` in a subfolder,
+    `*.TOML` and other cases of the suffix), so that an account is never left out without a word."""
+    found = []
+    for path in sorted(accounts_dir.glob("*/*")):
+        if (
+            path.suffix.lower() == ACCOUNT_SUFFIX
+            and path.is_file()
+            and not ignored(path.name)
+            and not ignored(path.parent.name)
+        ):
+            found.append(
+                Problem(
+                    path.as_posix(),
+                    "",
+                    f"is not read: account files are the *{ACCOUNT_SUFFIX} files directly in "
+                    f"{accounts_dir.as_posix()} (subfolders are not read); move it there, or point "
+                    f"--accounts-dir at {path.parent.as_posix()}",
+                )
+            )
+    for path in sorted(accounts_dir.glob("*")):
+        if path.suffix.lower() == ACCOUNT_SUFFIX and path.suffix != ACCOUNT_SUFFIX and not ignored(path.name):
+            found.append(
+                Problem(
+                    path.as_posix(),
+                    "",
+                    f"is not read: account files end in {ACCOUNT_SUFFIX} (lower case); rename it "
+                    f"{path.stem}{ACCOUNT_SUFFIX}",
+                )
+            )
+    return found
+
+
 def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:
     """The named accounts' files (all when `names` is empty; `NAME.toml` means `NAME`). An unknown
     name lists the known ones and the nearest; a folder without account files is an error."""

@@ -74,6 +74,8 @@ def synthesize(
     atomically. Unchanged accounts are recognised from file hashes alone, without parsing them."""
     check_environment()
     chosen = files.select(accounts_dir, names)
+    if names is None:  # every account: say which files look like accounts but are not read as one
+        steps.warn(tuple(files.not_read(accounts_dir)))
     templates = incremental.templates_digest(accounts_dir)
     digests, repositories = {}, {}
     for name, path in chosen.items():  # each file read once, and not kept

@@ -657,3 +657,33 @@ def test_validate_of_named_accounts_checks_clashes_with_the_other_files_as_synth
     )
     synthesized = run("synth", "b", "--accounts-dir", str(folder), "--out", "out")
     assert (synthesized.exit_code, synthesized.stderr.splitlines()[0]) == (1, message)
+
+
+@pytest.mark.node
+def test_files_that_look_like_accounts_but_are_not_read_are_named(accounts):
+    """A file in a subfolder, or with the suffix in capitals, is no account file: said, not skipped
+    silently (by validate and synth of every account)."""
+    folder = accounts(a=minimal("dev"))
+    (folder / "eu").mkdir()
+    (folder / "eu" / "prod.toml").write_text(minimal())
+    (folder / "Shared.TOML").write_text(minimal())
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "x.toml").write_text(minimal())
+    (folder / "eu" / "prod.toml~").write_text(minimal())
+    warned = [
+        "warning: accounts/Shared.TOML: is not read: account files end in .toml (lower case); rename it Shared.toml",
+        "warning: accounts/eu/prod.toml: is not read: account files are the *.toml files directly in accounts "
+        "(subfolders are not read); move it there, or point --accounts-dir at accounts/eu",
+    ]
+    result = run("validate", "--accounts-dir", str(folder))
+    assert (result.exit_code, result.stdout, sorted(result.stderr.splitlines())) == (
+        0,
+        "1 account(s) valid: a\n",
+        warned,
+    )
+    synthesized = run("synth", "--all", "--accounts-dir", str(folder), "--out", "out")
+    assert synthesized.exit_code == 0 and sorted(synthesized.stderr.splitlines())[-3:] == [
+        "synthesizing 1 of 1 accounts",
+        *warned,
+    ]
+    assert run("validate", "a", "--accounts-dir", str(folder)).stderr == ""
