@@ -4,6 +4,7 @@ that word problems: `show` (a bad value), `duplicates`, `each_matching`."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,15 @@ def show(value: object, limit: int = 80) -> str:
     # A TOML date or time reads as the user wrote it, not as Python's datetime(...).
     text = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def path_key(name: str) -> str:
+    """A key as a field path shows it: bare where TOML allows it bare, else quoted as TOML quotes it
+    (`tags."cost center"`, `tags.""`), so that a path always reads back to the one key."""
+    return name if BARE_KEY.fullmatch(name) else json.dumps(name, ensure_ascii=False)
 
 
 def each_matching(key: str, values: list[str], pattern: re.Pattern[str], what: str) -> list[tuple[str, str]]:

@@ -246,7 +246,7 @@ def test_creation_templates(accounts):
         f"{here}[0].description: is 257 characters; ECR allows at most 256",
         f"{here}[0].custom_role_arn: is required with KMS encryption and resource_tags: ECR creates the repositories through a role "
         "of this account that may use the key and tag them",
-        f"{here}[0].resource_tags.aws:x: 'aws:x' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')",
+        f"{here}[0].resource_tags.\"aws:x\": 'aws:x' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')",
         f"{here}[1].applied_for: is empty; name what the template applies to (PULL_THROUGH_CACHE, REPLICATION, CREATE_ON_PUSH)",
         f"{here}[1].custom_role_arn: 'arn:aws:iam::210987654321:role/r' is a role of account 210987654321; "
         "ECR assumes a role of the registry's own account 123456789012",

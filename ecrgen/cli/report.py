@@ -24,7 +24,7 @@ _HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(
     r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
 )
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH_PART = re.compile(r'("(?:[^"\\]|\\.)*")|([^."\[\]]+)|\[(\d+)\]')
 
 
 def warnings(found: Iterable[Problem], github_too: bool = False) -> None:
@@ -126,8 +126,12 @@ def find_line(lines: list[str] | None, problem: Problem) -> int | None:
 
 
 def split_path(path: str) -> list[str | int]:
-    """'repository[2].lifecycle.rules[0]' -> ['repository', 2, 'lifecycle', 'rules', 0]."""
-    return [int(index) if index else name for name, index in _PATH_PART.findall(path)]
+    """'repository[2].lifecycle.rules[0]' -> ['repository', 2, 'lifecycle', 'rules', 0]; a quoted key
+    (`tags."cost center"`, `errors.path_key`) is one name."""
+    return [
+        int(index) if index else json.loads(quoted) if quoted else name
+        for quoted, name, index in _PATH_PART.findall(path)
+    ]
 
 
 def locate(lines: list[str], path: list[str | int]) -> int | None:

@@ -8,7 +8,7 @@ import string
 
 from ecrgen.config import schema
 from ecrgen.config.findings import Findings
-from ecrgen.errors import show
+from ecrgen.errors import path_key, show
 from ecrgen.rules import Found, arns, names, provider
 from ecrgen.rules import tags as tag_rules
 
@@ -95,9 +95,9 @@ def check_tags(tags: dict[str, str], role: bool, found: Findings) -> None:
     """The account's tags: their number, each key and value, and (with a role) IAM's case rule."""
     found.add("tags", tag_rules.check_account_tags(tags))
     for key, value in tags.items():
-        found.add(f"tags.{key}", names.tag_key(key) or names.tag_value(value))
+        found.add(f"tags.{path_key(key)}", names.tag_key(key) or names.tag_value(value))
     for key, message in tag_rules.role_case_clashes(tags if role else ()):
-        found.add(f"tags.{key}", [("", message)])
+        found.add(f"tags.{path_key(key)}", [("", message)])
 
 
 def name_format(acct: schema.AccountTable, found: Findings) -> str | None:

@@ -11,7 +11,7 @@ from ecrgen.config.findings import Context, Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import CreationTemplate, PullThroughCacheRule, Registry, ReplicationRule
 from ecrgen.config.settings import Layers, check_template_name, resolve
-from ecrgen.errors import duplicates
+from ecrgen.errors import duplicates, path_key
 from ecrgen.rules import Found, arns, names, prefixes
 from ecrgen.rules import account_settings as account_rules
 from ecrgen.rules import tags as tag_rules
@@ -161,7 +161,7 @@ def _check_template_keys(
     )
     found.add(f"{here}.resource_tags", tag_rules.check_resource_tags(table.resource_tags))
     for key, value in table.resource_tags.items():
-        found.add(f"{here}.resource_tags.{key}", names.tag_key(key) or names.tag_value(value))
+        found.add(f"{here}.resource_tags.{path_key(key)}", names.tag_key(key) or names.tag_value(value))
 
 
 GRANTS = ("replication_source_account_ids", "pull_through_principals")

@@ -11,7 +11,7 @@ from ecrgen.config.findings import Context, Findings
 from ecrgen.config.lifecycle import lifecycle_policy
 from ecrgen.config.model import Repository
 from ecrgen.config.settings import Layers, resolve
-from ecrgen.errors import show
+from ecrgen.errors import path_key, show
 from ecrgen.rules import Found, names
 from ecrgen.rules import tags as tag_rules
 
@@ -37,7 +37,7 @@ def repository(
     guarded = production or layers.pick("prevent_destroy", False) or shared.adopt
     found.add(f"{layers.at('tags')}.tags", tag_rules.check_repository_tags(tags, ctx.tags, guarded))
     for key, value in tags.items():
-        found.add(f"{layers.at('tags')}.tags.{key}", names.tag_key(key) or names.tag_value(value))
+        found.add(f"{layers.at('tags')}.tags.{path_key(key)}", names.tag_key(key) or names.tag_value(value))
     return Repository(
         **vars(shared),
         tags=tuple(sorted(tags.items())),

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from ecrgen.config import schema
-from ecrgen.errors import Problem, show
+from ecrgen.errors import Problem, path_key, show
 from ecrgen.rules.pull_through_cache import UPSTREAMS
 
 # Required string keys whose allowed values a rule (not the schema) knows: named when the key is missing.
@@ -120,7 +120,7 @@ def field_path(loc: tuple) -> str:
     """('repository', 2, 'name') -> 'repository[2].name'."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{path_key(part)}" if text else path_key(part))
     return text
 
 

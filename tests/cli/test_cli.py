@@ -687,3 +687,30 @@ def test_files_that_look_like_accounts_but_are_not_read_are_named(accounts):
         *warned,
     ]
     assert run("validate", "a", "--accounts-dir", str(folder)).stderr == ""
+
+
+def test_a_tag_key_that_toml_must_quote_is_quoted_in_the_path_and_located(accounts):
+    """An empty key, or one with a dot: the path quotes it as TOML does, so it reads back to one key and
+    the line found is the key's own."""
+    folder = accounts(
+        a=minimal("dev", '[tags]\nTeam = "x"\n"" = "empty"\n"a.b" = "dot!"\n\n[[repository]]\nname = "app"\n')
+    )
+    result = run("validate", "--accounts-dir", str(folder))
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            "accounts/a.toml:9: tags.\"\": '' is not a valid tag key (1-128 chars: letters, digits, spaces and "
+            "_ . : / = + - @; not starting with 'aws:')",
+            "accounts/a.toml:10: tags.\"a.b\": 'dot!' is not a valid tag value (0-256 chars: letters, digits, spaces "
+            "and _ . : / = + - @)",
+            "ecrgen: 2 problem(s) found.",
+        ],
+    )
+
+
+def test_a_quoted_path_part_is_one_name():
+    from ecrgen.cli.report import split_path
+
+    assert split_path('repository[1].tags."a.b"') == ["repository", 1, "tags", "a.b"]
+    assert split_path('tags.""') == ["tags", ""]
+    assert split_path('tags."say \\"hi\\""') == ["tags", 'say "hi"']

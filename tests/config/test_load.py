@@ -182,7 +182,7 @@ def test_every_problem_of_every_file_at_once(accounts):
         ('[backend]\ntype = "gcs"\n', "backend.type: 'gcs' is not allowed (allowed: 'local' or 's3')"),
         (
             '[tags]\n"aws:owner" = "x"\n',
-            "tags.aws:owner: 'aws:owner' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')",
+            "tags.\"aws:owner\": 'aws:owner' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')",
         ),
         (
             '[role]\nname = "ci"\n',

@@ -56,7 +56,7 @@ def tags(count: int, first: int = 0) -> str:
             "dev",
             "",
             'tags = { "aws:team" = "x" }\n',
-            "repository[0].tags.aws:team: 'aws:team' is not a valid tag key (1-128 chars: letters, digits, spaces and "
+            "repository[0].tags.\"aws:team\": 'aws:team' is not a valid tag key (1-128 chars: letters, digits, spaces and "
             "_ . : / = + - @; not starting with 'aws:')",
         ),
         (

@@ -126,7 +126,7 @@ def problems(folder, names=None) -> list[str]:
         ),
         (
             '[tags]\n"Cost Centre!" = "1"\n',
-            "tags.Cost Centre!: 'Cost Centre!' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')",
+            "tags.\"Cost Centre!\": 'Cost Centre!' is not a valid tag key (1-128 chars: letters, digits, spaces and _ . : / = + - @; not starting with 'aws:')",
         ),
         # name_format: a format spec would cut or quote names.
         (
