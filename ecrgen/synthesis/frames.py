@@ -46,17 +46,9 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def decode(data: bytes) -> dict[str, str]:
-    """Account name -> text, from one frame; TornFrame when the frame or any account's text is not intact."""
-    header, newline, _ = data[:HEADER_LIMIT].partition(b"\n")
-    if not newline:
-        raise TornFrame(f"no frame header (got {header[:60]!r})")
-    return _checked(header, memoryview(data)[len(header) + 1 :])  # not copied: a frame may be large
-
-
 def read(stream: BinaryIO) -> Iterator[dict[str, str]]:
-    """Every frame on `stream` until it ends, each checked as `decode` checks it, as it arrives; a frame
-    cut short (the stream ends inside it) is a TornFrame."""
+    """Every frame on `stream` until it ends, each checked (its length, its SHA-256 and each account's
+    text's) as it arrives; a frame cut short (the stream ends inside it) is a TornFrame."""
     while header := stream.readline(HEADER_LIMIT):
         if not header.endswith(b"\n"):
             raise TornFrame(f"no frame header (got {header[:60]!r})")

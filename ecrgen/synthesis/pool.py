@@ -7,7 +7,6 @@ batch is sent; each account's text goes on to the caller as its frame arrives (`
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import pickle
 import subprocess
@@ -201,16 +200,6 @@ def collect(
         stdout.close()
     stderr.close()
     _judge(worker.returncode, damage, b"".join(errors), names, arrived)
-
-
-def received(returncode: int, stdout: bytes, stderr: bytes, names: list[str]) -> dict[str, str]:
-    """The texts a worker sent for the accounts `names` (its whole stdout), each checked against its
-    digest; an EcrgenError when the worker failed or a frame is not whole and intact."""
-    texts: dict[str, str] = {}
-    arrived: list[str] = []
-    damage = _arrivals(io.BytesIO(stdout), names, arrived, texts.update)
-    _judge(returncode, damage, stderr, names, arrived)
-    return texts
 
 
 def _arrivals(

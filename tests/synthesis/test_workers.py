@@ -20,8 +20,34 @@ from ecrgen.synthesis import frames, pool
 TEXTS = {"alpha": '{\n  "a": "x"\n}\n', "beta": '{\n  "b": "éy"\n}\n'}
 
 
+def decode(data: bytes) -> dict[str, str]:
+    """The texts of the one frame `data` holds, read as the parent reads a worker's stream."""
+    found = list(frames.read(io.BytesIO(data)))
+    if len(found) != 1:
+        raise frames.TornFrame(f"{len(found)} frames")
+    return found[0]
+
+
+class Finished:
+    """A worker process that has written all it will (`stdout`, `stderr`) and exited with `returncode`."""
+
+    def __init__(self, returncode: int, stdout: bytes, stderr: bytes):
+        self.returncode = returncode
+        self.stdin, self.stdout, self.stderr = io.BytesIO(), io.BytesIO(stdout), io.BytesIO(stderr)
+
+    def wait(self) -> int:
+        return self.returncode
+
+
+def received(returncode: int, stdout: bytes, stderr: bytes, names: list[str]) -> dict[str, str]:
+    """What `pool.collect` hands on from a worker that sent `stdout` for the accounts `names`."""
+    texts: dict[str, str] = {}
+    pool.collect(Finished(returncode, stdout, stderr), b"batch", names, texts.update)  # type: ignore[arg-type]
+    return texts
+
+
 def test_a_frame_carries_every_text_back_unchanged():
-    assert frames.decode(frames.encode(TEXTS)) == TEXTS
+    assert decode(frames.encode(TEXTS)) == TEXTS
 
 
 def test_short_writes_are_continued_not_dropped(monkeypatch):
@@ -42,21 +68,21 @@ def test_short_writes_are_continued_not_dropped(monkeypatch):
     with os.fdopen(read_end, "rb") as pipe:
         assert pipe.read() == data
     assert len(calls) == -(-len(data) // 7)
-    assert frames.decode(data) == TEXTS
+    assert decode(data) == TEXTS
 
 
 def test_every_cut_extension_and_altered_byte_is_refused():
     data = frames.encode(TEXTS)
     for end in range(len(data)):
         with pytest.raises(frames.TornFrame):
-            frames.decode(data[:end])
-    with pytest.raises(frames.TornFrame, match="the frame announced"):
-        frames.decode(data + b"x")
+            decode(data[:end])
+    with pytest.raises(frames.TornFrame, match="no frame header"):  # a stream: the next frame is torn
+        decode(data + b"x")
     for position in range(len(data)):
         altered = bytearray(data)
         altered[position] ^= 0x01
         with pytest.raises((frames.TornFrame, ValueError)):
-            frames.decode(bytes(altered))
+            decode(bytes(altered))
 
 
 def test_frames_are_read_one_by_one_as_they_arrive():
@@ -92,7 +118,7 @@ def test_a_stream_cut_anywhere_gives_the_whole_frames_before_the_cut_then_refuse
 def test_accounts_not_asked_for_or_missing_are_refused(sent, reason):
     data = b"".join(frames.encode({name: text}) for name, text in sent.items())
     with pytest.raises(EcrgenError) as refused:
-        pool.received(0, data, b"", ["alpha", "beta"])
+        received(0, data, b"", ["alpha", "beta"])
     assert str(refused.value) == (
         f"ecrgen synthesis worker: {reason}; nothing was written: run the command again"
     )
@@ -101,7 +127,7 @@ def test_accounts_not_asked_for_or_missing_are_refused(sent, reason):
 def test_an_account_sent_twice_is_refused():
     data = frames.encode({"alpha": "{}"}) * 2 + frames.encode({"beta": "{}"})
     with pytest.raises(EcrgenError, match=r"sent the accounts \['alpha'\] it was not given or sent twice"):
-        pool.received(0, data, b"", ["alpha", "beta"])
+        received(0, data, b"", ["alpha", "beta"])
 
 
 def test_a_stream_that_lost_bytes_between_two_strings_is_refused():
@@ -113,29 +139,29 @@ def test_a_stream_that_lost_bytes_between_two_strings_is_refused():
     cut = payload.replace('xx", "sha256": "0"}, "beta": {"text": "', "")
     torn = b"%s %d %s\n%s" % (frames.MAGIC, len(cut), frames.digest(cut.encode()).encode(), cut.encode())
     with pytest.raises(frames.TornFrame, match="the text of alpha differs from its SHA-256"):
-        frames.decode(torn)
+        decode(torn)
 
 
 def test_a_failed_or_damaged_worker_is_one_clear_error():
     with pytest.raises(EcrgenError) as failed:
-        pool.received(-9, b"", b"Traceback\nMemoryError\n", ["alpha"])
+        received(-9, b"", b"Traceback\nMemoryError\n", ["alpha"])
     assert str(failed.value) == (
         "ecrgen synthesis worker: stopped with exit code -9:\nTraceback\nMemoryError; "
         "nothing was written: run the command again"
     )
     with pytest.raises(EcrgenError) as damaged:
-        pool.received(0, frames.encode(TEXTS)[:-3], b"", ["alpha", "beta"])
+        received(0, frames.encode(TEXTS)[:-3], b"", ["alpha", "beta"])
     assert str(damaged.value) == (
         "ecrgen synthesis worker: sent a damaged result (244 bytes arrived, the frame announced 247); "
         "nothing was written: run the command again"
     )
     with pytest.raises(EcrgenError) as other:
-        pool.received(0, frames.encode(TEXTS), b"", ["alpha"])
+        received(0, frames.encode(TEXTS), b"", ["alpha"])
     assert str(other.value) == (
         "ecrgen synthesis worker: sent the accounts ['beta'] it was not given or sent twice; "
         "nothing was written: run the command again"
     )
-    assert pool.received(0, frames.encode(TEXTS), b"", ["alpha", "beta"]) == TEXTS
+    assert received(0, frames.encode(TEXTS), b"", ["alpha", "beta"]) == TEXTS
 
 
 def fake_worker(script: str, *args: str) -> subprocess.Popen:
