@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, minimal
@@ -735,3 +736,23 @@ def test_files_that_look_like_accounts_but_are_not_read_are_named(accounts):
         *warned,
     ]
     assert run("validate", "a", "--accounts-dir", str(folder)).stderr == ""
+
+
+def test_account_files_deeper_in_subfolders_are_named_too(tmp_path, monkeypatch):
+    """`eu/prod/a.toml` is no more read than `eu/a.toml`: named as well; hidden folders are not entered,
+    and a link back up the tree is not followed."""
+    from ecrgen.config import files
+
+    monkeypatch.chdir(tmp_path)
+    folder = Path("accounts")
+    (folder / "eu" / "prod").mkdir(parents=True)
+    (folder / "eu" / "prod" / "a.toml").write_text(minimal())
+    (folder / "eu" / "b.TOML").write_text(minimal())
+    (folder / ".git" / "x").mkdir(parents=True)
+    (folder / ".git" / "x" / "c.toml").write_text(minimal())
+    (folder / "eu" / "prod" / "up").symlink_to("../..")
+    assert [(p.file, p.message[:11]) for p in files.not_read(folder)] == [
+        ("accounts/eu/b.TOML", "is not read"),
+        ("accounts/eu/prod/a.toml", "is not read"),
+    ]
+    assert files.not_read(folder)[1].message.endswith("point --accounts-dir at accounts/eu/prod")
