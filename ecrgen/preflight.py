@@ -281,7 +281,8 @@ def _guard(
     production repositories of the stack already in `out`), the protections it drops (warnings), and
     what its apply would delete unguarded (`guard.deletions`; True: from a remote state's output)."""
     path = output.stack_path(out, account.name)
-    previous, state = read_previous(path), deployed(account, path.parent)
+    previous = read_previous(path)
+    state = deployed(account, path.parent, previous)
     if previous is None and (state is None or not state.names):
         return [], [], None
     refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
@@ -305,16 +306,20 @@ def _guard(
     )
 
 
-def deployed(account: Account, folder: Path) -> guard.State | None:
+def deployed(account: Account, folder: Path, previous: dict | None = None) -> guard.State | None:
     """What a local state in the stack folder holds: nothing without a state file (nothing was applied).
     None (unknown) for a remote state, which ecrgen does not read offline, or a local one it cannot read
     (then the previous output is the evidence). The local backend keeps a non-default workspace's state
     in `terraform.tfstate.d/<WORKSPACE>/terraform.tfstate` (whatever `path` says); every workspace counts:
-    https://developer.hashicorp.com/terraform/language/backend/local"""
+    https://developer.hashicorp.com/terraform/language/backend/local. The state at the previous stack's
+    `path` counts too: an edit that changes `[backend] path` leaves the state where it was (until
+    `terraform init -migrate-state` moves it), and must not hide what it holds."""
     if account.backend.type != "local":
         return None
     default = folder / account.backend.path
-    paths = [p for p in [default, *sorted(folder.glob(WORKSPACE_STATES))] if p.is_file()]
+    before = _previous_state_path(previous)
+    earlier = [folder / before] if before is not None and folder / before != default else []
+    paths = [p for p in [default, *earlier, *sorted(folder.glob(WORKSPACE_STATES))] if p.is_file()]
     if not paths:
         return guard.State(default.as_posix(), {})
     states = []
@@ -334,6 +339,17 @@ def deployed(account: Account, folder: Path) -> guard.State | None:
 
 
 WORKSPACE_STATES = "terraform.tfstate.d/*/terraform.tfstate"
+
+
+def _previous_state_path(previous: dict | None) -> str | None:
+    """The relative `path` of the previous stack's local backend, when it has one."""
+    terraform = previous.get("terraform") if isinstance(previous, dict) else None
+    backend = terraform.get("backend") if isinstance(terraform, dict) else None
+    local = backend.get("local") if isinstance(backend, dict) else None
+    path = local.get("path") if isinstance(local, dict) else None
+    if not isinstance(path, str) or not path or Path(path).is_absolute() or ".." in Path(path).parts:
+        return None
+    return path
 
 
 def read_previous(path: Path) -> dict | None:

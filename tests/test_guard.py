@@ -567,6 +567,47 @@ def test_the_state_of_every_local_workspace_counts(accounts, tmp_path):
     assert preflight.deployed(loaded, folder) is None
 
 
+def test_the_state_at_the_previous_backend_path_counts(accounts, tmp_path):
+    """An edit that changes `[backend] path` and drops a repository at once: the state is still where the
+    previous stack kept it (until `terraform init -migrate-state`), and what it holds is still refused."""
+    from ecrgen import preflight
+
+    loaded = account(
+        accounts, extra='[backend]\npath = "state/a.tfstate"\n', repos='[[repository]]\nname = "app"\n'
+    )
+    folder = tmp_path / "stack"
+    folder.mkdir()
+    (folder / "terraform.tfstate").write_text(state(("app", "app"), ("base_images", "base.images")))
+    before = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    assert preflight.deployed(loaded, folder) == guard.State(f"{folder.as_posix()}/state/a.tfstate", {})
+    before["terraform"] = {"backend": {"local": {"path": "terraform.tfstate"}}}
+    held = preflight.deployed(loaded, folder, before)
+    assert held == guard.State(
+        f"{folder.as_posix()}/terraform.tfstate", {"app": "app", "base_images": "base.images"}
+    )
+    assert [p.path for p in guard.removals(loaded, before, "x", held)[0]] == ["repository"]
+    # A previous path that is not a relative path inside the folder is not followed.
+    before["terraform"]["backend"]["local"]["path"] = "../elsewhere.tfstate"
+    assert preflight.deployed(loaded, folder, before).names == {}
+
+
+@pytest.mark.node
+def test_a_changed_backend_path_does_not_hide_the_state_from_synth(accounts):
+    folder = accounts(a=minimal("production", REPOS))
+    out = folder.parent / "out"
+    commands.synthesize(folder, None, out)
+    (out / "stacks" / "a" / "terraform.tfstate").write_text(
+        state(("app", "app"), ("base_images", "base.images"))
+    )
+    moved = minimal("production", '[backend]\npath = "state/a.tfstate"\n\n[[repository]]\nname = "app"\n')
+    (folder / "a.toml").write_text(moved)
+    with pytest.raises(EcrgenError) as caught:
+        commands.synthesize(folder, None, out)
+    assert [p.message[:48] for p in caught.value.problems] == [
+        "'base.images' (ECR repository 'base.images') is "
+    ]
+
+
 @pytest.mark.node
 def test_a_stack_never_applied_can_always_be_corrected(accounts):
     """A first plan or apply that failed leaves no state (or one without the repository): the previous

@@ -156,7 +156,10 @@ def locate(lines: list[str], path: list[str | int]) -> int | None:
                 continue
             here = [*table, *_keys(key.group(1))]
         length = _common(here, path)
-        if length > best_length and length == len(here):
+        # A dotted key (`lifecycle.max_image_count = 10`) also sets the table it passes through
+        # (`lifecycle`): the first such line is that table's, where it has no header of its own.
+        passes = not header and len(table) < len(path) == length < len(here)
+        if length > best_length and (length == len(here) or passes):
             best, best_length = number, length
     return best
 

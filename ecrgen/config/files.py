@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -35,13 +36,8 @@ def not_read(accounts_dir: Path) -> list[Problem]:
     """Warnings: files that look like account files but are not read as one (`*.toml` in a subfolder,
     `*.TOML` and other cases of the suffix), so that an account is never left out without a word."""
     found = []
-    for path in sorted(accounts_dir.glob("*/*")):
-        if (
-            path.suffix.lower() == ACCOUNT_SUFFIX
-            and path.is_file()
-            and not ignored(path.name)
-            and not ignored(path.parent.name)
-        ):
+    for path in _in_subfolders(accounts_dir):
+        if path.suffix.lower() == ACCOUNT_SUFFIX and path.is_file() and not ignored(path.name):
             found.append(
                 Problem(
                     path.as_posix(),
@@ -62,6 +58,17 @@ def not_read(accounts_dir: Path) -> list[Problem]:
                 )
             )
     return found
+
+
+def _in_subfolders(accounts_dir: Path) -> list[Path]:
+    """Every file in the subfolders of the accounts folder, at any depth (`eu/prod/a.toml` too), sorted;
+    hidden and editor folders are not entered, nor are links to folders (no loops)."""
+    found = []
+    for folder, subfolders, names in os.walk(accounts_dir):
+        subfolders[:] = sorted(name for name in subfolders if not ignored(name))
+        if Path(folder) != accounts_dir:
+            found += [Path(folder) / name for name in names]
+    return sorted(found)
 
 
 def select(accounts_dir: Path, names: list[str] | None) -> dict[str, Path]:

@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, minimal
@@ -312,6 +313,54 @@ def test_validate_format_github_annotates_the_lines(accounts):
         "::error file=accounts/b.toml,line=1::is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 9)",
     ]
     assert result.stderr.splitlines()[-1] == "ecrgen: 2 problem(s) found."
+
+
+def test_a_table_set_by_dotted_keys_is_located_at_its_first_dotted_key():
+    """`lifecycle.max_image_count = 10` sets the table `lifecycle`: a problem about that table points at
+    that line (as an inline table's or a header's would), not at the repository's header; a problem about
+    the whole array of tables keeps no line (no line sets it)."""
+    from ecrgen.cli.report import locate, split_path
+
+    lines = [
+        "[defaults]",  # 1
+        "lifecycle.max_image_count = 50",  # 2
+        "[[repository]]",  # 3
+        'name = "a"',  # 4
+        "[[repository]]",  # 5
+        'name = "b"',  # 6
+        "lifecycle.max_image_count = 10",  # 7
+        "lifecycle.untagged_image_days = 3",  # 8
+        "[[repository]]",  # 9
+        'name = "c"',  # 10
+        "lifecycle = { max_image_count = 5 }",  # 11
+        "[[repository]]",  # 12
+        'name = "d"',  # 13
+        "[repository.lifecycle]",  # 14
+        "max_image_count = 5",  # 15
+    ]
+    found = {
+        path: locate(lines, split_path(path))
+        for path in (
+            "defaults.lifecycle",
+            "repository[0].lifecycle",
+            "repository[1].lifecycle",
+            "repository[1].lifecycle.untagged_image_days",
+            "repository[2].lifecycle",
+            "repository[3].lifecycle",
+            "repository[1]",
+            "repository",
+        )
+    }
+    assert found == {
+        "defaults.lifecycle": 2,
+        "repository[0].lifecycle": 3,
+        "repository[1].lifecycle": 7,
+        "repository[1].lifecycle.untagged_image_days": 8,
+        "repository[2].lifecycle": 11,
+        "repository[3].lifecycle": 14,
+        "repository[1]": 5,
+        "repository": None,
+    }
 
 
 def test_github_annotations_escape_and_omit_unknown_lines():
@@ -714,3 +763,23 @@ def test_a_quoted_path_part_is_one_name():
     assert split_path('repository[1].tags."a.b"') == ["repository", 1, "tags", "a.b"]
     assert split_path('tags.""') == ["tags", ""]
     assert split_path('tags."say \\"hi\\""') == ["tags", 'say "hi"']
+
+
+def test_account_files_deeper_in_subfolders_are_named_too(tmp_path, monkeypatch):
+    """`eu/prod/a.toml` is no more read than `eu/a.toml`: named as well; hidden folders are not entered,
+    and a link back up the tree is not followed."""
+    from ecrgen.config import files
+
+    monkeypatch.chdir(tmp_path)
+    folder = Path("accounts")
+    (folder / "eu" / "prod").mkdir(parents=True)
+    (folder / "eu" / "prod" / "a.toml").write_text(minimal())
+    (folder / "eu" / "b.TOML").write_text(minimal())
+    (folder / ".git" / "x").mkdir(parents=True)
+    (folder / ".git" / "x" / "c.toml").write_text(minimal())
+    (folder / "eu" / "prod" / "up").symlink_to("../..")
+    assert [(p.file, p.message[:11]) for p in files.not_read(folder)] == [
+        ("accounts/eu/b.TOML", "is not read"),
+        ("accounts/eu/prod/a.toml", "is not read"),
+    ]
+    assert files.not_read(folder)[1].message.endswith("point --accounts-dir at accounts/eu/prod")
