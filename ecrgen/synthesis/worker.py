@@ -12,6 +12,7 @@ the parent has finished validating overlaps Node's start-up with that validation
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from ecrgen import bytecode
@@ -21,7 +22,10 @@ from ecrgen.synthesis import frames
 def main() -> None:
     """Read the pickled accounts from stdin, send their JSON texts back, a frame each. The channel is a
     copy of the stdout file descriptor; stdout itself now goes to stderr, so that nothing else printed
-    (a library, Node) can land inside the frame."""
+    (a library, Node) can land inside the frame. Ctrl-C, which the terminal sends to the whole process
+    group, is the parent's to handle (one line, exit 130, then it stops its workers): a worker ignores it,
+    so that it never prints a traceback of its own, in its work or in its shutdown."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     channel = os.dup(1)
     os.dup2(2, 1)
     from ecrgen import stack  # starts Node and loads the provider assembly now

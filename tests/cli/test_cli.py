@@ -647,6 +647,27 @@ def test_a_real_ctrl_c_during_synth(tmp_path):
         assert not list(tmp_path.rglob(".cdk.tf.json.*")) and not list(tmp_path.rglob(".ecrgen.sha256.*"))
 
 
+def test_a_ctrl_c_after_the_command_ended_is_ignored_during_shutdown(tmp_path):
+    """A Ctrl-C that lands once the command is over, while Python shuts down (where jsii waits for its
+    Node process to exit), prints no traceback under a finished run: the run's own exit code stands.
+    The SIGINT is raised from an exit handler, which runs in that window, so the moment is certain."""
+    shutil.copytree(EXAMPLES, tmp_path / "accounts")
+    shutil.copytree(ROOT / "iam_policies", tmp_path / "iam_policies")
+    script = (
+        "import atexit, os, signal, sys, time\n"
+        "from ecrgen.cli import main\n"
+        "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.2)))\n"
+        "sys.argv = ['ecrgen', 'validate']\n"
+        "main()\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, text=True, capture_output=True, timeout=120
+    )
+    assert process.returncode == 0, process.stderr
+    assert "Traceback" not in process.stderr and "KeyboardInterrupt" not in process.stderr, process.stderr
+    assert process.stdout.splitlines()[-1].startswith("3 account(s) valid"), process.stdout
+
+
 @pytest.mark.node
 def test_drift_check_of_an_unreadable_stack_file(tmp_path, monkeypatch):
     from pathlib import Path

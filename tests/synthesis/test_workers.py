@@ -381,3 +381,37 @@ def test_a_problem_in_any_account_sends_no_batch_and_stages_nothing(tmp_path, mo
     assert [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()] == [
         "stacks/example_account/cdk.tf.json"
     ]
+
+
+@pytest.mark.node
+def test_a_worker_ignores_ctrl_c_which_is_the_parents_to_handle():
+    """Ctrl-C reaches every process of the terminal's group; the parent answers it (one line, exit 130,
+    then it stops its workers). A real worker given SIGINT while it starts goes on and renders its batch,
+    and prints no traceback of its own (its stderr is shown when it fails)."""
+    import signal
+    import time
+
+    from ecrgen.config.load import load_all
+
+    accounts, problems = load_all(EXAMPLES)
+    assert problems == []
+    worker = pool.start_worker()
+    deadline = time.monotonic() + 60
+    while not _ignores_sigint(worker.pid) and worker.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the worker has set its handling up (it then goes on starting Node)
+    worker.send_signal(signal.SIGINT)
+    received: dict[str, str] = {}
+    data = pickle.dumps([pool.pack(a).pickled for a in accounts], pickle.HIGHEST_PROTOCOL)
+    pool.collect(worker, data, sorted(a.name for a in accounts), received.update)
+    assert worker.returncode == 0
+    assert sorted(received) == sorted(a.name for a in accounts)
+    assert all(json.loads(text)["terraform"] for text in received.values())
+
+
+def _ignores_sigint(pid: int) -> bool:
+    """Whether the process `pid` ignores SIGINT, from its SigIgn mask in /proc (Linux)."""
+    import signal
+
+    with open(f"/proc/{pid}/status") as status:
+        mask = next(line.split()[1] for line in status if line.startswith("SigIgn:"))
+    return bool(int(mask, 16) & (1 << (signal.SIGINT - 1)))
