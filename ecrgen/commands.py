@@ -170,7 +170,7 @@ def check_plan(accounts_dir: Path, name: str, plan_file: Path, migration: bool =
     from ecrgen import plan_check, preflight
     from ecrgen.config import load
 
-    def others() -> list[Claims]:
+    def others() -> tuple[list[Claims], list[str]]:
         return preflight.other_claims(load.load_all, accounts_dir, name)
 
     return plan_check.check_plan(load.load_all, accounts_dir, name, plan_file, migration, others)

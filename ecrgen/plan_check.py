@@ -17,9 +17,13 @@ from ecrgen.errors import EcrgenError, Problem
 if TYPE_CHECKING:
     from ecrgen.preflight import Load
 
-# The clash claims of the folder's other account files (`preflight.Others.claims`), asked for only when
-# the plan deletes a repository.
-OtherFiles = Callable[[], list[clashes.Claims]]
+# The clash claims of the folder's other account files (`preflight.Others.claims`) and those of its files
+# that do not load, asked for only when the plan deletes a repository.
+OtherFiles = Callable[[], tuple[list[clashes.Claims], list[str]]]
+
+
+def _nothing_else() -> tuple[list[clashes.Claims], list[str]]:
+    return [], []
 
 
 @dataclass(frozen=True)
@@ -37,23 +41,23 @@ def check_plan(
     name: str,
     plan_file: Path,
     migration: bool = False,
-    others: OtherFiles = list,
+    others: OtherFiles = _nothing_else,
 ) -> PlanChecked:
     """The plan guard for CI: EcrgenError naming each guarded repository the saved plan (JSON of
     `terraform show -json`) would delete or replace (and, in a `migration`, create), and each
-    repository it would delete that another file of the folder (`others`) makes in the same registry;
-    else what was checked, with the protections the plan takes away from guarded repositories as
-    warnings."""
+    repository it would delete that another file of the folder (`others`) makes in the same registry, or
+    might make (a file that does not load); else what was checked, with the protections the plan takes
+    away from guarded repositories as warnings."""
     loaded, problems = load(accounts_dir, [name])
     if problems:
         raise EcrgenError(problems)
     (account,) = loaded
     plan = read_plan(plan_file)
     deletes = any("delete" in change["change"]["actions"] for change in plan_guard.repository_changes(plan))
-    elsewhere = (
-        clashes.repository_makers(others(), account.id, account.region, account.file) if deletes else {}
-    )
+    claims, unread = others() if deletes else ([], [])
+    elsewhere = clashes.repository_makers(claims, account.id, account.region, account.file)
     problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration, elsewhere)
+    problems += plan_guard.unknown_makers(account, plan, plan_file.as_posix(), unread)
     if problems:
         raise EcrgenError(problems)
     changes = plan_guard.repository_changes(plan)

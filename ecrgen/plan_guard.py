@@ -84,6 +84,31 @@ def plan_deletions(
     return problems
 
 
+def unknown_makers(account: Account, plan: dict, where: str, unread: list[str]) -> list[Problem]:
+    """One problem per account file of the folder that does not load (`unread`) when the plan (at
+    `where`) deletes repositories: that file may make them in the same registry (a repository moved
+    between files), which nothing can tell until it loads. A deletion is never let through unproved."""
+    deleted = sorted(
+        str(_dict(change["change"].get("before")).get("name"))
+        for change in repository_changes(plan)
+        if change["change"]["actions"] == ["delete"]
+    )
+    if not deleted:
+        return []
+    names = ("repository " if len(deleted) == 1 else "repositories ") + ", ".join(map(show, deleted))
+    them = "it" if len(deleted) == 1 else "them"
+    return [
+        Problem(
+            where,
+            "",
+            f"the plan would delete {names} while {file} does not load, so whether that file makes {them} in "
+            f"account {account.id} and {account.region} is unknown: fix {file} (ecrgen validate names its "
+            "problems) and check the plan again",
+        )
+        for file in unread
+    ]
+
+
 def repository_changes(plan: dict) -> list[dict]:
     """The plan's changes of managed repositories whose actions are a list (other shapes are skipped)."""
     found = []

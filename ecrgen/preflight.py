@@ -134,6 +134,7 @@ class Others:
         self.paths = {name: path for name, path in every.items() if name not in (names or [])}
         self.known = {name: _parse_kept(known[name]) for name in self.paths if name in known}
         self._seen: tuple[list[clashes.Claims], list[fleet.Facts]] | None = None
+        self.unread: list[str] = []  # the files `_files` found that do not load (their own problems)
 
     def _files(self) -> tuple[list[clashes.Claims], list[fleet.Facts]]:
         """The claims of the other files no kept facts stand for, and the fleet facts of those whose
@@ -144,7 +145,11 @@ class Others:
             self._seen = ([], [])
             missing = [name for name in self.paths if self.known.get(name) is None]
             for start in range(0, len(missing), PART):
-                for account in self.load(self.accounts_dir, missing[start : start + PART])[0]:
+                part = missing[start : start + PART]
+                loaded = self.load(self.accounts_dir, part)[0]
+                names = {account.name for account in loaded}
+                self.unread += [str(self.paths[name]) for name in part if name not in names]
+                for account in loaded:
                     self._seen[0].append(clashes.claims_of(account))
                     try:
                         self._seen[1].extend(
@@ -185,9 +190,11 @@ class Others:
         return _about(errors, own), _about(warned, own)
 
 
-def other_claims(load: Load, accounts_dir: Path, name: str) -> list[clashes.Claims]:
-    """The clash claims of the folder's account files other than `name`'s."""
-    return Others(load, accounts_dir, [name], {}).claims()
+def other_claims(load: Load, accounts_dir: Path, name: str) -> tuple[list[clashes.Claims], list[str]]:
+    """The clash claims of the folder's account files other than `name`'s, and those of its files that
+    do not load (whose claims are unknown)."""
+    others = Others(load, accounts_dir, [name], {})
+    return others.claims(), others.unread
 
 
 def _parse_kept(text: str) -> tuple[clashes.Claims, fleet.Facts] | None:

@@ -150,5 +150,33 @@ def test_check_plan_refuses_deleting_a_repository_another_file_makes(accounts, t
 
 def test_check_plan_lets_a_deletion_pass_when_no_other_file_of_the_registry_makes_it(accounts, tmp_path):
     other_region = minimal("dev", ADOPTS).replace("us-east-1", "eu-west-1")
-    folder = accounts(a=minimal("dev", APP), b=other_region, c=minimal("dev", '[[repository]]\nname = "x"\n'))
+    folder = accounts(
+        a=minimal("dev", APP), b=other_region, c=minimal("dev", '[[repository]]\nname = "xy"\n')
+    )
+    result = check_plan(folder, deleting("base.images"), tmp_path)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_check_plan_refuses_a_deletion_while_another_file_does_not_load(accounts, tmp_path):
+    """A file that does not load may be the one that now makes the repository: the deletion is unproved
+    until it loads. A plan that deletes nothing does not need the other files."""
+    folder = accounts(a=minimal("dev", APP), b='[account]\nname = "b"\nid = "not an id"\n')
+    result = check_plan(folder, deleting("base.images"), tmp_path)
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [
+            "plan.json: the plan would delete repository 'base.images' while accounts/b.toml does not load, so "
+            "whether that file makes it in account 123456789012 and us-east-1 is unknown: fix accounts/b.toml "
+            "(ecrgen validate names its problems) and check the plan again",
+            "ecrgen: 1 problem(s) found.",
+        ],
+    )
+    result = check_plan(folder, deleting("base.images", "app"), tmp_path)
+    assert result.stderr.splitlines()[0] == (
+        "plan.json: the plan would delete repositories 'app', 'base.images' while accounts/b.toml does not "
+        "load, so whether that file makes them in account 123456789012 and us-east-1 is unknown: fix "
+        "accounts/b.toml (ecrgen validate names its problems) and check the plan again"
+    )
+    assert check_plan(folder, deleting(), tmp_path).exit_code == 0
+    (folder / "b.toml").write_text(minimal("dev", '[[repository]]\nname = "other"\n'))
     assert check_plan(folder, deleting("base.images"), tmp_path).exit_code == 0
