@@ -242,16 +242,19 @@ def init_ci(package: str = params.PACKAGE, root: Path = params.ROOT, force: bool
 
 def main() -> None:
     """Console-script entry point. A run that ends (not interrupted) leaves the bytecode of what it
-    imported behind, when Python wrote none (`ecrgen.bytecode`). Once the command is over, Ctrl-C is
-    ignored: the command's work is done (or reported) and what is left is Python's shutdown, where jsii
-    waits up to 5 s for its Node process to exit; a Ctrl-C landing there would print a traceback
-    ("Exception ignored in atexit callback") under a finished run."""
+    imported behind, when Python wrote none (`ecrgen.bytecode`); a Ctrl-C then stops that quietly (each
+    file is written whole or not at all), and the command's exit code stands. After it, Ctrl-C is
+    ignored: what is left is Python's shutdown, where jsii waits up to 5 s for its Node process to exit;
+    a Ctrl-C landing there would print a traceback ("Exception ignored in atexit callback") under a
+    finished run."""
     try:
         app(prog_name="ecrgen")
     except SystemExit as exit:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         if exit.code == INTERRUPTED and not _said_interrupted:  # Ctrl-C while Typer parsed: it exits silently
             sys.stderr.write("\necrgen: interrupted.\n")
         elif exit.code != INTERRUPTED:
-            commands.write_missing_bytecode()
+            with contextlib.suppress(KeyboardInterrupt):
+                commands.write_missing_bytecode()
         raise
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -647,6 +647,28 @@ def test_a_real_ctrl_c_during_synth(tmp_path):
         assert not list(tmp_path.rglob(".cdk.tf.json.*")) and not list(tmp_path.rglob(".ecrgen.sha256.*"))
 
 
+def test_a_ctrl_c_while_bytecode_is_written_after_the_command_stops_it_quietly(accounts, monkeypatch, capsys):
+    """The command's exit code stands; no traceback; Ctrl-C is ignored from then on (the shutdown)."""
+    import signal
+
+    from ecrgen import cli, commands
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "write_missing_bytecode", interrupted)
+    monkeypatch.setattr(sys, "argv", ["ecrgen", "validate", "--accounts-dir", str(accounts(a=minimal()))])
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            cli.main()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert ended.value.code == 0
+    assert capsys.readouterr().out == "1 account(s) valid: a\n"
+
+
 def test_a_ctrl_c_after_the_command_ended_is_ignored_during_shutdown(tmp_path):
     """A Ctrl-C that lands once the command is over, while Python shuts down (where jsii waits for its
     Node process to exit), prints no traceback under a finished run: the run's own exit code stands.
