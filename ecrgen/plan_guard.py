@@ -81,6 +81,48 @@ def plan_deletions(
             problems.append(Problem(where, at, _refusal(account, change, found, kind)))
         elif migration and "create" in actions and "delete" not in actions:
             problems.append(Problem(where, at, _created(account, change, found)))
+    problems += _vanished(account, plan, where, allowed, in_file)
+    return problems
+
+
+def _vanished(
+    account: Account, plan: dict, where: str, allowed: set[str], in_file: Mapping[str, tuple[int, Repository]]
+) -> list[Problem]:
+    """Guarded repositories the plan's refresh no longer finds (`resource_drift` deletes them) and
+    `allow_destroy` does not list: `resource_changes` then shows only a create, of an empty repository.
+    A changed `region` does this (the provider looks in the new region; the repository and its images
+    stay in the old one, forgotten), as does a repository deleted by hand."""
+    problems = []
+    for change in plan.get("resource_drift") or []:
+        detail = change.get("change") if isinstance(change, dict) else None
+        if not (
+            isinstance(detail, dict)
+            and detail.get("actions") == ["delete"]
+            and change.get("type") == REPOSITORY_TYPE.type
+            and change.get("mode") != "data"
+        ):
+            continue
+        name, before = change.get("name"), _dict(detail.get("before"))
+        found = in_file.get(name) if isinstance(name, str) else None
+        kind = _kind(account, before, {}, found)
+        if not kind or name in allowed:
+            continue
+        arn = str(before.get("arn", ""))
+        held = arn.split(":")[3] if arn.count(":") >= 5 else ""
+        what = f"{kind} repository {show(str(before.get('name')))} ({arn})"
+        if held and held != account.region:
+            why = (
+                f"is in {held} but the file now says region {show(account.region)}: Terraform would "
+                f"forget it (AWS keeps it and its images in {held}) and create an empty repository in "
+                f"{account.region}; set region back to {show(held)} (ECR cannot move a repository between "
+                "regions)"
+            )
+        else:
+            why = (
+                "is no longer found in AWS (deleted outside Terraform?): the plan would create an empty "
+                "repository in its place; find out where it and its images went before applying"
+            )
+        problems.append(Problem(where, change.get("address", ""), f"{what} {why}"))
     return problems
 
 

@@ -287,6 +287,51 @@ def test_the_plan_guard_names_deleted_or_replaced_production_repositories(accoun
     assert [str(p) for p in problems] == [f"plan.json: aws_ecr_repository.{name}: {message}"]
 
 
+def vanished(arn: str, tags: dict) -> dict:
+    """A plan whose refresh no longer finds repository `app` (resource_drift deletes it) and that creates
+    it again: what Terraform plans after the file's region changed, or after a deletion by hand."""
+    before = {"name": "demo/app", "arn": arn, "tags_all": tags}
+    document = plan(("app", ["create"]))
+    document["resource_drift"] = [
+        {
+            "address": "aws_ecr_repository.app",
+            "type": "aws_ecr_repository",
+            "name": "app",
+            "mode": "managed",
+            "change": {"actions": ["delete"], "before": before, "after": None},
+        }
+    ]
+    return document
+
+
+def test_a_guarded_repository_the_refresh_no_longer_finds_is_refused(accounts):
+    """A changed region: the provider looks in the new one, Terraform forgets the repository (its images
+    stay in the old region) and the plan shows only a create; a repository deleted by hand alike."""
+    elsewhere = vanished("arn:aws:ecr:us-west-2:123456789012:repository/demo/app", {})
+    assert [str(p) for p in plan_guard.plan_deletions(account(accounts), elsewhere, "p")] == [
+        "p: aws_ecr_repository.app: production repository 'demo/app' "
+        "(arn:aws:ecr:us-west-2:123456789012:repository/demo/app) is in us-west-2 but the file now says region "
+        "'us-east-1': Terraform would forget it (AWS keeps it and its images in us-west-2) and create an empty "
+        "repository in us-east-1; set region back to 'us-west-2' (ECR cannot move a repository between regions)"
+    ]
+    gone = vanished("arn:aws:ecr:us-east-1:123456789012:repository/demo/app", {"ecrgen:guarded": "true"})
+    assert [str(p) for p in plan_guard.plan_deletions(account(accounts, "dev"), gone, "p")] == [
+        "p: aws_ecr_repository.app: guarded repository 'demo/app' "
+        "(arn:aws:ecr:us-east-1:123456789012:repository/demo/app) is no longer found in AWS (deleted outside "
+        "Terraform?): the plan would create an empty repository in its place; find out where it and its images "
+        "went before applying"
+    ]
+    # Not guarded, or listed in allow_destroy: plain Terraform.
+    assert (
+        plan_guard.plan_deletions(
+            account(accounts, "dev"), vanished(gone["resource_drift"][0]["change"]["before"]["arn"], {}), "p"
+        )
+        == []
+    )
+    allowed = account(accounts, extra='allow_destroy = ["app"]\n', repos='[[repository]]\nname = "bb"\n')
+    assert plan_guard.plan_deletions(allowed, elsewhere, "p") == []
+
+
 def replacing(name: str, before: dict, after: dict, paths: list, **change) -> dict:
     """A plan replacing one repository, as Terraform records it (`replace_paths`)."""
     detail = {
