@@ -120,7 +120,9 @@ def _vanished(
         else:
             why = (
                 "is no longer found in AWS (deleted outside Terraform?): the plan would create an empty "
-                "repository in its place; find out where it and its images went before applying"
+                "repository in its place; find out where it and its images went before applying (once "
+                "the loss is accepted, `terraform apply -refresh-only` records it and the next plan is "
+                "not refused)"
             )
         problems.append(Problem(where, change.get("address", ""), f"{what} {why}"))
     return problems

@@ -319,7 +319,8 @@ def test_a_guarded_repository_the_refresh_no_longer_finds_is_refused(accounts):
         "p: aws_ecr_repository.app: guarded repository 'demo/app' "
         "(arn:aws:ecr:us-east-1:123456789012:repository/demo/app) is no longer found in AWS (deleted outside "
         "Terraform?): the plan would create an empty repository in its place; find out where it and its images "
-        "went before applying"
+        "went before applying (once the loss is accepted, `terraform apply -refresh-only` records it and the "
+        "next plan is not refused)"
     ]
     # Not guarded, or listed in allow_destroy: plain Terraform.
     assert (
