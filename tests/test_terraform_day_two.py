@@ -369,3 +369,34 @@ def test_a_repository_moved_to_another_file_keeps_its_images(tmp_path, moto):
     assert new.up() == {}
     images = new.moto.client("ecr", "us-east-1").list_images(repositoryName="worker")["imageIds"]
     assert images == [{"imageDigest": digest, "imageTag": "v1"}]
+
+
+def test_a_changed_region_never_forgets_a_production_repository(tmp_path, moto):
+    """The file's region changes: the provider looks in the new region, the refresh no longer finds the
+    repository (resource_drift deletes it) and the plan only creates an empty one. check-plan refuses it,
+    from the plan alone; with the region set back, nothing changes and the image is still there."""
+    write_account(tmp_path, KMS_ACCOUNT.format(environment="production").split("encryption")[0])
+    stack = Stack(tmp_path, "shop", moto)
+    assert stack.up() == {}
+    digest = push_image(stack.moto, "app", "v1")
+
+    stack.edit(lambda text: text.replace('region = "us-east-1"', 'region = "us-west-2"'))
+    stack.synth()
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("moved")
+    assert repository_changes(plan) == {"aws_ecr_repository.app": ["create"]}, "the defect: an empty one"
+    result = check_plan(tmp_path, "shop", plan)
+    assert result.exit_code == 1
+    arn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
+    assert result.stderr.splitlines() == [
+        f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.app: production repository 'app' ({arn}) "
+        "is in us-east-1 but the file now says region 'us-west-2': Terraform would forget it (AWS keeps it and "
+        "its images in us-east-1) and create an empty repository in us-west-2; set region back to 'us-east-1' "
+        "(ECR cannot move a repository between regions)",
+        "ecrgen: 1 problem(s) found.",
+    ]
+
+    stack.edit(lambda text: text.replace('region = "us-west-2"', 'region = "us-east-1"'))
+    assert stack.replan(lambda text: text) == {}
+    images = stack.moto.client("ecr", "us-east-1").list_images(repositoryName="app")["imageIds"]
+    assert images == [{"imageDigest": digest, "imageTag": "v1"}]
