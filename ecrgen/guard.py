@@ -14,7 +14,8 @@ is a warning, and `check-plan` judges the real plan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.model import Account
@@ -37,6 +38,7 @@ class State:
     where: str
     names: dict[str, str]  # address -> the ECR name AWS holds
     guarded: frozenset[str] = frozenset()  # addresses whose tags carry the guard tag
+    regions: Mapping[str, str] = field(default_factory=dict)  # address -> the region of its ARN
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ REMOTE = (
 def deployed_repositories(document: dict, where: str) -> State:
     """Every repository a Terraform state (format version 4, at `where`) holds."""
     names: dict[str, str] = {}
+    regions: dict[str, str] = {}
     guarded = set()
     resources = document.get("resources") if isinstance(document, dict) else None
     for resource in resources if isinstance(resources, list) else []:
@@ -181,10 +184,46 @@ def deployed_repositories(document: dict, where: str) -> State:
                 attributes = instance.get("attributes") if isinstance(instance, dict) else None
                 if isinstance(attributes, dict):
                     names[str(resource.get("name"))] = str(attributes.get("name"))
+                    arn = str(attributes.get("arn") or "").split(":")  # arn:aws:ecr:REGION:ID:repository/N
+                    if len(arn) >= 6 and arn[3]:
+                        regions[str(resource.get("name"))] = arn[3]
                     tags = attributes.get("tags_all")
                     if isinstance(tags, dict) and tags.get(GUARD_TAG) == "true":
                         guarded.add(str(resource.get("name")))
-    return State(where, names, frozenset(guarded))
+    return State(where, names, frozenset(guarded), regions)
+
+
+def region_changes(account: Account, state: State | None) -> tuple[list[Problem], list[Problem]]:
+    """Repositories of the file that the state holds in another region than the file's `region` says:
+    the provider would look for them there, the refresh not find them, and Terraform forget them (AWS
+    keeps them and their images where they are) and create empty ones. ECR has no way to move a
+    repository between regions (replication copies images, the repository stays):
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html. Refusals where a repository
+    is protected (production, prevent_destroy or the guard tag), warnings otherwise."""
+    if state is None:
+        return [], []
+    current = {repo.address: repo for repo in account.repositories}
+    found: dict[tuple[str, bool], list[str]] = {}
+    for addr, held in sorted(state.regions.items()):
+        repo = current.get(addr)
+        if repo is not None and held != account.region:
+            protected = account.production or repo.prevent_destroy or addr in state.guarded
+            found.setdefault((held, protected), []).append(show(repo.name))
+    refused: list[Problem] = []
+    warned: list[Problem] = []
+    for (held, protected), names in sorted(found.items()):
+        (refused if protected else warned).append(
+            Problem(
+                account.file,
+                "account.region",
+                f"{show(account.region)}, but the Terraform state {state.where} holds {', '.join(names)} in "
+                f"{held}: the provider would look in {account.region}, and Terraform forget what it holds in "
+                f"{held} (AWS keeps those repositories and their images there) and create them again, empty; "
+                f"set region back to {show(held)} (ECR cannot move a repository between regions) and give "
+                f"the repositories of {account.region} an account file of their own",
+            )
+        )
+    return refused, warned
 
 
 def dropped_protections(account: Account, previous: dict, where: str) -> list[Problem]:

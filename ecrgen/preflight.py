@@ -293,6 +293,8 @@ def _guard(
     if previous is None and (state is None or not state.names):
         return [], [], None
     refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
+    moved, moved_warnings = guard.region_changes(account, state)
+    refused, warned = [*refused, *moved], [*warned, *moved_warnings]
     dropped = guard.deletions(account, previous or {}, path.as_posix(), state)
     deleting = clashes.Claims(
         account.file,
@@ -342,6 +344,7 @@ def deployed(account: Account, folder: Path, previous: dict | None = None) -> gu
         " and ".join(s.where for s in held),
         {addr: name for s in reversed(held) for addr, name in s.names.items()},
         frozenset().union(*(s.guarded for s in held)),
+        {addr: region for s in reversed(held) for addr, region in s.regions.items()},
     )
 
 

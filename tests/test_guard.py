@@ -94,6 +94,65 @@ def test_a_repository_only_the_state_holds_is_refused_and_its_guard_tag_counts(a
     ]
 
 
+def state_in(region: str, *names: str, guarded: tuple = ()) -> dict:
+    """A Terraform state (format 4) holding these repositories, created in `region`."""
+    return {
+        "version": 4,
+        "resources": [
+            {
+                "mode": "managed",
+                "type": "aws_ecr_repository",
+                "name": name,
+                "instances": [
+                    {
+                        "attributes": {
+                            "name": name,
+                            "arn": f"arn:aws:ecr:{region}:123456789012:repository/{name}",
+                            "tags_all": {"ecrgen:guarded": "true"} if name in guarded else {},
+                        }
+                    }
+                ],
+            }
+            for name in names
+        ],
+    }
+
+
+def test_a_changed_region_is_refused_from_the_state_where_a_repository_is_protected(accounts):
+    """The provider would look in the new region, the refresh not find the repositories, and Terraform
+    forget them (AWS keeps them and their images) and create them empty: refused for protected ones."""
+    moved = minimal("production").replace('region = "us-east-1"', 'region = "eu-west-1"')
+    assert moved != minimal("production")
+    (loaded,) = load_accounts(accounts(a=moved + "\n" + REPOS))
+    state = guard.deployed_repositories(state_in("us-east-1", "app", "base_images"), "out/terraform.tfstate")
+    assert state.regions == {"app": "us-east-1", "base_images": "us-east-1"}
+    message = (
+        "accounts/a.toml: account.region: 'eu-west-1', but the Terraform state out/terraform.tfstate holds "
+        "'app', 'base.images' in us-east-1: the provider would look in eu-west-1, and Terraform forget what it "
+        "holds in us-east-1 (AWS keeps those repositories and their images there) and create them again, "
+        "empty; set region back to 'us-east-1' (ECR cannot move a repository between regions) and give the "
+        "repositories of eu-west-1 an account file of their own"
+    )
+    assert [[str(p) for p in found] for found in guard.region_changes(loaded, state)] == [[message], []]
+    # The region the state holds them in: nothing to say.
+    assert guard.region_changes(loaded, guard.deployed_repositories(state_in("eu-west-1", "app"), "s")) == (
+        [],
+        [],
+    )
+    # Not production: a warning, unless the guard tag (or prevent_destroy) protects the repository.
+    (dev,) = load_accounts(accounts(a=moved.replace('"production"', '"dev"') + "\n" + REPOS))
+    state = guard.deployed_repositories(state_in("us-east-1", "app", "base_images", guarded=("app",)), "s")
+    refusals, warnings = guard.region_changes(dev, state)
+    assert [p.message.split(": the provider")[0] for p in refusals] == [
+        "'eu-west-1', but the Terraform state s holds 'app' in us-east-1"
+    ]
+    assert [p.message.split(": the provider")[0] for p in warnings] == [
+        "'eu-west-1', but the Terraform state s holds 'base.images' in us-east-1"
+    ]
+    # No state to read (remote): check-plan judges the plan.
+    assert guard.region_changes(loaded, None) == ([], [])
+
+
 def test_with_a_remote_state_a_removal_is_a_warning_left_to_check_plan(accounts):
     loaded = account(accounts, repos='[[repository]]\nname = "app"\n')
     document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))

@@ -373,15 +373,27 @@ def test_a_repository_moved_to_another_file_keeps_its_images(tmp_path, moto):
 
 def test_a_changed_region_never_forgets_a_production_repository(tmp_path, moto):
     """The file's region changes: the provider looks in the new region, the refresh no longer finds the
-    repository (resource_drift deletes it) and the plan only creates an empty one. check-plan refuses it,
-    from the plan alone; with the region set back, nothing changes and the image is still there."""
+    repository (resource_drift deletes it) and the plan only creates an empty one. synth refuses it from
+    the local state; in CI, check-plan from the plan alone; set back, nothing changes and the image stays."""
     write_account(tmp_path, KMS_ACCOUNT.format(environment="production").split("encryption")[0])
     stack = Stack(tmp_path, "shop", moto)
     assert stack.up() == {}
     digest = push_image(stack.moto, "app", "v1")
 
     stack.edit(lambda text: text.replace('region = "us-east-1"', 'region = "us-west-2"'))
-    stack.synth()
+    from ecrgen.errors import EcrgenError
+
+    with pytest.raises(EcrgenError) as refused:  # synth reads the local state: the repository is in us-east-1
+        stack.synth()
+    assert [(p.path, p.message.split(": the provider")[0]) for p in refused.value.problems] == [
+        (
+            "account.region",
+            "'us-west-2', but the Terraform state "
+            + (stack.workspace.folder / "terraform.tfstate").as_posix()
+            + " holds 'app' in us-east-1",
+        )
+    ]
+    stack.synth_as_ci()  # CI: a fresh checkout and a remote state, so only the plan can tell
     stack.workspace.pin_provider()
     plan = stack.workspace.plan("moved")
     assert repository_changes(plan) == {"aws_ecr_repository.app": ["create"]}, "the defect: an empty one"
