@@ -151,16 +151,21 @@ def test_end_to_end_in_moto(synthesized):
     rule = resources["aws_cloudwatch_event_rule"]["scan_findings"]
     target = resources["aws_cloudwatch_event_target"]["scan_findings_sqs"]
     assert "role_arn" not in target
-    # moto's matcher has no $or: route the single-severity form of the same pattern.
-    pattern = json.loads(rule["event_pattern"])
-    pattern["detail"] = {"scan-status": ["COMPLETE"], **pattern["detail"]["$or"][1]}
+    pattern = json.loads(rule["event_pattern"])  # as written, $or and numeric matching included
+    assert "$or" in pattern["detail"]
     with mock_aws():
         sqs, events = (boto3.client(n, region_name="us-east-1") for n in ("sqs", "events"))
         url = sqs.create_queue(QueueName="security-alerts")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         events.put_rule(Name=rule["name"], EventPattern=json.dumps(pattern))
         events.put_targets(Rule=rule["name"], Targets=[{"Id": target["target_id"], "Arn": arn}])
-        for detail in ({"scan-status": "COMPLETE", "finding-severity-counts": {"LOW": 1}}, SCAN["detail"]):
+        for detail in (
+            {"scan-status": "COMPLETE", "finding-severity-counts": {"LOW": 1}},
+            {"scan-status": "COMPLETE", "finding-severity-counts": {"HIGH": 0, "MEDIUM": 3}},
+            {"scan-status": "FAILED", "finding-severity-counts": {"HIGH": 2}},
+            SCAN["detail"],
+            {"scan-status": "COMPLETE", "finding-severity-counts": {"HIGH": 1}},
+        ):
             events.put_events(
                 Entries=[{"Source": "aws.ecr", "DetailType": "ECR Image Scan", "Detail": json.dumps(detail)}]
             )
@@ -168,5 +173,6 @@ def test_end_to_end_in_moto(synthesized):
             "Messages", []
         )
         assert [json.loads(m["Body"])["detail"]["finding-severity-counts"] for m in messages] == [
-            {"CRITICAL": 10, "MEDIUM": 9}
+            {"CRITICAL": 10, "MEDIUM": 9},
+            {"HIGH": 1},
         ]
