@@ -8,11 +8,19 @@ against deletion. Such a plan is legitimate, so it is not refused; it is named, 
 A repository the plan forgets (action `forget`, from a `removed` block:
 https://developer.hashicorp.com/terraform/internals/json-format#change-representation) is not weakened:
 AWS keeps it as it is.
+
+A repository the plan imports (`adopt`) keeps its images, but not the lifecycle policy AWS holds for it:
+ECR puts a policy in place of any other (PutLifecyclePolicy), and expires images by the new rules within
+24 hours (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html). Nothing in the
+plan says what AWS holds (no data source reads a lifecycle policy), so that is named too, with the
+command that shows what the new rules would expire.
 """
 
 from __future__ import annotations
 
+from ecrgen.addresses import LIFECYCLE_POLICY_TYPE, REPOSITORY_TYPE
 from ecrgen.config.account import PRODUCTION_NAMES
+from ecrgen.config.model import Account
 from ecrgen.errors import Problem, show
 from ecrgen.rules.tags import GUARD_TAG
 
@@ -45,6 +53,41 @@ def dropped(changes: list[dict], where: str) -> list[Problem]:
             found.append(
                 Problem(
                     where, str(change.get("address", "")), f"guarded repository {name}: {'; '.join(lost)}"
+                )
+            )
+    return found
+
+
+def lifecycle_takeovers(plan: dict, account: Account, where: str) -> list[Problem]:
+    """Each lifecycle policy the plan (at `where`) creates, not imports, for a repository it imports."""
+    changes = [c for c in plan.get("resource_changes") or [] if isinstance(c, dict)]
+    imported = {}  # ECR name -> the file's `name` of the repository the plan imports
+    by_address = {repo.address: repo.name for repo in account.repositories}
+    for change in changes:
+        detail = _dict(change.get("change"))
+        if change.get("type") == REPOSITORY_TYPE.type and detail.get("importing"):
+            ecr_name = _dict(detail.get("after")).get("name") or _dict(detail.get("before")).get("name")
+            imported[str(ecr_name)] = by_address.get(str(change.get("name")), str(ecr_name))
+    found = []
+    for change in changes:
+        detail = _dict(change.get("change"))
+        repository = str(_dict(detail.get("after")).get("repository"))
+        if (
+            change.get("type") == LIFECYCLE_POLICY_TYPE.type
+            and detail.get("actions") == ["create"]
+            and not detail.get("importing")
+            and repository in imported
+        ):
+            found.append(
+                Problem(
+                    where,
+                    str(change.get("address", "")),
+                    f"the plan imports repository {show(repository)} and puts the file's lifecycle policy on "
+                    "it, in place of any lifecycle policy AWS holds for it (ECR then expires images by the "
+                    "new rules within 24 hours); before applying, `ecrgen lifecycle-preview "
+                    f"{account.name} {imported[repository]} --from-aws` shows which images they would expire "
+                    "(`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's "
+                    "policy as it is)",
                 )
             )
     return found

@@ -1038,3 +1038,48 @@ def test_a_guarded_repository_becoming_mutable_with_exclusion_is_weakened():
         "plan.json: aws_ecr_repository.app: guarded repository 'demo/app': its tags become MUTABLE_WITH_EXCLUSION "
         "(an image can be pushed over a tag)"
     ]
+
+
+def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accounts):
+    """ECR puts the file's lifecycle policy in place of the one AWS holds for an adopted repository;
+    the plan cannot say what AWS holds, so check-plan names it with the command that shows the effect."""
+    from ecrgen import protections
+
+    loaded = account(accounts, "dev", repos='[[repository]]\nname = "base.images"\nadopt = true\n')
+
+    def imported(policy: dict, importing: bool = True) -> dict:
+        repository = {"name": "base.images"}
+        return {
+            "resource_changes": [
+                {
+                    "address": "aws_ecr_repository.base_images",
+                    "type": "aws_ecr_repository",
+                    "name": "base_images",
+                    "change": {
+                        "actions": ["update"],
+                        "importing": {"id": "base.images"} if importing else None,
+                        "before": repository,
+                    },
+                },
+                {
+                    "address": "aws_ecr_lifecycle_policy.base_images",
+                    "type": "aws_ecr_lifecycle_policy",
+                    "name": "base_images",
+                    "change": {**policy, "after": {"repository": "base.images", "policy": "{}"}},
+                },
+            ]
+        }
+
+    found = protections.lifecycle_takeovers(imported({"actions": ["create"]}), loaded, "plan.json")
+    assert [str(p) for p in found] == [
+        "plan.json: aws_ecr_lifecycle_policy.base_images: the plan imports repository 'base.images' and puts the "
+        "file's lifecycle policy on it, in place of any lifecycle policy AWS holds for it (ECR then expires images "
+        "by the new rules within 24 hours); before applying, `ecrgen lifecycle-preview a base.images --from-aws` "
+        "shows which images they would expire (`ecrgen import` writes AWS's own rules into the file; "
+        "`lifecycle = false` leaves AWS's policy as it is)"
+    ]
+    # The repository already managed (not imported), or the policy imported too: nothing to name.
+    assert protections.lifecycle_takeovers(imported({"actions": ["create"]}, False), loaded, "p") == []
+    assert protections.lifecycle_takeovers(imported({"actions": ["update"]}), loaded, "p") == []
+    both = imported({"actions": ["update"], "importing": {"id": "base.images"}})
+    assert protections.lifecycle_takeovers(both, loaded, "p") == []

@@ -412,3 +412,48 @@ def test_a_changed_region_never_forgets_a_production_repository(tmp_path, moto):
     assert stack.replan(lambda text: text) == {}
     images = stack.moto.client("ecr", "us-east-1").list_images(repositoryName="app")["imageIds"]
     assert images == [{"imageDigest": digest, "imageTag": "v1"}]
+
+
+def test_adopting_a_repository_names_the_lifecycle_policy_it_puts_in_place_of_aws_s(tmp_path, moto):
+    """The repository exists with its own lifecycle policy: the import plan puts the file's in its place
+    (ECR would expire by the new rules), which the plan cannot show; check-plan names it and the command
+    that shows the effect. With `lifecycle = false` AWS's policy stays as it is, and nothing is named."""
+    write_account(tmp_path, ADOPTING)
+    stack = Stack(tmp_path, "shop", moto)
+    ecr = stack.moto.client("ecr", "us-east-1")
+    ecr.create_repository(repositoryName="app")
+    theirs = json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 1000},
+                    "action": {"type": "expire"},
+                }
+            ]
+        }
+    )
+    ecr.put_lifecycle_policy(repositoryName="app", lifecyclePolicyText=theirs)
+    stack.synth()
+    stack.workspace.init()
+    plan = stack.workspace.plan()
+    assert changes(plan)["aws_ecr_lifecycle_policy.app"] == ["create"]
+    result = check_plan(tmp_path, "shop", plan)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {(tmp_path / 'plan.json').as_posix()}: aws_ecr_lifecycle_policy.app: the plan imports "
+        "repository 'app' and puts the file's lifecycle policy on it, in place of any lifecycle policy AWS holds "
+        "for it (ECR then expires images by the new rules within 24 hours); before applying, `ecrgen "
+        "lifecycle-preview shop app --from-aws` shows which images they would expire (`ecrgen import` writes "
+        "AWS's own rules into the file; `lifecycle = false` leaves AWS's policy as it is)"
+    ]
+
+    stack.edit(lambda text: text + "lifecycle = false\n")
+    stack.synth()
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("kept")
+    assert "aws_ecr_lifecycle_policy.app" not in changes(plan)
+    result = check_plan(tmp_path, "shop", plan)
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    stack.workspace.apply("kept")
+    assert ecr.get_lifecycle_policy(repositoryName="app")["lifecyclePolicyText"] == theirs

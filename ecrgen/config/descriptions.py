@@ -139,7 +139,7 @@ DESCRIPTIONS = {
         None,
     ),
     ("repository", "adopt"): (
-        "the repository exists already (made by the old module, by hand or another tool): an `import` block takes it over on the first apply instead of failing with RepositoryAlreadyExists; harmless afterwards, and it keeps the repository guarded by `check-plan` in every environment (and tagged `ecrgen:guarded`), so it may stay. Only for repositories that exist (Terraform cannot import what is not there): a repository added later that inherits it from `[defaults]` needs `adopt = false` (`synth` warns) (default: `false`)",
+        "the repository exists already (made by the old module, by hand or another tool): an `import` block takes it over on the first apply instead of failing with RepositoryAlreadyExists; harmless afterwards, and it keeps the repository guarded by `check-plan` in every environment (and tagged `ecrgen:guarded`), so it may stay. The first apply puts the file's lifecycle policy (ecrgen's default without a `lifecycle` key) in place of the one AWS holds, and `check-plan` warns of it: `lifecycle = false` keeps AWS's. Only for repositories that exist (Terraform cannot import what is not there): a repository added later that inherits it from `[defaults]` needs `adopt = false` (`synth` warns) (default: `false`)",
         False,
     ),
     ("repository", "lifecycle"): (
