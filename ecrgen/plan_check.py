@@ -62,7 +62,7 @@ def check_plan(
         raise EcrgenError(problems)
     changes = plan_guard.repository_changes(plan)
     dropped = protections.dropped(changes, plan_file.as_posix())
-    dropped += protections.lifecycle_takeovers(plan, account, plan_file.as_posix())
+    dropped += protections.takeovers(plan, account, plan_file.as_posix())
     return PlanChecked(len(changes), plan_guard.imported(plan), tuple(dropped))
 
 

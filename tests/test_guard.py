@@ -1070,7 +1070,7 @@ def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accoun
             ]
         }
 
-    found = protections.lifecycle_takeovers(imported({"actions": ["create"]}), loaded, "plan.json")
+    found = protections.takeovers(imported({"actions": ["create"]}), loaded, "plan.json")
     assert [str(p) for p in found] == [
         "plan.json: aws_ecr_lifecycle_policy.base_images: the plan imports repository 'base.images' and puts the "
         "file's lifecycle policy on it, in place of any lifecycle policy AWS holds for it (ECR then expires images "
@@ -1079,7 +1079,70 @@ def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accoun
         "`lifecycle = false` leaves AWS's policy as it is)"
     ]
     # The repository already managed (not imported), or the policy imported too: nothing to name.
-    assert protections.lifecycle_takeovers(imported({"actions": ["create"]}, False), loaded, "p") == []
-    assert protections.lifecycle_takeovers(imported({"actions": ["update"]}), loaded, "p") == []
+    assert protections.takeovers(imported({"actions": ["create"]}, False), loaded, "p") == []
+    assert protections.takeovers(imported({"actions": ["update"]}), loaded, "p") == []
     both = imported({"actions": ["update"], "importing": {"id": "base.images"}})
-    assert protections.lifecycle_takeovers(both, loaded, "p") == []
+    assert protections.takeovers(both, loaded, "p") == []
+
+
+def test_a_repository_policy_on_an_imported_repository_and_a_new_registry_setting_are_named(accounts):
+    """ECR puts these whole (Put* APIs): what AWS held and the file does not say ends."""
+    from ecrgen import protections
+
+    loaded = account(accounts, "dev", repos='[[repository]]\nname = "app"\nadopt = true\n')
+    created = {"actions": ["create"]}
+    plan = {
+        "resource_changes": [
+            {
+                "address": "aws_ecr_repository.app",
+                "type": "aws_ecr_repository",
+                "name": "app",
+                "change": {"actions": ["update"], "importing": {"id": "app"}, "before": {"name": "app"}},
+            },
+            {
+                "address": "aws_ecr_repository_policy.app",
+                "type": "aws_ecr_repository_policy",
+                "change": {**created, "after": {"repository": "app"}},
+            },
+            {
+                "address": "aws_ecr_repository_policy.other",
+                "type": "aws_ecr_repository_policy",
+                "change": {**created, "after": {"repository": "other"}},
+            },
+            *(
+                {"address": f"{kind}.registry", "type": kind, "change": {**created, "after": {}}}
+                for kind in (
+                    "aws_ecr_replication_configuration",
+                    "aws_ecr_registry_policy",
+                    "aws_ecr_registry_scanning_configuration",
+                )
+            ),
+            {
+                "address": "aws_ecr_registry_policy.updated",
+                "type": "aws_ecr_registry_policy",
+                "change": {"actions": ["update"], "after": {}},
+            },
+        ]
+    }
+    registry = (
+        "the plan puts the registry's {} in place of any AWS holds for account 123456789012 in us-east-1: "
+    )
+    hint = "; `ecrgen import` writes what AWS holds into an account file"
+    assert [str(p) for p in protections.takeovers(plan, loaded, "plan.json")] == [
+        "plan.json: aws_ecr_repository_policy.app: the plan imports repository 'app' and puts the file's repository "
+        "policy on it, in place of any repository policy AWS holds for it: access that policy grants and the file "
+        "does not (other accounts' pulls, Lambda) ends (`ecrgen import` writes AWS's policy into the file; "
+        '`policy = "none"` leaves AWS\'s as it is)',
+        "plan.json: aws_ecr_replication_configuration.registry: "
+        + registry.format("replication configuration")
+        + "replication AWS runs that the file does not list stops (images no longer reach those registries)"
+        + hint,
+        "plan.json: aws_ecr_registry_policy.registry: "
+        + registry.format("registry policy")
+        + "grants it holds that the file does not make end (other accounts replicating into this registry)"
+        + hint,
+        "plan.json: aws_ecr_registry_scanning_configuration.registry: "
+        + registry.format("scanning configuration")
+        + "scanning rules the file does not list end"
+        + hint,
+    ]
