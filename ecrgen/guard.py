@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.model import Account
 from ecrgen.errors import Problem, show
+from ecrgen.rules import arns
 from ecrgen.rules.names import address
 from ecrgen.rules.tags import GUARD_TAG
 
@@ -184,9 +185,8 @@ def deployed_repositories(document: dict, where: str) -> State:
                 attributes = instance.get("attributes") if isinstance(instance, dict) else None
                 if isinstance(attributes, dict):
                     names[str(resource.get("name"))] = str(attributes.get("name"))
-                    arn = str(attributes.get("arn") or "").split(":")  # arn:aws:ecr:REGION:ID:repository/N
-                    if len(arn) >= 6 and arn[3]:
-                        regions[str(resource.get("name"))] = arn[3]
+                    if arns.region_of(attributes.get("arn")):
+                        regions[str(resource.get("name"))] = arns.region_of(attributes.get("arn"))
                     tags = attributes.get("tags_all")
                     if isinstance(tags, dict) and tags.get(GUARD_TAG) == "true":
                         guarded.add(str(resource.get("name")))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ecrgen import plan_guard, protections
+from ecrgen import plan_guard, protections, takeovers
 from ecrgen.config import clashes
 from ecrgen.errors import EcrgenError, Problem
 
@@ -61,9 +61,9 @@ def check_plan(
     if problems:
         raise EcrgenError(problems)
     changes = plan_guard.repository_changes(plan)
-    dropped = protections.dropped(changes, plan_file.as_posix())
-    dropped += protections.takeovers(plan, account, plan_file.as_posix())
-    return PlanChecked(len(changes), plan_guard.imported(plan), tuple(dropped))
+    warnings = protections.dropped(changes, plan_file.as_posix())
+    warnings += takeovers.takeovers(plan, account, plan_file.as_posix())
+    return PlanChecked(len(changes), plan_guard.imported(plan), tuple(warnings))
 
 
 def read_plan(path: Path) -> dict:

@@ -23,6 +23,7 @@ from ecrgen.config.account import PRODUCTION_NAMES
 from ecrgen.config.model import Account, Repository
 from ecrgen.errors import Problem, show
 from ecrgen.guard import CHOICES, moved_advice
+from ecrgen.rules import arns
 from ecrgen.rules.names import address
 from ecrgen.rules.tags import GUARD_TAG
 
@@ -108,7 +109,7 @@ def _vanished(
         if not kind or name in allowed:
             continue
         arn = str(before.get("arn", ""))
-        held = arn.split(":")[3] if arn.count(":") >= 5 else ""
+        held = arns.region_of(arn)
         what = f"{kind} repository {show(str(before.get('name')))} ({arn})"
         if held and held != account.region:
             why = (

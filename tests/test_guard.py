@@ -1043,7 +1043,7 @@ def test_a_guarded_repository_becoming_mutable_with_exclusion_is_weakened():
 def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accounts):
     """ECR puts the file's lifecycle policy in place of the one AWS holds for an adopted repository;
     the plan cannot say what AWS holds, so check-plan names it with the command that shows the effect."""
-    from ecrgen import protections
+    from ecrgen import takeovers
 
     loaded = account(accounts, "dev", repos='[[repository]]\nname = "base.images"\nadopt = true\n')
 
@@ -1070,7 +1070,7 @@ def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accoun
             ]
         }
 
-    found = protections.takeovers(imported({"actions": ["create"]}), loaded, "plan.json")
+    found = takeovers.takeovers(imported({"actions": ["create"]}), loaded, "plan.json")
     assert [str(p) for p in found] == [
         "plan.json: aws_ecr_lifecycle_policy.base_images: the plan imports repository 'base.images' and puts the "
         "file's lifecycle policy on it, in place of any lifecycle policy AWS holds for it (ECR then expires images "
@@ -1079,15 +1079,15 @@ def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accoun
         "`lifecycle = false` leaves AWS's policy as it is)"
     ]
     # The repository already managed (not imported), or the policy imported too: nothing to name.
-    assert protections.takeovers(imported({"actions": ["create"]}, False), loaded, "p") == []
-    assert protections.takeovers(imported({"actions": ["update"]}), loaded, "p") == []
+    assert takeovers.takeovers(imported({"actions": ["create"]}, False), loaded, "p") == []
+    assert takeovers.takeovers(imported({"actions": ["update"]}), loaded, "p") == []
     both = imported({"actions": ["update"], "importing": {"id": "base.images"}})
-    assert protections.takeovers(both, loaded, "p") == []
+    assert takeovers.takeovers(both, loaded, "p") == []
 
 
 def test_a_repository_policy_on_an_imported_repository_and_a_new_registry_setting_are_named(accounts):
     """ECR puts these whole (Put* APIs): what AWS held and the file does not say ends."""
-    from ecrgen import protections
+    from ecrgen import takeovers
 
     loaded = account(accounts, "dev", repos='[[repository]]\nname = "app"\nadopt = true\n')
     created = {"actions": ["create"]}
@@ -1128,7 +1128,7 @@ def test_a_repository_policy_on_an_imported_repository_and_a_new_registry_settin
         "the plan puts the registry's {} in place of any AWS holds for account 123456789012 in us-east-1: "
     )
     hint = "; `ecrgen import` writes what AWS holds into an account file"
-    assert [str(p) for p in protections.takeovers(plan, loaded, "plan.json")] == [
+    assert [str(p) for p in takeovers.takeovers(plan, loaded, "plan.json")] == [
         "plan.json: aws_ecr_repository_policy.app: the plan imports repository 'app' and puts the file's repository "
         "policy on it, in place of any repository policy AWS holds for it: access that policy grants and the file "
         "does not (other accounts' pulls, Lambda) ends (`ecrgen import` writes AWS's policy into the file; "

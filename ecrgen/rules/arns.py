@@ -41,6 +41,13 @@ def matches(value: str, pattern: re.Pattern[str], what: str) -> Found:
     return [] if pattern.fullmatch(value) else [("", f"{show(value)} is not {what}")]
 
 
+def region_of(arn: object) -> str:
+    """The region an ARN names (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), or "" when it names none
+    or is not an ARN: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"""
+    parts = str(arn or "").split(":", 5)
+    return parts[3] if len(parts) == 6 and parts[0] == "arn" else ""
+
+
 def partition(region: str) -> str:
     """https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html"""
     return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"

@@ -1,0 +1,101 @@
+"""What a plan puts in place of what AWS may hold, which the plan itself cannot show: warnings for
+`check-plan`. Pure: a plan (`terraform show -json`) and the account model in, problems out.
+
+A repository the plan imports (`adopt`) keeps its images, but not the lifecycle policy AWS holds for it:
+ECR puts a policy in place of any other (PutLifecyclePolicy), and expires images by the new rules within
+24 hours (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html). No data source
+reads a lifecycle policy, so the plan cannot say what AWS holds: the warning names the command that shows
+what the new rules would expire. A repository policy put on an imported repository, and the
+registry-wide settings ECR puts whole (replication, registry policy, scanning) that the plan creates,
+are named likewise: each replaces whatever AWS held.
+"""
+
+from __future__ import annotations
+
+from ecrgen.addresses import (
+    LIFECYCLE_POLICY_TYPE,
+    REGISTRY_POLICY_TYPE,
+    REPLICATION_TYPE,
+    REPOSITORY_POLICY_TYPE,
+    REPOSITORY_TYPE,
+    SCANNING_TYPE,
+)
+from ecrgen.config.model import Account
+from ecrgen.errors import Problem, show
+
+# What ecrgen puts whole, in place of what AWS holds (Put* APIs), and what that ends where the file
+# does not say it: per repository, on one the plan imports; per registry, wherever the plan creates it.
+REPLACED_PER_REGISTRY = {
+    # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutReplicationConfiguration.html
+    REPLICATION_TYPE.type: (
+        "replication configuration",
+        "replication AWS runs that the file does not list stops (images no longer reach those registries)",
+    ),
+    # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryPolicy.html
+    REGISTRY_POLICY_TYPE.type: (
+        "registry policy",
+        "grants it holds that the file does not make end (other accounts replicating into this registry)",
+    ),
+    # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
+    SCANNING_TYPE.type: ("scanning configuration", "scanning rules the file does not list end"),
+}
+
+
+def takeovers(plan: dict, account: Account, where: str) -> list[Problem]:
+    """What the plan (at `where`) puts in place of what AWS may hold, which the plan cannot show: a
+    lifecycle or repository policy it creates, not imports, for a repository it imports, and a
+    registry-wide setting it creates (`REPLACED_PER_REGISTRY`)."""
+    changes = [c for c in plan.get("resource_changes") or [] if isinstance(c, dict)]
+    imported = _imported(changes, account)
+    found = []
+    for change in changes:
+        detail = _dict(change.get("change"))
+        if detail.get("actions") == ["create"] and not detail.get("importing"):
+            repository = str(_dict(detail.get("after")).get("repository"))
+            message = _takeover(str(change.get("type")), repository, imported, account)
+            if message:
+                found.append(Problem(where, str(change.get("address", "")), message))
+    return found
+
+
+def _takeover(kind: str, repository: str, imported: dict[str, str], account: Account) -> str | None:
+    """What a created resource of `kind` (of ECR `repository`, for per-repository kinds) replaces."""
+    if kind == LIFECYCLE_POLICY_TYPE.type and repository in imported:
+        return (
+            f"the plan imports repository {show(repository)} and puts the file's lifecycle policy on "
+            "it, in place of any lifecycle policy AWS holds for it (ECR then expires images by the "
+            "new rules within 24 hours); before applying, `ecrgen lifecycle-preview "
+            f"{account.name} {imported[repository]} --from-aws` shows which images they would expire "
+            "(`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's "
+            "policy as it is)"
+        )
+    if kind == REPOSITORY_POLICY_TYPE.type and repository in imported:
+        return (
+            f"the plan imports repository {show(repository)} and puts the file's repository policy on "
+            "it, in place of any repository policy AWS holds for it: access that policy grants and "
+            "the file does not (other accounts' pulls, Lambda) ends (`ecrgen import` writes AWS's "
+            'policy into the file; `policy = "none"` leaves AWS\'s as it is)'
+        )
+    if kind in REPLACED_PER_REGISTRY:
+        what, ends = REPLACED_PER_REGISTRY[kind]
+        return (
+            f"the plan puts the registry's {what} in place of any AWS holds for account {account.id} "
+            f"in {account.region}: {ends}; `ecrgen import` writes what AWS holds into an account file"
+        )
+    return None
+
+
+def _imported(changes: list[dict], account: Account) -> dict[str, str]:
+    """ECR name -> the file's `name` of each repository the plan imports."""
+    by_address = {repo.address: repo.name for repo in account.repositories}
+    imported = {}
+    for change in changes:
+        detail = _dict(change.get("change"))
+        if change.get("type") == REPOSITORY_TYPE.type and detail.get("importing"):
+            ecr_name = _dict(detail.get("after")).get("name") or _dict(detail.get("before")).get("name")
+            imported[str(ecr_name)] = by_address.get(str(change.get("name")), str(ecr_name))
+    return imported
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
