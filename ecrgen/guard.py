@@ -14,8 +14,7 @@ is a warning, and `check-plan` judges the real plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ecrgen.addresses import REPOSITORY_TYPE
 from ecrgen.config.model import Account
@@ -39,7 +38,9 @@ class State:
     where: str
     names: dict[str, str]  # address -> the ECR name AWS holds
     guarded: frozenset[str] = frozenset()  # addresses whose tags carry the guard tag
-    regions: Mapping[str, str] = field(default_factory=dict)  # address -> the region of its ARN
+    # (address, region, state file): where each state holds each repository; states of several
+    # workspaces or backend paths are kept apart (each one may hold it in another region)
+    regions: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ REMOTE = (
 def deployed_repositories(document: dict, where: str) -> State:
     """Every repository a Terraform state (format version 4, at `where`) holds."""
     names: dict[str, str] = {}
-    regions: dict[str, str] = {}
+    regions: list[tuple[str, str, str]] = []
     guarded = set()
     resources = document.get("resources") if isinstance(document, dict) else None
     for resource in resources if isinstance(resources, list) else []:
@@ -185,45 +186,54 @@ def deployed_repositories(document: dict, where: str) -> State:
                 attributes = instance.get("attributes") if isinstance(instance, dict) else None
                 if isinstance(attributes, dict):
                     names[str(resource.get("name"))] = str(attributes.get("name"))
-                    if arns.region_of(attributes.get("arn")):
-                        regions[str(resource.get("name"))] = arns.region_of(attributes.get("arn"))
+                    # AWS provider 6 records the region; 5 only in the ARN.
+                    region = attributes.get("region") or arns.region_of(attributes.get("arn"))
+                    if isinstance(region, str) and region:
+                        regions.append((str(resource.get("name")), region, where))
                     tags = attributes.get("tags_all")
                     if isinstance(tags, dict) and tags.get(GUARD_TAG) == "true":
                         guarded.add(str(resource.get("name")))
-    return State(where, names, frozenset(guarded), regions)
+    return State(where, names, frozenset(guarded), tuple(regions))
 
 
 def region_changes(account: Account, state: State | None) -> tuple[list[Problem], list[Problem]]:
-    """Repositories of the file that the state holds in another region than the file's `region` says:
-    the provider would look for them there, the refresh not find them, and Terraform forget them (AWS
-    keeps them and their images where they are) and create empty ones. ECR has no way to move a
-    repository between regions (replication copies images, the repository stays):
-    https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html. Refusals where a repository
-    is protected (production, prevent_destroy or the guard tag), warnings otherwise."""
+    """Repositories of the file that a state holds in another region than the file's `region`. ECR
+    cannot move a repository between regions (replication copies images; the repository stays):
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html. AWS provider 6 records each
+    resource's region and replaces the repository when it changes ("Changing the value of region will
+    force resource replacement": https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support),
+    deleting it where it is; provider 5 looks in the new region, does not find it and forgets it. Either
+    way an empty repository is created. Refusals where a repository is protected (production,
+    prevent_destroy or the guard tag), warnings otherwise; `allow_destroy` excuses it, as it excuses a
+    deletion."""
     if state is None:
         return [], []
     current = {repo.address: repo for repo in account.repositories}
-    found: dict[tuple[str, bool], list[str]] = {}
-    for addr, held in sorted(state.regions.items()):
+    excused = {address(name) for name in account.allow_destroy}
+    found: dict[tuple[str, str, bool], list[str]] = {}
+    for addr, held, where in sorted(state.regions):
         repo = current.get(addr)
-        if repo is not None and held != account.region:
+        if repo is not None and held != account.region and addr not in excused:
             protected = account.production or repo.prevent_destroy or addr in state.guarded
-            found.setdefault((held, protected), []).append(show(repo.name))
+            found.setdefault((where, held, protected), []).append(show(repo.name))
     refused: list[Problem] = []
     warned: list[Problem] = []
-    for (held, protected), names in sorted(found.items()):
+    for (where, held, protected), names in sorted(found.items()):
         (refused if protected else warned).append(
-            Problem(
-                account.file,
-                "account.region",
-                f"{show(account.region)}, but the Terraform state {state.where} holds {', '.join(names)} in "
-                f"{held}: the provider would look in {account.region}, and Terraform forget what it holds in "
-                f"{held} (AWS keeps those repositories and their images there) and create them again, empty; "
-                f"set region back to {show(held)} (ECR cannot move a repository between regions) and give "
-                f"the repositories of {account.region} an account file of their own",
-            )
+            Problem(account.file, "account.region", region_moved(account.region, where, held, names))
         )
     return refused, warned
+
+
+def region_moved(region: str, where: str, held: str, names: list[str]) -> str:
+    """Why a new `region` loses what a state (at `where`) holds in `held`, and what to do."""
+    return (
+        f"{show(region)}, but the Terraform state {where} holds {', '.join(names)} in {held}: ECR cannot "
+        f"move a repository between regions, so Terraform would replace them (AWS provider 6 deletes them "
+        f"in {held}, with their images where force_delete allows; provider 5 forgets them there) and create "
+        f"them empty in {region}; set region back to {show(held)}, and give the repositories of {region} an "
+        "account file of their own"
+    )
 
 
 def dropped_protections(account: Account, previous: dict, where: str) -> list[Problem]:

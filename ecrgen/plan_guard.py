@@ -31,6 +31,9 @@ from ecrgen.rules.tags import GUARD_TAG
 FORCING_KEYS = {
     "name": "name (with project and name_format)",
     "encryption_configuration": "encryption and kms_key",
+    # AWS provider 6 records each resource's region and replaces it when the region changes:
+    # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support
+    "region": "account.region",
 }
 
 
@@ -53,8 +56,9 @@ def plan_deletions(
     """Guarded repositories that a saved plan (at `where`) would delete or replace and that
     `allow_destroy` does not list; every repository it would delete that another account file makes
     (`elsewhere`: ECR name -> `FILE (PATH)`, `config.clashes.repository_makers`), guarded or not, listed
-    in `allow_destroy` or not (the other stack's repository and its images would go); with `migration`,
-    also every repository the plan would create (a migration takes over what exists)."""
+    in `allow_destroy` or not (the other stack's repository and its images would go); guarded ones its
+    refresh lost (`_vanished`); with `migration`, also every repository the plan would create (a
+    migration takes over what exists)."""
     ids = _planned_account_ids(plan)
     if ids and account.id not in ids:
         return [
@@ -89,44 +93,59 @@ def plan_deletions(
 def _vanished(
     account: Account, plan: dict, where: str, allowed: set[str], in_file: Mapping[str, tuple[int, Repository]]
 ) -> list[Problem]:
-    """Guarded repositories the plan's refresh no longer finds (`resource_drift` deletes them) and
-    `allow_destroy` does not list: `resource_changes` then shows only a create, of an empty repository.
-    A changed `region` does this (the provider looks in the new region; the repository and its images
-    stay in the old one, forgotten), as does a repository deleted by hand."""
+    """Guarded repositories the plan's refresh lost (`resource_drift`) and `allow_destroy` does not list:
+    one it no longer finds where the plan creates one at its address (an empty repository: a changed
+    `region` under AWS provider 5, or a repository deleted by hand), or one it found in another region (a
+    repository of that name there, a replica: Terraform would manage that one and forget this)."""
+    creates = {c.get("address") for c in repository_changes(plan) if "create" in c["change"]["actions"]}
     problems = []
     for change in plan.get("resource_drift") or []:
         detail = change.get("change") if isinstance(change, dict) else None
         if not (
             isinstance(detail, dict)
-            and detail.get("actions") == ["delete"]
             and change.get("type") == REPOSITORY_TYPE.type
             and change.get("mode") != "data"
         ):
             continue
-        name, before = change.get("name"), _dict(detail.get("before"))
-        found = in_file.get(name) if isinstance(name, str) else None
-        kind = _kind(account, before, {}, found)
-        if not kind or name in allowed:
+        before, after = _dict(detail.get("before")), _dict(detail.get("after"))
+        held, elsewhere = arns.region_of(before.get("arn")), arns.region_of(after.get("arn"))
+        gone = detail.get("actions") == ["delete"] and change.get("address") in creates
+        if not gone and not (
+            detail.get("actions") == ["update"] and held and elsewhere and held != elsewhere
+        ):
             continue
-        arn = str(before.get("arn", ""))
-        held = arns.region_of(arn)
-        what = f"{kind} repository {show(str(before.get('name')))} ({arn})"
-        if held and held != account.region:
-            why = (
-                f"is in {held} but the file now says region {show(account.region)}: Terraform would "
-                f"forget it (AWS keeps it and its images in {held}) and create an empty repository in "
-                f"{account.region}; set region back to {show(held)} (ECR cannot move a repository between "
-                "regions)"
-            )
-        else:
-            why = (
-                "is no longer found in AWS (deleted outside Terraform?): the plan would create an empty "
-                "repository in its place; find out where it and its images went before applying (once "
-                "the loss is accepted, `terraform apply -refresh-only` records it and the next plan is "
-                "not refused)"
-            )
-        problems.append(Problem(where, change.get("address", ""), f"{what} {why}"))
+        name = change.get("name")
+        kind = _kind(account, before, {}, in_file.get(name) if isinstance(name, str) else None)
+        if kind and name not in allowed:
+            what = f"{kind} repository {show(str(before.get('name')))} ({before.get('arn', '')})"
+            problems.append(Problem(where, change.get("address", ""), _lost(account, what, held, elsewhere)))
     return problems
+
+
+def _lost(account: Account, what: str, held: str, elsewhere: str) -> str:
+    """Why the refresh lost a repository (in region `held`; `elsewhere`: the region where it found one of
+    that name instead, if any), and what to do."""
+    back = (
+        f"set account.region back to {show(held)} (ECR cannot move a repository between regions), and give "
+        f"the repositories of {account.region} an account file of their own"
+    )
+    moved = f"{what} is in {held} but {account.file} says account.region = {show(account.region)}"
+    if elsewhere:
+        return (
+            f"{moved}: the refresh found a repository of that name in {elsewhere} (a replica?), and "
+            f"Terraform would manage that one instead and forget the one in {held}; {back}"
+        )
+    if held and held != account.region:
+        return (
+            f"{moved}: the provider looks in {account.region} and does not find it, so Terraform would "
+            f"forget it (AWS keeps it and its images in {held}) and create an empty repository in "
+            f"{account.region}; {back}"
+        )
+    return (
+        f"{what} is no longer found in AWS (deleted outside Terraform?): the plan would create an empty "
+        "repository in its place; find out where it and its images went before applying (once the loss is "
+        "accepted, `terraform apply -refresh-only` records it and the next plan is not refused)"
+    )
 
 
 def unknown_makers(account: Account, plan: dict, where: str, unread: list[str]) -> list[Problem]:
@@ -209,6 +228,12 @@ def _refusal(account: Account, change: dict, found: tuple[int, Repository] | Non
         f"ECR cannot change this in place: make {where} say what AWS holds, or give a new repository "
         "another `name` and list this one in account.retired (AWS keeps it and its images)"
     )
+    if forced and all(str(path[0]) == "region" for path in forced):
+        advice = (
+            f"ECR cannot move a repository between regions: set account.region in {account.file} back to "
+            f"{show(before.get('region'))}, and give the repositories of {account.region} an account file "
+            "of their own"
+        )
     if not account.production and repo is not None and not repo.prevent_destroy:
         advice += "; to let Terraform replace it and lose its images, list it in account.allow_destroy"
     return f"{what}, forced by {causes}; {advice}"

@@ -344,7 +344,7 @@ def deployed(account: Account, folder: Path, previous: dict | None = None) -> gu
         " and ".join(s.where for s in held),
         {addr: name for s in reversed(held) for addr, name in s.names.items()},
         frozenset().union(*(s.guarded for s in held)),
-        {addr: region for s in reversed(held) for addr, region in s.regions.items()},
+        tuple(found for s in held for found in s.regions),
     )
 
 

@@ -119,38 +119,71 @@ def state_in(region: str, *names: str, guarded: tuple = ()) -> dict:
 
 
 def test_a_changed_region_is_refused_from_the_state_where_a_repository_is_protected(accounts):
-    """The provider would look in the new region, the refresh not find the repositories, and Terraform
-    forget them (AWS keeps them and their images) and create them empty: refused for protected ones."""
+    """ECR cannot move a repository: provider 6 replaces it (deleting it where it is), provider 5 forgets
+    it; either way Terraform creates it empty in the new region. Refused for protected repositories."""
     moved = minimal("production").replace('region = "us-east-1"', 'region = "eu-west-1"')
     assert moved != minimal("production")
     (loaded,) = load_accounts(accounts(a=moved + "\n" + REPOS))
     state = guard.deployed_repositories(state_in("us-east-1", "app", "base_images"), "out/terraform.tfstate")
-    assert state.regions == {"app": "us-east-1", "base_images": "us-east-1"}
+    where = "out/terraform.tfstate"
+    assert state.regions == (("app", "us-east-1", where), ("base_images", "us-east-1", where))
     message = (
         "accounts/a.toml: account.region: 'eu-west-1', but the Terraform state out/terraform.tfstate holds "
-        "'app', 'base.images' in us-east-1: the provider would look in eu-west-1, and Terraform forget what it "
-        "holds in us-east-1 (AWS keeps those repositories and their images there) and create them again, "
-        "empty; set region back to 'us-east-1' (ECR cannot move a repository between regions) and give the "
-        "repositories of eu-west-1 an account file of their own"
+        "'app', 'base.images' in us-east-1: ECR cannot move a repository between regions, so Terraform would "
+        "replace them (AWS provider 6 deletes them in us-east-1, with their images where force_delete allows; "
+        "provider 5 forgets them there) and create them empty in eu-west-1; set region back to 'us-east-1', "
+        "and give the repositories of eu-west-1 an account file of their own"
     )
     assert [[str(p) for p in found] for found in guard.region_changes(loaded, state)] == [[message], []]
-    # The region the state holds them in: nothing to say.
+    # The region the state holds them in: nothing to say. Provider 6 records it beside the ARN.
     assert guard.region_changes(loaded, guard.deployed_repositories(state_in("eu-west-1", "app"), "s")) == (
         [],
         [],
     )
+    recorded = state_in("eu-west-1", "app")
+    recorded["resources"][0]["instances"][0]["attributes"]["region"] = "us-east-1"
+    assert guard.deployed_repositories(recorded, "s").regions == (("app", "us-east-1", "s"),)
     # Not production: a warning, unless the guard tag (or prevent_destroy) protects the repository.
     (dev,) = load_accounts(accounts(a=moved.replace('"production"', '"dev"') + "\n" + REPOS))
     state = guard.deployed_repositories(state_in("us-east-1", "app", "base_images", guarded=("app",)), "s")
     refusals, warnings = guard.region_changes(dev, state)
-    assert [p.message.split(": the provider")[0] for p in refusals] == [
+    assert [p.message.split(": ECR cannot")[0] for p in refusals] == [
         "'eu-west-1', but the Terraform state s holds 'app' in us-east-1"
     ]
-    assert [p.message.split(": the provider")[0] for p in warnings] == [
+    assert [p.message.split(": ECR cannot")[0] for p in warnings] == [
         "'eu-west-1', but the Terraform state s holds 'base.images' in us-east-1"
+    ]
+    # allow_destroy lets Terraform replace it, as it lets Terraform delete it.
+    dev_moved = moved.replace('"production"', '"dev"')
+    (allowed,) = load_accounts(
+        accounts(a=dev_moved.replace("[account]\n", '[account]\nallow_destroy = ["app"]\n') + "\n" + REPOS)
+    )
+    assert [
+        [p.message.split(": ECR cannot")[0] for p in found] for found in guard.region_changes(allowed, state)
+    ] == [
+        [],
+        ["'eu-west-1', but the Terraform state s holds 'base.images' in us-east-1"],
     ]
     # No state to read (remote): check-plan judges the plan.
     assert guard.region_changes(loaded, None) == ([], [])
+
+
+def test_each_state_is_judged_by_its_own_region(accounts, tmp_path):
+    """Two workspaces' states: each names the region it holds the repository in; a state in the file's
+    region says nothing, and the other is named by its own file."""
+    from ecrgen import preflight
+
+    (loaded,) = load_accounts(accounts(a=minimal("production") + "\n" + REPOS))
+    folder = tmp_path / "stack"
+    (folder / "terraform.tfstate.d" / "old").mkdir(parents=True)
+    (folder / "terraform.tfstate").write_text(json.dumps(state_in("us-east-1", "app")))
+    old = folder / "terraform.tfstate.d" / "old" / "terraform.tfstate"
+    old.write_text(json.dumps(state_in("eu-west-1", "app")))
+    state = preflight.deployed(loaded, folder)
+    assert state is not None
+    assert [p.message.split(": ECR cannot")[0] for p in guard.region_changes(loaded, state)[0]] == [
+        f"'us-east-1', but the Terraform state {old.as_posix()} holds 'app' in eu-west-1"
+    ]
 
 
 def test_with_a_remote_state_a_removal_is_a_warning_left_to_check_plan(accounts):
@@ -364,14 +397,17 @@ def vanished(arn: str, tags: dict) -> dict:
 
 
 def test_a_guarded_repository_the_refresh_no_longer_finds_is_refused(accounts):
-    """A changed region: the provider looks in the new one, Terraform forgets the repository (its images
-    stay in the old region) and the plan shows only a create; a repository deleted by hand alike."""
+    """A changed region under AWS provider 5: the provider looks in the new one, Terraform forgets the
+    repository (its images stay in the old region) and the plan shows only a create; a repository
+    deleted by hand alike."""
     elsewhere = vanished("arn:aws:ecr:us-west-2:123456789012:repository/demo/app", {})
     assert [str(p) for p in plan_guard.plan_deletions(account(accounts), elsewhere, "p")] == [
         "p: aws_ecr_repository.app: production repository 'demo/app' "
-        "(arn:aws:ecr:us-west-2:123456789012:repository/demo/app) is in us-west-2 but the file now says region "
-        "'us-east-1': Terraform would forget it (AWS keeps it and its images in us-west-2) and create an empty "
-        "repository in us-east-1; set region back to 'us-west-2' (ECR cannot move a repository between regions)"
+        "(arn:aws:ecr:us-west-2:123456789012:repository/demo/app) is in us-west-2 but accounts/a.toml says "
+        "account.region = 'us-east-1': the provider looks in us-east-1 and does not find it, so Terraform would "
+        "forget it (AWS keeps it and its images in us-west-2) and create an empty repository in us-east-1; set "
+        "account.region back to 'us-west-2' (ECR cannot move a repository between regions), and give the "
+        "repositories of us-east-1 an account file of their own"
     ]
     gone = vanished("arn:aws:ecr:us-east-1:123456789012:repository/demo/app", {"ecrgen:guarded": "true"})
     assert [str(p) for p in plan_guard.plan_deletions(account(accounts, "dev"), gone, "p")] == [
@@ -390,6 +426,46 @@ def test_a_guarded_repository_the_refresh_no_longer_finds_is_refused(accounts):
     )
     allowed = account(accounts, extra='allow_destroy = ["app"]\n', repos='[[repository]]\nname = "bb"\n')
     assert plan_guard.plan_deletions(allowed, elsewhere, "p") == []
+    # A plan that creates nothing there (`terraform plan -refresh-only`, the step the advice names, or a
+    # repository the file no longer makes): nothing is created empty, nothing refused.
+    refresh_only = {**gone, "resource_changes": []}
+    assert plan_guard.plan_deletions(account(accounts, "dev"), refresh_only, "p") == []
+
+
+def test_a_repository_the_refresh_finds_in_another_region_is_refused(accounts):
+    """Provider 5, a new region that has a repository of the same name (a replica): the refresh reads
+    that one, and Terraform would manage it and forget the original."""
+    document = vanished("arn:aws:ecr:us-west-2:123456789012:repository/demo/app", {})
+    document["resource_changes"][0]["change"]["actions"] = ["update"]
+    drift = document["resource_drift"][0]["change"]
+    drift["actions"] = ["update"]
+    drift["after"] = {"name": "demo/app", "arn": "arn:aws:ecr:us-east-1:123456789012:repository/demo/app"}
+    assert [str(p) for p in plan_guard.plan_deletions(account(accounts), document, "p")] == [
+        "p: aws_ecr_repository.app: production repository 'demo/app' "
+        "(arn:aws:ecr:us-west-2:123456789012:repository/demo/app) is in us-west-2 but accounts/a.toml says "
+        "account.region = 'us-east-1': the refresh found a repository of that name in us-east-1 (a replica?), "
+        "and Terraform would manage that one instead and forget the one in us-west-2; set account.region back "
+        "to 'us-west-2' (ECR cannot move a repository between regions), and give the repositories of us-east-1 "
+        "an account file of their own"
+    ]
+    drift["after"] = {**drift["before"], "tags_all": {"Team": "x"}}  # an ordinary drift: same repository
+    assert plan_guard.plan_deletions(account(accounts), document, "p") == []
+
+
+def test_a_replacement_forced_by_a_changed_region_says_to_set_it_back(accounts):
+    """AWS provider 6 records the region and replaces the repository when it changes."""
+    document = replacing(
+        "app",
+        {"name": "demo/app", "region": "us-west-2"},
+        {"name": "demo/app", "region": "us-east-1"},
+        [["region"]],
+    )
+    assert [str(p) for p in plan_guard.plan_deletions(account(accounts), document, "p")] == [
+        "p: aws_ecr_repository.app: the plan would replace production repository 'demo/app' and its images, "
+        'forced by region (the file\'s account.region): AWS holds "us-west-2", the plan writes "us-east-1"; ECR '
+        "cannot move a repository between regions: set account.region in accounts/a.toml back to 'us-west-2', "
+        "and give the repositories of us-east-1 an account file of their own"
+    ]
 
 
 def replacing(name: str, before: dict, after: dict, paths: list, **change) -> dict:
@@ -1146,3 +1222,50 @@ def test_a_repository_policy_on_an_imported_repository_and_a_new_registry_settin
         + "scanning rules the file does not list end"
         + hint,
     ]
+
+
+def test_synth_refuses_a_changed_region_from_the_state_and_writes_nothing(accounts):
+    """The wiring: synth reads the stack folder's state, refuses before anything is synthesized."""
+    folder = accounts(a=minimal("production", REPOS).replace('region = "us-east-1"', 'region = "eu-west-1"'))
+    out = folder.parent / "out"
+    (out / "stacks" / "a").mkdir(parents=True)
+    (out / "stacks" / "a" / "terraform.tfstate").write_text(json.dumps(state_in("us-east-1", "app")))
+    with pytest.raises(EcrgenError) as refused:
+        commands.synthesize(folder, None, out)
+    assert [(p.path, p.message.split(": ECR cannot")[0]) for p in refused.value.problems] == [
+        (
+            "account.region",
+            f"'eu-west-1', but the Terraform state {out.as_posix()}/stacks/a/terraform.tfstate holds 'app' in us-east-1",
+        )
+    ]
+    assert sorted(p.name for p in (out / "stacks" / "a").iterdir()) == ["terraform.tfstate"]
+
+
+def test_check_plan_prints_what_the_plan_puts_in_place_of_what_aws_holds(accounts, tmp_path, monkeypatch):
+    """The wiring: check-plan lets the plan through (exit 0) and names the takeovers on stderr."""
+    monkeypatch.chdir(tmp_path)
+    folder = accounts(a=minimal("dev", '[[repository]]\nname = "app"\nadopt = true\n'))
+    document = plan(("app", ["update"]))
+    document["resource_changes"][0]["change"]["importing"] = {"id": "demo/app"}
+    document["planned_values"] = {}
+    document["resource_changes"].append(
+        {
+            "address": "aws_ecr_lifecycle_policy.app",
+            "type": "aws_ecr_lifecycle_policy",
+            "name": "app",
+            "mode": "managed",
+            "change": {"actions": ["create"], "before": None, "after": {"repository": "demo/app"}},
+        }
+    )
+    (tmp_path / "plan.json").write_text(json.dumps(document))
+    result = CliRunner().invoke(app, ["check-plan", "a", "plan.json", "--accounts-dir", str(folder)])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        0,
+        [
+            "warning: plan.json: aws_ecr_lifecycle_policy.app: the plan imports repository 'demo/app' and puts the "
+            "file's lifecycle policy on it, in place of any lifecycle policy AWS holds for it (ECR then expires images "
+            "by the new rules within 24 hours); before applying, `ecrgen lifecycle-preview a app --from-aws` shows "
+            "which images they would expire (`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` "
+            "leaves AWS's policy as it is)"
+        ],
+    )

@@ -372,8 +372,9 @@ def test_a_repository_moved_to_another_file_keeps_its_images(tmp_path, moto):
 
 
 def test_a_changed_region_never_forgets_a_production_repository(tmp_path, moto):
-    """The file's region changes: the provider looks in the new region, the refresh no longer finds the
-    repository (resource_drift deletes it) and the plan only creates an empty one. synth refuses it from
+    """The file's region changes: under AWS provider 5 (the mirror's; provider 6 replaces instead, see
+    tests/test_guard.py) the provider looks in the new region, the refresh no longer finds the repository
+    (resource_drift deletes it) and the plan only creates an empty one. synth refuses it from
     the local state; in CI, check-plan from the plan alone; set back, nothing changes and the image stays."""
     write_account(tmp_path, KMS_ACCOUNT.format(environment="production").split("encryption")[0])
     stack = Stack(tmp_path, "shop", moto)
@@ -385,7 +386,7 @@ def test_a_changed_region_never_forgets_a_production_repository(tmp_path, moto):
 
     with pytest.raises(EcrgenError) as refused:  # synth reads the local state: the repository is in us-east-1
         stack.synth()
-    assert [(p.path, p.message.split(": the provider")[0]) for p in refused.value.problems] == [
+    assert [(p.path, p.message.split(": ECR cannot")[0]) for p in refused.value.problems] == [
         (
             "account.region",
             "'us-west-2', but the Terraform state "
@@ -402,9 +403,11 @@ def test_a_changed_region_never_forgets_a_production_repository(tmp_path, moto):
     arn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
     assert result.stderr.splitlines() == [
         f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.app: production repository 'app' ({arn}) "
-        "is in us-east-1 but the file now says region 'us-west-2': Terraform would forget it (AWS keeps it and "
-        "its images in us-east-1) and create an empty repository in us-west-2; set region back to 'us-east-1' "
-        "(ECR cannot move a repository between regions)",
+        f"is in us-east-1 but {(tmp_path / 'accounts' / 'shop.toml').as_posix()} says account.region = "
+        "'us-west-2': the provider looks in us-west-2 and does not find it, so Terraform would forget it (AWS "
+        "keeps it and its images in us-east-1) and create an empty repository in us-west-2; set account.region "
+        "back to 'us-east-1' (ECR cannot move a repository between regions), and give the repositories of "
+        "us-west-2 an account file of their own",
         "ecrgen: 1 problem(s) found.",
     ]
 
