@@ -196,7 +196,9 @@ def deployed_repositories(document: dict, where: str) -> State:
     return State(where, names, frozenset(guarded), tuple(regions))
 
 
-def region_changes(account: Account, state: State | None) -> tuple[list[Problem], list[Problem]]:
+def region_changes(
+    account: Account, state: State | None, previous: dict | None = None, where: str = ""
+) -> tuple[list[Problem], list[Problem]]:
     """Repositories of the file that a state holds in another region than the file's `region`. ECR
     cannot move a repository between regions (replication copies images; the repository stays):
     https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html. AWS provider 6 records each
@@ -205,9 +207,10 @@ def region_changes(account: Account, state: State | None) -> tuple[list[Problem]
     deleting it where it is; provider 5 looks in the new region, does not find it and forgets it. Either
     way an empty repository is created. Refusals where a repository is protected (production,
     prevent_destroy or the guard tag), warnings otherwise; `allow_destroy` excuses it, as it excuses a
-    deletion."""
+    deletion. Without a state to read (remote), the previous stack (at `where`) says in which region its
+    provider made the repositories: a warning, as a removal is."""
     if state is None:
-        return [], []
+        return [], _previous_region(account, previous or {}, where)
     current = {repo.address: repo for repo in account.repositories}
     excused = {address(name) for name in account.allow_destroy}
     found: dict[tuple[str, str, bool], list[str]] = {}
@@ -220,15 +223,37 @@ def region_changes(account: Account, state: State | None) -> tuple[list[Problem]
     warned: list[Problem] = []
     for (where, held, protected), names in sorted(found.items()):
         (refused if protected else warned).append(
-            Problem(account.file, "account.region", region_moved(account.region, where, held, names))
+            Problem(
+                account.file,
+                "account.region",
+                region_moved(account.region, f"the Terraform state {where} holds", held, names),
+            )
         )
     return refused, warned
 
 
-def region_moved(region: str, where: str, held: str, names: list[str]) -> str:
-    """Why a new `region` loses what a state (at `where`) holds in `held`, and what to do."""
+def _previous_region(account: Account, previous: dict, where: str) -> list[Problem]:
+    """The file's repositories that the previous stack (at `where`) made, when its provider's region is
+    another than the file's (ecrgen sets the region on the provider alone)."""
+    providers = (
+        previous.get("provider", {}).get("aws") if isinstance(previous.get("provider"), dict) else None
+    )
+    first = providers[0] if isinstance(providers, list) and providers else None
+    held = first.get("region") if isinstance(first, dict) else None
+    made = _blocks(previous, REPOSITORY_TYPE.type)
+    excused = {address(name) for name in account.allow_destroy}
+    names = [show(r.name) for r in account.repositories if r.address in made and r.address not in excused]
+    if not isinstance(held, str) or not held or held == account.region or not names:
+        return []
+    message = region_moved(account.region, f"the previous output {where} made", held, names)
+    return [Problem(account.file, "account.region", message + REMOTE)]
+
+
+def region_moved(region: str, holder: str, held: str, names: list[str]) -> str:
+    """Why a new `region` loses what a state or the previous output (`holder`: "the Terraform state X
+    holds") has in `held`, and what to do."""
     return (
-        f"{show(region)}, but the Terraform state {where} holds {', '.join(names)} in {held}: ECR cannot "
+        f"{show(region)}, but {holder} {', '.join(names)} in {held}: ECR cannot "
         f"move a repository between regions, so Terraform would replace them (AWS provider 6 deletes them "
         f"in {held}, with their images where force_delete allows; provider 5 forgets them there) and create "
         f"them empty in {region}; set region back to {show(held)}, and give the repositories of {region} an "

@@ -115,16 +115,20 @@ def _vanished(
         ):
             continue
         name = change.get("name")
-        kind = _kind(account, before, {}, in_file.get(name) if isinstance(name, str) else None)
+        found = in_file.get(name) if isinstance(name, str) else None
+        kind = _kind(account, before, {}, found)
         if kind and name not in allowed:
             what = f"{kind} repository {show(str(before.get('name')))} ({before.get('arn', '')})"
-            problems.append(Problem(where, change.get("address", ""), _lost(account, what, held, elsewhere)))
+            lost = _lost(account, what, held, elsewhere, found)
+            problems.append(Problem(where, change.get("address", ""), lost))
     return problems
 
 
-def _lost(account: Account, what: str, held: str, elsewhere: str) -> str:
+def _lost(
+    account: Account, what: str, held: str, elsewhere: str, found: tuple[int, Repository] | None
+) -> str:
     """Why the refresh lost a repository (in region `held`; `elsewhere`: the region where it found one of
-    that name instead, if any), and what to do."""
+    that name instead, if any; `found`: the file's repository at its address), and what to do."""
     back = (
         f"set account.region back to {show(held)} (ECR cannot move a repository between regions), and give "
         f"the repositories of {account.region} an account file of their own"
@@ -144,7 +148,14 @@ def _lost(account: Account, what: str, held: str, elsewhere: str) -> str:
     return (
         f"{what} is no longer found in AWS (deleted outside Terraform?): the plan would create an empty "
         "repository in its place; find out where it and its images went before applying (once the loss is "
-        "accepted, `terraform apply -refresh-only` records it and the next plan is not refused)"
+        "accepted, `terraform apply -refresh-only` records it and the next plan is not refused"
+        + (
+            # Its import block would fail the next plan: Terraform cannot import what no longer exists.
+            f"; then set adopt = false on repository[{found[0]}] in {account.file}: Terraform cannot import "
+            "what no longer exists)"
+            if found is not None and found[1].adopt
+            else ")"
+        )
     )
 
 

@@ -293,7 +293,7 @@ def _guard(
     if previous is None and (state is None or not state.names):
         return [], [], None
     refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
-    moved, moved_warnings = guard.region_changes(account, state)
+    moved, moved_warnings = guard.region_changes(account, state, previous, path.as_posix())
     refused, warned = [*refused, *moved], [*warned, *moved_warnings]
     dropped = guard.deletions(account, previous or {}, path.as_posix(), state)
     deleting = clashes.Claims(

@@ -5,9 +5,10 @@ A repository the plan imports (`adopt`) keeps its images, but not the lifecycle 
 ECR puts a policy in place of any other (PutLifecyclePolicy), and expires images by the new rules within
 24 hours (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html). No data source
 reads a lifecycle policy, so the plan cannot say what AWS holds: the warning names the command that shows
-what the new rules would expire. A repository policy put on an imported repository, and the
-registry-wide settings ECR puts whole (replication, registry policy, scanning) that the plan creates,
-are named likewise: each replaces whatever AWS held.
+what the new rules would expire. The same holds for a repository the plan does not create (the state
+holds it): one adopted with `lifecycle = false` (AWS's policy kept) whose file drops that key later. A
+repository policy put on such a repository, and the registry-wide settings ECR puts whole (replication,
+registry policy, scanning) that the plan creates, are named likewise: each replaces whatever AWS held.
 """
 
 from __future__ import annotations
@@ -43,36 +44,44 @@ REPLACED_PER_REGISTRY = {
 
 def takeovers(plan: dict, account: Account, where: str) -> list[Problem]:
     """What the plan (at `where`) puts in place of what AWS may hold, which the plan cannot show: a
-    lifecycle or repository policy it creates, not imports, for a repository it imports, and a
-    registry-wide setting it creates (`REPLACED_PER_REGISTRY`)."""
+    lifecycle or repository policy it creates, not imports, for a repository that exists (the plan
+    imports it, or does not create it: the state holds it), and a registry-wide setting it creates
+    (`REPLACED_PER_REGISTRY`)."""
     changes = [c for c in plan.get("resource_changes") or [] if isinstance(c, dict)]
-    imported = _imported(changes, account)
+    existing = _existing(changes, account)
     found = []
     for change in changes:
         detail = _dict(change.get("change"))
         if detail.get("actions") == ["create"] and not detail.get("importing"):
             repository = str(_dict(detail.get("after")).get("repository"))
-            message = _takeover(str(change.get("type")), repository, imported, account)
+            message = _takeover(str(change.get("type")), repository, existing, account)
             if message:
                 found.append(Problem(where, str(change.get("address", "")), message))
     return found
 
 
-def _takeover(kind: str, repository: str, imported: dict[str, str], account: Account) -> str | None:
+def _takeover(
+    kind: str, repository: str, existing: dict[str, tuple[str, bool]], account: Account
+) -> str | None:
     """What a created resource of `kind` (of ECR `repository`, for per-repository kinds) replaces."""
-    if kind == LIFECYCLE_POLICY_TYPE.type and repository in imported:
-        return (
-            f"the plan imports repository {show(repository)} and puts the file's lifecycle policy on "
-            "it, in place of any lifecycle policy AWS holds for it (ECR then expires images by the "
-            "new rules within 24 hours); before applying, `ecrgen lifecycle-preview "
-            f"{account.name} {imported[repository]} --from-aws` shows which images they would expire "
-            "(`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's "
-            "policy as it is)"
+    if repository in existing and kind in (LIFECYCLE_POLICY_TYPE.type, REPOSITORY_POLICY_TYPE.type):
+        name, imported = existing[repository]
+        policy = "lifecycle policy" if kind == LIFECYCLE_POLICY_TYPE.type else "repository policy"
+        on = (
+            f"the plan imports repository {show(repository)} and puts the file's {policy} on it"
+            if imported
+            else f"the plan puts the file's {policy} on repository {show(repository)}, which exists (the "
+            "plan does not create it)"
         )
-    if kind == REPOSITORY_POLICY_TYPE.type and repository in imported:
+        if kind == LIFECYCLE_POLICY_TYPE.type:
+            return (
+                f"{on}, in place of any lifecycle policy AWS holds for it (ECR then expires images by the "
+                "new rules within 24 hours); before applying, `ecrgen lifecycle-preview "
+                f"{account.name} {name} --from-aws` shows which images they would expire (`ecrgen import` "
+                "writes AWS's own rules into the file; `lifecycle = false` leaves AWS's policy as it is)"
+            )
         return (
-            f"the plan imports repository {show(repository)} and puts the file's repository policy on "
-            "it, in place of any repository policy AWS holds for it: access that policy grants and "
+            f"{on}, in place of any repository policy AWS holds for it: access that policy grants and "
             "the file does not (other accounts' pulls, Lambda) ends (`ecrgen import` writes AWS's "
             'policy into the file; `policy = "none"` leaves AWS\'s as it is)'
         )
@@ -85,16 +94,21 @@ def _takeover(kind: str, repository: str, imported: dict[str, str], account: Acc
     return None
 
 
-def _imported(changes: list[dict], account: Account) -> dict[str, str]:
-    """ECR name -> the file's `name` of each repository the plan imports."""
+def _existing(changes: list[dict], account: Account) -> dict[str, tuple[str, bool]]:
+    """ECR name -> (the file's `name`, whether the plan imports it) of each repository that exists: the
+    plan imports it, or neither creates nor deletes it (the state holds it)."""
     by_address = {repo.address: repo.name for repo in account.repositories}
-    imported = {}
+    existing = {}
     for change in changes:
         detail = _dict(change.get("change"))
-        if change.get("type") == REPOSITORY_TYPE.type and detail.get("importing"):
+        actions = detail.get("actions")
+        if change.get("type") != REPOSITORY_TYPE.type or change.get("mode") == "data":
+            continue
+        if detail.get("importing") or isinstance(actions, list) and not {"create", "delete"} & set(actions):
             ecr_name = _dict(detail.get("after")).get("name") or _dict(detail.get("before")).get("name")
-            imported[str(ecr_name)] = by_address.get(str(change.get("name")), str(ecr_name))
-    return imported
+            name = by_address.get(str(change.get("name")), str(ecr_name))
+            existing[str(ecr_name)] = (name, bool(detail.get("importing")))
+    return existing
 
 
 def _dict(value: object) -> dict:

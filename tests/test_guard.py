@@ -168,6 +168,29 @@ def test_a_changed_region_is_refused_from_the_state_where_a_repository_is_protec
     assert guard.region_changes(loaded, None) == ([], [])
 
 
+def test_with_a_remote_state_a_changed_region_is_a_warning_from_the_previous_output(accounts):
+    """No state to read: the previous stack's provider says where its repositories were made."""
+    moved = minimal("production").replace('region = "us-east-1"', 'region = "eu-west-1"')
+    (loaded,) = load_accounts(accounts(a=moved + "\n" + REPOS))
+    document = previous(("app", "app", "app"), ("base.images", "base_images", "base.images"))
+    document["provider"] = {"aws": [{"region": "us-east-1"}]}
+    assert [
+        [str(p) for p in found] for found in guard.region_changes(loaded, None, document, "out/a.json")
+    ] == [
+        [],
+        [
+            "accounts/a.toml: account.region: 'eu-west-1', but the previous output out/a.json made 'app', "
+            "'base.images' in us-east-1: ECR cannot move a repository between regions, so Terraform would replace "
+            "them (AWS provider 6 deletes them in us-east-1, with their images where force_delete allows; provider "
+            "5 forgets them there) and create them empty in eu-west-1; set region back to 'us-east-1', and give the "
+            "repositories of eu-west-1 an account file of their own (if that output was applied: the state is "
+            "remote and ecrgen stays offline, so `ecrgen check-plan` judges the real plan)"
+        ],
+    ]
+    document["provider"] = {"aws": [{"region": "eu-west-1"}]}
+    assert guard.region_changes(loaded, None, document, "out/a.json") == ([], [])
+
+
 def test_each_state_is_judged_by_its_own_region(accounts, tmp_path):
     """Two workspaces' states: each names the region it holds the repository in; a state in the file's
     region says nothing, and the other is named by its own file."""
@@ -416,6 +439,15 @@ def test_a_guarded_repository_the_refresh_no_longer_finds_is_refused(accounts):
         "Terraform?): the plan would create an empty repository in its place; find out where it and its images "
         "went before applying (once the loss is accepted, `terraform apply -refresh-only` records it and the "
         "next plan is not refused)"
+    ]
+    # Adopted: its import block would fail the plan after the refresh-only apply, so adopt goes too.
+    adopted = account(accounts, "dev", repos='[[repository]]\nname = "app"\nadopt = true\n')
+    assert [p.message for p in plan_guard.plan_deletions(adopted, gone, "p")] == [
+        "adopted repository 'demo/app' (arn:aws:ecr:us-east-1:123456789012:repository/demo/app) is no longer "
+        "found in AWS (deleted outside Terraform?): the plan would create an empty repository in its place; find "
+        "out where it and its images went before applying (once the loss is accepted, `terraform apply "
+        "-refresh-only` records it and the next plan is not refused; then set adopt = false on repository[0] in "
+        "accounts/a.toml: Terraform cannot import what no longer exists)"
     ]
     # Not guarded, or listed in allow_destroy: plain Terraform.
     assert (
@@ -1154,8 +1186,21 @@ def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accoun
         "shows which images they would expire (`ecrgen import` writes AWS's own rules into the file; "
         "`lifecycle = false` leaves AWS's policy as it is)"
     ]
-    # The repository already managed (not imported), or the policy imported too: nothing to name.
-    assert takeovers.takeovers(imported({"actions": ["create"]}, False), loaded, "p") == []
+    # The repository the state holds (the plan does not create it): the policy AWS holds is replaced
+    # just the same (one adopted with lifecycle = false whose file drops that key later).
+    assert [
+        p.message for p in takeovers.takeovers(imported({"actions": ["create"]}, False), loaded, "p")
+    ] == [
+        "the plan puts the file's lifecycle policy on repository 'base.images', which exists (the plan does not "
+        "create it), in place of any lifecycle policy AWS holds for it (ECR then expires images by the new rules "
+        "within 24 hours); before applying, `ecrgen lifecycle-preview a base.images --from-aws` shows which images "
+        "they would expire (`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's "
+        "policy as it is)"
+    ]
+    # A repository the plan creates has no policy to replace; an imported policy is AWS's own.
+    new = imported({"actions": ["create"]}, False)
+    new["resource_changes"][0]["change"]["actions"] = ["create"]
+    assert takeovers.takeovers(new, loaded, "p") == []
     assert takeovers.takeovers(imported({"actions": ["update"]}), loaded, "p") == []
     both = imported({"actions": ["update"], "importing": {"id": "base.images"}})
     assert takeovers.takeovers(both, loaded, "p") == []

@@ -460,3 +460,50 @@ def test_adopting_a_repository_names_the_lifecycle_policy_it_puts_in_place_of_aw
     assert (result.exit_code, result.stderr) == (0, ""), result.output
     stack.workspace.apply("kept")
     assert ecr.get_lifecycle_policy(repositoryName="app")["lifecyclePolicyText"] == theirs
+
+    # Later the file drops `lifecycle = false`: the repository is no import now, the policy is replaced
+    # just the same (found by a new user's trial: check-plan said nothing).
+    stack.edit(lambda text: text.replace("lifecycle = false\n", ""))
+    stack.synth()
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("dropped")
+    assert changes(plan)["aws_ecr_lifecycle_policy.app"] == ["create"]
+    result = check_plan(tmp_path, "shop", plan)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {(tmp_path / 'plan.json').as_posix()}: aws_ecr_lifecycle_policy.app: the plan puts the file's "
+        "lifecycle policy on repository 'app', which exists (the plan does not create it), in place of any "
+        "lifecycle policy AWS holds for it (ECR then expires images by the new rules within 24 hours); before "
+        "applying, `ecrgen lifecycle-preview shop app --from-aws` shows which images they would expire (`ecrgen "
+        "import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's policy as it is)"
+    ]
+
+
+def test_a_changed_region_that_holds_a_replica_never_forgets_a_production_repository(tmp_path, moto):
+    """The new region already holds a repository of the same name (ECR replication creates the replica
+    under the same name): under AWS provider 5 the refresh finds that one, so resource_drift only updates
+    the ARN and the plan only updates it in place, yet the state forgets the repository of the old
+    region. check-plan refuses it (found by a new user's trial: it passed)."""
+    write_account(tmp_path, KMS_ACCOUNT.format(environment="production").split("encryption")[0])
+    stack = Stack(tmp_path, "shop", moto)
+    assert stack.up() == {}
+    push_image(stack.moto, "app", "v1")
+    stack.moto.client("ecr", "us-west-2").create_repository(repositoryName="app")
+
+    stack.edit(lambda text: text.replace('region = "us-east-1"', 'region = "us-west-2"'))
+    stack.synth_as_ci()
+    stack.workspace.pin_provider()
+    plan = stack.workspace.plan("replica")
+    assert repository_changes(plan) == {"aws_ecr_repository.app": ["update"]}, "the defect: only an update"
+    result = check_plan(tmp_path, "shop", plan)
+    assert result.exit_code == 1, result.output
+    arn = "arn:aws:ecr:us-east-1:123456789012:repository/app"
+    assert result.stderr.splitlines() == [
+        f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.app: production repository 'app' ({arn}) "
+        f"is in us-east-1 but {(tmp_path / 'accounts' / 'shop.toml').as_posix()} says account.region = "
+        "'us-west-2': the refresh found a repository of that name in us-west-2 (a replica?), and Terraform would "
+        "manage that one instead and forget the one in us-east-1; set account.region back to 'us-east-1' (ECR "
+        "cannot move a repository between regions), and give the repositories of us-west-2 an account file of "
+        "their own",
+        "ecrgen: 1 problem(s) found.",
+    ]
