@@ -23,10 +23,12 @@ class Problem:
 
 
 class EcrgenError(Exception):
-    """Raised with every problem found; the CLI prints them one per line and exits 1."""
+    """Raised with every problem found; the CLI prints them one per line and exits 1, after the
+    `warnings` of the same run where they are known (a refusal does not hide them)."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems = tuple(problems)
+        self.warnings = tuple(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -239,9 +239,10 @@ def for_synth(
     if problems:
         raise EcrgenError(problems)
     refused, warned = guarded.deleted_elsewhere(list(checked.claims))
+    warnings = checked.warnings + tuple(guarded.warnings + warned + guarded.foreign)
     if guarded.refused or refused:
-        raise EcrgenError(guarded.refused + refused)
-    return guarded.accounts, checked.warnings + tuple(guarded.warnings + warned + guarded.foreign)
+        raise EcrgenError(guarded.refused + refused, warnings)
+    return guarded.accounts, warnings
 
 
 @dataclass

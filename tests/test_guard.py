@@ -1314,3 +1314,24 @@ def test_check_plan_prints_what_the_plan_puts_in_place_of_what_aws_holds(account
             "leaves AWS's policy as it is)"
         ],
     )
+
+
+def test_a_refused_synth_prints_the_warnings_of_the_same_run_first(accounts, monkeypatch):
+    """A refusal does not hide what else the run found: the unprotected repository in the old region
+    is named beside the guarded one, as a warning, before the error."""
+    folder = accounts(a=minimal("dev", REPOS).replace('region = "us-east-1"', 'region = "eu-west-1"'))
+    out = folder.parent / "out"
+    (out / "stacks" / "a").mkdir(parents=True)
+    held = state_in("us-east-1", "app", "base_images", guarded=("app",))
+    (out / "stacks" / "a" / "terraform.tfstate").write_text(json.dumps(held))
+    monkeypatch.chdir(folder.parent)
+    result = CliRunner().invoke(app, ["synth", "a", "--accounts-dir", "accounts", "--out", "out"])
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1, result.output
+    assert [line.split(": ECR cannot")[0] for line in lines] == [
+        "warning: accounts/a.toml:4: account.region: 'eu-west-1', but the Terraform state "
+        "out/stacks/a/terraform.tfstate holds 'base.images' in us-east-1",
+        "accounts/a.toml:4: account.region: 'eu-west-1', but the Terraform state out/stacks/a/terraform.tfstate "
+        "holds 'app' in us-east-1",
+        "ecrgen: 1 problem(s) found; nothing was written.",
+    ]

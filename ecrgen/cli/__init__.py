@@ -87,7 +87,8 @@ def _reported(writes: bool, fmt: Format = Format.text) -> Iterator[None]:
         yield
     except commands.EcrgenError as error:
         if fmt is Format.json:
-            typer.echo(report.document([], errors=error.problems))
+            typer.echo(report.document([], errors=error.problems, warned=error.warnings))
+        report.warnings(error.warnings, github_too=fmt is Format.github)
         report.problems(list(error.problems), github_too=fmt is Format.github, writes=writes)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
