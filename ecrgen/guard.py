@@ -214,19 +214,19 @@ def region_changes(
     current = {repo.address: repo for repo in account.repositories}
     excused = {address(name) for name in account.allow_destroy}
     found: dict[tuple[str, str, bool], list[str]] = {}
-    for addr, held, where in sorted(state.regions):
+    for addr, held, state_file in sorted(state.regions):
         repo = current.get(addr)
         if repo is not None and held != account.region and addr not in excused:
             protected = account.production or repo.prevent_destroy or addr in state.guarded
-            found.setdefault((where, held, protected), []).append(show(repo.name))
+            found.setdefault((state_file, held, protected), []).append(show(repo.name))
     refused: list[Problem] = []
     warned: list[Problem] = []
-    for (where, held, protected), names in sorted(found.items()):
+    for (state_file, held, protected), names in sorted(found.items()):
         (refused if protected else warned).append(
             Problem(
                 account.file,
                 "account.region",
-                region_moved(account.region, f"the Terraform state {where} holds", held, names),
+                region_moved(account.region, f"the Terraform state {state_file} holds", held, names),
             )
         )
     return refused, warned

@@ -58,11 +58,11 @@ def check_plan(
     elsewhere = clashes.repository_makers(claims, account.id, account.region, account.file)
     problems = plan_guard.plan_deletions(account, plan, plan_file.as_posix(), migration, elsewhere)
     problems += plan_guard.unknown_makers(account, plan, plan_file.as_posix(), unread)
-    if problems:
-        raise EcrgenError(problems)
     changes = plan_guard.repository_changes(plan)
     warnings = protections.dropped(changes, plan_file.as_posix())
     warnings += takeovers.takeovers(plan, account, plan_file.as_posix())
+    if problems:  # a refusal does not hide what else the plan would do
+        raise EcrgenError(problems, warnings)
     return PlanChecked(len(changes), plan_guard.imported(plan), tuple(warnings))
 
 

@@ -145,17 +145,17 @@ def _lost(
             f"forget it (AWS keeps it and its images in {held}) and create an empty repository in "
             f"{account.region}; {back}"
         )
+    # An adopted one's import block would fail the next plan: Terraform cannot import what is gone.
+    adopt = (
+        f"set adopt = false on repository[{found[0]}] in {account.file} (Terraform cannot import what no "
+        "longer exists), then "
+        if found is not None and found[1].adopt
+        else ""
+    )
     return (
         f"{what} is no longer found in AWS (deleted outside Terraform?): the plan would create an empty "
         "repository in its place; find out where it and its images went before applying (once the loss is "
-        "accepted, `terraform apply -refresh-only` records it and the next plan is not refused"
-        + (
-            # Its import block would fail the next plan: Terraform cannot import what no longer exists.
-            f"; then set adopt = false on repository[{found[0]}] in {account.file}: Terraform cannot import "
-            "what no longer exists)"
-            if found is not None and found[1].adopt
-            else ")"
-        )
+        f"accepted, {adopt}`terraform apply -refresh-only` records it and the next plan is not refused)"
     )
 
 

@@ -234,10 +234,10 @@ def for_synth(
 
     try:
         checked = validate(load, accounts_dir, names, known, checked_part)
-    except EcrgenError as error:
-        raise EcrgenError([*error.problems, *problems]) from None
+    except EcrgenError as error:  # every problem at once: the guard's refusals of the parts checked too
+        raise EcrgenError([*error.problems, *problems, *guarded.refused], guarded.warnings) from None
     if problems:
-        raise EcrgenError(problems)
+        raise EcrgenError([*problems, *guarded.refused], checked.warnings + tuple(guarded.warnings))
     refused, warned = guarded.deleted_elsewhere(list(checked.claims))
     warnings = checked.warnings + tuple(guarded.warnings + warned + guarded.foreign)
     if guarded.refused or refused:

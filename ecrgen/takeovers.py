@@ -5,8 +5,8 @@ A repository the plan imports (`adopt`) keeps its images, but not the lifecycle 
 ECR puts a policy in place of any other (PutLifecyclePolicy), and expires images by the new rules within
 24 hours (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html). No data source
 reads a lifecycle policy, so the plan cannot say what AWS holds: the warning names the command that shows
-what the new rules would expire. The same holds for a repository the plan does not create (the state
-holds it): one adopted with `lifecycle = false` (AWS's policy kept) whose file drops that key later. A
+what the new rules would expire. The same holds for an adopted repository the plan does not create (the
+state holds it): one adopted with `lifecycle = false` (AWS's policy kept) whose file drops that key later. A
 repository policy put on such a repository, and the registry-wide settings ECR puts whole (replication,
 registry policy, scanning) that the plan creates, are named likewise: each replaces whatever AWS held.
 """
@@ -66,24 +66,32 @@ def _takeover(
     """What a created resource of `kind` (of ECR `repository`, for per-repository kinds) replaces."""
     if repository in existing and kind in (LIFECYCLE_POLICY_TYPE.type, REPOSITORY_POLICY_TYPE.type):
         name, imported = existing[repository]
-        policy = "lifecycle policy" if kind == LIFECYCLE_POLICY_TYPE.type else "repository policy"
+        lifecycle = kind == LIFECYCLE_POLICY_TYPE.type
+        policy = "lifecycle policy" if lifecycle else "repository policy"
         on = (
             f"the plan imports repository {show(repository)} and puts the file's {policy} on it"
             if imported
-            else f"the plan puts the file's {policy} on repository {show(repository)}, which exists (the "
-            "plan does not create it)"
+            else f"the plan puts the file's {policy} on adopted repository {show(repository)}, which exists "
+            "(the plan does not create it)"
         )
-        if kind == LIFECYCLE_POLICY_TYPE.type:
+        # The whole file from AWS on a first import; one policy's text for a repository already managed.
+        source = (
+            f"`ecrgen import` writes AWS's {'own rules' if lifecycle else 'policy'} into the file"
+            if imported
+            else f"`aws ecr get-{'lifecycle' if lifecycle else 'repository'}-policy --repository-name "
+            f"{repository}` shows AWS's, to write into the file"
+        )
+        if lifecycle:
             return (
                 f"{on}, in place of any lifecycle policy AWS holds for it (ECR then expires images by the "
                 "new rules within 24 hours); before applying, `ecrgen lifecycle-preview "
-                f"{account.name} {name} --from-aws` shows which images they would expire (`ecrgen import` "
-                "writes AWS's own rules into the file; `lifecycle = false` leaves AWS's policy as it is)"
+                f"{account.name} {name} --from-aws` shows which images they would expire ({source}; "
+                "`lifecycle = false` leaves AWS's policy as it is)"
             )
         return (
             f"{on}, in place of any repository policy AWS holds for it: access that policy grants and "
-            "the file does not (other accounts' pulls, Lambda) ends (`ecrgen import` writes AWS's "
-            'policy into the file; `policy = "none"` leaves AWS\'s as it is)'
+            f'the file does not (other accounts\' pulls, Lambda) ends ({source}; `policy = "none"` leaves '
+            "AWS's as it is)"
         )
     if kind in REPLACED_PER_REGISTRY:
         what, ends = REPLACED_PER_REGISTRY[kind]
@@ -95,19 +103,22 @@ def _takeover(
 
 
 def _existing(changes: list[dict], account: Account) -> dict[str, tuple[str, bool]]:
-    """ECR name -> (the file's `name`, whether the plan imports it) of each repository that exists: the
-    plan imports it, or neither creates nor deletes it (the state holds it)."""
-    by_address = {repo.address: repo.name for repo in account.repositories}
+    """ECR name -> (the file's `name`, whether the plan imports it) of each repository that existed
+    before ecrgen took it over: the plan imports it, or the state holds it (the plan neither creates
+    nor deletes it) and the file adopted it. A repository ecrgen created holds no policy of another's
+    unless one was put by hand: adding a first policy to it is a routine edit, not named."""
+    by_address = {repo.address: repo for repo in account.repositories}
     existing = {}
     for change in changes:
         detail = _dict(change.get("change"))
         actions = detail.get("actions")
+        repo = by_address.get(str(change.get("name")))
         if change.get("type") != REPOSITORY_TYPE.type or change.get("mode") == "data":
             continue
-        if detail.get("importing") or isinstance(actions, list) and not {"create", "delete"} & set(actions):
+        held = isinstance(actions, list) and not {"create", "delete"} & set(actions)
+        if detail.get("importing") or held and repo is not None and repo.adopt:
             ecr_name = _dict(detail.get("after")).get("name") or _dict(detail.get("before")).get("name")
-            name = by_address.get(str(change.get("name")), str(ecr_name))
-            existing[str(ecr_name)] = (name, bool(detail.get("importing")))
+            existing[str(ecr_name)] = (repo.name if repo else str(ecr_name), bool(detail.get("importing")))
     return existing
 
 

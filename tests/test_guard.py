@@ -445,9 +445,9 @@ def test_a_guarded_repository_the_refresh_no_longer_finds_is_refused(accounts):
     assert [p.message for p in plan_guard.plan_deletions(adopted, gone, "p")] == [
         "adopted repository 'demo/app' (arn:aws:ecr:us-east-1:123456789012:repository/demo/app) is no longer "
         "found in AWS (deleted outside Terraform?): the plan would create an empty repository in its place; find "
-        "out where it and its images went before applying (once the loss is accepted, `terraform apply "
-        "-refresh-only` records it and the next plan is not refused; then set adopt = false on repository[0] in "
-        "accounts/a.toml: Terraform cannot import what no longer exists)"
+        "out where it and its images went before applying (once the loss is accepted, set adopt = false on "
+        "repository[0] in accounts/a.toml (Terraform cannot import what no longer exists), then `terraform apply "
+        "-refresh-only` records it and the next plan is not refused)"
     ]
     # Not guarded, or listed in allow_destroy: plain Terraform.
     assert (
@@ -1186,17 +1186,20 @@ def test_a_lifecycle_policy_put_on_a_repository_the_plan_imports_is_named(accoun
         "shows which images they would expire (`ecrgen import` writes AWS's own rules into the file; "
         "`lifecycle = false` leaves AWS's policy as it is)"
     ]
-    # The repository the state holds (the plan does not create it): the policy AWS holds is replaced
-    # just the same (one adopted with lifecycle = false whose file drops that key later).
+    # An adopted repository the state holds (the plan does not create it): the policy AWS holds is
+    # replaced just the same (one adopted with lifecycle = false whose file drops that key later).
     assert [
         p.message for p in takeovers.takeovers(imported({"actions": ["create"]}, False), loaded, "p")
     ] == [
-        "the plan puts the file's lifecycle policy on repository 'base.images', which exists (the plan does not "
-        "create it), in place of any lifecycle policy AWS holds for it (ECR then expires images by the new rules "
-        "within 24 hours); before applying, `ecrgen lifecycle-preview a base.images --from-aws` shows which images "
-        "they would expire (`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's "
-        "policy as it is)"
+        "the plan puts the file's lifecycle policy on adopted repository 'base.images', which exists (the plan "
+        "does not create it), in place of any lifecycle policy AWS holds for it (ECR then expires images by the "
+        "new rules within 24 hours); before applying, `ecrgen lifecycle-preview a base.images --from-aws` shows "
+        "which images they would expire (`aws ecr get-lifecycle-policy --repository-name base.images` shows "
+        "AWS's, to write into the file; `lifecycle = false` leaves AWS's policy as it is)"
     ]
+    # One ecrgen created (not adopted): a first policy is a routine edit, AWS holds none of another's.
+    created = account(accounts, "dev", repos='[[repository]]\nname = "base.images"\n')
+    assert takeovers.takeovers(imported({"actions": ["create"]}, False), created, "p") == []
     # A repository the plan creates has no policy to replace; an imported policy is AWS's own.
     new = imported({"actions": ["create"]}, False)
     new["resource_changes"][0]["change"]["actions"] = ["create"]
@@ -1312,6 +1315,30 @@ def test_check_plan_prints_what_the_plan_puts_in_place_of_what_aws_holds(account
             "by the new rules within 24 hours); before applying, `ecrgen lifecycle-preview a app --from-aws` shows "
             "which images they would expire (`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` "
             "leaves AWS's policy as it is)"
+        ],
+    )
+    # Refused (it deletes a guarded repository): the warning is still printed, before the error.
+    document["resource_changes"].append(
+        {
+            "address": "aws_ecr_repository.gone",
+            "type": "aws_ecr_repository",
+            "name": "gone",
+            "mode": "managed",
+            "change": {
+                "actions": ["delete"],
+                "before": {"name": "gone", "tags_all": {"ecrgen:guarded": "true"}},
+            },
+        }
+    )
+    (tmp_path / "plan.json").write_text(json.dumps(document))
+    result = CliRunner().invoke(app, ["check-plan", "a", "plan.json", "--accounts-dir", str(folder)])
+    lines = result.stderr.splitlines()
+    assert (result.exit_code, [line[:60] for line in lines]) == (
+        1,
+        [
+            "warning: plan.json: aws_ecr_lifecycle_policy.app: the plan i",
+            "plan.json: aws_ecr_repository.gone: the plan would delete gu",
+            "ecrgen: 1 problem(s) found.",
         ],
     )
 

@@ -46,6 +46,26 @@ def check_plan(project: Path, account: str, plan: dict, *options: str):
     )
 
 
+def warned(result) -> list[str]:
+    """The warning lines of a check-plan run (printed before its errors, a refusal or not), with the
+    plan file's path shortened to `plan.json`."""
+    return [line.split(": ", 2)[2] for line in result.stderr.splitlines() if line.startswith("warning: ")]
+
+
+# check-plan's warning for the default lifecycle policy put on repository 'app' as the plan imports it.
+IMPORTED_LIFECYCLE = (
+    "aws_ecr_lifecycle_policy.app: the plan imports repository 'app' and puts the file's lifecycle policy on it, "
+    "in place of any lifecycle policy AWS holds for it (ECR then expires images by the new rules within 24 "
+    "hours); before applying, `ecrgen lifecycle-preview shop app --from-aws` shows which images they would "
+    "expire (`ecrgen import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's policy as it "
+    "is)"
+)
+
+
+def errors(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
+
+
 def repository_changes(plan: dict) -> dict[str, list[str]]:
     return {a: c for a, c in changes(plan).items() if a.startswith("aws_ecr_repository.")}
 
@@ -118,7 +138,8 @@ def test_adopt_never_recreates_a_repository_that_differs_from_the_file(tmp_path,
     assert sorted(change["change"]["actions"]) == ["create", "delete"], "the defect: import, then replace"
     result = check_plan(tmp_path, "shop", plan)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
+    assert warned(result) == [IMPORTED_LIFECYCLE]  # printed even beside a refusal
+    assert errors(result) == [
         f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.app: the plan would replace adopted repository "
         "'app' and its images, forced by encryption_configuration.0.encryption_type (the file's encryption and "
         'kms_key): AWS holds "KMS", the plan writes "AES256"; '
@@ -206,7 +227,8 @@ def test_check_plan_proves_a_migration_imports_every_repository(tmp_path, moto):
     plan = stack.workspace.plan()
     assert check_plan(tmp_path, "shop", plan).exit_code == 0  # an ordinary plan guard: nothing deleted
     result = check_plan(tmp_path, "shop", plan, "--migration")
-    assert (result.exit_code, result.stderr.splitlines()) == (
+    assert warned(result) == [IMPORTED_LIFECYCLE]
+    assert (result.exit_code, errors(result)) == (
         1,
         [
             f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.api: the plan would create repository 'api': a "
@@ -308,7 +330,11 @@ def test_the_state_remembers_a_protection_the_same_change_takes_away(tmp_path, m
     plan = stack.workspace.plan("demoted")
     assert changes(plan)["aws_ecr_repository.api"] == ["delete"]
     result = check_plan(tmp_path, "shop", plan)
-    assert (result.exit_code, result.stderr.splitlines()) == (
+    assert warned(result) == [
+        "aws_ecr_repository.web: guarded repository 'web': its tags become MUTABLE (an image can be pushed over a "
+        "tag); it loses the ecrgen:guarded tag (check-plan will no longer refuse deleting it)"
+    ]
+    assert (result.exit_code, errors(result)) == (
         1,
         [
             f"{(tmp_path / 'plan.json').as_posix()}: aws_ecr_repository.api: the plan would delete guarded repository "
@@ -472,10 +498,11 @@ def test_adopting_a_repository_names_the_lifecycle_policy_it_puts_in_place_of_aw
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         f"warning: {(tmp_path / 'plan.json').as_posix()}: aws_ecr_lifecycle_policy.app: the plan puts the file's "
-        "lifecycle policy on repository 'app', which exists (the plan does not create it), in place of any "
+        "lifecycle policy on adopted repository 'app', which exists (the plan does not create it), in place of any "
         "lifecycle policy AWS holds for it (ECR then expires images by the new rules within 24 hours); before "
-        "applying, `ecrgen lifecycle-preview shop app --from-aws` shows which images they would expire (`ecrgen "
-        "import` writes AWS's own rules into the file; `lifecycle = false` leaves AWS's policy as it is)"
+        "applying, `ecrgen lifecycle-preview shop app --from-aws` shows which images they would expire (`aws ecr "
+        "get-lifecycle-policy --repository-name app` shows AWS's, to write into the file; `lifecycle = false` "
+        "leaves AWS's policy as it is)"
     ]
 
 
