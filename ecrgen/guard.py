@@ -41,6 +41,8 @@ class State:
     # (address, region, state file): where each state holds each repository; states of several
     # workspaces or backend paths are kept apart (each one may hold it in another region)
     regions: tuple[tuple[str, str, str], ...] = ()
+    # addresses whose instance is tainted (a create that failed half-way, or `terraform taint`)
+    tainted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def deployed_repositories(document: dict, where: str) -> State:
     names: dict[str, str] = {}
     regions: list[tuple[str, str, str]] = []
     guarded = set()
+    tainted = set()
     resources = document.get("resources") if isinstance(document, dict) else None
     for resource in resources if isinstance(resources, list) else []:
         if (
@@ -193,7 +196,33 @@ def deployed_repositories(document: dict, where: str) -> State:
                     tags = attributes.get("tags_all")
                     if isinstance(tags, dict) and tags.get(GUARD_TAG) == "true":
                         guarded.add(str(resource.get("name")))
-    return State(where, names, frozenset(guarded), tuple(regions))
+                    if instance.get("status") == "tainted":
+                        tainted.add(str(resource.get("name")))
+    return State(where, names, frozenset(guarded), tuple(regions), frozenset(tainted))
+
+
+def tainted(account: Account, state: State | None) -> list[Problem]:
+    """Warnings: repositories of the file that the state holds tainted (a create that failed half-way,
+    or `terraform taint`). The next plan replaces a tainted resource, whatever the file says: it deletes
+    the repository and its images (pushed since) and creates it empty; where prevent_destroy stands,
+    Terraform refuses that plan instead, and its own error says to disable prevent_destroy. No edit of
+    the file helps: `terraform untaint` does.
+    https://developer.hashicorp.com/terraform/cli/commands/untaint"""
+    if state is None:
+        return []
+    return [
+        Problem(
+            account.file,
+            f"repository[{index}].name",
+            f"{show(repo.name)} (ECR repository {show(state.names.get(repo.address, repo.ecr_name))}) is "
+            f"tainted in the Terraform state {state.where} (a create that failed half-way, or `terraform "
+            "taint`): the next plan replaces it, deleting it and its images and creating it empty (where "
+            "prevent_destroy stands, Terraform refuses that plan instead: keep prevent_destroy); run "
+            f"`terraform untaint {REPOSITORY_TYPE(repo.address)}` in the stack folder, then plan again",
+        )
+        for index, repo in enumerate(account.repositories)
+        if repo.address in state.tainted
+    ]
 
 
 def region_changes(

@@ -295,7 +295,7 @@ def _guard(
         return [], [], None
     refused, warned = guard.removals(account, previous or {}, path.as_posix(), state)
     moved, moved_warnings = guard.region_changes(account, state, previous, path.as_posix())
-    refused, warned = [*refused, *moved], [*warned, *moved_warnings]
+    refused, warned = [*refused, *moved], [*warned, *moved_warnings, *guard.tainted(account, state)]
     dropped = guard.deletions(account, previous or {}, path.as_posix(), state)
     deleting = clashes.Claims(
         account.file,
@@ -346,6 +346,7 @@ def deployed(account: Account, folder: Path, previous: dict | None = None) -> gu
         {addr: name for s in reversed(held) for addr, name in s.names.items()},
         frozenset().union(*(s.guarded for s in held)),
         tuple(found for s in held for found in s.regions),
+        frozenset().union(*(s.tainted for s in held)),
     )
 
 

@@ -1362,3 +1362,30 @@ def test_a_refused_synth_prints_the_warnings_of_the_same_run_first(accounts, mon
         "holds 'app' in us-east-1",
         "ecrgen: 1 problem(s) found; nothing was written.",
     ]
+
+
+def test_a_tainted_repository_in_the_state_is_named_with_untaint(accounts, tmp_path):
+    """A create that failed half-way (or `terraform taint`) leaves the repository tainted in the state:
+    the next plan replaces it (images lost), or, under prevent_destroy, Terraform refuses the plan and
+    advises disabling prevent_destroy. synth names it and the command that keeps it."""
+    from ecrgen import preflight
+
+    (loaded,) = load_accounts(accounts(a=minimal("production") + "\n" + REPOS))
+    folder = tmp_path / "stack"
+    (folder / "terraform.tfstate.d" / "ws").mkdir(parents=True)
+    (folder / "terraform.tfstate").write_text(json.dumps(state_in("us-east-1", "app")))
+    other = state_in("us-east-1", "app", "base_images")
+    other["resources"][1]["instances"][0]["status"] = "tainted"
+    ws = folder / "terraform.tfstate.d" / "ws" / "terraform.tfstate"
+    ws.write_text(json.dumps(other))
+    state = preflight.deployed(loaded, folder)
+    assert state is not None and state.tainted == frozenset({"base_images"})
+    assert [str(p) for p in guard.tainted(loaded, state)] == [
+        "accounts/a.toml: repository[1].name: 'base.images' (ECR repository 'base_images') is tainted in the "
+        f"Terraform state {(folder / 'terraform.tfstate').as_posix()} and {ws.as_posix()} (a create that failed "
+        "half-way, or `terraform taint`): the next plan replaces it, deleting it and its images and creating it "
+        "empty (where prevent_destroy stands, Terraform refuses that plan instead: keep prevent_destroy); run "
+        "`terraform untaint aws_ecr_repository.base_images` in the stack folder, then plan again"
+    ]
+    assert guard.tainted(loaded, guard.deployed_repositories(state_in("us-east-1", "app"), "s")) == []
+    assert guard.tainted(loaded, None) == []  # a remote state: check-plan names the reason from the plan

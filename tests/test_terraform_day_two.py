@@ -528,3 +528,46 @@ def test_a_changed_region_that_holds_a_replica_never_forgets_a_production_reposi
         "their own",
         "ecrgen: 1 problem(s) found.",
     ]
+
+
+@pytest.mark.parametrize("environment", ["production", "development"])
+def test_a_tainted_repository_is_named_before_the_plan_replaces_it(tmp_path, moto, environment):
+    """A create that failed half-way leaves the repository tainted in the state (`terraform taint` does
+    the same): the next plan replaces it, deleting it and its images. In production prevent_destroy makes
+    Terraform refuse that plan, and its error advises disabling prevent_destroy; elsewhere check-plan lets
+    the replacement through (plain Terraform). synth names it, with advice that keeps it (found by a
+    day-two trial: nothing did)."""
+    from ecrgen import commands
+
+    write_account(tmp_path, KMS_ACCOUNT.format(environment=environment).split("encryption")[0])
+    stack = Stack(tmp_path, "shop", moto)
+    assert stack.up() == {}
+    digest = push_image(stack.moto, "app", "v1")
+    stack.workspace.run(["terraform", "taint", "aws_ecr_repository.app"])
+    planned = stack.workspace.run(["terraform", "plan", "-input=false", "-out=tainted.tfplan"], check=False)
+    if environment == "production":
+        assert planned.code != 0 and "disable lifecycle.prevent_destroy" in planned.output
+    else:
+        plan = stack.workspace.show("tainted")
+        assert repository_changes(plan) == {"aws_ecr_repository.app": ["delete", "create"]}
+        assert check_plan(tmp_path, "shop", plan).exit_code == 0  # plain Terraform outside production
+
+    warned: list = []
+    commands.synthesize(
+        tmp_path / "accounts", ["shop"], tmp_path / "cdktf.out", force=True, warn=warned.extend
+    )
+    state = (stack.workspace.folder / "terraform.tfstate").as_posix()
+    assert [str(p) for p in warned if "tainted" in p.message] == [
+        f"{(tmp_path / 'accounts' / 'shop.toml').as_posix()}: repository[0].name: 'app' (ECR repository 'app') is "
+        f"tainted in the Terraform state {state} (a create that failed half-way, or `terraform taint`): the next "
+        "plan replaces it, deleting it and its images and creating it empty (where prevent_destroy stands, "
+        "Terraform refuses that plan instead: keep prevent_destroy); run `terraform untaint "
+        "aws_ecr_repository.app` in the stack folder, then plan again"
+    ]
+
+    # The advice works: untainted, the plan changes nothing and the image stays.
+    stack.workspace.run(["terraform", "untaint", "aws_ecr_repository.app"])
+    stack.workspace.pin_provider()
+    assert stack.workspace.changes("untainted") == {}
+    images = stack.moto.client("ecr", "us-east-1").list_images(repositoryName="app")["imageIds"]
+    assert images == [{"imageDigest": digest, "imageTag": "v1"}]
