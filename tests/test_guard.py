@@ -1038,7 +1038,9 @@ def loads_spied(monkeypatch) -> list[list[str] | None]:
 
 CLASH_WITH_B = [
     "accounts/b.toml: repository[0].name: the ECR repository 'web' of account 123456789012 in us-east-1 is also made "
-    "by accounts/a.toml (repository[0].name); a registry holds one repository of a name"
+    "by accounts/a.toml (repository[0].name); a registry holds one repository of a name; to move it between "
+    "these files, drop it from the file whose stack manages it and list it there in account.retired (Terraform "
+    "forgets it, AWS keeps it and its images), and set adopt = true on it in the other"
 ]
 
 

@@ -371,6 +371,18 @@ def test_a_repository_moved_to_another_file_keeps_its_images(tmp_path, moto):
     assert old.up() == {}
     digest = push_image(old.moto, "worker", "v1")
     write_account(tmp_path, MOVING.format(extra="", name="worker", adopt="adopt = true\n"), "new")
+    # The new file alone makes the repository twice: validate names the clash and how to move it.
+    from ecrgen import commands
+
+    with pytest.raises(EcrgenError) as clash:
+        commands.validate(tmp_path / "accounts", None)
+    assert [str(p) for p in clash.value.problems] == [
+        f"{(tmp_path / 'accounts' / 'old.toml').as_posix()}: repository[1].name: the ECR repository 'worker' of "
+        f"account 123456789012 in us-east-1 is also made by {(tmp_path / 'accounts' / 'new.toml').as_posix()} "
+        "(repository[0].name); a registry holds one repository of a name; to move it between these files, drop "
+        "it from the file whose stack manages it and list it there in account.retired (Terraform forgets it, AWS "
+        "keeps it and its images), and set adopt = true on it in the other"
+    ]
     write_account(tmp_path, MOVING.format(extra="", name="app", adopt=""), "old")
     with pytest.raises(EcrgenError) as caught:
         old.synth()

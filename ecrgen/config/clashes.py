@@ -151,6 +151,13 @@ MOVED = (
 )
 
 
+REPOSITORY_CLASH = (
+    "a registry holds one repository of a name; to move it between these files, drop it from the file "
+    "whose stack manages it and list it there in account.retired (Terraform forgets it, AWS keeps it and "
+    "its images), and set adopt = true on it in the other"
+)
+
+
 DROPPED = (
     "its apply would delete that repository and its images; list it in account.retired (Terraform forgets "
     "it in this stack, AWS keeps it for the other)"
@@ -215,7 +222,7 @@ def _claims(account: Account) -> Iterator[Claim]:
             ("repository", *registry, repo.ecr_name),
             f"repository[{index}].name",
             f"the ECR repository {repo.ecr_name!r}",
-            "a registry holds one repository of a name",
+            REPOSITORY_CLASH,
         )
     kept = {address(repo.name) for repo in account.repositories}
     for index, (name, ecr) in enumerate(zip(account.allow_destroy, account.allow_destroy_ecr, strict=True)):

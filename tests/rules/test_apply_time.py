@@ -355,7 +355,7 @@ def test_two_files_for_one_account_and_region_clash(accounts):
         c=minimal("dev", CLASH).replace("us-east-1", "eu-west-1").replace('name = "ci"', 'name = "CI"'),
     )
     assert problems(folder) == [
-        "accounts/b.toml: repository[0].name: the ECR repository 'app' of account 123456789012 in us-east-1 is also made by accounts/a.toml (repository[0].name); a registry holds one repository of a name",
+        "accounts/b.toml: repository[0].name: the ECR repository 'app' of account 123456789012 in us-east-1 is also made by accounts/a.toml (repository[0].name); a registry holds one repository of a name; to move it between these files, drop it from the file whose stack manages it and list it there in account.retired (Terraform forgets it, AWS keeps it and its images), and set adopt = true on it in the other",
         "accounts/b.toml: scanning: the registry scanning configuration of account 123456789012 in us-east-1 is also made by accounts/a.toml (scanning); there is one per account and region, and two stacks would overwrite each other",
         "accounts/b.toml: role.name: the IAM role 'ci' of account 123456789012 is also made by accounts/a.toml (role.name); role names are unique in an AWS account, whatever their case",
         "accounts/b.toml: alerts.sqs_queue_name: the SQS queue 'findings' of account 123456789012 in us-east-1 is also made by accounts/a.toml (alerts.sqs_queue_name); queue names are unique per account and region",
