@@ -60,6 +60,7 @@ def check_plan(
     problems += plan_guard.unknown_makers(account, plan, plan_file.as_posix(), unread)
     changes = plan_guard.repository_changes(plan)
     warnings = protections.dropped(changes, plan_file.as_posix())
+    warnings += plan_guard.requested_replacements(account, plan, plan_file.as_posix())
     warnings += takeovers.takeovers(plan, account, plan_file.as_posix())
     if problems:  # a refusal does not hide what else the plan would do
         raise EcrgenError(problems, warnings)

@@ -90,6 +90,34 @@ def plan_deletions(
     return problems
 
 
+def requested_replacements(account: Account, plan: dict, where: str) -> list[Problem]:
+    """Warnings: repositories the plan (at `where`) replaces for a reason outside the file (`REASONS`:
+    tainted by a create that failed half-way, or `-replace`) that no refusal covers (not guarded, or
+    listed in `allow_destroy`): their images go all the same, and no edit of the file changes that.
+    https://developer.hashicorp.com/terraform/internals/json-format#change-representation (action_reason)"""
+    allowed = {address(name) for name in account.allow_destroy}
+    in_file = {repo.address: (index, repo) for index, repo in enumerate(account.repositories)}
+    found = []
+    for change in repository_changes(plan):
+        detail, reason, name = change["change"], change.get("action_reason"), change.get("name")
+        if not {"delete", "create"} <= set(detail["actions"]) or reason not in REASONS:
+            continue
+        before = _dict(detail.get("before"))
+        refused = _kind(account, before, detail, in_file.get(name) if isinstance(name, str) else None)
+        if refused and name not in allowed:
+            continue
+        at = str(change.get("address", ""))
+        found.append(
+            Problem(
+                where,
+                at,
+                f"the plan would replace repository {show(before.get('name'))} and its images, "
+                f"{REASONS[str(reason)].format(address=at)}",
+            )
+        )
+    return found
+
+
 def _vanished(
     account: Account, plan: dict, where: str, allowed: set[str], in_file: Mapping[str, tuple[int, Repository]]
 ) -> list[Problem]:

@@ -599,6 +599,24 @@ def test_a_replacement_terraform_was_asked_for_gets_advice_about_terraform(accou
     )
 
 
+def test_an_unguarded_replacement_terraform_was_asked_for_is_a_warning(accounts):
+    """Not guarded (or listed in allow_destroy): not refused, but the images go and no edit of the file
+    changes that, so check-plan names it with the same advice."""
+    document = replacing("app", {"name": "demo/app"}, {"name": "demo/app"}, [])
+    document["resource_changes"][0]["action_reason"] = "replace_because_tainted"
+    dev = account(accounts, "dev")
+    assert plan_guard.plan_deletions(dev, document, "p") == []
+    assert [str(p) for p in plan_guard.requested_replacements(dev, document, "p")] == [
+        "p: aws_ecr_repository.app: the plan would replace repository 'demo/app' and its images, because it is "
+        "tainted (a create that failed half-way, or `terraform taint`): `terraform untaint aws_ecr_repository.app` "
+        "and plan again"
+    ]
+    # Guarded: refused (above), not warned twice; a replacement the file forces: not this warning.
+    assert plan_guard.requested_replacements(account(accounts), document, "p") == []
+    document["resource_changes"][0]["action_reason"] = "replace_because_cannot_update"
+    assert plan_guard.requested_replacements(dev, document, "p") == []
+
+
 def test_the_guard_tag_in_the_state_guards_what_the_file_no_longer_protects(accounts):
     """An account demoted from a custom production name ('live'), a prevent_destroy or adopt dropped, or
     the repository removed: the state's tags still say it was guarded (the file and the plan's own
