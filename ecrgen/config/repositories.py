@@ -33,6 +33,8 @@ def repository(
             repo.lifecycle, table.lifecycle, f"{layers.here}.lifecycle", production, found, warned
         ),
     )
+    if production and shared.image_tag_mutability == "MUTABLE":
+        warned.add(f"{layers.at('image_tag_mutability')}.image_tag_mutability", [("", PRODUCTION_MUTABLE)])
     tags = layers.pick("tags", {})
     guarded = production or layers.pick("prevent_destroy", False) or shared.adopt
     found.add(f"{layers.at('tags')}.tags", tag_rules.check_repository_tags(tags, ctx.tags, guarded))
@@ -49,6 +51,16 @@ def repository(
         prevent_destroy=layers.pick("prevent_destroy", defaults.by_production(production).prevent_destroy),
         policy_from_defaults=layers.at("policy") == "defaults",
     )
+
+
+# A mutable tag can be pushed over: the image it named keeps no tag, and the untagged-image rule of a
+# lifecycle policy then expires it. https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
+PRODUCTION_MUTABLE = (
+    "'MUTABLE' in a production account: a push can move a tag to another image and leave the image it "
+    "named untagged, where a lifecycle rule for untagged images (the default policy has one) expires it; "
+    "IMMUTABLE (the production default) keeps every tag fixed, IMMUTABLE_WITH_EXCLUSION with mutable_tags = "
+    '["latest"] all but those'
+)
 
 
 def _check_name(name: str, ecr: str) -> Found:

@@ -378,3 +378,25 @@ def test_repository_keys_are_named_in_the_reference_order(accounts):
         "accounts/a.toml: registry.creation_template[0].scan_on_push: unknown key (allowed: prefix, applied_for, "
         f"description, custom_role_arn, resource_tags, image_tag_mutability, mutable_tags, immutable_tags, encryption, kms_key, {shared})",
     ]
+
+
+def test_a_production_repository_written_mutable_is_named(accounts):
+    """Allowed (an imported repository AWS holds MUTABLE must plan no change), but named where written:
+    a tag pushed over leaves the image it named untagged, for the untagged rule to expire."""
+    text = minimal(
+        "production", '[defaults]\nimage_tag_mutability = "MUTABLE"\n\n[[repository]]\nname = "app"\n'
+    )
+    (account,) = load_accounts(accounts(a=text))
+    assert [str(w) for w in account.warnings if "mutability" in w.path] == [
+        "accounts/a.toml: defaults.image_tag_mutability: 'MUTABLE' in a production account: a push can move a tag "
+        "to another image and leave the image it named untagged, where a lifecycle rule for untagged images (the "
+        "default policy has one) expires it; IMMUTABLE (the production default) keeps every tag fixed, "
+        'IMMUTABLE_WITH_EXCLUSION with mutable_tags = ["latest"] all but those'
+    ]
+    (account,) = load_accounts(accounts(a=text.replace('"production"', '"dev"')))
+    assert [w for w in account.warnings if "mutability" in w.path] == []
+    written = text.replace(
+        '[[repository]]\nname = "app"\n', '[[repository]]\nname = "app"\nimage_tag_mutability = "IMMUTABLE"\n'
+    )
+    (account,) = load_accounts(accounts(a=written))
+    assert [w for w in account.warnings if "mutability" in w.path] == []

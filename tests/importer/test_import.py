@@ -167,7 +167,14 @@ def test_import_writes_every_setting_and_the_file_passes_validate(aws, here):
         "accounts/prod.toml (written)",
         "iam_policies/prod-repository-base.json.j2 (written)",
     ]
-    assert result.stderr.splitlines() == LEFT_OUT
+    # The repository AWS holds MUTABLE is written so (the first plan changes nothing), and named.
+    assert result.stderr.splitlines() == [
+        *LEFT_OUT,
+        "warning: accounts/prod.toml:23: repository[1].image_tag_mutability: 'MUTABLE' in a production account: a "
+        "push can move a tag to another image and leave the image it named untagged, where a lifecycle rule for "
+        "untagged images (the default policy has one) expires it; IMMUTABLE (the production default) keeps every "
+        'tag fixed, IMMUTABLE_WITH_EXCLUSION with mutable_tags = ["latest"] all but those',
+    ]
     document = tomllib.loads((here / "accounts" / "prod.toml").read_text())
     assert document["account"] == {
         "id": ACCOUNT,
