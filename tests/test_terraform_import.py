@@ -180,6 +180,11 @@ def test_import_validate_synth_plan_apply_keeps_everything(tmp_path, moto, monke
         f"warning: {accounts}/shop.toml:48: registry.pull_time_update_exclusions: left out: {server.url} does not "
         "implement ecr:ListPullTimeUpdateExclusions (HTTP 500 without an AWS error); if the account has any, add "
         "them by hand",
+        # The repository AWS holds MUTABLE is written so (the first plan changes nothing), and named.
+        f"warning: {accounts}/shop.toml:28: repository[1].image_tag_mutability: 'MUTABLE' in a production account: "
+        "a push can move a tag to another image and leave the image it named untagged, where a lifecycle rule for "
+        "untagged images (the default policy has one) expires it; IMMUTABLE (the production default) keeps every "
+        'tag fixed, IMMUTABLE_WITH_EXCLUSION with mutable_tags = ["latest"] all but those',
     ]
     validated = CliRunner().invoke(app, ["validate", "shop", "--accounts-dir", accounts])
     assert (validated.exit_code, validated.stdout) == (0, "1 account(s) valid: shop\n")
